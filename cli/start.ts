@@ -1,0 +1,90 @@
+// `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
+import path from 'node:path';
+import type { HostPort } from '../src/config/config.js';
+import { DataDirBusyError } from '../src/data-dir-lock.js';
+import { Engine } from '../src/engine.js';
+import { BackendServer } from '../src/sandbox/backend.js';
+
+export interface StartArgs {
+  dataDir: string;
+  hostname?: string;
+  listen?: HostPort;
+  accept?: string[];
+  route?: HostPort;
+  socket?: string;
+  queueMaxMessages?: number;
+  queueMaxMb?: number;
+  timeScale: number;
+  ssh?: string;
+}
+
+/** One line for an error a user can cause; a stack trace only for a bug. */
+export function startupError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e instanceof DataDirBusyError) return e.message;
+  if (err.code === 'EADDRINUSE') return `address ${err.address ?? ''}:${err.port ?? ''} is already in use: stop what uses it or choose another with --listen`;
+  if (err.code === 'EACCES' || err.code === 'EPERM') return `permission denied: ${err.message}`;
+  if (err.code === 'ENOSPC') return `no space left on the device of the data dir: ${err.message}`;
+  return '';
+}
+
+export function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (e: Error) => {
+        process.stderr.write(`esa: error while stopping: ${e.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+export async function runStart(args: StartArgs): Promise<void> {
+  const dataDir = path.resolve(args.dataDir);
+  const engine = new Engine({
+    dataDir,
+    timeScale: args.timeScale,
+    overrides: {
+      hostname: args.hostname,
+      listen: args.listen,
+      accept: args.accept,
+      route: args.route,
+      queueMaxMessages: args.queueMaxMessages,
+      queueMaxMb: args.queueMaxMb,
+    },
+    echoLog: (line) => process.stdout.write(line),
+  });
+  try {
+    await engine.start();
+  } catch (e) {
+    const line = startupError(e);
+    if (!line) throw e;
+    process.stderr.write(`esa: ${line}\n`);
+    process.exit(2);
+  }
+  onSignals(() => engine.stop());
+  for (const l of engine.listeners.values()) {
+    process.stdout.write(`esa: listener ${l.name} on ${l.config.host}:${l.boundPort}\n`);
+  }
+  process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.queue.count} queued)\n`);
+}
+
+export async function runBackend(args: { listen: HostPort; store?: string }): Promise<void> {
+  const backend = new BackendServer({ host: args.listen.host, port: args.listen.port, storeDir: args.store });
+  try {
+    await backend.start();
+  } catch (e) {
+    const line = startupError(e);
+    if (!line) throw e;
+    process.stderr.write(`esa: ${line}\n`);
+    process.exit(2);
+  }
+  onSignals(() => backend.stop());
+  process.stdout.write(`esa: backend mail server on ${backend.address}${args.store ? `, storing in ${args.store}` : ''}\n`);
+}

@@ -1,0 +1,141 @@
+// Counters for `status`, `tophosts` and `hoststatus`: kept incrementally as events happen,
+// never recomputed by scanning the queue. Each counter has Reset / Uptime / Lifetime columns;
+// Lifetime persists across restarts.
+
+export const COUNTER_NAMES = [
+  'messagesReceived',
+  'recipientsReceived',
+  'genBounceRecipients',
+  'rejectedRecipients',
+  'droppedMessages',
+  'softBouncedEvents',
+  'completedRecipients',
+  'hardBouncedRecipients',
+  'hardBouncedDns',
+  'hardBounced5xx',
+  'hardBouncedExpired',
+  'hardBouncedFilter',
+  'hardBouncedOther',
+  'deliveredRecipients',
+  'deletedRecipients',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+export interface CounterColumns {
+  reset: number;
+  uptime: number;
+  lifetime: number;
+}
+
+export type HardBounceKind = 'dns' | '5xx' | 'expired' | 'filter' | 'other';
+
+const KIND_COUNTER: Record<HardBounceKind, CounterName> = {
+  dns: 'hardBouncedDns',
+  '5xx': 'hardBounced5xx',
+  expired: 'hardBouncedExpired',
+  filter: 'hardBouncedFilter',
+  other: 'hardBouncedOther',
+};
+
+/** Per destination host (the recipient domain). */
+export class HostCounters {
+  activeRecipients = 0;
+  connectionsOut = 0;
+  deliveredRecipients = 0;
+  softBouncedEvents = 0;
+  hardBouncedRecipients = 0;
+  lastHardError = '';
+  constructor(readonly domain: string) {}
+}
+
+export class Counters {
+  readonly values = new Map<CounterName, CounterColumns>();
+  readonly hosts = new Map<string, HostCounters>();
+  /** A time-ordered ring of (minute, counts) for `status detail` rates. */
+  readonly #minutes: { minute: number; counts: Partial<Record<CounterName, number>> }[] = [];
+  lastReset: number;
+
+  constructor(readonly now: () => number, readonly startedAt: number, lifetime: Partial<Record<CounterName, number>> = {}) {
+    for (const name of COUNTER_NAMES) this.values.set(name, { reset: 0, uptime: 0, lifetime: lifetime[name] ?? 0 });
+    this.lastReset = startedAt;
+  }
+
+  inc(name: CounterName, n = 1): void {
+    if (n === 0) return;
+    const c = this.values.get(name)!;
+    c.reset += n;
+    c.uptime += n;
+    c.lifetime += n;
+    const minute = Math.floor(this.now() / 60_000);
+    let slot = this.#minutes[this.#minutes.length - 1];
+    if (!slot || slot.minute !== minute) {
+      slot = { minute, counts: {} };
+      this.#minutes.push(slot);
+      while (this.#minutes.length > 16) this.#minutes.shift();
+    }
+    slot.counts[name] = (slot.counts[name] ?? 0) + n;
+  }
+
+  get(name: CounterName): CounterColumns {
+    return this.values.get(name)!;
+  }
+
+  host(domain: string): HostCounters {
+    let h = this.hosts.get(domain);
+    if (!h) {
+      h = new HostCounters(domain);
+      this.hosts.set(domain, h);
+    }
+    return h;
+  }
+
+  delivered(domain: string, n: number): void {
+    this.inc('deliveredRecipients', n);
+    this.inc('completedRecipients', n);
+    this.host(domain).deliveredRecipients += n;
+  }
+
+  softBounce(domain: string): void {
+    this.inc('softBouncedEvents');
+    this.host(domain).softBouncedEvents++;
+  }
+
+  hardBounce(domain: string, kind: HardBounceKind, n: number, error?: string): void {
+    this.inc('hardBouncedRecipients', n);
+    this.inc(KIND_COUNTER[kind], n);
+    this.inc('completedRecipients', n);
+    const h = this.host(domain);
+    h.hardBouncedRecipients += n;
+    if (error && kind === '5xx') h.lastHardError = error;
+  }
+
+  deleted(domain: string, n: number): void {
+    this.inc('deletedRecipients', n);
+    this.inc('completedRecipients', n);
+  }
+
+  /** Events per hour over the last `minutes` minutes. */
+  ratePerHour(name: CounterName, minutes: number): number {
+    const current = Math.floor(this.now() / 60_000);
+    let total = 0;
+    for (const slot of this.#minutes) if (slot.minute > current - minutes) total += slot.counts[name] ?? 0;
+    return Math.round((total * 60) / minutes);
+  }
+
+  reset(): void {
+    for (const c of this.values.values()) c.reset = 0;
+    for (const h of this.hosts.values()) {
+      h.deliveredRecipients = 0;
+      h.softBouncedEvents = 0;
+      h.hardBouncedRecipients = 0;
+    }
+    this.lastReset = this.now();
+  }
+
+  lifetimeSnapshot(): Partial<Record<CounterName, number>> {
+    const out: Partial<Record<CounterName, number>> = {};
+    for (const [name, c] of this.values) out[name] = c.lifetime;
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+// One outbound SMTP connection (nodemailer's SMTPConnection, used directly: no message
+// composition) with a promise API. It is reused for several messages while it stays healthy.
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { HostPort } from '../config/config.js';
+import { fromSendError, fromSendResult, type SmtpError, type TransactionOutcome } from './outcome.js';
+
+export interface OutboundOptions {
+  /** Our name in EHLO. */
+  name: string;
+  connectionTimeoutMs?: number;
+  greetingTimeoutMs?: number;
+  socketTimeoutMs?: number;
+}
+
+export class OutboundConnection {
+  #alive = true;
+  #closed = false;
+  private constructor(
+    readonly target: HostPort,
+    readonly conn: SMTPConnection,
+  ) {
+    conn.on('error', () => {
+      this.#alive = false;
+    });
+    conn.on('end', () => {
+      this.#alive = false;
+    });
+  }
+
+  get alive(): boolean {
+    return this.#alive && !this.#closed;
+  }
+
+  /** Connects and greets; rejects with nodemailer's error (ESOCKET for a refused connection). */
+  static open(target: HostPort, options: OutboundOptions): Promise<OutboundConnection> {
+    return new Promise((resolve, reject) => {
+      const conn = new SMTPConnection({
+        host: target.host,
+        port: target.port,
+        secure: false,
+        ignoreTLS: true,
+        name: options.name,
+        allowInternalNetworkInterfaces: true,
+        connectionTimeout: options.connectionTimeoutMs ?? 30_000,
+        greetingTimeout: options.greetingTimeoutMs ?? 30_000,
+        socketTimeout: options.socketTimeoutMs ?? 300_000,
+        socketCloseTimeout: 0,
+        logger: false,
+      });
+      let settled = false;
+      const onError = (err: SmtpError) => {
+        if (settled) return;
+        settled = true;
+        conn.close();
+        reject(err);
+      };
+      conn.once('error', onError);
+      conn.connect(() => {
+        if (settled) return;
+        settled = true;
+        conn.removeListener('error', onError);
+        resolve(new OutboundConnection(target, conn));
+      });
+    });
+  }
+
+  /** One transaction; never rejects: every failure is an outcome per recipient. */
+  send(from: string, to: string[], content: Buffer): Promise<TransactionOutcome> {
+    return new Promise((resolve) => {
+      this.conn.send({ from, to, size: content.length } as never, content as never, (err, info) => {
+        if (err) {
+          const outcome = fromSendError(to, err as SmtpError);
+          if (outcome.connectionLost) this.#alive = false;
+          resolve(outcome);
+        } else {
+          resolve(fromSendResult(to, info as never));
+        }
+      });
+    });
+  }
+
+  /** After a refused transaction the session needs RSET before the next MAIL FROM. */
+  reset(): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (!this.alive) return resolve(false);
+      this.conn.reset((err) => {
+        if (err) this.#alive = false;
+        resolve(!err);
+      });
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#alive) this.conn.quit();
+    else this.conn.close();
+  }
+}

@@ -1,0 +1,130 @@
+// The mail queue: every accepted message until all its recipients are done. Content lives in
+// spool files (the truth for what exists), progress in the sharded queue state; at start the
+// two are reconciled. Storage limits are checked here so the listener can soft-bounce.
+import type { MailLog } from '../log/mail-log.js';
+import { domainOf } from '../smtp/rat.js';
+import { newRecipients, type Envelope, type QueuedMessage } from './message.js';
+import { fromStored, QueueStore } from './queue-store.js';
+import { Spool } from './spool.js';
+
+export interface StorageLimits {
+  maxMessages: number;
+  maxBytes: number;
+}
+
+export class MailQueue {
+  readonly messages = new Map<number, QueuedMessage>();
+  readonly spool: Spool;
+  readonly store: QueueStore;
+  /** Bytes of content held (queued plus being written). */
+  bytes = 0;
+  /** Messages being written to the spool: counted against the limit before they land. */
+  #reserved = 0;
+
+  constructor(
+    queueDir: string,
+    readonly limits: () => StorageLimits,
+    readonly log: MailLog,
+  ) {
+    this.spool = new Spool(queueDir);
+    this.store = new QueueStore(queueDir);
+  }
+
+  get count(): number {
+    return this.messages.size;
+  }
+
+  /** Whether one more message of `size` bytes would cross the storage limit. */
+  wouldOverflow(size = 0): boolean {
+    const { maxMessages, maxBytes } = this.limits();
+    return this.messages.size + this.#reserved + 1 > maxMessages || this.bytes + size > maxBytes;
+  }
+
+  isFull(): boolean {
+    const { maxMessages, maxBytes } = this.limits();
+    return this.messages.size + this.#reserved >= maxMessages || this.bytes >= maxBytes;
+  }
+
+  /** Writes the message durably and queues it; resolves once it may be acknowledged. */
+  async admit(envelope: Envelope, content: Buffer[]): Promise<QueuedMessage> {
+    let size = 0;
+    for (const c of content) size += c.length;
+    this.#reserved++;
+    this.bytes += size;
+    try {
+      await this.spool.write(envelope, content);
+    } catch (e) {
+      this.bytes -= size;
+      throw e;
+    } finally {
+      this.#reserved--;
+    }
+    const msg: QueuedMessage = {
+      envelope,
+      size,
+      rcpts: newRecipients(envelope.to, domainOf),
+      pending: envelope.to.length,
+    };
+    this.messages.set(envelope.mid, msg);
+    this.store.track(msg);
+    return msg;
+  }
+
+  changed(msg: QueuedMessage): void {
+    this.store.changed(msg);
+  }
+
+  /** All recipients are done: the message leaves the queue. */
+  async finish(msg: QueuedMessage): Promise<void> {
+    const mid = msg.envelope.mid;
+    if (!this.messages.delete(mid)) return;
+    this.bytes -= msg.size;
+    this.store.untrack(mid);
+    await this.spool.remove(mid);
+  }
+
+  /**
+   * Reconciles spool and state: every spooled message is queued (with its recorded progress
+   * when the state has it), state entries without a spool file are dropped, finished
+   * messages are cleaned up. Returns the messages still pending, in MID order.
+   */
+  async load(): Promise<{ pending: QueuedMessage[]; warnings: string[]; maxMid: number; rebuilt: number }> {
+    await this.spool.open();
+    const stored = await this.store.load();
+    const spooled = await this.spool.list();
+    const byMid = new Map(stored.map((s) => [s.e.mid, s]));
+    const warnings = [...this.store.warnings];
+    const pending: QueuedMessage[] = [];
+    let rebuilt = 0;
+    for (const mid of spooled) {
+      let msg: QueuedMessage;
+      const s = byMid.get(mid);
+      if (s) {
+        msg = fromStored(s, domainOf);
+      } else {
+        try {
+          const { envelope, size } = await this.spool.readEnvelope(mid);
+          msg = { envelope, size, rcpts: newRecipients(envelope.to, domainOf), pending: envelope.to.length };
+          rebuilt++;
+        } catch (e) {
+          warnings.push(`spool file ${this.spool.file(mid)} is unreadable (${(e as Error).message}); left in place, not queued`);
+          continue;
+        }
+      }
+      if (msg.pending === 0) {
+        await this.spool.remove(mid);
+        continue;
+      }
+      this.messages.set(mid, msg);
+      this.bytes += msg.size;
+      this.store.track(msg);
+      pending.push(msg);
+    }
+    let maxMid = spooled.length ? spooled[spooled.length - 1] : 0;
+    for (const s of stored) {
+      if (s.e.mid > maxMid) maxMid = s.e.mid;
+      if (!this.messages.has(s.e.mid)) this.store.untrack(s.e.mid);
+    }
+    return { pending, warnings, maxMid, rebuilt };
+  }
+}

@@ -1,0 +1,107 @@
+// Spool files: one per message, the truth for what is queued. Written to a temporary name,
+// fsynced, renamed, and the directory fsynced (shared by concurrent writers: group commit)
+// before the listener may answer 250.
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { fsyncDir } from '../config/durable-json-file.js';
+import type { Envelope } from './message.js';
+
+/** Coalesces directory fsyncs: callers that arrive while one runs share the next one. */
+class DirectorySync {
+  #running: Promise<void> | null = null;
+  #next: Promise<void> | null = null;
+  constructor(readonly dir: string) {}
+
+  sync(): Promise<void> {
+    if (!this.#running) {
+      this.#running = fsyncDir(this.dir).finally(() => (this.#running = null));
+      return this.#running;
+    }
+    if (!this.#next) {
+      this.#next = this.#running
+        .catch(() => undefined)
+        .then(() => {
+          this.#next = null;
+          return this.sync();
+        });
+    }
+    return this.#next;
+  }
+}
+
+export class Spool {
+  readonly dir: string;
+  readonly #dirSync: DirectorySync;
+
+  constructor(queueDir: string) {
+    this.dir = path.join(queueDir, 'spool');
+    this.#dirSync = new DirectorySync(this.dir);
+  }
+
+  async open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  file(mid: number): string {
+    return path.join(this.dir, `${mid}.msg`);
+  }
+
+  /** Writes envelope + content durably. Resolves only when a crash can no longer lose it. */
+  async write(envelope: Envelope, content: Buffer[]): Promise<number> {
+    const header = Buffer.from(JSON.stringify(envelope) + '\n');
+    const final = this.file(envelope.mid);
+    const tmp = final + '.tmp';
+    const fh = await open(tmp, 'w', 0o600);
+    let size = 0;
+    try {
+      const parts = [header, ...content];
+      for (const p of parts) size += p.length;
+      await fh.writev(parts);
+      await fh.datasync();
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await fh.close();
+    await rename(tmp, final);
+    await this.#dirSync.sync();
+    return size - header.length;
+  }
+
+  /** The message content as delivered (without the envelope line). */
+  async readContent(mid: number): Promise<Buffer> {
+    const data = await readFile(this.file(mid));
+    const nl = data.indexOf(0x0a);
+    return data.subarray(nl + 1);
+  }
+
+  async readEnvelope(mid: number): Promise<{ envelope: Envelope; size: number }> {
+    const data = await readFile(this.file(mid));
+    const nl = data.indexOf(0x0a);
+    if (nl < 0) throw new Error(`spool file ${mid}.msg has no envelope line`);
+    const envelope = JSON.parse(data.subarray(0, nl).toString('utf8')) as Envelope;
+    return { envelope, size: data.length - nl - 1 };
+  }
+
+  async remove(mid: number): Promise<void> {
+    await unlink(this.file(mid)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+
+  /** Every spooled MID; half-written temporary files from a crash are removed. */
+  async list(): Promise<number[]> {
+    const names = await readdir(this.dir);
+    const mids: number[] = [];
+    for (const name of names) {
+      if (name.endsWith('.tmp')) {
+        await unlink(path.join(this.dir, name)).catch(() => undefined);
+        continue;
+      }
+      const m = /^(\d+)\.msg$/.exec(name);
+      if (m) mids.push(Number(m[1]));
+    }
+    return mids.sort((a, b) => a - b);
+  }
+}
