@@ -1,0 +1,115 @@
+// Test harness: a real engine (in-process or as a child process), a real backend SMTP server
+// and a real SMTP client, all on loopback with ports chosen by the OS and temp data dirs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { Engine, type EngineOptions } from '../../src/engine.js';
+import { BackendServer } from '../../src/sandbox/backend.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export async function tempDir(prefix = 'esa-test-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** A backend that keeps what it receives in memory. */
+export async function startBackend(): Promise<BackendServer> {
+  const backend = new BackendServer({ port: 0, keep: true });
+  await backend.start();
+  return backend;
+}
+
+export interface TestEngineOptions extends Partial<EngineOptions> {
+  backendPort?: number;
+  accept?: string[];
+  /** Simulated clock speed; 0 (default in tests) freezes it so tests move it with advance(). */
+  scale?: number;
+}
+
+/** An engine on a temp data dir, listening on a free port, routing ALL to the backend. */
+export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
+  const dataDir = o.dataDir ?? (await tempDir());
+  const engine = new Engine({
+    dataDir,
+    timeScale: o.scale ?? 0,
+    clockStart: o.clockStart ?? Date.UTC(2026, 10, 28, 12, 0, 0),
+    warn: o.warn ?? (() => undefined),
+    connectionLingerMs: o.connectionLingerMs ?? 200,
+    connectTimeoutMs: o.connectTimeoutMs ?? 2_000,
+    bounces: o.bounces,
+    overrides: {
+      listen: { host: '127.0.0.1', port: 0 },
+      route: { host: '127.0.0.1', port: o.backendPort ?? 1 },
+      accept: o.accept ?? ['example.com'],
+      ...o.overrides,
+    },
+  });
+  await engine.start();
+  return engine;
+}
+
+export function listenerPort(engine: Engine, name = 'IncomingMail'): number {
+  return engine.listeners.get(name)!.boundPort;
+}
+
+export interface SendResult {
+  ok: boolean;
+  response: string;
+  code?: number;
+}
+
+/** Sends one message over a fresh SMTP connection; never throws, returns the reply. */
+export async function sendMail(
+  port: number,
+  mail: { from?: string; to: string | string[]; subject?: string; text?: string; raw?: string | Buffer },
+): Promise<SendResult> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    const info = await transport.sendMail({
+      from: mail.from ?? 'alice@example.org',
+      to: mail.to,
+      subject: mail.subject ?? 'test',
+      text: mail.text ?? 'hello',
+      ...(mail.raw ? { raw: mail.raw, envelope: { from: mail.from ?? 'alice@example.org', to: mail.to } } : {}),
+    });
+    return { ok: true, response: info.response };
+  } catch (e) {
+    const err = e as { response?: string; responseCode?: number; message: string };
+    return { ok: false, response: err.response ?? err.message, code: err.responseCode };
+  } finally {
+    transport.close();
+  }
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Runs `esa` from the sources as a child process. */
+export function spawnEsa(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Collects a child's output and resolves with its exit code. */
+export function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
