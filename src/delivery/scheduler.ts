@@ -234,16 +234,17 @@ export class DeliveryScheduler {
       if (!connected) return null;
       const linger = this.ctx.connectionLingerMs ?? 1_000;
       const waited = await new Promise<Job | null>((resolve) => {
+        const wake = (j: Job | null) => {
+          clearTimeout(timer);
+          resolve(j);
+        };
         const timer = setTimeout(() => {
-          const i = dest.idle.indexOf(resolve);
+          const i = dest.idle.indexOf(wake);
           if (i >= 0) dest.idle.splice(i, 1);
           resolve(null);
         }, linger);
         timer.unref();
-        dest.idle.push((j) => {
-          clearTimeout(timer);
-          resolve(j);
-        });
+        dest.idle.push(wake);
       });
       if (!waited) return null;
       if (this.#expireBeforeAttempt(waited)) continue;

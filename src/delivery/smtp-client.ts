@@ -55,7 +55,9 @@ export class OutboundConnection {
         reject(err);
       };
       conn.once('error', onError);
-      conn.connect(() => {
+      // A silent close before the greeting comes to this callback as an error, not as 'error'.
+      conn.connect((err?: Error) => {
+        if (err) return onError(err as SmtpError);
         if (settled) return;
         settled = true;
         conn.removeListener('error', onError);

@@ -113,3 +113,32 @@ export function finished(child: ChildProcess): Promise<{ code: number | null; st
   child.stderr?.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
+
+/** Sends `count` messages over a few reused connections; returns the 250 replies' MIDs. */
+export async function sendMany(
+  port: number,
+  count: number,
+  mail: (i: number) => { from?: string; to: string | string[]; subject?: string; text?: string } = () => ({ to: 'bob@example.com' }),
+  connections = 5,
+): Promise<number[]> {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    maxConnections: connections,
+    maxMessages: Infinity,
+  });
+  try {
+    const replies = await Promise.all(
+      Array.from({ length: count }, (_, i) => {
+        const m = mail(i);
+        return transport.sendMail({ from: m.from ?? 'alice@example.org', to: m.to, subject: m.subject ?? `message ${i}`, text: m.text ?? 'hello' });
+      }),
+    );
+    return replies.map((r) => Number(/Message (\d+) accepted/.exec(r.response)?.[1]));
+  } finally {
+    transport.close();
+  }
+}
