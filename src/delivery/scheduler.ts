@@ -57,6 +57,7 @@ export class DeliveryScheduler {
   /** Pending recipients never attempted yet (a gauge of `status`). */
   unattempted = 0;
   readonly #workers = new Set<Promise<void>>();
+  readonly #open = new Set<OutboundConnection>();
 
   constructor(readonly ctx: DeliveryContext) {}
 
@@ -262,13 +263,14 @@ export class DeliveryScheduler {
         if (!conn || !conn.alive) {
           if (conn) {
             conn.close();
-            this.#closedConnection(dest);
+            this.#closedConnection(dest, conn);
             conn = null;
           }
           dcid = this.ctx.ids.take('dcid');
           const opened = await this.#connect(dest, dcid, job);
           if (!opened) return;
           conn = opened;
+          this.#open.add(conn);
           this.connectionsOut++;
           dest.counters.connectionsOut++;
         }
@@ -277,12 +279,13 @@ export class DeliveryScheduler {
     } finally {
       if (conn) {
         conn.close();
-        this.#closedConnection(dest);
+        this.#closedConnection(dest, conn);
       }
     }
   }
 
-  #closedConnection(dest: Destination): void {
+  #closedConnection(dest: Destination, conn: OutboundConnection): void {
+    this.#open.delete(conn);
     this.connectionsOut--;
     dest.counters.connectionsOut--;
   }
@@ -551,13 +554,20 @@ export class DeliveryScheduler {
 
   // ----- shutdown -----
 
-  /** Stops taking jobs; in-flight transactions finish (their outcome is recorded). */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking jobs. In-flight transactions may finish within `graceMs` (their outcome is
+   * recorded); after that their connections are cut and the recipients stay queued.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.#stopping = true;
     this.#timer?.cancel();
     this.#timer = null;
     for (const dest of this.destinations.values()) for (const wake of dest.idle.splice(0)) wake(null);
+    const cut = setTimeout(() => {
+      for (const conn of this.#open) conn.abort();
+    }, graceMs);
     await Promise.allSettled([...this.#workers]);
+    clearTimeout(cut);
   }
 
   /** Gauges for `status`. */

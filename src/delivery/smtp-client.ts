@@ -92,6 +92,12 @@ export class OutboundConnection {
     });
   }
 
+  /** Cuts the connection at once (shutdown): a transaction in progress fails softly. */
+  abort(): void {
+    this.#alive = false;
+    this.conn.close();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -1,0 +1,166 @@
+// What the benchmark reads about processes and the machine: free ports, memory and CPU time
+// from /proc, directory sizes, load average, and a connect+EHLO probe for "the listener
+// accepts again".
+import { readdir, readFile, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A TCP port on loopback that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident memory of a process (VmRSS), bytes; 0 when it is gone. */
+export async function rssBytes(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** CPU seconds of a process (user + system); with reaped children when `withChildren`. */
+export async function cpuSeconds(pid: number, withChildren = false): Promise<number> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // f[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
+    const own = Number(f[11]) + Number(f[12]);
+    const children = withChildren ? Number(f[13]) + Number(f[14]) : 0;
+    return (own + children) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids whose parent is `ppid`. */
+export async function childPids(ppid: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = await readFile(`/proc/${name}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) === ppid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Bytes of the regular files under a directory (apparent size), and how many there are. */
+export async function dirUsage(dir: string): Promise<{ bytes: number; files: number; blocksBytes: number }> {
+  let bytes = 0;
+  let files = 0;
+  let blocksBytes = 0;
+  const walk = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        try {
+          const s = await stat(p);
+          bytes += s.size;
+          blocksBytes += s.blocks * 512;
+          files++;
+        } catch {
+          // removed meanwhile
+        }
+      }
+    }
+  };
+  await walk(dir);
+  return { bytes, files, blocksBytes };
+}
+
+/** How many spool files (`*.msg`) a directory holds. */
+export async function countMessages(dir: string): Promise<number> {
+  try {
+    let n = 0;
+    for (const name of await readdir(dir)) if (name.endsWith('.msg')) n++;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+export function loadAverage(): [number, number, number] {
+  const [a, b, c] = os.loadavg();
+  return [a, b, c];
+}
+
+/**
+ * Connects and says EHLO; resolves with true once a 250 reply to EHLO arrives, false when the
+ * connection is refused, dropped or answered otherwise.
+ */
+export function smtpProbe(port: number, host = '127.0.0.1', timeoutMs = 5_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let buffer = '';
+    let stage: 'greeting' | 'ehlo' = 'greeting';
+    let done = false;
+    const finish = (ok: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (ok) socket.end('QUIT\r\n');
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.setNoDelay(true);
+    socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      // A reply is complete when a line has a space after the code.
+      const lines = buffer.split('\r\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!/^\d{3} /.test(line)) continue;
+        if (stage === 'greeting') {
+          if (!line.startsWith('220')) return finish(false);
+          stage = 'ehlo';
+          socket.write('EHLO bench.localdomain\r\n');
+        } else {
+          return finish(line.startsWith('250'));
+        }
+      }
+    });
+  });
+}
+
+/** Polls connect+EHLO until it succeeds; resolves with the real ms it took, rejects past the timeout. */
+export async function waitForSmtp(port: number, timeoutMs = 60_000, host = '127.0.0.1'): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    if (await smtpProbe(port, host)) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) throw new Error(`nothing answered EHLO on ${host}:${port} within ${timeoutMs / 1000} s`);
+    await sleep(10);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
