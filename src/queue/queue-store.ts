@@ -1,7 +1,8 @@
-// Queue state on disk: how far each recipient got, in many small lowdb JSON files (shards by
-// MID). Only the shards that changed since the last flush are rewritten, one at a time with
-// the event loop free between them, so persistence cost does not grow with the queue.
-import { mkdir, readdir, rename } from 'node:fs/promises';
+// Queue state on disk: how far each recipient got, in many small lowdb JSON files. A shard
+// holds a range of 1,000 consecutive MIDs, so new mail dirties only the newest shard and a
+// flush rewrites only the shards that changed since the last one, one at a time with the
+// event loop free between them: persistence cost follows the changes, not the queue size.
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.js';
@@ -21,12 +22,15 @@ interface ShardData {
   messages: StoredMessage[];
 }
 
-export const SHARDS = 256;
+/** MIDs per shard file. */
+export const SHARD_SPAN = 1_000;
+
+const SHARD_FILE = /^shard-(\d+)\.json$/;
 
 export class QueueStore {
   readonly dir: string;
-  readonly #dbs: Low<ShardData>[] = [];
-  readonly #members: Map<number, QueuedMessage>[] = [];
+  readonly #members = new Map<number, Map<number, QueuedMessage>>();
+  readonly #dbs = new Map<number, Low<ShardData>>();
   readonly #dirty = new Set<number>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
@@ -34,40 +38,51 @@ export class QueueStore {
 
   constructor(queueDir: string, readonly flushMs = 500) {
     this.dir = path.join(queueDir, 'state');
-    for (let i = 0; i < SHARDS; i++) {
-      this.#dbs.push(new Low<ShardData>(new DurableJSONFile<ShardData>(this.#file(i), false), { v: 1, messages: [] }));
-      this.#members.push(new Map());
-    }
   }
 
   #file(shard: number): string {
-    return path.join(this.dir, `shard-${String(shard).padStart(2, '0')}.json`);
+    return path.join(this.dir, `shard-${shard}.json`);
+  }
+
+  #db(shard: number): Low<ShardData> {
+    let db = this.#dbs.get(shard);
+    if (!db) {
+      db = new Low<ShardData>(new DurableJSONFile<ShardData>(this.#file(shard), false), { v: 1, messages: [] });
+      this.#dbs.set(shard, db);
+    }
+    return db;
   }
 
   /** Reads every shard; a corrupt one is set aside with a warning (the spool rebuilds it). */
   async load(): Promise<StoredMessage[]> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    // Temporary files of an interrupted write are never the newest state.
-    for (const name of await readdir(this.dir)) {
-      if (name.endsWith('.tmp')) await rename(path.join(this.dir, name), path.join(this.dir, name + '.discarded')).catch(() => undefined);
-    }
     const out: StoredMessage[] = [];
-    for (let i = 0; i < SHARDS; i++) {
+    for (const name of await readdir(this.dir)) {
+      const file = path.join(this.dir, name);
+      // Temporary files of an interrupted write are never the newest state.
+      if (name.endsWith('.tmp')) {
+        await unlink(file).catch(() => undefined);
+        continue;
+      }
+      const m = SHARD_FILE.exec(name);
+      if (!m) continue;
+      const shard = Number(m[1]);
+      const db = this.#db(shard);
       try {
-        await this.#dbs[i].read();
-        const data = this.#dbs[i].data;
-        if (!data || !Array.isArray(data.messages)) throw new CorruptFileError(this.#file(i), 'no messages list');
-        out.push(...data.messages);
+        await db.read();
+        const data = db.data;
+        if (!data || !Array.isArray(data.messages)) throw new CorruptFileError(file, 'no messages list');
+        for (const msg of data.messages) out.push(msg);
       } catch (e) {
-        const reason = e instanceof CorruptFileError ? e.message : `${this.#file(i)}: ${(e as Error).message}`;
-        const aside = `${this.#file(i)}.corrupt-${Date.now()}`;
-        await rename(this.#file(i), aside).catch(() => undefined);
+        const reason = e instanceof CorruptFileError ? e.message : `${file}: ${(e as Error).message}`;
+        const aside = `${file}.corrupt-${Date.now()}`;
+        await rename(file, aside).catch(() => undefined);
         this.warnings.push(
           `queue state ${reason}; moved aside to ${path.basename(aside)}, rebuilding from the spool (no message is lost, retry counts of those messages restart)`,
         );
-        this.#dbs[i].data = { v: 1, messages: [] };
-        this.#dirty.add(i);
+        this.#dirty.add(shard);
       }
+      db.data = { v: 1, messages: [] };
     }
     return out;
   }
@@ -78,18 +93,23 @@ export class QueueStore {
   }
 
   track(msg: QueuedMessage): void {
-    const shard = msg.envelope.mid % SHARDS;
-    this.#members[shard].set(msg.envelope.mid, msg);
+    const shard = Math.floor(msg.envelope.mid / SHARD_SPAN);
+    let members = this.#members.get(shard);
+    if (!members) {
+      members = new Map();
+      this.#members.set(shard, members);
+    }
+    members.set(msg.envelope.mid, msg);
     this.#dirty.add(shard);
   }
 
   changed(msg: QueuedMessage): void {
-    this.#dirty.add(msg.envelope.mid % SHARDS);
+    this.#dirty.add(Math.floor(msg.envelope.mid / SHARD_SPAN));
   }
 
   untrack(mid: number): void {
-    const shard = mid % SHARDS;
-    this.#members[shard].delete(mid);
+    const shard = Math.floor(mid / SHARD_SPAN);
+    this.#members.get(shard)?.delete(mid);
     this.#dirty.add(shard);
   }
 
@@ -104,15 +124,25 @@ export class QueueStore {
     const shards = [...this.#dirty];
     this.#dirty.clear();
     for (const shard of shards) {
-      const db = this.#dbs[shard];
-      db.data = { v: 1, messages: [...this.#members[shard].values()].map(toStored) };
+      const members = this.#members.get(shard);
       try {
-        await db.write();
+        if (!members || members.size === 0) {
+          // Every message of the range is done: the shard file goes.
+          this.#members.delete(shard);
+          this.#dbs.delete(shard);
+          await unlink(this.#file(shard)).catch((e: NodeJS.ErrnoException) => {
+            if (e.code !== 'ENOENT') throw e;
+          });
+        } else {
+          const db = this.#db(shard);
+          db.data = { v: 1, messages: [...members.values()].map(toStored) };
+          await db.write();
+          db.data = { v: 1, messages: [] };
+        }
       } catch (e) {
         this.#dirty.add(shard);
         process.stderr.write(`esa: cannot write queue state ${this.#file(shard)}: ${(e as Error).message}\n`);
       }
-      db.data = { v: 1, messages: [] };
       await new Promise((r) => setImmediate(r));
     }
   }
