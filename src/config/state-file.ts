@@ -1,6 +1,6 @@
 // `config.json`: configuration, operational state (suspensions), id reservations, lifetime
 // counters and the simulated clock, in one small lowdb document written durably.
-import { rename } from 'node:fs/promises';
+import { copyFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { CounterName } from '../counters.js';
@@ -48,30 +48,53 @@ export class StateFile {
     return this.#db.data;
   }
 
-  /** Reads the file; a corrupt one is moved aside and replaced by defaults, with a warning. */
+  get backupFile(): string {
+    return `${this.file}.bak`;
+  }
+
+  /**
+   * Reads the file and keeps a copy of it as the last known-good one (`config.json.bak`).
+   * A corrupt file is moved aside and the backup (or else the defaults) used, with a warning.
+   */
   async load(): Promise<string | undefined> {
     try {
-      await this.#db.read();
-      const d = this.#db.data;
-      if (!d || typeof d !== 'object' || !d.config || !Array.isArray(d.config.listeners)) {
-        throw new CorruptFileError(this.file, 'missing the configuration');
-      }
-      const base = emptyState();
-      this.#db.data = {
-        ...base,
-        ...d,
-        config: { ...base.config, ...d.config },
-        operational: { ...base.operational, ...d.operational },
-        ids: { ...base.ids, ...d.ids },
-      };
+      await this.#read(this.file);
+      await copyFile(this.file, this.backupFile).catch(() => undefined);
       return undefined;
     } catch (e) {
       if (!(e instanceof CorruptFileError)) throw e;
       const aside = `${this.file}.corrupt-${Date.now()}`;
       await rename(this.file, aside);
-      this.#db.data = emptyState();
-      return `${e.message}; moved aside to ${path.basename(aside)} and started from the default configuration (queued mail is kept: it lives in the spool)`;
+      const moved = `${e.message}; moved aside to ${path.basename(aside)}`;
+      try {
+        await this.#read(this.backupFile);
+        await this.save();
+        return `${moved} and restored the configuration from ${path.basename(this.backupFile)} (the copy taken at the last start; queued mail is kept: it lives in the spool)`;
+      } catch {
+        this.#db.data = emptyState();
+        return `${moved} and started from the default configuration (queued mail is kept: it lives in the spool)`;
+      }
     }
+  }
+
+  async #read(file: string): Promise<void> {
+    const d = await new DurableJSONFile<StoredState>(file).read();
+    if (!d || typeof d !== 'object') {
+      if (d === null && file === this.file) {
+        this.#db.data = emptyState();
+        return;
+      }
+      throw new CorruptFileError(file, 'not a configuration');
+    }
+    if (!d.config || !Array.isArray(d.config.listeners)) throw new CorruptFileError(file, 'missing the configuration');
+    const base = emptyState();
+    this.#db.data = {
+      ...base,
+      ...d,
+      config: { ...base.config, ...d.config },
+      operational: { ...base.operational, ...d.operational },
+      ids: { ...base.ids, ...d.ids },
+    };
   }
 
   save(): Promise<void> {

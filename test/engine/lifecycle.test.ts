@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { finished, listenerPort, removeDir, sendMail, spawnEsa, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 
-test('corrupt queue state and config.json: one clear warning each, nothing lost', async () => {
+test('corrupt queue state and config.json: one clear warning each, config restored from its backup, nothing lost', async () => {
   const backend: BackendServer = await startBackend();
   await backend.setMode('down');
   let engine = await startEngine({ backendPort: backend.port });
@@ -17,6 +17,12 @@ test('corrupt queue state and config.json: one clear warning each, nothing lost'
     const r = await sendMail(listenerPort(engine), { to: `user${i}@example.com`, subject: `kept ${i}` });
     mids.push(Number(/Message (\d+)/.exec(r.response)![1]));
   }
+  const renamed = structuredClone(engine.config);
+  renamed.hostname = 'relay.example.net';
+  await engine.applyConfig(renamed);
+  await engine.stop();
+  // A clean start and stop: the start keeps config.json as the last known-good copy.
+  engine = await startEngine({ dataDir, backendPort: backend.port });
   await engine.stop();
 
   // Truncate every queue state shard that holds messages, and config.json.
@@ -39,7 +45,11 @@ test('corrupt queue state and config.json: one clear warning each, nothing lost'
     const stateWarnings = warnings.filter((w) => w.startsWith('queue state'));
     assert.equal(stateWarnings.length, truncated, warnings.join('\n'));
     assert.match(stateWarnings[0], /is not valid JSON .* rebuilding from the spool \(no message is lost/);
-    assert.ok(warnings.some((w) => /config\.json is not valid JSON .*moved aside to config\.json\.corrupt-\d+ and started from the default configuration/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /config\.json is not valid JSON .*moved aside to config\.json\.corrupt-\d+ and restored the configuration from config\.json\.bak/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.equal(engine.hostname, 'relay.example.net', 'the configuration came back from the backup');
     assert.equal(engine.queue.count, 6, 'all six messages are queued again');
     await backend.setMode('up');
     engine.deliverNow();
