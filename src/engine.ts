@@ -2,6 +2,7 @@
 // delivery, bounces, counters and the mail log; starts and stops them in order.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { BounceGenerator } from './bounce/bounce-generator.js';
 import { NO_BOUNCES, type BounceSink } from './bounce/bounce-sink.js';
 import { SimClock } from './clock.js';
 import { applyOverrides, type ApplianceConfig, type OperationalState, type StartOverrides } from './config/config.js';
@@ -108,7 +109,7 @@ export class Engine {
     for (const w of warnings) this.#warn(w);
     this.ids = new IdAllocator(stored.ids, () => this.state.save());
     await this.ids.open({ mid: maxMid + 1 });
-    this.bounces = this.options.bounces?.(this) ?? NO_BOUNCES;
+    this.bounces = this.options.bounces?.(this) ?? new BounceGenerator(this);
     this.scheduler = new DeliveryScheduler({
       clock: this.clock,
       log: this.log,
@@ -306,6 +307,7 @@ export class Engine {
     for (const cancel of this.#suspendTimers.values()) cancel();
     await Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
     await this.scheduler?.stop();
+    await this.bounces.idle?.();
     this.log.info('Shutdown: queue state flushed');
     await this.#closeParts();
     await this.lock.release();
@@ -319,5 +321,21 @@ export class Engine {
       await this.saveState();
     }
     await this.log.close();
+  }
+
+  // ----- CLI queries -----
+  // Read-only views for the CLI commands (src/commands/), computed without scanning the queue.
+
+  /** Open inbound SMTP sessions over all listeners. */
+  inboundConnections(): number {
+    let n = 0;
+    for (const l of this.listeners.values()) n += l.openConnections;
+    return n;
+  }
+
+  /** Arrival time of the oldest queued message (the queue keeps admission order), or undefined. */
+  oldestQueuedArrival(): number | undefined {
+    for (const msg of this.queue.messages.values()) return msg.envelope.arrival;
+    return undefined;
   }
 }

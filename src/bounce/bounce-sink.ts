@@ -20,6 +20,14 @@ export interface BounceSink {
   hardBounced(msg: QueuedMessage, bounces: HardBounce[]): void;
   /** Recipients of one message that have waited long enough for a delay warning. */
   delayed(msg: QueuedMessage, rcpts: Recipient[]): void;
+  /**
+   * While a DSN is being built from a message, its spool file must stay: this resolves once
+   * the sink no longer needs it (undefined when it never did). The queue removes a finished
+   * message only after that.
+   */
+  holding?(msg: QueuedMessage): Promise<void> | undefined;
+  /** Resolves when no DSN is being built or waiting to be (shutdown, tests). */
+  idle?(): Promise<void>;
 }
 
 export const NO_BOUNCES: BounceSink = {

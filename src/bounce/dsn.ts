@@ -16,7 +16,7 @@ export interface DsnRecipient {
   remoteMta?: string;
   /** Simulated epoch ms of the last delivery attempt; absent when none was made. */
   lastAttemptAt?: number;
-  /** Why, in words, when there is no remote reply to quote (expiry, connection errors). */
+  /** What the human-readable part says about this recipient; empty: it quotes the remote reply. */
   reason: string;
 }
 
@@ -110,11 +110,11 @@ export function humanReadableText(input: DsnInput): string {
   const lines = [`This is the mail delivery system at host ${input.hostname}.`, ''];
   if (input.action === 'failed') {
     lines.push(
-      'Your message could not be delivered to one or more of its recipients.',
-      'It has been given up on; the reason is given below for each of them.',
+      'Your message could not be delivered to the recipients listed below.',
+      'This is a permanent failure: it will not be tried again.',
     );
   } else {
-    lines.push('Your message has not been delivered yet to one or more of its recipients.');
+    lines.push('Your message has not been delivered yet to the recipients listed below.');
     if (input.willRetryUntil !== undefined) {
       lines.push(`Delivery will be retried until ${formatRfc5322Date(input.willRetryUntil)}.`);
     }
@@ -122,7 +122,7 @@ export function humanReadableText(input: DsnInput): string {
   }
   lines.push('');
   for (const r of input.recipients) {
-    const why = isRemoteReply(r.remoteReply) ? oneLine(r.remoteReply) : r.reason;
+    const why = r.reason || (isRemoteReply(r.remoteReply) ? oneLine(r.remoteReply) : 'Delivery failed');
     lines.push(`<${r.address}>: ${why}`);
     if (r.remoteMta) lines.push(`    (remote host ${r.remoteMta})`);
   }

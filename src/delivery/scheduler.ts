@@ -4,7 +4,7 @@
 // is marked down as a whole: its mail waits without attempts until one probe at the host
 // retry time, and a successful probe makes all of it due at once.
 import type { BounceSink, HardBounce } from '../bounce/bounce-sink.js';
-import { isExpired, resolveProfile, retryWaitSeconds } from '../bounce/profile.js';
+import { isExpired, resolveProfile, retryWaitSeconds, type BounceSettings } from '../bounce/profile.js';
 import type { Clock, ClockTimer } from '../clock.js';
 import { concurrencyFor, type ApplianceConfig, type HostPort, type OperationalState } from '../config/config.js';
 import type { Counters, HardBounceKind } from '../counters.js';
@@ -363,10 +363,21 @@ export class DeliveryScheduler {
 
   /** While a destination is down its due jobs get no attempts; those past their lifetime still expire. */
   #expireStuck(dest: Destination): void {
+    const profiles = new Map<string, BounceSettings>();
+    const now = this.ctx.clock.now();
     for (const job of dest.ready) {
       if (job.state !== 'ready') continue;
+      const name = job.msg.envelope.profile;
+      let p = profiles.get(name);
+      if (!p) {
+        p = resolveProfile(this.ctx.config().bounceProfiles, name);
+        profiles.set(name, p);
+      }
       job.state = 'active';
-      if (!this.#expireBeforeAttempt(job)) job.state = 'ready';
+      if (this.#expireBeforeAttempt(job, p)) continue;
+      job.state = 'ready';
+      // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
+      this.#maybeWarn(job.msg, job.rcpts, p.send_warnings, p.send_warnings_interval, p.send_warnings_count, now);
     }
   }
 
@@ -459,12 +470,12 @@ export class DeliveryScheduler {
     if (due.length === 0) return;
     for (const r of due) r.warningsSent++;
     this.ctx.bounces.delayed(msg, due);
+    this.ctx.queue.changed(msg);
   }
 
   /** Checks lifetime and retry count before an attempt; returns true when nothing is left to try. */
-  #expireBeforeAttempt(job: Job): boolean {
+  #expireBeforeAttempt(job: Job, profile = resolveProfile(this.ctx.config().bounceProfiles, job.msg.envelope.profile)): boolean {
     const { msg } = job;
-    const profile = resolveProfile(this.ctx.config().bounceProfiles, msg.envelope.profile);
     const now = this.ctx.clock.now();
     const expired = job.rcpts.filter((r) => isExpired(profile, msg.envelope.arrival, r.attempts, now));
     if (expired.length === 0) return false;
@@ -486,7 +497,7 @@ export class DeliveryScheduler {
     const { log, counters } = this.ctx;
     const mid = job.msg.envelope.mid;
     for (const b of bounces) {
-      const why = b.kind === 'expired' ? 'Delivery expired (message too old)' : b.reply.replace(/^\d{3}[ -]/, '');
+      const why = b.kind === 'expired' ? 'Delivery expired (message too old)' : b.reply.replace(/^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3} )?/, '');
       log.info(`Bounced: DCID ${dcid} MID ${mid} to RID [${b.rcpt.rid}] - ${b.status} - ${why} ${replyTuple(b.reply)}`);
       counters.hardBounce(job.dest.domain, b.kind, 1, b.reply);
     }
@@ -517,7 +528,9 @@ export class DeliveryScheduler {
   #maybeFinish(msg: QueuedMessage): void {
     if (msg.pending > 0) return;
     this.ctx.log.info(`Message finished MID ${msg.envelope.mid} done`);
-    void this.ctx.queue.finish(msg).catch((e) => {
+    // A DSN being built from this message still reads its spool file: remove it after that.
+    const held = this.ctx.bounces.holding?.(msg);
+    void (held ? held.then(() => this.ctx.queue.finish(msg)) : this.ctx.queue.finish(msg)).catch((e) => {
       process.stderr.write(`esa: cannot remove spool file of MID ${msg.envelope.mid}: ${(e as Error).message}\n`);
     });
   }
