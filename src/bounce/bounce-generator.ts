@@ -190,7 +190,7 @@ export class BounceGenerator implements BounceSink {
     try {
       let original: Buffer | null = null;
       try {
-        original = await host.queue.spool.readContent(mid);
+        original = await host.queue.content(mid);
       } catch (e) {
         // Removed by an operator meanwhile: the sender is still told, without the copy.
         host.log.info(`MID ${mid} ${what} without a copy of the message: ${(e as Error).message}`);

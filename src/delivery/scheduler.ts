@@ -390,7 +390,7 @@ export class DeliveryScheduler {
     log.info(`Delivery start DCID ${dcid} MID ${mid} to RID ${ridList(job.rcpts)}`);
     let content: Buffer;
     try {
-      content = await queue.spool.readContent(mid);
+      content = await queue.content(mid);
     } catch (e) {
       // The spool file is gone (deleted by an operator meanwhile) or unreadable.
       this.#softFail(job, dcid, `spool: ${(e as Error).message}`, '4.3.0');

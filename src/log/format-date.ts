@@ -4,7 +4,19 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+let cachedSecond = NaN;
+let cachedText = '';
+
 export function formatApplianceDate(ms: number): string {
+  // Every log line formats the time: most lines share their second with the previous one.
+  const second = Math.floor(ms / 1000);
+  if (second === cachedSecond) return cachedText;
+  cachedSecond = second;
+  cachedText = formatDate(ms);
+  return cachedText;
+}
+
+function formatDate(ms: number): string {
   const d = new Date(ms);
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
     d.getUTCMinutes(),

@@ -20,6 +20,13 @@ export class MailQueue {
   bytes = 0;
   /** Messages being written to the spool: counted against the limit before they land. */
   #reserved = 0;
+  /**
+   * Content of recently admitted messages, oldest first, within a byte budget: mail relayed
+   * straight through is delivered from memory instead of being read back from the spool.
+   */
+  readonly #recent = new Map<number, Buffer>();
+  #recentBytes = 0;
+  static readonly RECENT_BUDGET = 32 * 1024 * 1024;
 
   constructor(
     queueDir: string,
@@ -59,6 +66,7 @@ export class MailQueue {
     } finally {
       this.#reserved--;
     }
+    this.#remember(envelope.mid, content.length === 1 ? content[0] : Buffer.concat(content, size));
     const msg: QueuedMessage = {
       envelope,
       size,
@@ -70,6 +78,28 @@ export class MailQueue {
     return msg;
   }
 
+  #remember(mid: number, content: Buffer): void {
+    this.#recent.set(mid, content);
+    this.#recentBytes += content.length;
+    for (const [old, buf] of this.#recent) {
+      if (this.#recentBytes <= MailQueue.RECENT_BUDGET) break;
+      this.#recent.delete(old);
+      this.#recentBytes -= buf.length;
+    }
+  }
+
+  #forget(mid: number): void {
+    const buf = this.#recent.get(mid);
+    if (!buf) return;
+    this.#recent.delete(mid);
+    this.#recentBytes -= buf.length;
+  }
+
+  /** The message as delivered: from memory when recent, else from its spool file. */
+  async content(mid: number): Promise<Buffer> {
+    return this.#recent.get(mid) ?? this.spool.readContent(mid);
+  }
+
   changed(msg: QueuedMessage): void {
     this.store.changed(msg);
   }
@@ -78,6 +108,7 @@ export class MailQueue {
   async finish(msg: QueuedMessage): Promise<void> {
     const mid = msg.envelope.mid;
     if (!this.messages.delete(mid)) return;
+    this.#forget(mid);
     this.bytes -= msg.size;
     this.store.untrack(mid);
     await this.spool.remove(mid);
