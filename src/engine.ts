@@ -14,6 +14,7 @@ import { MailLog } from './log/mail-log.js';
 import { IdAllocator } from './queue/ids.js';
 import type { Envelope, QueuedMessage } from './queue/message.js';
 import { MailQueue } from './queue/queue.js';
+import type { SandboxControls } from './sandbox/sandbox.js';
 import { Listener } from './smtp/listener.js';
 import { domainListMatches } from './smtp/rat.js';
 
@@ -46,6 +47,8 @@ export class Engine {
   scheduler!: DeliveryScheduler;
   readonly listeners = new Map<string, Listener>();
   bounces: BounceSink = NO_BOUNCES;
+  /** Set by `esa sandbox`: the built-in backend and traffic injector (the `sim` commands). */
+  sandbox?: SandboxControls;
   startedAt = 0;
   readonly warnings: string[] = [];
   #saveTimer: NodeJS.Timeout | null = null;
