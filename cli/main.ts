@@ -1,8 +1,9 @@
-// The `esa` command line: start | shell | sandbox | backend | bench.
+// The `esa` command line: start | shell | sandbox | backend | bench. Each command's code is
+// imported when it runs, so `esa shell -c status` does not load the engine.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { parseHostPort } from '../src/config/config.js';
-import { runBackend, runStart, type StartArgs } from './start.js';
+import type { StartArgs } from './start.js';
 
 function hostPort(what: string) {
   return (v: string | undefined) => (v === undefined ? undefined : parseHostPort(v, what));
@@ -36,7 +37,21 @@ await yargs(hideBin(process.argv))
     command: 'start',
     describe: 'run the engine in the foreground (logs to stdout)',
     builder: (y) => y.options(engineOptions),
-    handler: (argv) => runStart(argv as unknown as StartArgs),
+    handler: async (argv) => (await import('./start.js')).runStart(argv as unknown as StartArgs),
+  })
+  .command({
+    command: 'shell',
+    describe: 'the CLI on a running engine (batch when stdin is not a terminal)',
+    builder: (y) =>
+      y.options({
+        'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'the engine\'s data dir (its socket is <data-dir>/esa.sock)' },
+        socket: { type: 'string', describe: 'the control socket (overrides --data-dir)' },
+        c: { type: 'string', describe: 'run one line (";" joins commands), questions take their defaults, then exit' },
+      }),
+    handler: async (argv) => {
+      const { runShell } = await import('./shell.js');
+      await runShell(argv as never);
+    },
   })
   .command({
     command: 'backend',
@@ -46,7 +61,33 @@ await yargs(hideBin(process.argv))
         listen: { type: 'string', default: '127.0.0.1:2526', describe: 'H:P to listen on', coerce: hostPort('--listen') },
         store: { type: 'string', describe: 'write received messages as .eml files here' },
       }),
-    handler: (argv) => runBackend(argv as never),
+    handler: async (argv) => (await import('./start.js')).runBackend(argv as never),
+  })
+  .command({
+    command: 'bench',
+    describe: 'the benchmark: the engine (and Postfix with --vs postfix) against an SMTP sink',
+    builder: (y) =>
+      y.options({
+        messages: { type: 'number', describe: 'messages per run (default 5,000; --quick 500)' },
+        size: { type: 'number', describe: 'message size in bytes (default 2048)' },
+        sessions: { type: 'number', describe: 'SMTP sessions reusing their connection (default 20)' },
+        'conn-sessions': { type: 'number', describe: 'sessions for one connection per message (default 100)' },
+        runs: { type: 'number', describe: 'runs per figure: the median is shown, with min and max (default 3; --quick 1)' },
+        'big-queue': { type: 'number', describe: 'messages for the big-queue figures, 0 skips them (default 100,000; --quick 5,000)' },
+        warmup: { type: 'number', describe: 'unmeasured messages first (default 500; --quick 100)' },
+        vs: { type: 'string', describe: 'also run the scenarios against a private instance of: postfix' },
+        json: { type: 'boolean', describe: 'print the report as JSON' },
+        sink: { type: 'string', describe: 'the backend: auto (smtp-sink if installed), smtp-sink, esa' },
+        drain: { type: 'string', describe: 'how the drain starts: auto (delivernow if the shell has it), delivernow, host-retry' },
+        'time-scale': { type: 'number', describe: "the engine's --time-scale in the down/drain scenario (default 600)" },
+        profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
+        only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue' },
+        quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
+      }),
+    handler: async (argv) => {
+      const { runBenchCommand } = await import('../src/bench/command.js');
+      await runBenchCommand(argv as never);
+    },
   })
   .demandCommand(1, 'Say which command: esa start | shell | sandbox | backend | bench (esa --help lists them)')
   .strict()

@@ -1,9 +1,11 @@
 // `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
 import path from 'node:path';
 import type { HostPort } from '../src/config/config.js';
-import { DataDirBusyError } from '../src/data-dir-lock.js';
+import { DataDirBusyError, socketAnswers } from '../src/data-dir-lock.js';
 import { Engine } from '../src/engine.js';
+import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/control/server.js';
 import { BackendServer } from '../src/sandbox/backend.js';
+import { startStallReport } from '../src/bench/stall-monitor.js';
 
 export interface StartArgs {
   dataDir: string;
@@ -46,6 +48,7 @@ export function onSignals(stop: () => Promise<void>): void {
 }
 
 export async function runStart(args: StartArgs): Promise<void> {
+  startStallReport();
   const dataDir = path.resolve(args.dataDir);
   const engine = new Engine({
     dataDir,
@@ -60,6 +63,12 @@ export async function runStart(args: StartArgs): Promise<void> {
     },
     echoLog: (line) => process.stdout.write(line),
   });
+  // A socket of its own (--socket) may be taken by an engine on another data dir: refuse
+  // before binding any listener. The default socket is guarded by the data dir lock.
+  if (args.socket && (await socketAnswers(path.resolve(args.socket)))) {
+    process.stderr.write(`esa: another engine answers on ${path.resolve(args.socket)}: stop it first, or start this one with another --socket\n`);
+    process.exit(2);
+  }
   try {
     await engine.start();
   } catch (e) {
@@ -68,11 +77,25 @@ export async function runStart(args: StartArgs): Promise<void> {
     process.stderr.write(`esa: ${line}\n`);
     process.exit(2);
   }
-  onSignals(() => engine.stop());
+  let control: ControlServer;
+  try {
+    control = await startControlServer(engine, args.socket ?? defaultSocketPath(dataDir));
+  } catch (e) {
+    await engine.stop();
+    const line = e instanceof ControlSocketError ? e.message : startupError(e);
+    if (!line) throw e;
+    process.stderr.write(`esa: ${line}\n`);
+    process.exit(2);
+  }
+  onSignals(async () => {
+    // Sessions end first (a dialog in progress applies nothing), then the engine.
+    await control.close();
+    await engine.stop();
+  });
   for (const l of engine.listeners.values()) {
     process.stdout.write(`esa: listener ${l.name} on ${l.config.host}:${l.boundPort}\n`);
   }
-  process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.queue.count} queued)\n`);
+  process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.queue.count} queued, control socket ${control.socketPath})\n`);
 }
 
 export async function runBackend(args: { listen: HostPort; store?: string }): Promise<void> {

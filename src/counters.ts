@@ -54,11 +54,11 @@ export class Counters {
   readonly hosts = new Map<string, HostCounters>();
   /** A time-ordered ring of (minute, counts) for `status detail` rates. */
   readonly #minutes: { minute: number; counts: Partial<Record<CounterName, number>> }[] = [];
-  lastReset: number;
+  /** When `resetcounters` last ran; undefined: never. */
+  lastReset: number | undefined;
 
   constructor(readonly now: () => number, readonly startedAt: number, lifetime: Partial<Record<CounterName, number>> = {}) {
     for (const name of COUNTER_NAMES) this.values.set(name, { reset: 0, uptime: 0, lifetime: lifetime[name] ?? 0 });
-    this.lastReset = startedAt;
   }
 
   inc(name: CounterName, n = 1): void {

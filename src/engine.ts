@@ -231,7 +231,7 @@ export class Engine {
       }
     }
     await this.saveState();
-    for (const name of names) {
+    for (const name of changed) {
       const listener = this.listeners.get(name);
       if (!listener) continue;
       this.log.info(`Receiving suspended for ${name}`);

@@ -13,7 +13,11 @@ export interface MailLogOptions {
   /** How many rotated files to keep (mail_logs.1 ... mail_logs.N). */
   keep?: number;
   flushMs?: number;
-  /** Also write every line here (the foreground engine logs to stdout). */
+  /**
+   * Also write every line here (the foreground engine logs to stdout). Lines of one turn of
+   * the event loop are handed over together (stdout writes are synchronous for files and
+   * pipes: one per line cost ~4% of the engine's time at 900 msg/s).
+   */
   echo?: (line: string) => void;
 }
 
@@ -21,6 +25,8 @@ export class MailLog {
   readonly file: string;
   #buffer: string[] = [];
   #bufferedBytes = 0;
+  #echoLines: string[] = [];
+  #echoScheduled = false;
   #size = 0;
   #flushing: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -41,9 +47,23 @@ export class MailLog {
     const line = `${formatApplianceDate(this.options.clock.now())} Info: ${event}\n`;
     this.#buffer.push(line);
     this.#bufferedBytes += line.length;
-    this.options.echo?.(line);
+    if (this.options.echo) {
+      this.#echoLines.push(line);
+      if (!this.#echoScheduled) {
+        this.#echoScheduled = true;
+        setImmediate(() => this.#flushEcho());
+      }
+    }
     for (const listener of this.#listeners) listener(line);
     if (this.#bufferedBytes > 256 * 1024) void this.flush();
+  }
+
+  #flushEcho(): void {
+    this.#echoScheduled = false;
+    if (this.#echoLines.length === 0) return;
+    const text = this.#echoLines.length === 1 ? this.#echoLines[0] : this.#echoLines.join('');
+    this.#echoLines = [];
+    this.options.echo?.(text);
   }
 
   /** Live subscribers (`tail mail_logs`). */
@@ -67,6 +87,7 @@ export class MailLog {
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    this.#flushEcho();
     await this.flush();
   }
 

@@ -1,0 +1,147 @@
+// The control-socket client: connects to the engine, runs command lines, and hands the
+// engine's questions, output and status to a ShellTerminal (batch, readline, later Ink).
+// Imports nothing of the engine, so `esa shell` starts fast.
+import { connect, type Socket } from 'node:net';
+import { JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
+import { frame, LineSplitter } from '../src/control/ndjson.js';
+import {
+  CLIENT_METHODS,
+  ENGINE_METHODS,
+  type AskParams,
+  type AskResult,
+  type CompleteResult,
+  type HelloParams,
+  type HelloResult,
+  type PrintParams,
+  type RunResult,
+  type StatusParams,
+} from '../src/control/protocol.js';
+
+/** What a front end implements: the engine calls these while a command runs. */
+export interface ShellTerminal {
+  /** Output of the running command (text with its newlines). */
+  print(text: string): void;
+  /** A dialog question: show `label` and `prompt`, read one answer (or end of input / Ctrl-C). */
+  ask(params: AskParams): Promise<AskResult>;
+  /** Pushed status (after each command, and periodically when asked for in hello). */
+  status?(params: StatusParams): void;
+}
+
+export class NoEngineError extends Error {
+  constructor(readonly socketPath: string) {
+    super(`no engine at ${socketPath}: start one with \`esa start --data-dir ...\``);
+  }
+}
+
+/** Server replies can be long (a big report), but not unbounded. */
+const MAX_REPLY_LINE = 16 * 1024 * 1024;
+
+export class ControlClient {
+  readonly #rpc: JSONRPCServerAndClient;
+  readonly #splitter = new LineSplitter(MAX_REPLY_LINE);
+  #closedReason: string | undefined;
+  readonly closed: Promise<string | undefined>;
+  #onClosed!: (reason: string | undefined) => void;
+
+  private constructor(
+    readonly socket: Socket,
+    readonly terminal: ShellTerminal,
+  ) {
+    this.closed = new Promise((resolve) => (this.#onClosed = resolve));
+    const server = new JSONRPCServer({ errorListener: () => undefined });
+    server.addMethod(ENGINE_METHODS.ask, (params) => terminal.ask(params as AskParams));
+    server.addMethod(ENGINE_METHODS.print, (params) => {
+      terminal.print(String((params as PrintParams | undefined)?.text ?? ''));
+    });
+    server.addMethod(ENGINE_METHODS.status, (params) => {
+      terminal.status?.(params as StatusParams);
+    });
+    this.#rpc = new JSONRPCServerAndClient(
+      server,
+      new JSONRPCClient((payload) => {
+        if (!socket.destroyed) socket.write(frame(payload));
+      }),
+      { errorListener: () => undefined },
+    );
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('error', (e) => this.#close(`connection to the engine failed: ${e.message}`));
+    socket.on('close', () => this.#close(this.#closedReason ?? 'the engine closed the connection'));
+  }
+
+  /** Connects, or rejects with NoEngineError when nothing listens at the path. */
+  static connect(socketPath: string, terminal: ShellTerminal): Promise<ControlClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(socketPath);
+      socket.once('connect', () => {
+        socket.removeAllListeners('error');
+        resolve(new ControlClient(socket, terminal));
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTSOCK') reject(new NoEngineError(socketPath));
+        else if (e.code === 'EACCES' || e.code === 'EPERM') reject(new Error(`cannot connect to ${socketPath}: permission denied (the engine belongs to another user)`));
+        else reject(new Error(`cannot connect to ${socketPath}: ${e.message}`));
+      });
+    });
+  }
+
+  hello(params: HelloParams): Promise<HelloResult> {
+    return this.#request(CLIENT_METHODS.hello, params);
+  }
+
+  run(line: string): Promise<RunResult> {
+    return this.#request(CLIENT_METHODS.run, { line });
+  }
+
+  /** Ctrl-C: the running command's dialog or wait is abandoned. */
+  interrupt(): void {
+    this.#rpc.notify(CLIENT_METHODS.interrupt, {}, undefined);
+  }
+
+  async complete(line: string): Promise<string[]> {
+    const r = await this.#request<CompleteResult>(CLIENT_METHODS.complete, { line });
+    return r.candidates;
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  #request<T>(method: string, params: object): Promise<T> {
+    if (this.#closedReason !== undefined) return Promise.reject(new Error(this.#closedReason));
+    return this.#rpc.request(method, params as never, undefined) as Promise<T>;
+  }
+
+  #receive(chunk: Buffer): void {
+    let lines: string[];
+    try {
+      lines = this.#splitter.push(chunk);
+    } catch (e) {
+      this.#close(`bad reply from the engine: ${(e as Error).message}`);
+      this.socket.destroy();
+      return;
+    }
+    for (const line of lines) {
+      let payload: { id?: unknown; error?: { message?: string } };
+      try {
+        payload = JSON.parse(line);
+      } catch {
+        this.#close('bad reply from the engine: not JSON');
+        this.socket.destroy();
+        return;
+      }
+      // An error with no id: the engine ends this session (it did not understand us).
+      if (payload && payload.id === null && payload.error) {
+        this.#close(`the engine ended the session: ${payload.error.message ?? 'protocol error'}`);
+        continue;
+      }
+      this.#rpc.receiveAndSend(payload, undefined, undefined).catch(() => undefined);
+    }
+  }
+
+  #close(reason: string): void {
+    if (this.#closedReason === undefined) this.#closedReason = reason;
+    this.#rpc.rejectAllPendingRequests(this.#closedReason);
+    if (this.socket.destroyed) this.#onClosed(this.#closedReason);
+    else this.socket.once('close', () => this.#onClosed(this.#closedReason));
+  }
+}

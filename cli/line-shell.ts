@@ -1,0 +1,110 @@
+// The interactive shell for a terminal, for now a plain readline loop (the Ink app will
+// replace it through the same front-end seam): prompt, history, Tab completion of command
+// names and menu words, Ctrl-C aborts the running dialog, Ctrl-D or quit leaves.
+import { createInterface, type Interface } from 'node:readline';
+import type { AskParams, AskResult } from '../src/control/protocol.js';
+import { openSession, type ShellTerminal } from './front-end.js';
+
+class ReadlineTerminal implements ShellTerminal {
+  rl!: Interface;
+  /** Choices of the question being asked, for completion. */
+  choices: string[] | null = null;
+  #abortQuestion: (() => void) | null = null;
+
+  print(text: string): void {
+    process.stdout.write(text);
+  }
+
+  ask(q: AskParams): Promise<AskResult> {
+    this.choices = q.choices ?? null;
+    return new Promise((resolve) => {
+      const controller = new AbortController();
+      const finish = (r: AskResult) => {
+        this.#abortQuestion = null;
+        this.choices = null;
+        this.rl.removeListener('close', onClose);
+        resolve(r);
+      };
+      const onClose = () => finish({ eof: true });
+      this.rl.once('close', onClose);
+      this.#abortQuestion = () => {
+        controller.abort();
+        process.stdout.write('^C\n');
+        finish({ interrupt: true });
+      };
+      this.rl.question(`${q.label}\n${q.prompt}`, { signal: controller.signal }, (answer) => finish({ answer }));
+    });
+  }
+
+  /** Ctrl-C while a question is open: true when it was one. */
+  abortQuestion(): boolean {
+    if (!this.#abortQuestion) return false;
+    this.#abortQuestion();
+    return true;
+  }
+}
+
+export async function runLineShell(socketPath: string): Promise<number> {
+  const terminal = new ReadlineTerminal();
+  const { client, prompt: firstPrompt } = await openSession(socketPath, terminal, 'readline');
+  let prompt = firstPrompt;
+  let running = false;
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: true,
+    historySize: 500,
+    completer: (line: string, callback: (err: Error | null, result: [string[], string]) => void) => {
+      const word = line.split(/\s+/).pop() ?? '';
+      if (terminal.choices) {
+        callback(null, [terminal.choices.filter((c) => c.toLowerCase().startsWith(word.toLowerCase())), word]);
+        return;
+      }
+      client.complete(line).then(
+        (candidates) => callback(null, [candidates, word]),
+        () => callback(null, [[], word]),
+      );
+    },
+  });
+  terminal.rl = rl;
+  rl.on('SIGINT', () => {
+    if (terminal.abortQuestion()) {
+      client.interrupt();
+    } else if (running) {
+      process.stdout.write('^C\n');
+      client.interrupt();
+    } else {
+      // At the main prompt Ctrl-C clears the line; it does not quit.
+      process.stdout.write('^C\n');
+      rl.write(null, { ctrl: true, name: 'u' });
+      rl.prompt();
+    }
+  });
+  void client.closed.then((reason) => {
+    if (reason && reason !== 'the engine closed the connection') process.stderr.write(`esa: ${reason}\n`);
+    rl.close();
+  });
+
+  const lines = rl[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      rl.setPrompt(prompt);
+      rl.prompt();
+      const next = await lines.next();
+      if (next.done) break;
+      if (next.value.trim() === '') continue;
+      running = true;
+      const result = await client.run(next.value).finally(() => (running = false));
+      prompt = result.prompt;
+      if (result.exit) break;
+    }
+  } catch (e) {
+    process.stderr.write(`esa: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    rl.close();
+    client.close();
+  }
+  process.stdout.write('\n');
+  return 0;
+}

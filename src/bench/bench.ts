@@ -1,0 +1,389 @@
+// `esa bench`: the engine (a real `esa start` child process) against a real SMTP sink, driven by
+// the load generator in this process, and optionally a private Postfix instance through the
+// same scenarios; prints a table (or JSON) of the figures with their targets.
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { EngineProcess } from './engine-process.js';
+import type { MailServer } from './mta.js';
+import { postfixUnavailable, PostfixInstance } from './postfix-instance.js';
+import { freePort, loadAverage } from './proc.js';
+import { formatProfile, summarizeProfiles, type ProfileSummary } from './profile-summary.js';
+import { bigQueue, downDrainRun, relayRun, warmUp, type BigQueueResult, type DownDrainRun, type RelayRun, type ScenarioEnv } from './scenarios.js';
+import { Sink } from './sink.js';
+import { spread } from './stats.js';
+import { formatTable, meets, type Figure } from './table.js';
+
+export const SCENARIOS = ['relay', 'relay-conn', 'down', 'bigqueue'] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  messages: number;
+  size: number;
+  sessions: number;
+  connSessions: number;
+  runs: number;
+  bigQueue: number;
+  warmup: number;
+  vsPostfix: boolean;
+  json: boolean;
+  sink: 'auto' | 'smtp-sink' | 'esa';
+  drain: 'auto' | 'delivernow' | 'host-retry';
+  timeScale: number;
+  profileDir?: string;
+  scenarios: ScenarioId[];
+  quick: boolean;
+}
+
+export interface BenchArgs {
+  messages?: number;
+  size?: number;
+  sessions?: number;
+  connSessions?: number;
+  runs?: number;
+  bigQueue?: number;
+  warmup?: number;
+  vs?: string;
+  json?: boolean;
+  sink?: string;
+  drain?: string;
+  timeScale?: number;
+  profile?: string;
+  only?: string;
+  quick?: boolean;
+}
+
+/** Command-line values with the defaults (full or --quick) filled in. */
+export function benchOptions(a: BenchArgs): BenchOptions {
+  const quick = a.quick ?? false;
+  const pick = <T>(v: T | undefined, full: T, small: T): T => v ?? (quick ? small : full);
+  if (a.vs !== undefined && a.vs !== 'postfix') throw new Error(`--vs knows only "postfix" (got "${a.vs}")`);
+  const sink = (a.sink ?? 'auto') as BenchOptions['sink'];
+  if (!['auto', 'smtp-sink', 'esa'].includes(sink)) throw new Error('--sink must be auto, smtp-sink or esa');
+  const drain = (a.drain ?? 'auto') as BenchOptions['drain'];
+  if (!['auto', 'delivernow', 'host-retry'].includes(drain)) throw new Error('--drain must be auto, delivernow or host-retry');
+  const scenarios = a.only ? a.only.split(',').map((s) => s.trim()).filter(Boolean) : [...SCENARIOS];
+  for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(', ')})`);
+  const o: BenchOptions = {
+    messages: pick(a.messages, 5_000, 500),
+    size: a.size ?? 2_048,
+    sessions: a.sessions ?? 20,
+    connSessions: a.connSessions ?? 100,
+    runs: pick(a.runs, 3, 1),
+    bigQueue: pick(a.bigQueue, 100_000, 5_000),
+    warmup: pick(a.warmup, 500, 100),
+    vsPostfix: a.vs === 'postfix',
+    json: a.json ?? false,
+    sink,
+    drain,
+    timeScale: a.timeScale ?? 600,
+    profileDir: a.profile ? path.resolve(a.profile) : undefined,
+    scenarios: scenarios as ScenarioId[],
+    quick,
+  };
+  for (const [k, v] of Object.entries({ messages: o.messages, runs: o.runs, sessions: o.sessions, 'conn-sessions': o.connSessions })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number >= 1`);
+  }
+  if (o.size < 200) throw new Error('--size must be at least 200 bytes');
+  if (!Number.isInteger(o.bigQueue) || o.bigQueue < 0) throw new Error('--big-queue must be a whole number >= 0 (0 skips it)');
+  if (!(o.timeScale > 0)) throw new Error('--time-scale must be > 0');
+  return o;
+}
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  postfix?: string;
+  loadBefore: [number, number, number];
+  loadAfter?: [number, number, number];
+}
+
+export interface BenchReport {
+  machine: MachineInfo;
+  options: BenchOptions;
+  sink: string;
+  figures: Figure[];
+  esa: Partial<Record<ScenarioId, unknown>>;
+  postfix?: Partial<Record<ScenarioId, unknown>>;
+  notes: string[];
+  profiles?: ProfileSummary[];
+  seconds: number;
+}
+
+function machineInfo(): MachineInfo {
+  let postfix: string | undefined;
+  try {
+    postfix = execFileSync('postconf', ['-h', 'mail_version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    postfix = undefined;
+  }
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    kernel: os.release(),
+    node: process.version,
+    postfix,
+    loadBefore: loadAverage(),
+  };
+}
+
+type Log = (line: string) => void;
+
+/** Everything started, so a failure or Ctrl-C leaves no process behind. */
+class Cleanup {
+  readonly #items = new Set<{ dispose(): Promise<void> }>();
+  add<T extends { dispose(): Promise<void> }>(item: T): T {
+    this.#items.add(item);
+    return item;
+  }
+  async dispose(item: { dispose(): Promise<void> }): Promise<void> {
+    this.#items.delete(item);
+    await item.dispose();
+  }
+  async all(): Promise<void> {
+    const items = [...this.#items].reverse();
+    this.#items.clear();
+    for (const item of items) await item.dispose().catch(() => undefined);
+  }
+}
+
+export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> {
+  const started = performance.now();
+  const machine = machineInfo();
+  const notes: string[] = [];
+  const cleanup = new Cleanup();
+  const onSignal = () => {
+    log('esa bench: interrupted, stopping what it started');
+    void cleanup.all().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let withPostfix = o.vsPostfix;
+  if (withPostfix) {
+    const why = await postfixUnavailable();
+    if (why) {
+      notes.push(`--vs postfix: ${why}; Postfix skipped`);
+      log(`esa bench: ${why}; running the engine alone`);
+      withPostfix = false;
+    }
+  }
+  const sinkPort = await freePort();
+  const sink = Sink.choose(o.sink === 'esa' ? 'esa-backend' : o.sink === 'smtp-sink' ? 'smtp-sink' : 'auto', sinkPort);
+  cleanup.add({ dispose: () => sink.stop() });
+  if (sink.kind === 'esa-backend') {
+    notes.push('smtp-sink is not installed: the built-in `esa backend` is the sink, and deliveries are seen by the queue emptying');
+  }
+  if (o.profileDir) await mkdir(o.profileDir, { recursive: true });
+
+  const makeEngine = async (group: string, timeScale: number): Promise<EngineProcess> =>
+    cleanup.add(
+      new EngineProcess({
+        port: await freePort(),
+        routePort: sinkPort,
+        timeScale,
+        flush: o.drain === 'delivernow' ? 'delivernow' : o.drain === 'host-retry' ? 'host-retry' : 'auto',
+        cpuProfDir: o.profileDir,
+        profileName: group,
+      }),
+    );
+  const makePostfix = async (): Promise<PostfixInstance> => cleanup.add(new PostfixInstance(await freePort(), sinkPort));
+  const envFor = (server: MailServer): ScenarioEnv => ({ server, sink, size: o.size, tag: `${server.name}-${process.pid}`, log });
+
+  const esaResults: BenchReport['esa'] = {};
+  const pfResults: NonNullable<BenchReport['postfix']> = {};
+  const want = (s: ScenarioId) => o.scenarios.includes(s);
+
+  try {
+    await sink.start();
+    log(`esa bench: sink ${sink.kind} on 127.0.0.1:${sinkPort}; ${machine.cpus} CPUs, load ${machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+
+    // 1 and 1b: relay with the backend up.
+    if (want('relay') || want('relay-conn')) {
+      const servers: MailServer[] = [await makeEngine('relay', 1)];
+      if (withPostfix) servers.push(await makePostfix());
+      for (const s of servers) await s.start();
+      for (const s of servers) await warmUp(envFor(s), o.warmup);
+      const reuse = new Map<MailServer, RelayRun[]>(servers.map((s) => [s, []]));
+      const perConn = new Map<MailServer, RelayRun[]>(servers.map((s) => [s, []]));
+      for (let run = 1; run <= o.runs; run++) {
+        for (const s of servers) {
+          if (want('relay')) {
+            const r = await relayRun(envFor(s), o.messages, o.sessions, 'reuse');
+            reuse.get(s)!.push(r);
+            log(`1  relay ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, 250 p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms, ${r.cpuMsPerMessage.toFixed(2)} CPU ms/msg`);
+          }
+          if (want('relay-conn')) {
+            const r = await relayRun(envFor(s), o.messages, o.connSessions, 'per-message');
+            perConn.get(s)!.push(r);
+            log(`1b relay 1 conn/msg ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.refusedConnections} refused connections`);
+          }
+        }
+      }
+      for (const s of servers) {
+        const into = s.name === 'esa' ? esaResults : pfResults;
+        if (want('relay')) into.relay = reuse.get(s);
+        if (want('relay-conn')) into['relay-conn'] = perConn.get(s);
+        await cleanup.dispose(s);
+      }
+    }
+
+    // 2 and 3: accept with the backend down, then drain once it is back.
+    if (want('down')) {
+      const engine = await makeEngine('down', o.timeScale);
+      const servers: MailServer[] = [engine];
+      if (withPostfix) servers.push(await makePostfix());
+      for (const s of servers) await s.start();
+      for (const s of servers) await warmUp(envFor(s), o.warmup);
+      const runs = new Map<MailServer, DownDrainRun[]>(servers.map((s) => [s, []]));
+      for (let run = 1; run <= o.runs; run++) {
+        for (const s of servers) {
+          const r = await downDrainRun(envFor(s), o.messages, o.sessions);
+          runs.get(s)!.push(r);
+          log(
+            `2  accept while down ${s.name} run ${run}: ${Math.round(r.acceptRate)} msg/s, p99 ${r.p99Ms.toFixed(2)} ms; ` +
+              `3 drain (${r.drainHow}): ${Math.round(r.drainRate)} msg/s, first delivery after ${Math.round(r.firstDeliveryMs)} ms`,
+          );
+        }
+      }
+      if (engine.flushNote) notes.push(`drain: ${engine.flushNote}`);
+      for (const s of servers) {
+        (s.name === 'esa' ? esaResults : pfResults).down = runs.get(s);
+        await cleanup.dispose(s);
+      }
+    }
+
+    // 4: a big queue with the backend down.
+    if (want('bigqueue') && o.bigQueue > 0) {
+      const servers: (() => Promise<MailServer>)[] = [() => makeEngine('bigqueue', 1)];
+      if (withPostfix) servers.push(makePostfix);
+      for (const make of servers) {
+        const s = await make();
+        await s.start();
+        log(`4  big queue ${s.name}: filling ${o.bigQueue.toLocaleString('en-US')} messages with the backend down`);
+        const r = await bigQueue(envFor(s), o.bigQueue, o.sessions, o.runs);
+        (s.name === 'esa' ? esaResults : pfResults).bigqueue = r;
+        log(
+          `4  big queue ${s.name}: RSS ${(r.rssBytes / 1048576).toFixed(1)} MB, state ${(r.stateBytes / 1048576).toFixed(1)} MB, ` +
+            `restart ${(Math.min(...r.restartMs) / 1000).toFixed(2)} s${r.statusMs.length ? `, status ${Math.round(r.statusMs[0])} ms` : ''}`,
+        );
+        await cleanup.dispose(s);
+      }
+    }
+  } finally {
+    await cleanup.all();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+
+  machine.loadAfter = loadAverage();
+  const figures = buildFigures(o, esaResults, withPostfix ? pfResults : undefined, notes);
+  const report: BenchReport = {
+    machine,
+    options: o,
+    sink: sink.kind,
+    figures,
+    esa: esaResults,
+    postfix: withPostfix ? pfResults : undefined,
+    notes,
+    seconds: (performance.now() - started) / 1000,
+  };
+  if (o.profileDir) report.profiles = await summarizeProfiles(o.profileDir);
+  return report;
+}
+
+function pickRuns<T>(runs: T[] | undefined, f: (r: T) => number | undefined): number[] | undefined {
+  return runs?.map((r) => f(r) ?? NaN);
+}
+
+function figure(
+  id: string,
+  label: string,
+  unit: Figure['unit'],
+  esa: number[] | undefined,
+  postfix: number[] | undefined,
+  target?: Figure['target'],
+): Figure | undefined {
+  if (!esa && !postfix) return undefined;
+  return { id, label, unit, esa: esa ? spread(esa) : undefined, postfix: postfix ? spread(postfix) : undefined, target };
+}
+
+function buildFigures(
+  o: BenchOptions,
+  esa: BenchReport['esa'],
+  pf: BenchReport['postfix'] | undefined,
+  notes: string[],
+): Figure[] {
+  const vsPf = (v: number): Figure['target'] => (pf ? { kind: 'ratio', op: '>=', value: v } : undefined);
+  const e = esa as { relay?: RelayRun[]; 'relay-conn'?: RelayRun[]; down?: DownDrainRun[]; bigqueue?: BigQueueResult };
+  const p = (pf ?? {}) as typeof e;
+  const n = o.messages.toLocaleString('en-US');
+  const kb = `${(o.size / 1024).toFixed(o.size % 1024 ? 1 : 0)} KB`;
+  const out: (Figure | undefined)[] = [
+    figure('relay.rate', `1  relay ${n} × ${kb}, ${o.sessions} sessions reusing connections`, 'msg/s', pickRuns(e.relay, (r) => r.rate), pickRuns(p.relay, (r) => r.rate), vsPf(1)),
+    figure('relay.p50', '   final 250 latency p50', 'ms', pickRuns(e.relay, (r) => r.p50Ms), pickRuns(p.relay, (r) => r.p50Ms)),
+    figure('relay.p99', '   final 250 latency p99', 'ms', pickRuns(e.relay, (r) => r.p99Ms), pickRuns(p.relay, (r) => r.p99Ms)),
+    figure('relay.cpu', '   server CPU per message', 'ms', pickRuns(e.relay, (r) => r.cpuMsPerMessage), pickRuns(p.relay, (r) => r.cpuMsPerMessage)),
+    figure('relay.stall', '   longest event-loop stall', 'ms', pickRuns(e.relay, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
+    figure('relay-conn.rate', `1b relay, one connection per message, ${o.connSessions} sessions`, 'msg/s', pickRuns(e['relay-conn'], (r) => r.rate), pickRuns(p['relay-conn'], (r) => r.rate), vsPf(1)),
+    figure('relay-conn.p99', '   final 250 latency p99', 'ms', pickRuns(e['relay-conn'], (r) => r.p99Ms), pickRuns(p['relay-conn'], (r) => r.p99Ms)),
+    figure('relay-conn.refused', '   connections refused (retried)', 'count', pickRuns(e['relay-conn'], (r) => r.refusedConnections), pickRuns(p['relay-conn'], (r) => r.refusedConnections)),
+    figure('down.accept', `2  accept while the backend is down, ${o.sessions} sessions`, 'msg/s', pickRuns(e.down, (r) => r.acceptRate), pickRuns(p.down, (r) => r.acceptRate), vsPf(1)),
+    figure('down.p99', '   final 250 latency p99', 'ms', pickRuns(e.down, (r) => r.p99Ms), pickRuns(p.down, (r) => r.p99Ms)),
+    figure('down.stall', '   longest event-loop stall', 'ms', pickRuns(e.down, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
+    figure('drain.rate', `3  drain after ${e.down?.[0]?.drainHow ?? 'delivernow'} / ${p.down?.[0]?.drainHow ?? 'postqueue -f'}`, 'msg/s', pickRuns(e.down, (r) => r.drainRate), pickRuns(p.down, (r) => r.drainRate), vsPf(1)),
+    figure('drain.stall', '   longest event-loop stall', 'ms', pickRuns(e.down, (r) => r.drainStallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
+  ];
+  const eb = e.bigqueue;
+  const pb = p.bigqueue;
+  if (eb || pb) {
+    const one = (b: BigQueueResult | undefined, f: (b: BigQueueResult) => number | undefined) => (b ? [f(b) ?? NaN] : undefined);
+    const big = (eb ?? pb)!.messages.toLocaleString('en-US');
+    out.push(
+      figure('big.fill', `4  big queue: ${big} queued with the backend down, fill rate`, 'msg/s', one(eb, (b) => b.fillRate), one(pb, (b) => b.fillRate)),
+      figure('big.rss', '   memory with the queue full (esa RSS; postfix PSS of all processes)', 'MB', one(eb, (b) => b.rssBytes), one(pb, (b) => b.rssBytes), { kind: 'value', op: '<=', value: 300 * 1024 * 1024 }),
+      figure('big.state', '   queue state on disk (esa queue/state; postfix defer logs)', 'MB', one(eb, (b) => b.stateBytes), one(pb, (b) => b.stateBytes)),
+      figure('big.content', '   message files on disk', 'MB', one(eb, (b) => b.contentBytes), one(pb, (b) => b.contentBytes)),
+      figure('big.restart', '   restart until the listener answers EHLO', 's', eb?.restartMs.map((x) => x / 1000), pb?.restartMs.map((x) => x / 1000), { kind: 'value', op: '<=', value: 5 }),
+      figure('big.rss2', '   memory after the restart', 'MB', one(eb, (b) => b.rssAfterRestartBytes), one(pb, (b) => b.rssAfterRestartBytes)),
+      figure('big.status', `   status round trip (esa: control socket${pb ? '; postfix: postqueue -p' : ''})`, 'ms', eb?.statusMs.length ? eb.statusMs : undefined, pb?.statusMs.length ? pb.statusMs : undefined, { kind: 'value', op: '<=', value: 50 }),
+      figure('big.tophosts', `   tophosts round trip (esa: control socket${pb ? '; postfix: qshape deferred' : ''})`, 'ms', eb?.tophostsMs.length ? eb.tophostsMs : undefined, pb?.tophostsMs.length ? pb.tophostsMs : undefined, { kind: 'value', op: '<=', value: 50 }),
+      figure('big.shellStatus', '   `esa shell -c status` as a whole (client start-up included)', 'ms', eb?.shellStatusMs.length ? eb.shellStatusMs : undefined, undefined),
+      figure('big.stallFill', '   longest event-loop stall while filling', 'ms', one(eb, (b) => b.stallFillMs), undefined, { kind: 'value', op: '<=', value: 50 }),
+      figure('big.stallRestart', '   longest event-loop stall in a restart (loading the queue)', 'ms', one(eb, (b) => b.stallRestartMs), undefined),
+    );
+    if (eb?.controlNote) notes.push(`status/tophosts (esa): ${eb.controlNote}`);
+  }
+  const refused = e['relay-conn']?.reduce((a, r) => a + r.refusedConnections, 0) ?? 0;
+  if (refused > 0) {
+    notes.push(
+      `1b: the engine refused ${refused.toLocaleString('en-US')} connections in all (421, the listener's default limit of 50 connections); the load generator retried each after 50 ms`,
+    );
+  }
+  return out.filter((f): f is Figure => f !== undefined);
+}
+
+export function formatReport(r: BenchReport): string {
+  const m = r.machine;
+  const withPostfix = r.postfix !== undefined;
+  const lines = [
+    `esa bench: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node.js ${m.node}${m.postfix ? `, Postfix ${m.postfix}` : ''}`,
+    `load average before ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${(m.loadAfter ?? [0, 0, 0]).map((l) => l.toFixed(2)).join(' ')}; ` +
+      `${r.options.runs} run(s) per figure (median, min–max); sink ${r.sink}; ${Math.round(r.seconds)} s`,
+    '',
+    formatTable(r.figures, withPostfix),
+  ];
+  const missed = r.figures.filter((f) => meets(f) === false);
+  if (missed.length) lines.push('', `targets missed: ${missed.map((f) => f.id).join(', ')}`);
+  if (r.notes.length) lines.push('', ...r.notes.map((n) => `note: ${n}`));
+  if (r.profiles?.length) {
+    lines.push('', 'engine CPU profiles:');
+    for (const p of r.profiles) lines.push(formatProfile(p));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,221 @@
+// The engine under test: `esa start` as a child process on a temp data dir, its listener on a
+// free loopback port and its default route at the sink. Reads its memory and CPU from /proc,
+// its queue from the spool directory, its stalls from ESA_STALL_REPORT, and talks to it with
+// `esa shell -c` (delivernow, status, tophosts) when that command exists.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ControlClient } from './control-client.js';
+import { runEsa, spawnEsa, type EsaRun } from './esa-command.js';
+import type { ControlTiming, FlushHow, MailServer } from './mta.js';
+import { countMessages, cpuSeconds, deadline, dirUsage, rssBytes, sleep, waitForSmtp } from './proc.js';
+import type { StallReport } from './stall-monitor.js';
+
+export interface EngineProcessOptions {
+  port: number;
+  routePort: number;
+  timeScale: number;
+  /** Write a V8 CPU profile of the engine here (node --cpu-prof) when it stops. */
+  cpuProfDir?: string;
+  /** Names the profiles: <name>-<start number>.cpuprofile. */
+  profileName?: string;
+  /** How drain is started: `delivernow` over the control socket, or waiting for the host retry. */
+  flush: 'delivernow' | 'host-retry' | 'auto';
+  /** Keep the engine's stdout (its mail log echo) in <data-dir>/../engine.out instead of /dev/null. */
+  keepStdout?: boolean;
+}
+
+/** Whether `esa shell` exists in this build, and whether it runs a given command. */
+let shellCommand: Promise<boolean> | undefined;
+export function shellAvailable(): Promise<boolean> {
+  shellCommand ??= runEsa(['shell', '--help'], 20_000).then((r) => r.code === 0);
+  return shellCommand;
+}
+
+export class EngineProcess implements MailServer {
+  readonly name = 'esa';
+  readonly port: number;
+  #dir = '';
+  #child: ChildProcess | null = null;
+  #exited: Promise<number | null> = Promise.resolve(null);
+  #stderr = '';
+  #phase = 0;
+  #profileRuns = 0;
+  /** What happened when delivernow was tried (for the report). */
+  flushNote = '';
+
+  constructor(readonly options: EngineProcessOptions) {
+    this.port = options.port;
+  }
+
+  get dataDir(): string {
+    return path.join(this.#dir, 'data');
+  }
+
+  get stallFile(): string {
+    return path.join(this.#dir, 'stall.json');
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(): Promise<void> {
+    if (!this.#dir) this.#dir = await mkdtemp(path.join(tmpdir(), 'esa-bench-'));
+    const nodeArgs: string[] = [];
+    if (this.options.cpuProfDir) {
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${this.options.cpuProfDir}`, `--cpu-prof-name=${this.options.profileName ?? 'engine'}-${++this.#profileRuns}.cpuprofile`);
+    }
+    const child = spawnEsa(
+      [
+        'start',
+        '--data-dir', this.dataDir,
+        '--listen', `127.0.0.1:${this.port}`,
+        '--route', `127.0.0.1:${this.options.routePort}`,
+        '--time-scale', String(this.options.timeScale),
+      ],
+      {
+        stdio: ['ignore', this.options.keepStdout ? 'pipe' : 'ignore', 'pipe'],
+        env: { ...process.env, ESA_STALL_REPORT: this.stallFile, NODE_ENV: 'production' },
+      },
+      nodeArgs,
+    );
+    this.#stderr = '';
+    child.stderr!.on('data', (d) => (this.#stderr = (this.#stderr + d).slice(-4_000)));
+    this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.#child = child;
+    this.#phase = 0;
+    const early = this.#exited.then((code) => {
+      throw new Error(`the engine exited at start (status ${code}): ${this.#stderr.trim()}`);
+    });
+    await Promise.race([waitForSmtp(this.port, 300_000), early]);
+    void early.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.#child = null;
+    child.kill('SIGTERM');
+    const gone = await Promise.race([this.#exited.then(() => true), deadline(120_000).then(() => false)]);
+    if (!gone) {
+      child.kill('SIGKILL');
+      await this.#exited;
+      throw new Error('the engine did not stop within 120 s of SIGTERM (killed)');
+    }
+  }
+
+  async restart(): Promise<{ totalMs: number; stopMs: number }> {
+    const t0 = performance.now();
+    await this.stop();
+    const stopMs = performance.now() - t0;
+    await this.start();
+    return { totalMs: performance.now() - t0, stopMs };
+  }
+
+  queued(): Promise<number> {
+    return countMessages(path.join(this.dataDir, 'queue', 'spool'));
+  }
+
+  async settledWhileDown(): Promise<boolean> {
+    // A 250 means the message is spooled and scheduled; nothing else has to happen.
+    return true;
+  }
+
+  async flush(): Promise<FlushHow> {
+    if (this.options.flush !== 'host-retry' && (await shellAvailable())) {
+      const r = await this.shell('delivernow');
+      if (r.code === 0) return 'delivernow';
+      this.flushNote = `esa shell -c delivernow failed (status ${r.code}: ${(r.stderr || r.stdout).trim().split('\n')[0]}); waited for the host retry`;
+    } else if (this.options.flush === 'host-retry') {
+      this.flushNote = 'host retry chosen with --drain host-retry';
+    } else {
+      this.flushNote = '`esa shell` is not in this build: waited for the host retry instead of delivernow';
+    }
+    if (this.options.flush === 'delivernow') throw new Error(this.flushNote);
+    return 'host retry';
+  }
+
+  shell(line: string): Promise<EsaRun> {
+    return runEsa(['shell', '--data-dir', this.dataDir, '-c', line], 60_000);
+  }
+
+  async rssBytes(): Promise<number> {
+    return this.#child?.pid ? rssBytes(this.#child.pid) : 0;
+  }
+
+  async cpuSeconds(): Promise<number> {
+    return this.#child?.pid ? cpuSeconds(this.#child.pid) : 0;
+  }
+
+  async queueDisk(): Promise<{ stateBytes: number; contentBytes: number; files: number }> {
+    const state = await dirUsage(path.join(this.dataDir, 'queue', 'state'));
+    const spool = await dirUsage(path.join(this.dataDir, 'queue', 'spool'));
+    return { stateBytes: state.bytes, contentBytes: spool.bytes, files: state.files + spool.files };
+  }
+
+  async statusAndTopHosts(): Promise<{ status: ControlTiming; tophosts: ControlTiming } | { skipped: string }> {
+    let client: ControlClient;
+    try {
+      client = await ControlClient.connect(path.join(this.dataDir, 'esa.sock'));
+    } catch (e) {
+      return { skipped: `no control socket answers (${(e as Error).message}): status/tophosts not measured` };
+    }
+    try {
+      const timed = async (command: string): Promise<ControlTiming> => {
+        const r = await client.time(command);
+        if (!r.ok) throw new Error(`${command} failed: ${r.output.trim().split('\n').pop()}`);
+        // The same through `esa shell -c`, once, for what an operator waits (client start-up included).
+        return { command, ms: r.ms, note: 'over the control socket, one session' };
+      };
+      return { status: await timed('status'), tophosts: await timed('tophosts') };
+    } catch (e) {
+      return { skipped: (e as Error).message };
+    } finally {
+      client.close();
+    }
+  }
+
+  /** `esa shell -c LINE` as an operator runs it: ms including the client's start-up. */
+  async shellRoundTrip(line: string): Promise<number | undefined> {
+    if (!(await shellAvailable())) return undefined;
+    const r = await this.shell(line);
+    return r.code === 0 ? r.ms : undefined;
+  }
+
+  /** Ends the current stall phase and returns its figures (see stall-monitor.ts). */
+  async stall(): Promise<{ maxMs: number; p99Ms: number } | undefined> {
+    const pid = this.#child?.pid;
+    if (!pid) return undefined;
+    const phase = this.#phase++;
+    await rm(`${this.stallFile}.phase`, { force: true });
+    process.kill(pid, 'SIGUSR2');
+    const until = performance.now() + 10_000;
+    while (performance.now() < until) {
+      try {
+        const r = JSON.parse(await readFile(`${this.stallFile}.phase`, 'utf8')) as StallReport;
+        if (r.phaseEnded && r.phase === phase) return { maxMs: r.maxMs, p99Ms: r.p99Ms };
+      } catch {
+        // not written yet, or written half-way
+      }
+      await sleep(20);
+    }
+    return undefined;
+  }
+
+  /** Starts a new stall phase (the figures of the one that ends are dropped). */
+  async stallReset(): Promise<void> {
+    await this.stall();
+  }
+
+  stderrTail(): string {
+    return this.#stderr;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop().catch(() => undefined);
+    if (this.#dir) await rm(this.#dir, { recursive: true, force: true });
+    this.#dir = '';
+  }
+}

@@ -1,0 +1,66 @@
+// Opt-in event-loop stall report for benchmarks: with ESA_STALL_REPORT=<file> in the
+// environment, the process samples its event-loop delay (perf_hooks monitorEventLoopDelay)
+// and writes the longest stall and the p99 as JSON to that file every second and when it
+// exits (the engine exits through process.exit after SIGTERM). SIGUSR2 ends a phase: the
+// figures so far are written to `<file>.phase` with `phaseEnded: true`, then the histogram
+// starts afresh, so a
+// benchmark can measure the stalls of one phase (a load run, a restart) on its own.
+import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface StallReport {
+  /** Longest event-loop delay seen in this phase, ms. */
+  maxMs: number;
+  p99Ms: number;
+  p50Ms: number;
+  meanMs: number;
+  /** Samples taken in this phase. */
+  count: number;
+  /** Which phase (0 = since start; +1 at each SIGUSR2). */
+  phase: number;
+  /** These are the final figures of the phase (written on SIGUSR2). */
+  phaseEnded: boolean;
+  /** Written at exit. */
+  final: boolean;
+  /** Real ms since the phase began. */
+  phaseMs: number;
+}
+
+/** Starts the monitor when ESA_STALL_REPORT names a file; does nothing otherwise. */
+export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.ESA_STALL_REPORT;
+  if (!file) return;
+  let phase = 0;
+  let phaseStart = performance.now();
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const write = (phaseEnded: boolean, final: boolean, to = file) => {
+    const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+    const some = histogram.count > 0;
+    const report: StallReport = {
+      maxMs: some ? ms(histogram.max) : 0,
+      p99Ms: some ? ms(histogram.percentile(99)) : 0,
+      p50Ms: some ? ms(histogram.percentile(50)) : 0,
+      meanMs: some ? ms(histogram.mean) : 0,
+      count: histogram.count,
+      phase,
+      phaseEnded,
+      final,
+      phaseMs: Math.round(performance.now() - phaseStart),
+    };
+    try {
+      writeFileSync(to, JSON.stringify(report) + '\n');
+    } catch {
+      // A report that cannot be written must not disturb the engine.
+    }
+  };
+  const timer = setInterval(() => write(false, false), 1_000);
+  timer.unref();
+  process.on('SIGUSR2', () => {
+    write(true, false, `${file}.phase`);
+    histogram.reset();
+    phase++;
+    phaseStart = performance.now();
+  });
+  process.once('exit', () => write(false, true));
+}

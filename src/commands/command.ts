@@ -1,0 +1,85 @@
+// What a CLI command is (one module each, listed in registry.ts) and the `io` it runs with:
+// output, questions answered by the terminal, the engine, and the session's pending changes.
+import type { ApplianceConfig, CommitRecord } from '../config/config.js';
+import type { Engine } from '../engine.js';
+
+/** A question as a command asks it; the dialog helpers in dialog.ts build these. */
+export interface Question {
+  label: string;
+  /** Shown as `[default]> ` and taken for an empty answer. */
+  default?: string;
+  /** Words accepted here, offered to completion. */
+  choices?: string[];
+  /** 1 the first time, 2+ after a rejected answer. */
+  attempt?: number;
+}
+
+/** The session's uncommitted configuration (see control/pending-changes.ts). */
+export interface PendingConfig {
+  /** What this session sees: its pending copy, or the running configuration when nothing is pending. */
+  readonly config: ApplianceConfig;
+  readonly descriptions: readonly string[];
+  readonly hasChanges: boolean;
+  /**
+   * Records one change: `apply` is run on the pending copy now and again at commit time if
+   * another session committed meanwhile. It may throw a CommandError when it no longer fits.
+   */
+  edit(description: string, apply: (config: ApplianceConfig) => void): void;
+  clear(): void;
+  /** Applies every pending change to the engine atomically and records the commit. */
+  commit(comment: string): Promise<CommitRecord>;
+}
+
+export interface CommandIO {
+  readonly engine: Engine;
+  readonly pending: PendingConfig;
+  readonly commands: CommandRegistry;
+  /** Aborted by Ctrl-C (and when the session ends): long waits should stop on it. */
+  readonly signal: AbortSignal;
+  /** Prints lines (each gets a newline). */
+  print(...lines: string[]): void;
+  /** Ensures one blank line before what follows (idempotent), the appliance's paragraph style. */
+  blank(): void;
+  /** Asks the terminal; resolves with the raw answer. Throws DialogAborted on Ctrl-C or end of input. */
+  ask(question: Question): Promise<string>;
+  /** Ends the session after this command (`quit`). */
+  endSession(): void;
+}
+
+export interface Command {
+  name: string;
+  aliases?: readonly string[];
+  /** One line for `help`. */
+  summary: string;
+  /** `help <command>`: what it does, its dialog and its batch syntax. */
+  help: string;
+  /** Words that may follow the command (completion of the second word). */
+  argWords?: (io: Pick<CommandIO, 'engine' | 'pending' | 'commands'>) => readonly string[];
+  run(io: CommandIO, args: string[]): Promise<void>;
+}
+
+export interface CommandRegistry {
+  readonly list: readonly Command[];
+  find(name: string): Command | undefined;
+}
+
+/** A failure the user caused or can fix: printed as one line, the command counts as failed. */
+export class CommandError extends Error {}
+
+/** A dialog ended by Ctrl-C or end of input: nothing of it is applied. */
+export class DialogAborted extends Error {
+  constructor(readonly why: 'interrupt' | 'eof' | 'closed') {
+    super(why === 'eof' ? 'end of input' : why === 'interrupt' ? 'interrupted' : 'session closed');
+  }
+}
+
+export function commandRegistry(list: readonly Command[]): CommandRegistry {
+  const byName = new Map<string, Command>();
+  for (const c of list) {
+    for (const name of [c.name, ...(c.aliases ?? [])]) {
+      if (byName.has(name)) throw new Error(`two commands are named ${name}`);
+      byName.set(name, c);
+    }
+  }
+  return { list, find: (name) => byName.get(name.toLowerCase()) };
+}

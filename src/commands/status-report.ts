@@ -1,0 +1,137 @@
+// The `status` / `status detail` report as text, from a snapshot of counters and gauges:
+// pure, so its layout is unit-tested. Labels are the appliance's; numbers have separators.
+import { formatCount } from '../bounce/profile.js';
+import type { CounterColumns, CounterName } from '../counters.js';
+import { formatApplianceDate } from '../log/format-date.js';
+import { field, FIELD_WIDTH } from './report-field.js';
+
+export interface StatusSnapshot {
+  now: number;
+  startedAt: number;
+  /** undefined: never reset since start. */
+  lastReset?: number;
+  systemStatus: string;
+  oldestArrival?: number;
+  counters: Record<CounterName, CounterColumns>;
+  /** Events per hour over 1, 5 and 15 minutes (status detail). */
+  rates?: Partial<Record<CounterName, [number, number, number]>>;
+  ids: { mid: number; icid: number; dcid: number };
+  gauges: {
+    connectionsIn: number;
+    connectionsOut: number;
+    activeRecipients: number;
+    unattempted: number;
+    attempted: number;
+    destinations: number;
+    kilobytesUsed: number;
+    kilobytesFree: number;
+  };
+}
+
+/** `1d 4h 11m 22s`, leading zero units left out. */
+export function formatDuration(ms: number): string {
+  let s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3_600);
+  s -= h * 3_600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const parts: string[] = [];
+  if (d) parts.push(`${d}d`);
+  if (d || h) parts.push(`${h}h`);
+  if (d || h || m) parts.push(`${m}m`);
+  parts.push(`${s}s`);
+  return parts.join(' ');
+}
+
+const WIDTH = 14;
+const num = (n: number) => formatCount(n).padStart(WIDTH);
+const line = (label: string, ...values: number[]) => `${label.padEnd(FIELD_WIDTH)}${values.map(num).join('')}`.trimEnd();
+const heading = (label: string, ...columns: string[]) => `${label.padEnd(FIELD_WIDTH)}${columns.map((c) => c.padStart(WIDTH)).join('')}`;
+
+/** Counter rows: [indent, label, counter]. */
+const COUNTER_ROWS: readonly [number, string, CounterName | null][] = [
+  [2, 'Receiving', null],
+  [4, 'Messages Received', 'messagesReceived'],
+  [4, 'Recipients Received', 'recipientsReceived'],
+  [4, 'Gen. Bounce Recipients', 'genBounceRecipients'],
+  [2, 'Rejection', null],
+  [4, 'Rejected Recipients', 'rejectedRecipients'],
+  [4, 'Dropped Messages', 'droppedMessages'],
+  [2, 'Queue', null],
+  [4, 'Soft Bounced Events', 'softBouncedEvents'],
+  [2, 'Completion', null],
+  [4, 'Completed Recipients', 'completedRecipients'],
+  [6, 'Hard Bounced Recipients', 'hardBouncedRecipients'],
+  [8, 'DNS Hard Bounces', 'hardBouncedDns'],
+  [8, '5XX Hard Bounces', 'hardBounced5xx'],
+  [8, 'Expired Hard Bounces', 'hardBouncedExpired'],
+  [8, 'Filter Hard Bounces', 'hardBouncedFilter'],
+  [8, 'Other Hard Bounces', 'hardBouncedOther'],
+  [6, 'Delivered Recipients', 'deliveredRecipients'],
+  [6, 'Deleted Recipients', 'deletedRecipients'],
+];
+
+const RATE_ROWS: readonly [number, string, CounterName | null][] = [
+  [2, 'Receiving', null],
+  [4, 'Messages Received', 'messagesReceived'],
+  [4, 'Recipients Received', 'recipientsReceived'],
+  [2, 'Queue', null],
+  [4, 'Soft Bounced Events', 'softBouncedEvents'],
+  [2, 'Completion', null],
+  [4, 'Completed Recipients', 'completedRecipients'],
+  [6, 'Hard Bounced Recipients', 'hardBouncedRecipients'],
+  [6, 'Delivered Recipients', 'deliveredRecipients'],
+];
+
+export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
+  const date = (ms: number) => `${formatApplianceDate(ms)} UTC`;
+  const out: string[] = [
+    `${field('Status as of:')}${date(s.now)}`,
+    `${field('Up since:')}${date(s.startedAt)} (${formatDuration(s.now - s.startedAt)})`,
+    `${field('Last counter reset:')}${s.lastReset === undefined ? 'Never' : date(s.lastReset)}`,
+    `${field('System status:')}${s.systemStatus}`,
+    `${field('Oldest Message:')}${s.oldestArrival === undefined ? 'No Messages' : formatDuration(s.now - s.oldestArrival)}`,
+    '',
+    heading('Counters:', 'Reset', 'Uptime', 'Lifetime'),
+  ];
+  for (const [indent, label, name] of COUNTER_ROWS) {
+    const text = ' '.repeat(indent) + label;
+    if (!name) out.push(text);
+    else {
+      const c = s.counters[name];
+      out.push(line(text, c.reset, c.uptime, c.lifetime));
+    }
+  }
+  out.push(
+    '  Current IDs',
+    line('    Message ID (MID)', s.ids.mid),
+    line('    Injection Conn. ID (ICID)', s.ids.icid),
+    line('    Delivery Conn. ID (DCID)', s.ids.dcid),
+  );
+  if (detail) {
+    out.push('', heading('Rates (Events Per Hour):', '1-Minute', '5-Minutes', '15-Minutes'));
+    for (const [indent, label, name] of RATE_ROWS) {
+      const text = ' '.repeat(indent) + label;
+      if (!name) out.push(text);
+      else out.push(line(text, ...(s.rates?.[name] ?? [0, 0, 0])));
+    }
+  }
+  const g = s.gauges;
+  out.push(
+    '',
+    heading('Gauges:', 'Current'),
+    '  Connections',
+    line('    Current Inbound Conn.', g.connectionsIn),
+    line('    Current Outbound Conn.', g.connectionsOut),
+    '  Queue',
+    line('    Active Recipients', g.activeRecipients),
+    line('      Unattempted Recipients', g.unattempted),
+    line('      Attempted Recipients', g.attempted),
+    line('    Destinations In Memory', g.destinations),
+    line('    Kilobytes Used', g.kilobytesUsed),
+    line('    Kilobytes Free', g.kilobytesFree),
+  );
+  return out;
+}

@@ -1,0 +1,148 @@
+// Shared pieces of the suspend / resume family: which listeners, which domains, the close
+// delay, and waiting (interruptibly) for open connections to end after a suspension.
+import type { CommandIO } from './command.js';
+import { askInteger, askNumberedMany, askValid, parseCommaList, parseInteger, type Parsed } from './dialog.js';
+import { CommandError } from './command.js';
+
+export const CLOSE_DELAY = { min: 0, max: 3_600, default: 30 } as const;
+
+export const CLOSE_DELAY_QUESTION = 'Enter the number of seconds to wait before abruptly closing connections.';
+
+export function askCloseDelay(io: CommandIO): Promise<number> {
+  return askInteger(io, CLOSE_DELAY_QUESTION, CLOSE_DELAY);
+}
+
+/** The delay of a batch form (`suspend 0`); absent: the default. */
+export function closeDelayArg(arg: string | undefined): number {
+  if (arg === undefined) return CLOSE_DELAY.default;
+  const p = parseInteger(arg, CLOSE_DELAY.min, CLOSE_DELAY.max);
+  if ('error' in p) throw new CommandError(`Delay: ${p.error}`);
+  return p.value;
+}
+
+// ----- listeners -----
+
+export function listenerNames(io: CommandIO): string[] {
+  return io.engine.config.listeners.map((l) => l.name);
+}
+
+/** `Choose the listener(s) you wish to suspend.` with `1. All` first; returns names. */
+export async function chooseListeners(io: CommandIO, verb: 'suspend' | 'resume', names: readonly string[]): Promise<string[]> {
+  const items = ['All', ...names];
+  const picked = await askNumberedMany(io, `Choose the listener(s) you wish to ${verb}.`, items, 0);
+  return picked.includes(0) ? [...names] : picked.map((i) => items[i]);
+}
+
+/** Listener names of a batch form: a comma list of names, or ALL. */
+export function listenerArg(arg: string, names: readonly string[]): string[] {
+  const p = parseCommaList(arg, (item): Parsed<string[]> => {
+    if (item.toLowerCase() === 'all') return { value: [...names] };
+    const name = names.find((n) => n.toLowerCase() === item.toLowerCase());
+    return name ? { value: [name] } : { error: `Unknown listener: ${item}` };
+  });
+  if ('error' in p) throw new CommandError(p.error);
+  return [...new Set(p.value.flat())];
+}
+
+// ----- domains -----
+
+const DOMAIN = /^\.?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+const ADDRESS_LITERAL = /^\[\d{1,3}(?:\.\d{1,3}){3}\]$/;
+
+/** `example.com`, `.example.com`, `[1.2.3.4]` or `ALL` (which stands for everything). */
+export function parseDomainList(text: string): Parsed<string[]> {
+  const p = parseCommaList(text, (item): Parsed<string> => {
+    if (item.toLowerCase() === 'all') return { value: 'ALL' };
+    if (DOMAIN.test(item) || ADDRESS_LITERAL.test(item)) return { value: item.toLowerCase() };
+    return { error: `Invalid domain "${item}": use example.com, .example.com, [1.2.3.4] or ALL.` };
+  });
+  if ('error' in p) return p;
+  return { value: p.value.includes('ALL') ? ['ALL'] : [...new Set(p.value)] };
+}
+
+export function askDomains(io: CommandIO, verb: 'suspend' | 'resume'): Promise<string[]> {
+  return askValid(
+    io,
+    { label: `Enter one or more domains [comma-separated] to which you want to ${verb} delivery.`, default: 'ALL', choices: ['ALL'] },
+    parseDomainList,
+  );
+}
+
+export function domainsArg(arg: string): string[] {
+  const p = parseDomainList(arg);
+  if ('error' in p) throw new CommandError(p.error);
+  return p.value;
+}
+
+// ----- waiting for connections to end -----
+
+/**
+ * Waits until `open()` is 0, or the delay (simulated seconds) has passed plus a moment for the
+ * engine to close what is left. Ctrl-C stops the wait, not the suspension: returns false then.
+ */
+export async function waitForConnections(io: CommandIO, delaySeconds: number, open: () => number): Promise<boolean> {
+  const clock = io.engine.clock;
+  const due = clock.now() + delaySeconds * 1000;
+  let graceUntil = 0;
+  while (open() > 0) {
+    if (clock.now() >= due) {
+      graceUntil ||= Date.now() + 2_000;
+      if (Date.now() > graceUntil) break;
+    }
+    const stopped = await new Promise<boolean>((resolve) => {
+      if (io.signal.aborted) return resolve(true);
+      const timer = setTimeout(() => {
+        io.signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      }, 25);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      io.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    if (stopped) return false;
+  }
+  return true;
+}
+
+export async function suspendReceiving(io: CommandIO, names: string[], delaySeconds: number): Promise<void> {
+  await io.engine.suspendListeners(names, delaySeconds);
+  io.print('Waiting for listeners to exit...');
+  const done = await waitForConnections(io, delaySeconds, () =>
+    names.reduce((n, name) => n + (io.engine.listeners.get(name)?.openConnections ?? 0), 0),
+  );
+  if (!done) io.print('Stopped waiting: open connections will be closed when the delay ends.');
+  io.print(`Receiving suspended for ${names.join(', ')}.`);
+}
+
+export async function suspendDelivering(io: CommandIO, domains: string[], delaySeconds: number): Promise<void> {
+  const { engine } = io;
+  await engine.suspendDelivery(domains);
+  io.print('Waiting for outgoing deliveries to finish...');
+  const all = domains.includes('ALL');
+  const done = await waitForConnections(io, delaySeconds, () => {
+    if (all) return engine.scheduler.connectionsOut;
+    let n = 0;
+    for (const dest of engine.scheduler.destinations.values()) if (engine.isDeliverySuspendedFor(dest.domain)) n += dest.counters.connectionsOut;
+    return n;
+  });
+  if (!done) io.print('Stopped waiting: deliveries in progress will finish.');
+  io.print(all ? 'Mail delivery suspended.' : `Mail delivery suspended for ${domains.join(', ')}.`);
+}
+
+export async function resumeReceiving(io: CommandIO, names: string[]): Promise<void> {
+  const resumed = await io.engine.resumeListeners(names);
+  io.print(resumed.length > 0 ? `Receiving resumed for ${resumed.join(', ')}.` : 'No listeners were resumed.');
+}
+
+export async function resumeDelivering(io: CommandIO, domains: string[]): Promise<void> {
+  const resumed = await io.engine.resumeDelivery(domains);
+  io.print(resumed ? 'Mail delivery resumed.' : 'Mail delivery was not suspended.');
+}
+
+/** Whether any delivery suspension is in force. */
+export function deliverySuspended(io: CommandIO): boolean {
+  const op = io.engine.operational;
+  return op.deliverySuspended || op.suspendedDomains.length > 0;
+}

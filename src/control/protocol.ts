@@ -1,0 +1,103 @@
+// The control-socket protocol shared by the engine and every terminal (batch, readline, Ink):
+// JSON-RPC 2.0 messages, one per line. docs/control-protocol.md describes it for front-end authors.
+
+export const PROTOCOL_VERSION = 1;
+
+/** A line longer than this ends the session: nothing a terminal sends is anywhere near it. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** Method names, by direction. */
+export const CLIENT_METHODS = {
+  hello: 'hello',
+  run: 'run',
+  interrupt: 'interrupt',
+  complete: 'complete',
+} as const;
+
+export const ENGINE_METHODS = {
+  ask: 'ask',
+  print: 'print',
+  status: 'status',
+} as const;
+
+// ----- client → engine -----
+
+export interface HelloParams {
+  /** Which front end: `batch`, `command` (-c), `readline`, `ink`, ... (for the engine's log). */
+  client: string;
+  /** Push `status` every this many ms (0 or absent: only after each command). */
+  statusIntervalMs?: number;
+}
+
+export interface HelloResult {
+  protocol: number;
+  hostname: string;
+  /** The main prompt, e.g. `mail.example.com> `. */
+  prompt: string;
+  version: string;
+  session: number;
+}
+
+export interface RunParams {
+  /** One command line as typed; `;` outside quotes separates commands. */
+  line: string;
+}
+
+export interface RunResult {
+  /** False when a command failed (unknown, bad arguments, refused, ended by end of input or Ctrl-C). */
+  ok: boolean;
+  /** The failure, one line (already printed in the transcript). */
+  error?: string;
+  /** The session is over (`quit` / `exit`): the terminal closes. */
+  exit?: boolean;
+  prompt: string;
+}
+
+export interface CompleteParams {
+  /** The text before the cursor at the main prompt. */
+  line: string;
+}
+
+export interface CompleteResult {
+  /** Words that can replace the last (partial) word of the line. */
+  candidates: string[];
+}
+
+// ----- engine → client -----
+
+/** A question of a command's dialog. The terminal shows `label`, then `prompt`, and reads one answer. */
+export interface AskParams {
+  /** The question, possibly several lines (a numbered list); no trailing newline. */
+  label: string;
+  /** The prompt line: `[default]> `, or `[]> ` when there is none. */
+  prompt: string;
+  /** What an empty answer means, when anything. */
+  default?: string;
+  /** Words accepted here (menu words, names), for completion. */
+  choices?: string[];
+  /** 1 for the first time this question is asked, 2+ after a rejected answer. */
+  attempt: number;
+}
+
+export type AskResult = { answer: string } | { eof: true } | { interrupt: true };
+
+export interface PrintParams {
+  /** Output text, lines ending in `\n`. */
+  text: string;
+}
+
+export type SystemStatus = 'Online' | 'Receiving suspended' | 'Delivery suspended' | 'Receiving and delivery suspended';
+
+/** Pushed after `hello`, after each command, and every `statusIntervalMs` if asked for. */
+export interface StatusParams {
+  hostname: string;
+  prompt: string;
+  systemStatus: SystemStatus;
+  /** Uncommitted changes of this session. */
+  pendingChanges: number;
+  queuedMessages: number;
+  activeRecipients: number;
+  connectionsIn: number;
+  connectionsOut: number;
+  hostsDown: number;
+}

@@ -1,0 +1,231 @@
+// One CLI session: runs command lines against the engine with the session's own pending
+// configuration, asks the terminal the dialogs' questions, and keeps the appliance's output
+// style (a blank line before each paragraph and question). Knows nothing about sockets.
+import { CommandError, DialogAborted, type CommandIO, type CommandRegistry, type Question } from '../commands/command.js';
+import { splitCommands, tokenize } from '../commands/command-line.js';
+import { completeLine } from '../commands/completion.js';
+import { systemStatus } from '../commands/system-status.js';
+import type { Engine } from '../engine.js';
+import { PendingChanges } from './pending-changes.js';
+import type { AskParams, AskResult, RunResult, StatusParams } from './protocol.js';
+
+/** What a session needs from its terminal (the socket connection, or a test). */
+export interface SessionTerminal {
+  print(text: string): void;
+  ask(params: AskParams): Promise<AskResult>;
+  status?(params: StatusParams): void;
+}
+
+interface Outcome {
+  ok: boolean;
+  error?: string;
+  /** Ctrl-C: the rest of the line is not run either. */
+  interrupted?: boolean;
+}
+
+export class CliSession {
+  readonly pending: PendingChanges;
+  #running: AbortController | null = null;
+  /** A line is being run (between its commands too). */
+  #lineRunning = false;
+  #ended = false;
+  #closed = false;
+  /** The last line written was blank (or the command has written nothing yet after its own blank). */
+  #atBlank = false;
+  #blankWanted = false;
+  #printed = false;
+
+  constructor(
+    readonly engine: Engine,
+    readonly commands: CommandRegistry,
+    readonly terminal: SessionTerminal,
+    readonly id = 0,
+  ) {
+    this.pending = new PendingChanges(engine);
+  }
+
+  get prompt(): string {
+    return `${this.engine.hostname}> `;
+  }
+
+  get busy(): boolean {
+    return this.#lineRunning;
+  }
+
+  /** Runs one typed line (several commands when joined by `;`). */
+  async run(line: string): Promise<RunResult> {
+    if (this.#closed) return { ok: false, error: 'The session is closed.', prompt: this.prompt };
+    if (this.#lineRunning) return { ok: false, error: 'A command is already running in this session.', prompt: this.prompt };
+    let pieces: string[];
+    try {
+      pieces = splitCommands(line);
+    } catch (e) {
+      const error = (e as Error).message;
+      this.terminal.print(`\n${error}\n\n`);
+      return { ok: false, error, prompt: this.prompt };
+    }
+    const failures: string[] = [];
+    // The typed line ends the previous output; commands joined by `;` share the blank lines between them.
+    this.#atBlank = false;
+    this.#lineRunning = true;
+    try {
+      for (const piece of pieces) {
+        const outcome = await this.#runOne(piece);
+        if (!outcome.ok && outcome.error) failures.push(outcome.error);
+        if (outcome.interrupted || this.#ended || this.#closed) break;
+      }
+    } finally {
+      this.#lineRunning = false;
+    }
+    this.pushStatus();
+    return { ok: failures.length === 0, error: failures[0], exit: this.#ended || undefined, prompt: this.prompt };
+  }
+
+  /** Ctrl-C: aborts the running command's dialog or wait. */
+  interrupt(): void {
+    this.#running?.abort(new DialogAborted('interrupt'));
+  }
+
+  complete(line: string): string[] {
+    return completeLine(line, { engine: this.engine, pending: this.pending, commands: this.commands });
+  }
+
+  /** The connection is gone: a running dialog is abandoned, pending changes are dropped. */
+  close(): void {
+    this.#closed = true;
+    this.#running?.abort(new DialogAborted('closed'));
+    this.pending.clear();
+  }
+
+  status(): StatusParams {
+    const e = this.engine;
+    const g = e.scheduler.gauges();
+    return {
+      hostname: e.hostname,
+      prompt: this.prompt,
+      systemStatus: systemStatus(e.operational),
+      pendingChanges: this.pending.descriptions.length,
+      queuedMessages: e.queue.count,
+      activeRecipients: g.activeRecipients,
+      connectionsIn: e.inboundConnections(),
+      connectionsOut: e.scheduler.connectionsOut,
+      hostsDown: g.hostsDown,
+    };
+  }
+
+  pushStatus(): void {
+    if (!this.#closed) this.terminal.status?.(this.status());
+  }
+
+  async #runOne(text: string): Promise<Outcome> {
+    const controller = new AbortController();
+    this.#running = controller;
+    this.#blankWanted = true;
+    this.#printed = false;
+    let name = '';
+    try {
+      const words = tokenize(text);
+      name = (words[0] ?? '').toLowerCase();
+      const command = this.commands.find(name);
+      if (!command) throw new CommandError(`Unknown command: ${words[0]}`);
+      await command.run(this.#io(controller.signal), words.slice(1));
+      return { ok: true };
+    } catch (e) {
+      return this.#failed(e, name);
+    } finally {
+      this.#running = null;
+      if (this.#printed && !this.#atBlank && !this.#closed) {
+        this.terminal.print('\n');
+        this.#atBlank = true;
+      }
+    }
+  }
+
+  #failed(e: unknown, name: string): Outcome {
+    if (e instanceof DialogAborted) {
+      if (e.why === 'closed') return { ok: false, error: e.message };
+      this.#say('-- Changes not recorded.');
+      if (e.why === 'eof') return { ok: false, error: `${name}: end of input in the middle of the dialog; nothing was changed` };
+      return { ok: false, error: `${name}: interrupted`, interrupted: true };
+    }
+    if (e instanceof CommandError) {
+      this.#say(e.message);
+      return { ok: false, error: e.message };
+    }
+    // A bug, not a user error: one line for the user, the stack for whoever runs the engine.
+    const err = e as Error;
+    process.stderr.write(`esa: command "${name}" failed: ${err?.stack ?? String(e)}\n`);
+    const line = `Internal error in ${name}: ${err?.message ?? String(e)}`;
+    this.#say(line);
+    return { ok: false, error: line };
+  }
+
+  #say(line: string): void {
+    if (this.#closed) return;
+    this.#blankWanted = true;
+    this.#emit(`${line}\n`);
+  }
+
+  #emit(text: string): void {
+    if (this.#closed) return;
+    const out = this.#blankWanted && !this.#atBlank ? `\n${text}` : text;
+    this.#blankWanted = false;
+    this.#printed = true;
+    this.#atBlank = out.endsWith('\n\n') || out === '\n';
+    this.terminal.print(out);
+  }
+
+  #io(signal: AbortSignal): CommandIO {
+    const session = this;
+    return {
+      engine: this.engine,
+      pending: this.pending,
+      commands: this.commands,
+      signal,
+      print: (...lines: string[]) => session.#emit(`${lines.join('\n')}\n`),
+      blank: () => {
+        session.#blankWanted = true;
+      },
+      ask: (q: Question) => session.#ask(q, signal),
+      endSession: () => {
+        session.#ended = true;
+      },
+    };
+  }
+
+  async #ask(q: Question, signal: AbortSignal): Promise<string> {
+    if (signal.aborted) throw signal.reason;
+    if (this.#blankWanted && !this.#atBlank) this.terminal.print('\n');
+    this.#blankWanted = false;
+    this.#printed = true;
+    this.#atBlank = false;
+    const params: AskParams = {
+      label: q.label,
+      prompt: `[${q.default ?? ''}]> `,
+      attempt: q.attempt ?? 1,
+      ...(q.default !== undefined ? { default: q.default } : {}),
+      ...(q.choices ? { choices: q.choices } : {}),
+    };
+    const reply = await new Promise<AskResult>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.terminal.ask(params).then(
+        (r) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          reject(signal.aborted ? signal.reason : new DialogAborted('closed'));
+        },
+      );
+    });
+    // What follows an answer starts a new paragraph.
+    this.#blankWanted = true;
+    // The terminal is another process: anything but an answer or an interrupt counts as end of input.
+    const r = (typeof reply === 'object' && reply !== null ? reply : {}) as Partial<Record<string, unknown>>;
+    if (typeof r.answer === 'string') return r.answer;
+    if (r.interrupt === true) throw new DialogAborted('interrupt');
+    throw new DialogAborted('eof');
+  }
+}

@@ -1,0 +1,74 @@
+// Golden transcripts: each test/transcripts/NAME.in is piped into `esa shell` (a real child
+// process, batch mode) against a fresh real engine, and the transcript, stderr and exit
+// status must equal NAME.out (dates, ids and versions masked).
+// Regenerate with UPDATE_TRANSCRIPTS=1 node --import tsx --test test/cli/transcripts.test.ts
+// and review the diff by hand.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { Engine } from '../../src/engine.js';
+import type { BackendServer } from '../../src/sandbox/backend.js';
+import { listenerPort, ROOT, sendMail, startBackend, waitFor } from '../helpers/harness.js';
+import { shellProcess, startCliEngine } from './cli-harness.js';
+
+const DIR = path.join(ROOT, 'test/transcripts');
+const UPDATE = process.env.UPDATE_TRANSCRIPTS === '1';
+
+/** Mail delivered to example.com; example.net routed to a closed port, so it is down. */
+async function traffic(engine: Engine, backend: BackendServer): Promise<void> {
+  const next = structuredClone(engine.config);
+  next.routes = [{ domain: 'example.net', hosts: [{ host: '127.0.0.1', port: 1 }] }, ...next.routes];
+  await engine.applyConfig(next);
+  const port = listenerPort(engine);
+  for (let i = 0; i < 3; i++) await sendMail(port, { to: `user${i}@example.com`, text: 'x'.repeat(1500) });
+  await sendMail(port, { to: ['a@example.net', 'b@example.net'], text: 'y'.repeat(1500) });
+  await sendMail(port, { to: 'c@example.net', text: 'z'.repeat(1500) });
+  await waitFor(() => backend.messages.length === 3, 'delivery to example.com');
+  await waitFor(() => engine.scheduler.destinations.get('example.net')?.down === true, 'example.net down');
+  await waitFor(() => engine.scheduler.connectionsOut === 0, 'connections to close');
+  // A few seconds of (frozen) simulated time pass, so uptime and ages are not all zero.
+  engine.clock.advance(5_000);
+}
+
+/** A profile used by the listener, which may not be deleted. */
+async function profileInUse(engine: Engine): Promise<void> {
+  const next = structuredClone(engine.config);
+  next.bounceProfiles.Strict = { max_retries: 3 };
+  next.listeners[0].bounceProfile = 'Strict';
+  await engine.applyConfig(next);
+}
+
+const SETUP: Record<string, (engine: Engine, backend: BackendServer) => Promise<void>> = {
+  tophosts: traffic,
+  status: traffic,
+  'bounceconfig-delete': profileInUse,
+};
+
+function mask(text: string): string {
+  return text
+    .replace(/\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d \d\d:\d\d:\d\d \d{4}\b/g, '<date>')
+    .replace(/^(\s+(?:Message ID \(MID\)|Injection Conn\. ID \(ICID\)|Delivery Conn\. ID \(DCID\))\s+)[\d,]+$/gm, (_m, label: string) => `${label}<id>`)
+    .replace(/^(Version:\s+)\S+$/m, '$1<version>')
+    .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>');
+}
+
+for (const file of readdirSync(DIR).filter((f) => f.endsWith('.in')).sort()) {
+  const name = file.slice(0, -3);
+  test(`transcript ${name}`, async () => {
+    const backend = await startBackend();
+    const cli = await startCliEngine({ backendPort: backend.port, accept: ['example.com', 'example.net'] });
+    try {
+      await SETUP[name]?.(cli.engine, backend);
+      const input = readFileSync(path.join(DIR, file), 'utf8');
+      const r = await shellProcess(['--socket', cli.socket], input);
+      const actual = `${mask(r.stdout)}=== stderr ===\n${mask(r.stderr)}=== exit status ${r.code} ===\n`;
+      const outFile = path.join(DIR, `${name}.out`);
+      if (UPDATE) writeFileSync(outFile, actual);
+      assert.equal(actual, readFileSync(outFile, 'utf8'));
+    } finally {
+      await cli.stop();
+      await backend.stop();
+    }
+  });
+}
