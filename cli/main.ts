@@ -40,6 +40,16 @@ await yargs(hideBin(process.argv))
     handler: async (argv) => (await import('./start.js')).runStart(argv as unknown as StartArgs),
   })
   .command({
+    command: 'sandbox',
+    describe: 'engine + built-in backend mail server + shell in one go (what npm start runs)',
+    builder: (y) =>
+      y.options({
+        ...engineOptions,
+        c: { type: 'string', describe: 'run one line (";" joins commands) in the sandbox, then stop' },
+      }),
+    handler: async (argv) => (await import('./sandbox.js')).runSandbox(argv as never),
+  })
+  .command({
     command: 'shell',
     describe: 'the CLI on a running engine (batch when stdin is not a terminal)',
     builder: (y) =>

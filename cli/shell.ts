@@ -14,7 +14,8 @@ export function shellSocketPath(args: ShellArgs): string {
   return path.resolve(args.socket ?? path.join(args.dataDir, 'esa.sock'));
 }
 
-async function frontEnd(args: ShellArgs, socketPath: string): Promise<number> {
+/** Runs the chosen front end on a socket until the session ends; returns the exit status. */
+export async function frontEnd(args: Pick<ShellArgs, 'c'>, socketPath: string): Promise<number> {
   const streams = { output: process.stdout, errors: process.stderr };
   if (args.c !== undefined) {
     const { runCommandLine } = await import('./batch.js');

@@ -14,9 +14,8 @@ import { Worker } from 'node:worker_threads';
 import type { Envelope } from './message.js';
 
 /** One unit of work for a spool worker. */
-type SpoolJob =
-  | { id: number; op: 'write'; tmp: string; final: string; dir: string; parts: Uint8Array[] }
-  | { id: number; op: 'remove'; file: string };
+type SpoolWork = { op: 'write'; tmp: string; final: string; dir: string; parts: Uint8Array[] } | { op: 'remove'; file: string };
+type SpoolJob = SpoolWork & { id: number };
 
 /** A job's outcome: [id, error message, error code] (no error: null). */
 type SpoolDone = [number, string | null, string | null];
@@ -90,11 +89,11 @@ class SpoolWorkers {
     for (let i = 0; i < size; i++) this.#workers.push({ worker: null, busy: false, batch: [] });
   }
 
-  run(job: Omit<SpoolJob, 'id'>): Promise<void> {
+  run(job: SpoolWork): Promise<void> {
     const id = this.#nextId++;
     return new Promise<void>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      this.#queue.push({ ...job, id } as SpoolJob);
+      this.#queue.push({ ...job, id });
       this.#dispatch();
     });
   }

@@ -1,0 +1,91 @@
+// `esa sandbox` (what `npm start` runs): the engine, the built-in backend mail server behind
+// it and a shell on it, in one process, for training. The shell is the same as `esa shell`
+// (interactive on a terminal, batch on a pipe) with the sandbox's `sim` commands added.
+import path from 'node:path';
+import { SANDBOX_COMMANDS } from '../src/commands/registry.js';
+import { ControlServer, ControlSocketError, defaultSocketPath } from '../src/control/server.js';
+import { Engine } from '../src/engine.js';
+import { BackendServer } from '../src/sandbox/backend.js';
+import { Sandbox } from '../src/sandbox/sandbox.js';
+import { NoEngineError } from './client.js';
+import { frontEnd } from './shell.js';
+import { startupError, type StartArgs } from './start.js';
+
+export interface SandboxArgs extends StartArgs {
+  c?: string;
+}
+
+function fail(e: unknown): never {
+  const line = e instanceof ControlSocketError ? e.message : startupError(e);
+  if (!line) throw e;
+  process.stderr.write(`esa: ${line}\n`);
+  process.exit(2);
+}
+
+export async function runSandbox(args: SandboxArgs): Promise<void> {
+  const dataDir = path.resolve(args.dataDir);
+  const route = args.route ?? { host: '127.0.0.1', port: 2526 };
+  // The backend takes the route's address; port 0 picks a free one and the route follows it.
+  const backend = new BackendServer({ host: route.host, port: route.port, name: 'exchange.example.com' });
+  try {
+    await backend.start();
+  } catch (e) {
+    fail(e);
+  }
+  const engine = new Engine({
+    dataDir,
+    timeScale: args.timeScale,
+    overrides: {
+      hostname: args.hostname,
+      listen: args.listen,
+      accept: args.accept,
+      route: { host: route.host, port: backend.port },
+      queueMaxMessages: args.queueMaxMessages,
+      queueMaxMb: args.queueMaxMb,
+    },
+  });
+  try {
+    await engine.start();
+  } catch (e) {
+    await backend.stop();
+    fail(e);
+  }
+  engine.sandbox = new Sandbox(engine, backend);
+  let control: ControlServer;
+  try {
+    control = await ControlServer.start(engine, args.socket ?? defaultSocketPath(dataDir), SANDBOX_COMMANDS);
+  } catch (e) {
+    await engine.stop();
+    await backend.stop();
+    fail(e);
+  }
+  const stop = async () => {
+    await control.close();
+    await engine.stop();
+    await backend.stop();
+  };
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(() => process.exit(0));
+    });
+  }
+  const listener = [...engine.listeners.values()][0];
+  process.stderr.write(
+    `esa sandbox: listener ${listener?.name} on ${listener?.config.host}:${listener?.boundPort}, backend mail server on ${backend.address}, data dir ${dataDir}\n` +
+      `esa sandbox: type "help sim" for the sandbox commands, "quit" to leave (the engine stops with the shell)\n`,
+  );
+  let code: number;
+  try {
+    code = await frontEnd({ c: args.c }, control.socketPath);
+  } catch (e) {
+    process.stderr.write(`esa: ${e instanceof NoEngineError ? e.message : (e as Error).message}\n`);
+    code = 2;
+  }
+  stopping = true;
+  await stop();
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}

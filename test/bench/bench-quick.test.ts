@@ -1,0 +1,69 @@
+// `esa bench` end to end at a tiny scale (a real engine child process, a real sink, the load
+// generator), and the pure parts of the benchmark: statistics, the table, profile summaries.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { benchOptions, formatReport, runBench } from '../../src/bench/bench.js';
+import { summarizeProfile } from '../../src/bench/profile-summary.js';
+import { percentile, spread } from '../../src/bench/stats.js';
+import { formatTable, meets, type Figure } from '../../src/bench/table.js';
+
+test('percentiles and run spreads', () => {
+  const samples = Array.from({ length: 100 }, (_, i) => i + 1);
+  assert.equal(percentile(samples, 50), 50);
+  assert.equal(percentile(samples, 99), 99);
+  assert.ok(Number.isNaN(percentile([], 50)));
+  assert.deepEqual(spread([3, 1, NaN, 2]), { median: 2, min: 1, max: 3, runs: [3, 1, NaN, 2] });
+});
+
+test('the table shows both servers, the ratio and whether a target is met', () => {
+  const figures: Figure[] = [
+    { id: 'a', label: 'relay', unit: 'msg/s', esa: spread([900, 1000, 1100]), postfix: spread([1000]), target: { kind: 'ratio', op: '>=', value: 1 } },
+    { id: 'b', label: 'restart', unit: 's', esa: spread([6]), target: { kind: 'value', op: '<=', value: 5 } },
+  ];
+  assert.equal(meets(figures[0]), true);
+  assert.equal(meets(figures[1]), false);
+  const table = formatTable(figures, true);
+  assert.match(table, /\| relay \(msg\/s\)\s+\|\s+1,000 \(900–1,100\) \|\s+1,000 \|\s+1\.00× \|/);
+  assert.match(table, /MISS/);
+});
+
+test('options: --quick sets small counts, bad values are refused', () => {
+  const quick = benchOptions({ quick: true });
+  assert.equal(quick.messages, 500);
+  assert.equal(quick.runs, 1);
+  assert.equal(benchOptions({}).messages, 5_000);
+  assert.throws(() => benchOptions({ vs: 'sendmail' }), /postfix/);
+  assert.throws(() => benchOptions({ only: 'relay,nonsense' }), /unknown scenario/);
+});
+
+test('a CPU profile is summarised by self time, naming who called a native function', () => {
+  const summary = summarizeProfile({
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: 0 }, children: [2, 4] },
+      { id: 2, callFrame: { functionName: 'write', url: 'file:///x/dist/src/queue/spool.js', lineNumber: 9 }, children: [3] },
+      { id: 3, callFrame: { functionName: 'openFileHandle', url: '', lineNumber: 0 } },
+      { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: 0 } },
+    ],
+    samples: [3, 3, 2, 4],
+    timeDeltas: [1000, 1000, 1000, 5000],
+    startTime: 0,
+    endTime: 8000,
+  });
+  assert.equal(summary.busyMs, 3);
+  assert.equal(summary.functions[0].name, 'openFileHandle ← write src/queue/spool.js:10');
+  assert.equal(summary.engineInclusive[0].name, 'write src/queue/spool.js:10');
+  assert.equal(summary.engineInclusive[0].ms, 3);
+});
+
+test('esa bench runs every scenario against a real engine at a tiny scale', { timeout: 120_000 }, async () => {
+  const lines: string[] = [];
+  const options = benchOptions({ messages: 40, runs: 1, bigQueue: 150, warmup: 5, connSessions: 10, sessions: 5 });
+  const report = await runBench(options, (l) => lines.push(l));
+  const byId = new Map(report.figures.map((f) => [f.id, f]));
+  for (const id of ['relay.rate', 'relay-conn.rate', 'down.accept', 'drain.rate', 'big.rss', 'big.restart']) {
+    const f = byId.get(id);
+    assert.ok(f?.esa && f.esa.median > 0, `${id} measured (${lines.join(' / ')})`);
+  }
+  assert.equal(report.postfix, undefined);
+  assert.match(formatReport(report), /1 {2}relay 40 × 2 KB/);
+});
