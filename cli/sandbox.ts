@@ -9,7 +9,7 @@ import { BackendServer } from '../src/sandbox/backend.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { NoEngineError } from './client.js';
 import { frontEnd } from './shell.js';
-import { startupError, type StartArgs } from './start.js';
+import { overridesOf, startupError, type StartArgs } from './start.js';
 
 export interface SandboxArgs extends StartArgs {
   c?: string;
@@ -35,14 +35,7 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
   const engine = new Engine({
     dataDir,
     timeScale: args.timeScale,
-    overrides: {
-      hostname: args.hostname,
-      listen: args.listen,
-      accept: args.accept,
-      route: { host: route.host, port: backend.port },
-      queueMaxMessages: args.queueMaxMessages,
-      queueMaxMb: args.queueMaxMb,
-    },
+    overrides: { ...overridesOf(args), route: { host: route.host, port: backend.port } },
   });
   try {
     await engine.start();

@@ -25,8 +25,9 @@ export async function frontEnd(args: Pick<ShellArgs, 'c'>, socketPath: string): 
     const { runBatch } = await import('./batch.js');
     return runBatch(socketPath, process.stdin, streams);
   }
-  const { runLineShell } = await import('./line-shell.js');
-  return runLineShell(socketPath);
+  // The Ink app (cli/ink/); it falls back to the readline loop when Ink cannot load, or when ESA_SHELL=readline.
+  const { runInteractiveShell } = await import('./ink/run.js');
+  return runInteractiveShell(socketPath);
 }
 
 export async function runShell(args: ShellArgs): Promise<void> {

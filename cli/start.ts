@@ -1,6 +1,6 @@
 // `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
 import path from 'node:path';
-import type { HostPort } from '../src/config/config.js';
+import type { HostPort, StartOverrides } from '../src/config/config.js';
 import { DataDirBusyError, socketAnswers } from '../src/data-dir-lock.js';
 import { Engine } from '../src/engine.js';
 import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/control/server.js';
@@ -47,20 +47,25 @@ export function onSignals(stop: () => Promise<void>): void {
   process.on('SIGINT', handler);
 }
 
+/** The stored configuration the command-line flags override. */
+export function overridesOf(args: StartArgs): StartOverrides {
+  return {
+    hostname: args.hostname,
+    listen: args.listen,
+    accept: args.accept,
+    route: args.route,
+    queueMaxMessages: args.queueMaxMessages,
+    queueMaxMb: args.queueMaxMb,
+  };
+}
+
 export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
   const dataDir = path.resolve(args.dataDir);
   const engine = new Engine({
     dataDir,
     timeScale: args.timeScale,
-    overrides: {
-      hostname: args.hostname,
-      listen: args.listen,
-      accept: args.accept,
-      route: args.route,
-      queueMaxMessages: args.queueMaxMessages,
-      queueMaxMb: args.queueMaxMb,
-    },
+    overrides: overridesOf(args),
     echoLog: (line) => process.stdout.write(line),
   });
   // A socket of its own (--socket) may be taken by an engine on another data dir: refuse

@@ -100,4 +100,10 @@ export interface StatusParams {
   connectionsIn: number;
   connectionsOut: number;
   hostsDown: number;
+  /** How full the queue's storage is, in percent of its limit (messages or bytes, whichever is fuller). */
+  storageUsedPercent?: number;
+  /** Sandbox only: the simulated clock (epoch ms) and how many times faster than real time it runs. */
+  clock?: { now: number; scale: number };
+  /** Sandbox only: the built-in backend mail server's mode (`up`, `down`, `tempfail`, `reject`). */
+  backend?: string;
 }

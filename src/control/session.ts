@@ -23,6 +23,13 @@ interface Outcome {
   interrupted?: boolean;
 }
 
+/** The fuller of the queue's two storage limits (messages, bytes), in whole percent. */
+function storageUsedPercent(e: Engine): number {
+  const { maxMessages, maxBytes } = e.queue.limits();
+  const used = Math.max(maxMessages > 0 ? e.queue.count / maxMessages : 1, maxBytes > 0 ? e.queue.bytes / maxBytes : 1);
+  return Math.min(100, Math.floor(used * 100));
+}
+
 export class CliSession {
   readonly pending: PendingChanges;
   #running: AbortController | null = null;
@@ -110,6 +117,8 @@ export class CliSession {
       connectionsIn: e.inboundConnections(),
       connectionsOut: e.scheduler.connectionsOut,
       hostsDown: g.hostsDown,
+      storageUsedPercent: storageUsedPercent(e),
+      ...(e.sandbox ? { clock: { now: e.clock.now(), scale: e.clock.scale }, backend: e.sandbox.backendMode() } : {}),
     };
   }
 

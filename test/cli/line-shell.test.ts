@@ -22,7 +22,7 @@ test('readline shell: completion, Ctrl-C in a dialog, Ctrl-D to leave', async ()
     cwd: ROOT,
     cols: 120,
     rows: 40,
-    env: { ...process.env, CI: 'false' } as Record<string, string>,
+    env: { ...process.env, CI: 'false', ESA_SHELL: 'readline' } as Record<string, string>,
   });
   let screen = '';
   // Plain text: cursor movements and erases removed.

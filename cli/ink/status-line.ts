@@ -1,0 +1,88 @@
+// What the status bar says, as pure text: the engine's pushed status made to fit one terminal
+// line (long labels, else short ones, else the least important fields left out).
+import type { StatusParams } from '../../src/control/protocol.js';
+
+/** The pushed status; its sandbox-only fields (clock, backend) are shown when present. */
+export type StatusView = StatusParams;
+
+export type Tone = 'normal' | 'good' | 'warn' | 'bad';
+
+export interface StatusSegment {
+  text: string;
+  tone: Tone;
+}
+
+interface Field {
+  long: string;
+  short: string;
+  tone: Tone;
+  /** Lower goes first when the line is too narrow. */
+  priority: number;
+}
+
+export const SEPARATOR = ' │ ';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+const count = (n: number) => n.toLocaleString('en-US');
+
+function clockField(clock: { now: number; scale: number }): Field {
+  const d = new Date(clock.now);
+  const day = `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())}`;
+  const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  const speed = clock.scale === 1 ? '' : clock.scale === 0 ? ' (stopped)' : ` ×${count(clock.scale)}`;
+  return { long: `${DAYS[d.getUTCDay()]} ${day} ${time}:${two(d.getUTCSeconds())} UTC${speed}`, short: `${day} ${time}`, tone: 'normal', priority: 3 };
+}
+
+function fields(s: StatusView): Field[] {
+  const receiving = s.systemStatus === 'Online' || s.systemStatus === 'Delivery suspended';
+  const delivering = s.systemStatus === 'Online' || s.systemStatus === 'Receiving suspended';
+  const list: Field[] = [
+    receiving
+      ? { long: 'Listeners receiving', short: 'Recv on', tone: 'good', priority: 9 }
+      : { long: 'Listeners suspended', short: 'Recv SUSP', tone: 'warn', priority: 9 },
+    delivering
+      ? { long: 'Delivery on', short: 'Deliv on', tone: 'good', priority: 9 }
+      : { long: 'Delivery suspended', short: 'Deliv SUSP', tone: 'warn', priority: 9 },
+    { long: `Active recipients ${count(s.activeRecipients)}`, short: `Active ${count(s.activeRecipients)}`, tone: 'normal', priority: 7 },
+    { long: `Hosts down ${count(s.hostsDown)}`, short: `Down ${count(s.hostsDown)}`, tone: s.hostsDown > 0 ? 'bad' : 'normal', priority: 8 },
+  ];
+  if (s.storageUsedPercent !== undefined) {
+    const p = s.storageUsedPercent;
+    list.push({ long: `Storage ${p}%`, short: `Stor ${p}%`, tone: p >= 95 ? 'bad' : p >= 80 ? 'warn' : 'normal', priority: 5 });
+  }
+  if (s.pendingChanges > 0) {
+    const n = count(s.pendingChanges);
+    list.push({ long: `${n} uncommitted`, short: `${n} uncommitted`, tone: 'warn', priority: 4 });
+  }
+  if (s.clock) list.push(clockField(s.clock));
+  if (s.backend !== undefined) {
+    list.push({ long: `Backend ${s.backend}`, short: `Backend ${s.backend}`, tone: s.backend === 'up' ? 'good' : 'bad', priority: 6 });
+  }
+  return list;
+}
+
+const widthOf = (texts: string[]) => texts.reduce((w, t) => w + t.length, 0) + SEPARATOR.length * Math.max(0, texts.length - 1);
+
+/** The status bar's segments for a terminal `width` columns wide (separators not included). */
+export function statusSegments(s: StatusView, width: number): StatusSegment[] {
+  const all = fields(s);
+  for (const form of ['long', 'short'] as const) {
+    if (widthOf(all.map((f) => f[form])) <= width) return all.map((f) => ({ text: f[form], tone: f.tone }));
+  }
+  // Leave out the least important fields until the rest fits.
+  const kept = [...all];
+  while (kept.length > 1 && widthOf(kept.map((f) => f.short)) > width) {
+    const drop = kept.reduce((lowest, f) => (f.priority < lowest.priority ? f : lowest));
+    kept.splice(kept.indexOf(drop), 1);
+  }
+  return kept.map((f) => ({ text: f.short.slice(0, Math.max(0, width)), tone: f.tone }));
+}
+
+/** The status bar as one plain line (tests, and a terminal without colours). */
+export function statusLineText(s: StatusView, width: number): string {
+  return statusSegments(s, width)
+    .map((seg) => seg.text)
+    .join(SEPARATOR);
+}
