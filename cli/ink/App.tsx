@@ -9,7 +9,7 @@ import type { ShellController, ShellSnapshot } from './shell-controller.js';
 import { StatusBar } from './StatusBar.js';
 import { useColumns, useTerminalInput } from './terminal-hooks.js';
 import { Transcript } from './Transcript.js';
-import { writableLines } from './transcript.js';
+import { writableLines } from './transcript-lines.js';
 
 /** The prompt line of the moment: the main prompt, a question's, or none while a command runs. */
 function CurrentPrompt({ view }: { view: ShellSnapshot }) {

@@ -3,7 +3,7 @@
 // end wait for the next text (App shows them live meanwhile).
 import { Static } from 'ink';
 import { useEffect, useMemo } from 'react';
-import { writableLines, type TranscriptState } from './transcript.js';
+import { writableLines, type TranscriptState } from './transcript-lines.js';
 import { TranscriptLineView } from './TranscriptLineView.js';
 
 export function Transcript({ transcript, onWritten }: { transcript: TranscriptState; onWritten: (batch: number, count: number) => void }) {

@@ -2,7 +2,7 @@
 // typed commands and answers after their prompt.
 import { Text } from 'ink';
 import { PromptText } from './PromptText.js';
-import type { TranscriptLine } from './transcript.js';
+import type { TranscriptLine } from './transcript-lines.js';
 
 export function TranscriptLineView({ line }: { line: TranscriptLine }) {
   switch (line.tone) {

@@ -10,6 +10,17 @@ export const STATUS_INTERVAL_MS = 500;
 
 const ERASE_LINE = '\r\x1b[2K';
 
+/** The Ink screen: the bundle the build makes (fast to load), else the modules themselves. */
+async function loadScreen(): Promise<typeof import('./screen.js')> {
+  const bundle = new URL('./screen.bundle.js', import.meta.url);
+  try {
+    return (await import(bundle.href)) as typeof import('./screen.js');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    return import('./screen.js');
+  }
+}
+
 async function lineShell(socketPath: string): Promise<number> {
   const { runLineShell } = await import('../line-shell.js');
   return runLineShell(socketPath);
@@ -18,7 +29,7 @@ async function lineShell(socketPath: string): Promise<number> {
 export async function runInteractiveShell(socketPath: string): Promise<number> {
   if (process.env.ESA_SHELL === 'readline') return lineShell(socketPath);
   // Loading Ink and React takes a few hundred milliseconds: start now, open the session meanwhile.
-  const screen = import('./screen.js');
+  const screen = loadScreen();
   screen.catch(() => undefined);
   // Raw mode at once: keys typed before the screen is up wait for it instead of being echoed
   // by the terminal (and Ctrl-C never becomes SIGINT). Ink takes raw mode over and restores it.

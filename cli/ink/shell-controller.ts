@@ -13,7 +13,7 @@ import {
   type LineState,
 } from '../line-editor.js';
 import { decodeKeys, editActionOf, type Key } from './keys.js';
-import { EMPTY_TRANSCRIPT, transcriptReducer, type TranscriptEvent, type TranscriptState } from './transcript.js';
+import { EMPTY_TRANSCRIPT, transcriptReducer, type TranscriptEvent, type TranscriptState } from './transcript-lines.js';
 
 /** What the shell needs of the control client (tests pass a fake). */
 export interface ShellEngine {

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { openSession } from '../../cli/front-end.js';
 import { addEntry, HISTORY_LIMIT, historyPath, HistoryFile, parseHistory } from '../../cli/history.js';
 import { LEAVE_TIP, ShellController, type ShellSnapshot } from '../../cli/ink/shell-controller.js';
-import { plainText } from '../../cli/ink/transcript.js';
+import { plainText } from '../../cli/ink/transcript-lines.js';
 import { removeDir, tempDir, waitFor } from '../helpers/harness.js';
 import { startCliEngine, type CliEngine } from '../cli/cli-harness.js';
 

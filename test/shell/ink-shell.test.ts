@@ -266,3 +266,15 @@ test('when Ink cannot load, the readline loop takes over the session', async () 
   t.write('\x04');
   assert.equal(await t.exited, 0);
 });
+
+test('the built shell (bin/esa.js, Ink bundled by the build) runs a command and leaves', async (ctx) => {
+  if (!existsSync(path.join(ROOT, 'dist/cli/ink/screen.bundle.js'))) {
+    ctx.skip('not built: run npm run build (npm ci does)');
+    return;
+  }
+  const t = shell({ command: { file: process.execPath, args: [path.join(ROOT, 'bin/esa.js')] } });
+  await atPrompt(t, PROMPT);
+  await t.type('version\r');
+  await t.untilLine(/^Product:\s+esa-sim/);
+  assert.equal(await quit(t), 0);
+});

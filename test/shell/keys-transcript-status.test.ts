@@ -12,7 +12,7 @@ import {
   writableLines,
   type TranscriptEvent,
   type TranscriptState,
-} from '../../cli/ink/transcript.js';
+} from '../../cli/ink/transcript-lines.js';
 import type { StatusParams } from '../../src/control/protocol.js';
 
 test('a pasted chunk is several lines: Enter, Tab and control keys are found inside it', () => {
