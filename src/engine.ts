@@ -108,7 +108,7 @@ export class Engine {
     this.counters = new Counters(() => this.clock.now(), this.startedAt, stored.lifetimeCounters);
     await this.log.open();
 
-    const { pending, warnings, maxMid, rebuilt } = await this.queue.load();
+    const { pending, unnotified, warnings, maxMid, rebuilt } = await this.queue.load();
     for (const w of warnings) this.#warn(w);
     this.ids = new IdAllocator(stored.ids, () => this.state.save());
     await this.ids.open({ mid: maxMid + 1 });
@@ -127,6 +127,16 @@ export class Engine {
     });
     this.log.info(`Startup: ${pending.length} message(s) in the queue${rebuilt ? ` (${rebuilt} recovered from the spool)` : ''}`);
     for (const msg of pending) this.scheduler.add(msg);
+    // Hard bounces whose DSN was not queued before the last stop: tell the senders now.
+    for (const msg of unnotified) {
+      const owed = msg.rcpts.filter((r) => r.dsnPending !== '');
+      this.log.info(`MID ${msg.envelope.mid} RID [${owed.map((r) => r.rid).join(', ')}] bounce notice owed since before the restart`);
+      this.bounces.hardBounced(
+        msg,
+        owed.map((r) => ({ rcpt: r, status: r.dsnPending, reply: r.lastReply, kind: r.dsnPending === '5.4.7' ? 'expired' : '5xx' })),
+      );
+      this.scheduler.finishIfDone(msg);
+    }
 
     for (const lc of this.config.listeners) {
       const listener = this.#newListener(lc);

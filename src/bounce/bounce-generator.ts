@@ -28,6 +28,8 @@ interface DsnOrder {
   willRetryUntil?: number;
   dsnFormat: boolean;
   maxCopyBytes: number;
+  /** Hard-bounced recipients whose DSN this is (none for a delay warning). */
+  owed?: Recipient[];
   done: () => void;
 }
 
@@ -113,13 +115,18 @@ export class BounceGenerator implements BounceSink {
     const notice = undeliverableNotice(msg);
     if (notice) {
       this.host.log.info(`MID ${msg.envelope.mid} RID ${ridList(bounces.map((b) => b.rcpt))} Double bounce: dropped (${notice})`);
+      this.#settled(msg, bounces.map((b) => b.rcpt));
       return;
     }
     const settings = this.#settings(msg);
-    if (!settings.send_bounces) return;
+    if (!settings.send_bounces) {
+      this.#settled(msg, bounces.map((b) => b.rcpt));
+      return;
+    }
     const now = this.host.clock.now();
     this.#order({
       msg,
+      owed: bounces.map((b) => b.rcpt),
       action: 'failed',
       to: settings.bounce_address || msg.envelope.from,
       subject: settings.bounce_subject,
@@ -145,6 +152,12 @@ export class BounceGenerator implements BounceSink {
       dsnFormat: settings.use_dsn_bounce_format,
       maxCopyBytes: settings.max_bounce_copy,
     });
+  }
+
+  /** No DSN is owed for these recipients any more (queued, or none goes out). */
+  #settled(msg: QueuedMessage, rcpts: Recipient[]): void {
+    for (const r of rcpts) r.dsnPending = '';
+    this.host.queue.changed(msg);
   }
 
   holding(msg: QueuedMessage): Promise<void> | undefined {
@@ -217,5 +230,6 @@ export class BounceGenerator implements BounceSink {
     } catch (e) {
       host.log.info(`MID ${mid} ${what} not generated: ${(e as Error).message}`);
     }
+    if (order.owed) this.#settled(order.msg, order.owed);
   }
 }

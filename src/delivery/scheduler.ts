@@ -506,6 +506,8 @@ export class DeliveryScheduler {
       bounces.map((b) => b.rcpt),
       'bounced',
     );
+    // Owed until the bounce generator has queued the DSN (or decided none goes out).
+    for (const b of bounces) b.rcpt.dsnPending = b.status;
     this.ctx.bounces.hardBounced(job.msg, bounces);
   }
 
@@ -523,6 +525,11 @@ export class DeliveryScheduler {
   #dropJob(job: Job): void {
     job.state = 'gone';
     job.dest.jobs.delete(job);
+  }
+
+  /** Removes a message whose recipients are all done (after a restart too). */
+  finishIfDone(msg: QueuedMessage): void {
+    this.#maybeFinish(msg);
   }
 
   #maybeFinish(msg: QueuedMessage): void {

@@ -15,6 +15,11 @@ export interface Recipient {
   /** The last remote reply or connection error, for DSNs and `showrecipients`. */
   lastReply: string;
   warningsSent: number;
+  /**
+   * The status of a hard bounce whose DSN is not yet queued ('' when none is owed). Kept in
+   * the queue state so that a crash between the bounce and its DSN still tells the sender.
+   */
+  dsnPending: string;
 }
 
 /** What the spool file's first line and the queue state both record about a message. */
@@ -53,5 +58,6 @@ export function newRecipients(to: string[], domainOf: (a: string) => string): Re
     lastAttemptAt: 0,
     lastReply: '',
     warningsSent: 0,
+    dsnPending: '',
   }));
 }

@@ -8,8 +8,8 @@ import { Low } from 'lowdb';
 import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.js';
 import type { Envelope, QueuedMessage, RecipientState } from './message.js';
 
-/** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply]. */
-type StoredRecipient = [string, RecipientState, number, number, number, number, string];
+/** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
+type StoredRecipient = [string, RecipientState, number, number, number, number, string, string?];
 
 export interface StoredMessage {
   e: Envelope;
@@ -159,12 +159,12 @@ function toStored(msg: QueuedMessage): StoredMessage {
   return {
     e: msg.envelope,
     size: msg.size,
-    r: msg.rcpts.map((r) => [r.address, r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.warningsSent, r.lastReply]),
+    r: msg.rcpts.map((r) => [r.address, r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.warningsSent, r.lastReply, r.dsnPending]),
   };
 }
 
 export function fromStored(stored: StoredMessage, domainOf: (a: string) => string): QueuedMessage {
-  const rcpts = stored.r.map(([address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply], rid) => ({
+  const rcpts = stored.r.map(([address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending], rid) => ({
     rid,
     address,
     domain: domainOf(address),
@@ -174,6 +174,7 @@ export function fromStored(stored: StoredMessage, domainOf: (a: string) => strin
     lastAttemptAt,
     warningsSent,
     lastReply,
+    dsnPending: dsnPending ?? '',
   }));
   return {
     envelope: stored.e,

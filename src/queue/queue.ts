@@ -119,13 +119,15 @@ export class MailQueue {
    * when the state has it), state entries without a spool file are dropped, finished
    * messages are cleaned up. Returns the messages still pending, in MID order.
    */
-  async load(): Promise<{ pending: QueuedMessage[]; warnings: string[]; maxMid: number; rebuilt: number }> {
+  async load(): Promise<{ pending: QueuedMessage[]; unnotified: QueuedMessage[]; warnings: string[]; maxMid: number; rebuilt: number }> {
     await this.spool.open();
     const stored = await this.store.load();
     const spooled = await this.spool.list();
     const byMid = new Map(stored.map((s) => [s.e.mid, s]));
     const warnings = [...this.store.warnings];
     const pending: QueuedMessage[] = [];
+    // Messages with hard-bounced recipients whose DSN was not queued before a crash.
+    const unnotified: QueuedMessage[] = [];
     let rebuilt = 0;
     for (const mid of spooled) {
       let msg: QueuedMessage;
@@ -142,20 +144,22 @@ export class MailQueue {
           continue;
         }
       }
-      if (msg.pending === 0) {
+      const owesDsn = msg.rcpts.some((r) => r.dsnPending !== '');
+      if (msg.pending === 0 && !owesDsn) {
         await this.spool.remove(mid);
         continue;
       }
       this.messages.set(mid, msg);
       this.bytes += msg.size;
       this.store.track(msg);
-      pending.push(msg);
+      if (msg.pending > 0) pending.push(msg);
+      if (owesDsn) unnotified.push(msg);
     }
     let maxMid = spooled.length ? spooled[spooled.length - 1] : 0;
     for (const s of stored) {
       if (s.e.mid > maxMid) maxMid = s.e.mid;
       if (!this.messages.has(s.e.mid)) this.store.untrack(s.e.mid);
     }
-    return { pending, warnings, maxMid, rebuilt };
+    return { pending, unnotified, warnings, maxMid, rebuilt };
   }
 }
