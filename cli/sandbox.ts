@@ -9,7 +9,7 @@ import { BackendServer } from '../src/sandbox/backend.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { NoEngineError } from './client.js';
 import { frontEnd } from './shell.js';
-import { overridesOf, startupError, type StartArgs } from './start.js';
+import { overridesOf, startupError, warnUnavailable, type StartArgs } from './start.js';
 
 export interface SandboxArgs extends StartArgs {
   c?: string;
@@ -23,6 +23,7 @@ function fail(e: unknown): never {
 }
 
 export async function runSandbox(args: SandboxArgs): Promise<void> {
+  warnUnavailable(args);
   const dataDir = path.resolve(args.dataDir);
   const route = args.route ?? { host: '127.0.0.1', port: 2526 };
   // The backend takes the route's address; port 0 picks a free one and the route follows it.

@@ -59,8 +59,14 @@ export function overridesOf(args: StartArgs): StartOverrides {
   };
 }
 
+/** `--ssh` is reserved for the SSH front end, which does not exist yet: say so, start anyway. */
+export function warnUnavailable(args: StartArgs): void {
+  if (args.ssh !== undefined) process.stderr.write('esa: warning: the CLI over SSH is not available yet; --ssh is ignored\n');
+}
+
 export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
+  warnUnavailable(args);
   const dataDir = path.resolve(args.dataDir);
   const engine = new Engine({
     dataDir,
