@@ -8,7 +8,7 @@ import path from 'node:path';
 import { EngineProcess } from './engine-process.js';
 import type { MailServer } from './mta.js';
 import { postfixUnavailable, PostfixInstance } from './postfix-instance.js';
-import { freePort, loadAverage } from './proc.js';
+import { freePort, loadAverage, machineBusy } from './proc.js';
 import { formatProfile, summarizeProfiles, type ProfileSummary } from './profile-summary.js';
 import { bigQueue, downDrainRun, relayRun, warmUp, type BigQueueResult, type DownDrainRun, type RelayRun, type ScenarioEnv } from './scenarios.js';
 import { Sink } from './sink.js';
@@ -71,8 +71,8 @@ export function benchOptions(a: BenchArgs): BenchOptions {
     sessions: a.sessions ?? 20,
     connSessions: a.connSessions ?? 100,
     runs: pick(a.runs, 3, 1),
-    bigQueue: pick(a.bigQueue, 100_000, 5_000),
-    warmup: pick(a.warmup, 500, 100),
+    bigQueue: pick(a.bigQueue, 100_000, 2_000),
+    warmup: pick(a.warmup, 500, 50),
     vsPostfix: a.vs === 'postfix',
     json: a.json ?? false,
     sink,
@@ -100,6 +100,8 @@ export interface MachineInfo {
   postfix?: string;
   loadBefore: [number, number, number];
   loadAfter?: [number, number, number];
+  /** CPU busy share of the whole machine in the 3 s before the benchmark started (others' load). */
+  busyBefore?: number;
 }
 
 export interface BenchReport {
@@ -155,6 +157,7 @@ class Cleanup {
 export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> {
   const started = performance.now();
   const machine = machineInfo();
+  machine.busyBefore = await machineBusy(3_000);
   const notes: string[] = [];
   const cleanup = new Cleanup();
   const onSignal = () => {
@@ -177,7 +180,9 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   const sink = Sink.choose(o.sink === 'esa' ? 'esa-backend' : o.sink === 'smtp-sink' ? 'smtp-sink' : 'auto', sinkPort);
   cleanup.add({ dispose: () => sink.stop() });
   if (sink.kind === 'esa-backend') {
-    notes.push('smtp-sink is not installed: the built-in `esa backend` is the sink, and deliveries are seen by the queue emptying');
+    notes.push(
+      `the sink is the built-in \`esa backend\`${o.sink === 'esa' ? ' (--sink esa)' : ' (smtp-sink is not installed)'}: deliveries are seen by the queue emptying, and the drain runs from the flush request`,
+    );
   }
   if (o.profileDir) await mkdir(o.profileDir, { recursive: true });
 
@@ -247,7 +252,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
           runs.get(s)!.push(r);
           log(
             `2  accept while down ${s.name} run ${run}: ${Math.round(r.acceptRate)} msg/s, p99 ${r.p99Ms.toFixed(2)} ms; ` +
-              `3 drain (${r.drainHow}): ${Math.round(r.drainRate)} msg/s, first delivery after ${Math.round(r.firstDeliveryMs)} ms`,
+              `3 drain (${r.drainHow}): ${Math.round(r.drainRate)} msg/s${Number.isFinite(r.firstDeliveryMs) ? `, first delivery after ${Math.round(r.firstDeliveryMs)} ms` : ''}`,
           );
         }
       }
@@ -266,6 +271,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
         const s = await make();
         await s.start();
         log(`4  big queue ${s.name}: filling ${o.bigQueue.toLocaleString('en-US')} messages with the backend down`);
+        await warmUp(envFor(s), o.warmup);
         const r = await bigQueue(envFor(s), o.bigQueue, o.sessions, o.runs);
         (s.name === 'esa' ? esaResults : pfResults).bigqueue = r;
         log(
@@ -329,12 +335,16 @@ function buildFigures(
     figure('relay.p50', '   final 250 latency p50', 'ms', pickRuns(e.relay, (r) => r.p50Ms), pickRuns(p.relay, (r) => r.p50Ms)),
     figure('relay.p99', '   final 250 latency p99', 'ms', pickRuns(e.relay, (r) => r.p99Ms), pickRuns(p.relay, (r) => r.p99Ms)),
     figure('relay.cpu', '   server CPU per message', 'ms', pickRuns(e.relay, (r) => r.cpuMsPerMessage), pickRuns(p.relay, (r) => r.cpuMsPerMessage)),
+    figure('relay.clientCpu', '   load generator CPU per message (same machine)', 'ms', pickRuns(e.relay, (r) => r.clientCpuMsPerMessage), pickRuns(p.relay, (r) => r.clientCpuMsPerMessage)),
     figure('relay.stall', '   longest event-loop stall', 'ms', pickRuns(e.relay, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
     figure('relay-conn.rate', `1b relay, one connection per message, ${o.connSessions} sessions`, 'msg/s', pickRuns(e['relay-conn'], (r) => r.rate), pickRuns(p['relay-conn'], (r) => r.rate), vsPf(1)),
     figure('relay-conn.p99', '   final 250 latency p99', 'ms', pickRuns(e['relay-conn'], (r) => r.p99Ms), pickRuns(p['relay-conn'], (r) => r.p99Ms)),
+    figure('relay-conn.cpu', '   server CPU per message', 'ms', pickRuns(e['relay-conn'], (r) => r.cpuMsPerMessage), pickRuns(p['relay-conn'], (r) => r.cpuMsPerMessage)),
+    figure('relay-conn.clientCpu', '   load generator CPU per message', 'ms', pickRuns(e['relay-conn'], (r) => r.clientCpuMsPerMessage), pickRuns(p['relay-conn'], (r) => r.clientCpuMsPerMessage)),
     figure('relay-conn.refused', '   connections refused (retried)', 'count', pickRuns(e['relay-conn'], (r) => r.refusedConnections), pickRuns(p['relay-conn'], (r) => r.refusedConnections)),
     figure('down.accept', `2  accept while the backend is down, ${o.sessions} sessions`, 'msg/s', pickRuns(e.down, (r) => r.acceptRate), pickRuns(p.down, (r) => r.acceptRate), vsPf(1)),
     figure('down.p99', '   final 250 latency p99', 'ms', pickRuns(e.down, (r) => r.p99Ms), pickRuns(p.down, (r) => r.p99Ms)),
+    figure('down.cpu', '   server CPU per message', 'ms', pickRuns(e.down, (r) => r.cpuMsPerMessage), pickRuns(p.down, (r) => r.cpuMsPerMessage)),
     figure('down.stall', '   longest event-loop stall', 'ms', pickRuns(e.down, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
     figure('drain.rate', `3  drain after ${e.down?.[0]?.drainHow ?? 'delivernow'} / ${p.down?.[0]?.drainHow ?? 'postqueue -f'}`, 'msg/s', pickRuns(e.down, (r) => r.drainRate), pickRuns(p.down, (r) => r.drainRate), vsPf(1)),
     figure('drain.stall', '   longest event-loop stall', 'ms', pickRuns(e.down, (r) => r.drainStallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
@@ -373,7 +383,8 @@ export function formatReport(r: BenchReport): string {
   const withPostfix = r.postfix !== undefined;
   const lines = [
     `esa bench: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node.js ${m.node}${m.postfix ? `, Postfix ${m.postfix}` : ''}`,
-    `load average before ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${(m.loadAfter ?? [0, 0, 0]).map((l) => l.toFixed(2)).join(' ')}; ` +
+    `machine ${Number.isFinite(m.busyBefore ?? NaN) ? `${Math.round((m.busyBefore ?? 0) * 100)}% busy` : 'load unknown'} in the 3 s before the start; ` +
+      `load average before ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${(m.loadAfter ?? [0, 0, 0]).map((l) => l.toFixed(2)).join(' ')}; ` +
       `${r.options.runs} run(s) per figure (median, min–max); sink ${r.sink}; ${Math.round(r.seconds)} s`,
     '',
     formatTable(r.figures, withPostfix),

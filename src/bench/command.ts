@@ -13,12 +13,6 @@ export async function runBenchCommand(args: BenchArgs): Promise<void> {
   try {
     const report = await runBench(options, log);
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
-    if (process.env.ESA_BENCH_DEBUG) {
-      setTimeout(() => {
-        const handles = (process as unknown as { _getActiveHandles(): { constructor: { name: string }; remotePort?: number; localPort?: number }[] })._getActiveHandles();
-        process.stderr.write(`active handles: ${handles.map((h) => `${h.constructor.name}${h.remotePort ? `:${h.localPort}->${h.remotePort}` : ''}`).join(', ')}; resources: ${process.getActiveResourcesInfo().join(', ')}\n`);
-      }, 3_000).unref();
-    }
   } catch (e) {
     process.stderr.write(`esa bench: ${(e as Error).stack ?? (e as Error).message}\n`);
     process.exitCode = 1;

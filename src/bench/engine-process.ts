@@ -1,8 +1,9 @@
 // The engine under test: `esa start` as a child process on a temp data dir, its listener on a
 // free loopback port and its default route at the sink. Reads its memory and CPU from /proc,
-// its queue from the spool directory, its stalls from ESA_STALL_REPORT, and talks to it with
-// `esa shell -c` (delivernow, status, tophosts) when that command exists.
+// its queue from the spool directory, its stalls and heap from ESA_STALL_REPORT; starts a drain
+// with `esa shell -c delivernow` and times status/tophosts over its control socket.
 import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,12 +19,10 @@ export interface EngineProcessOptions {
   timeScale: number;
   /** Write a V8 CPU profile of the engine here (node --cpu-prof) when it stops. */
   cpuProfDir?: string;
-  /** Names the profiles: <name>-<start number>.cpuprofile. */
+  /** Names the profile folders: <name>-<start number>/. */
   profileName?: string;
   /** How drain is started: `delivernow` over the control socket, or waiting for the host retry. */
   flush: 'delivernow' | 'host-retry' | 'auto';
-  /** Keep the engine's stdout (its mail log echo) in <data-dir>/../engine.out instead of /dev/null. */
-  keepStdout?: boolean;
 }
 
 /** Whether `esa shell` exists in this build, and whether it runs a given command. */
@@ -42,6 +41,7 @@ export class EngineProcess implements MailServer {
   #stderr = '';
   #phase = 0;
   #profileRuns = 0;
+  #starts = 0;
   /** What happened when delivernow was tried (for the report). */
   flushNote = '';
 
@@ -63,9 +63,14 @@ export class EngineProcess implements MailServer {
 
   async start(): Promise<void> {
     if (!this.#dir) this.#dir = await mkdtemp(path.join(tmpdir(), 'esa-bench-'));
-    const nodeArgs: string[] = [];
+    // For diagnosis: extra node flags (e.g. --trace-gc) and the engine's stdout kept in a file.
+    const nodeArgs: string[] = (process.env.ESA_BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const stdoutFile = process.env.ESA_BENCH_ENGINE_STDOUT;
+    const stdout = stdoutFile ? openSync(`${stdoutFile}.${process.pid}.${++this.#starts}`, 'a') : 'ignore';
     if (this.options.cpuProfDir) {
-      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${this.options.cpuProfDir}`, `--cpu-prof-name=${this.options.profileName ?? 'engine'}-${++this.#profileRuns}.cpuprofile`);
+      // One folder per engine start: Node names the files by thread (main thread and workers).
+      const dir = path.join(this.options.cpuProfDir, `${this.options.profileName ?? 'engine'}-${++this.#profileRuns}`);
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
     }
     const child = spawnEsa(
       [
@@ -76,11 +81,12 @@ export class EngineProcess implements MailServer {
         '--time-scale', String(this.options.timeScale),
       ],
       {
-        stdio: ['ignore', this.options.keepStdout ? 'pipe' : 'ignore', 'pipe'],
+        stdio: ['ignore', stdout, 'pipe'],
         env: { ...process.env, ESA_STALL_REPORT: this.stallFile, NODE_ENV: 'production' },
       },
       nodeArgs,
     );
+    if (typeof stdout === 'number') closeSync(stdout);
     this.#stderr = '';
     child.stderr!.on('data', (d) => (this.#stderr = (this.#stderr + d).slice(-4_000)));
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -185,6 +191,15 @@ export class EngineProcess implements MailServer {
   }
 
   /** Ends the current stall phase and returns its figures (see stall-monitor.ts). */
+  /** The engine's own view of its memory (V8 heap and buffers), from its last stall report. */
+  async memory(): Promise<StallReport['memory'] | undefined> {
+    try {
+      return (JSON.parse(await readFile(this.stallFile, 'utf8')) as StallReport).memory;
+    } catch {
+      return undefined;
+    }
+  }
+
   async stall(): Promise<{ maxMs: number; p99Ms: number } | undefined> {
     const pid = this.#child?.pid;
     if (!pid) return undefined;

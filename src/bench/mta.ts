@@ -38,6 +38,8 @@ export interface MailServer {
   statusAndTopHosts(): Promise<{ status: ControlTiming; tophosts: ControlTiming } | { skipped: string }>;
   /** A CLI command as an operator runs it, whole client process, ms (the engine: `esa shell -c`). */
   shellRoundTrip?(line: string): Promise<number | undefined>;
+  /** How its memory divides (the engine: V8 heap, buffers), when it can tell. */
+  memory?(): Promise<{ rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number } | undefined>;
   /** Longest event-loop stall so far, ms, when the server reports it. */
   stall?(): Promise<{ maxMs: number; p99Ms: number } | undefined>;
   /** Removes its temporary directory. */

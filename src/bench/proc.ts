@@ -189,3 +189,23 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Busy share of all CPUs (0..1) over `ms`, from /proc/stat: how loaded the machine is by others. */
+export async function machineBusy(ms: number): Promise<number> {
+  const read = async () => {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = v[3] + (v[4] ?? 0);
+    const total = v.reduce((a, b) => a + b, 0);
+    return { idle, total };
+  };
+  try {
+    const a = await read();
+    await sleep(ms);
+    const b = await read();
+    const total = b.total - a.total;
+    return total > 0 ? 1 - (b.idle - a.idle) / total : NaN;
+  } catch {
+    return NaN;
+  }
+}

@@ -127,17 +127,35 @@ export function summarizeProfile(profile: CpuProfile, file = '', top = 15): Prof
   return { file, totalMs: total / 1000, busyMs: busy / 1000, functions: list(fns), areas: list(areas), engineInclusive: list(inclusive) };
 }
 
+/** Node's default profile name: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile. */
+const DEFAULT_NAME = /^CPU\.\d+\.\d+\.\d+\.(\d+)\.\d+\.cpuprofile$/;
+
+/** Summaries of every profile under `dir` (one folder per engine start), main threads first. */
 export async function summarizeProfiles(dir: string, top = 15): Promise<ProfileSummary[]> {
   const out: ProfileSummary[] = [];
-  let names: string[] = [];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.cpuprofile')).sort();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    const profile = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as CpuProfile;
-    out.push(summarizeProfile(profile, name, top));
+  const files: { file: string; label: string; worker: boolean }[] = [];
+  const walk = async (d: string, label: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p, label ? `${label}/${e.name}` : e.name);
+      else if (e.name.endsWith('.cpuprofile')) {
+        const m = DEFAULT_NAME.exec(e.name);
+        const tid = m ? Number(m[1]) : 0;
+        files.push({ file: p, label: `${label || e.name}${tid ? ` (worker thread ${tid})` : ' (main thread)'}`, worker: tid !== 0 });
+      }
+    }
+  };
+  await walk(dir, '');
+  files.sort((a, b) => Number(a.worker) - Number(b.worker) || a.label.localeCompare(b.label));
+  for (const f of files) {
+    const profile = JSON.parse(await readFile(f.file, 'utf8')) as CpuProfile;
+    out.push(summarizeProfile(profile, f.label, f.worker ? 5 : top));
   }
   return out;
 }

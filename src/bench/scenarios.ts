@@ -25,6 +25,8 @@ export interface RelayRun {
   softFailures: number;
   /** CPU of the server per message, ms. */
   cpuMsPerMessage: number;
+  /** CPU of the load generator (this process) per message, ms: it shares the machine. */
+  clientCpuMsPerMessage: number;
   stallMaxMs?: number;
   errors: string[];
 }
@@ -36,6 +38,7 @@ export interface DownDrainRun {
   refusedConnections: number;
   softFailures: number;
   cpuMsPerMessage: number;
+  clientCpuMsPerMessage: number;
   stallMaxMs?: number;
   /** Messages per second from the first to the last delivery after the backend came back. */
   drainRate: number;
@@ -56,6 +59,9 @@ export interface BigQueueResult {
   restartMs: number[];
   stopMs: number[];
   rssAfterRestartBytes: number;
+  /** The engine's heap and buffers with the queue full, and after the restart. */
+  memoryFull?: unknown;
+  memoryAfterRestart?: unknown;
   statusMs: number[];
   tophostsMs: number[];
   /** `esa shell -c status` as a whole (client start-up included). */
@@ -66,6 +72,11 @@ export interface BigQueueResult {
 }
 
 let runSeq = 0;
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
 
 function deliveryTimeoutMs(messages: number): number {
   return Math.max(120_000, messages * 20);
@@ -101,7 +112,9 @@ export async function relayRun(env: ScenarioEnv, messages: number, sessions: num
   await server.stall?.();
   const base = env.sink.delivered ?? 0;
   const cpu0 = await server.cpuSeconds();
+  const client0 = process.cpuUsage();
   const result = await load(env, messages, sessions, mode);
+  const clientMs = cpuMs(client0);
   const end = await waitDelivered(env, base + messages, messages);
   const cpu1 = await server.cpuSeconds();
   const stall = await server.stall?.();
@@ -112,6 +125,7 @@ export async function relayRun(env: ScenarioEnv, messages: number, sessions: num
     refusedConnections: result.refusedConnections,
     softFailures: result.softFailures,
     cpuMsPerMessage: ((cpu1 - cpu0) * 1000) / messages,
+    clientCpuMsPerMessage: clientMs / messages,
     stallMaxMs: stall?.maxMs,
     errors: result.errorSamples,
   };
@@ -130,7 +144,9 @@ export async function downDrainRun(env: ScenarioEnv, messages: number, sessions:
   await sink.stop();
   await server.stall?.();
   const cpu0 = await server.cpuSeconds();
+  const client0 = process.cpuUsage();
   const result = await load(env, messages, sessions, 'reuse');
+  const clientMs = cpuMs(client0);
   const cpu1 = await server.cpuSeconds();
   const stall = await server.stall?.();
   await waitSettled(server, messages);
@@ -142,16 +158,9 @@ export async function downDrainRun(env: ScenarioEnv, messages: number, sessions:
   await sink.start();
   const t0 = performance.now();
   const how = await server.flush();
-  let first: number;
-  if (sink.delivered !== undefined) {
-    first = await sink.waitDelivered(base + 1, deliveryTimeoutMs(messages));
-  } else {
-    for (;;) {
-      if ((await server.queued()) < queued) break;
-      await sleep(10);
-    }
-    first = performance.now();
-  }
+  // With a counting sink the drain runs from the first delivery to the last; without one, from
+  // the flush request to the empty queue (the request's own start-up included).
+  const first = sink.delivered !== undefined ? await sink.waitDelivered(base + 1, deliveryTimeoutMs(messages)) : t0;
   const end = await waitDelivered(env, base + messages, messages);
   const drainStall = await server.stall?.();
   return {
@@ -161,10 +170,11 @@ export async function downDrainRun(env: ScenarioEnv, messages: number, sessions:
     refusedConnections: result.refusedConnections,
     softFailures: result.softFailures,
     cpuMsPerMessage: ((cpu1 - cpu0) * 1000) / messages,
+    clientCpuMsPerMessage: clientMs / messages,
     stallMaxMs: stall?.maxMs,
-    drainRate: end > first ? (messages - 1) / ((end - first) / 1000) : NaN,
+    drainRate: end > first ? (sink.delivered !== undefined ? messages - 1 : messages) / ((end - first) / 1000) : NaN,
     drainHow: how,
-    firstDeliveryMs: first - t0,
+    firstDeliveryMs: sink.delivered !== undefined ? first - t0 : NaN,
     drainStallMaxMs: drainStall?.maxMs,
     errors: result.errorSamples,
   };
@@ -196,6 +206,7 @@ export async function bigQueue(env: ScenarioEnv, messages: number, sessions: num
   // Let periodic state flushes land before measuring disk and memory.
   await sleep(2_000);
   const rss = await server.rssBytes();
+  const memoryFull = await server.memory?.();
   const disk = await server.queueDisk();
   const out: BigQueueResult = {
     messages,
@@ -211,6 +222,7 @@ export async function bigQueue(env: ScenarioEnv, messages: number, sessions: num
     tophostsMs: [],
     shellStatusMs: [],
     stallFillMs: stallFill?.maxMs,
+    memoryFull,
   };
   for (let i = 0; i < repeats; i++) {
     const views = await server.statusAndTopHosts();
@@ -233,7 +245,16 @@ export async function bigQueue(env: ScenarioEnv, messages: number, sessions: num
     if (s && (out.stallRestartMs === undefined || s.maxMs > out.stallRestartMs)) out.stallRestartMs = s.maxMs;
   }
   await sleep(1_000);
+  await sleep(1_100);
   out.rssAfterRestartBytes = await server.rssBytes();
+  out.memoryAfterRestart = await server.memory?.();
+  if (out.memoryFull || out.memoryAfterRestart) {
+    const m = (x: unknown) => {
+      const v = x as { heapUsedMB: number; heapTotalMB: number; arrayBuffersMB: number } | undefined;
+      return v ? `heap ${v.heapUsedMB}/${v.heapTotalMB} MB used/total, buffers ${v.arrayBuffersMB} MB` : '?';
+    };
+    log(`  ${server.name}: memory with the queue full: ${m(out.memoryFull)}; after the restart: ${m(out.memoryAfterRestart)}`);
+  }
   const left = await server.queued();
   if (left < messages) log(`  note: ${server.name} holds ${left} of ${messages} messages after the restarts`);
   return out;

@@ -24,6 +24,8 @@ export interface StallReport {
   final: boolean;
   /** Real ms since the phase began. */
   phaseMs: number;
+  /** process.memoryUsage() when written, MB. */
+  memory: { rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number };
 }
 
 /** Starts the monitor when ESA_STALL_REPORT names a file; does nothing otherwise. */
@@ -37,6 +39,8 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
   const write = (phaseEnded: boolean, final: boolean, to = file) => {
     const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
     const some = histogram.count > 0;
+    const mem = process.memoryUsage();
+    const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
     const report: StallReport = {
       maxMs: some ? ms(histogram.max) : 0,
       p99Ms: some ? ms(histogram.percentile(99)) : 0,
@@ -47,6 +51,13 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
       phaseEnded,
       final,
       phaseMs: Math.round(performance.now() - phaseStart),
+      memory: {
+        rssMB: mb(mem.rss),
+        heapTotalMB: mb(mem.heapTotal),
+        heapUsedMB: mb(mem.heapUsed),
+        externalMB: mb(mem.external),
+        arrayBuffersMB: mb(mem.arrayBuffers),
+      },
     };
     try {
       writeFileSync(to, JSON.stringify(report) + '\n');

@@ -73,7 +73,7 @@ export function formatTable(figures: Figure[], withPostfix: boolean): string {
     return [
       `${f.label} (${f.unit})`,
       formatSpread(f.esa, f.unit),
-      ...(withPostfix ? [formatSpread(f.postfix, f.unit), Number.isFinite(r) ? `${r.toFixed(2)}×` : '–'] : []),
+      ...(withPostfix ? [formatSpread(f.postfix, f.unit), Number.isFinite(r) ? (r < 0.01 ? '<0.01×' : `${r.toFixed(2)}×`) : '–'] : []),
       targetText(f),
       ok === undefined ? '' : ok ? 'ok' : 'MISS',
     ];

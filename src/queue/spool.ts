@@ -1,165 +1,71 @@
-// Spool files: one per message, the truth for what is queued. Written to a temporary name,
-// fdatasynced, renamed, and the directory fsynced before the listener may answer 250.
-//
-// The writes run in a small pool of worker threads doing the system calls synchronously, a
-// batch at a time: every message that arrives while a batch is being written goes into the
-// next one, which ends with one fsync of the directory for all of it (group commit). Done on
-// the main thread through fs/promises, the same six calls per message (open, writev,
-// fdatasync, close, rename, and a share of the directory fsync) each cost a thread-pool round
-// trip, and together took a third of the engine's main thread at 1,000 msg/s; through the
-// pool a message costs one structured-clone copy of its bytes. Removals go the same way.
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+// Spool files: one per message, the truth for what is queued. Written to a temporary name
+// opened with O_DSYNC (the write returns once data and size are on disk, as write+fdatasync
+// would), renamed, and the directory fsynced (shared by concurrent writers: group commit)
+// before the listener may answer 250. Every call here is a round trip through libuv's thread
+// pool, and on a busy engine the round trips, not the disk, are what the main thread pays
+// for (see docs/benchmarks.md): so there are as few as durability allows.
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Envelope } from './message.js';
 
-/** One unit of work for a spool worker. */
-type SpoolWork = { op: 'write'; tmp: string; final: string; dir: string; parts: Uint8Array[] } | { op: 'remove'; file: string };
-type SpoolJob = SpoolWork & { id: number };
-
-/** A job's outcome: [id, error message, error code] (no error: null). */
-type SpoolDone = [number, string | null, string | null];
+/** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
+const O_DSYNC: number | undefined = constants.O_DSYNC;
+const DURABLE_WRITE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (O_DSYNC ?? 0);
 
 /**
- * The worker's code (CommonJS, evaluated: no file to resolve, the same under tsx and dist).
- * Writes first, then one fsync per directory touched; a write whose directory fsync fails is
- * reported failed, since its rename may not survive a crash.
+ * Coalesces directory fsyncs: callers that arrive while one runs share the next one. The
+ * directory stays open while syncs follow each other, and is closed once none is waiting.
  */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-parentPort.on('message', (batch) => {
-  const done = [];
-  const written = new Map();
-  for (const job of batch) {
-    if (job.op === 'remove') {
-      try { fs.unlinkSync(job.file); done.push([job.id, null, null]); }
-      catch (e) { done.push(e.code === 'ENOENT' ? [job.id, null, null] : [job.id, e.message, e.code || null]); }
-      continue;
+class DirectorySync {
+  #running: Promise<void> | null = null;
+  #next: Promise<void> | null = null;
+  #handle: FileHandle | null = null;
+  constructor(readonly dir: string) {}
+
+  sync(): Promise<void> {
+    if (!this.#running) {
+      this.#running = this.#syncOnce().finally(() => {
+        this.#running = null;
+        if (!this.#next) void this.#closeHandle();
+      });
+      return this.#running;
     }
-    let fd = -1;
+    if (!this.#next) {
+      this.#next = this.#running
+        .catch(() => undefined)
+        .then(() => {
+          this.#next = null;
+          return this.sync();
+        });
+    }
+    return this.#next;
+  }
+
+  async #syncOnce(): Promise<void> {
+    this.#handle ??= await open(this.dir, 'r');
     try {
-      fd = fs.openSync(job.tmp, 'w', 0o600);
-      fs.writevSync(fd, job.parts);
-      fs.fdatasyncSync(fd);
-      fs.closeSync(fd);
-      fd = -1;
-      fs.renameSync(job.tmp, job.final);
-      let list = written.get(job.dir);
-      if (!list) { list = []; written.set(job.dir, list); }
-      list.push(job.id);
+      await this.#handle.sync();
     } catch (e) {
-      if (fd >= 0) { try { fs.closeSync(fd); } catch {} }
-      try { fs.unlinkSync(job.tmp); } catch {}
-      done.push([job.id, e.message, e.code || null]);
-    }
-  }
-  for (const [dir, ids] of written) {
-    let error = null;
-    try {
-      const fd = fs.openSync(dir, 'r');
-      try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-    } catch (e) { error = e; }
-    for (const id of ids) done.push(error ? [id, 'directory fsync failed: ' + error.message, error.code || null] : [id, null, null]);
-  }
-  parentPort.postMessage(done);
-});
-`;
-
-interface Waiter {
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
-
-interface WorkerSlot {
-  worker: Worker | null;
-  busy: boolean;
-  /** The batch it is writing now. */
-  batch: SpoolJob[];
-}
-
-/** The worker threads shared by every spool of the process, started on first use. */
-class SpoolWorkers {
-  readonly #workers: WorkerSlot[] = [];
-  readonly #waiting = new Map<number, Waiter>();
-  #queue: SpoolJob[] = [];
-  #nextId = 1;
-
-  constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) this.#workers.push({ worker: null, busy: false, batch: [] });
-  }
-
-  run(job: SpoolWork): Promise<void> {
-    const id = this.#nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#queue.push({ ...job, id });
-      this.#dispatch();
-    });
-  }
-
-  #dispatch(): void {
-    for (const slot of this.#workers) {
-      if (this.#queue.length === 0) return;
-      if (slot.busy) continue;
-      const worker = slot.worker ?? this.#start(slot);
-      const batch = this.#queue;
-      this.#queue = [];
-      slot.busy = true;
-      slot.batch = batch;
-      // A worker with work keeps the process alive until it is done; an idle one does not.
-      worker.ref();
-      worker.postMessage(batch);
+      await this.#closeHandle();
+      throw e;
     }
   }
 
-  #start(slot: WorkerSlot): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    slot.worker = worker;
-    worker.on('message', (done: SpoolDone[]) => {
-      slot.busy = false;
-      slot.batch = [];
-      worker.unref();
-      for (const [id, message, code] of done) {
-        const w = this.#waiting.get(id);
-        if (!w) continue;
-        this.#waiting.delete(id);
-        if (message === null) w.resolve();
-        else w.reject(Object.assign(new Error(message), code ? { code } : {}));
-      }
-      this.#dispatch();
-    });
-    const lost = (why: string) => {
-      if (slot.worker !== worker) return;
-      slot.worker = null;
-      slot.busy = false;
-      for (const job of slot.batch) {
-        const w = this.#waiting.get(job.id);
-        if (!w) continue;
-        this.#waiting.delete(job.id);
-        w.reject(new Error(`spool worker ${why}`));
-      }
-      slot.batch = [];
-      this.#dispatch();
-    };
-    worker.on('error', (e) => lost(`failed: ${e.message}`));
-    worker.on('exit', (code) => lost(`exited (status ${code})`));
-    return worker;
+  async #closeHandle(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = null;
+    await handle?.close().catch(() => undefined);
   }
-}
-
-let workers: SpoolWorkers | null = null;
-function spoolWorkers(): SpoolWorkers {
-  // Two: the fdatasyncs of one batch run while the other writes.
-  workers ??= new SpoolWorkers(2);
-  return workers;
 }
 
 export class Spool {
   readonly dir: string;
+  readonly #dirSync: DirectorySync;
 
   constructor(queueDir: string) {
     this.dir = path.join(queueDir, 'spool');
+    this.#dirSync = new DirectorySync(this.dir);
   }
 
   async open(): Promise<void> {
@@ -174,10 +80,24 @@ export class Spool {
   async write(envelope: Envelope, content: Buffer[]): Promise<number> {
     const header = Buffer.from(JSON.stringify(envelope) + '\n');
     const final = this.file(envelope.mid);
+    const tmp = final + '.tmp';
+    const fh = await open(tmp, DURABLE_WRITE, 0o600);
     let size = 0;
-    for (const p of content) size += p.length;
-    await spoolWorkers().run({ op: 'write', tmp: final + '.tmp', final, dir: this.dir, parts: [header, ...content] });
-    return size;
+    try {
+      const parts = [header, ...content];
+      for (const p of parts) size += p.length;
+      const { bytesWritten } = await fh.writev(parts);
+      if (bytesWritten !== size) throw new Error(`short write to ${tmp} (${bytesWritten} of ${size} bytes)`);
+      if (O_DSYNC === undefined) await fh.datasync();
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await fh.close();
+    await rename(tmp, final);
+    await this.#dirSync.sync();
+    return size - header.length;
   }
 
   /** The message content as delivered (without the envelope line). */
@@ -196,7 +116,9 @@ export class Spool {
   }
 
   async remove(mid: number): Promise<void> {
-    await spoolWorkers().run({ op: 'remove', file: this.file(mid) });
+    await unlink(this.file(mid)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
   }
 
   /** Every spooled MID; half-written temporary files from a crash are removed. */
