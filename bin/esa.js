@@ -1,8 +1,5 @@
 #!/usr/bin/env node
 // The `esa` executable: loads the compiled command line (built by `npm ci` through `prepare`).
-// File I/O (spool writes, fsyncs, reads) runs on libuv's thread pool; its default of 4 threads
-// makes concurrent SMTP sessions queue behind each other's fsyncs.
-process.env.UV_THREADPOOL_SIZE ??= '16';
 import('../dist/cli/main.js').catch((err) => {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
     console.error('esa: not built yet: run `npm ci` (or `npm run build`) in the project first');

@@ -43,6 +43,9 @@ export function replyTuple(reply: string): string {
   return `('${m[1]}', ['${text.replace(/'/g, '"')}'])`;
 }
 
+/** Jobs checked per event-loop turn when sweeping a down destination for expiry. */
+const SWEEP_SLICE = 2_000;
+
 const ridList = (rcpts: Recipient[]) => `[${rcpts.map((r) => r.rid).join(', ')}]`;
 
 export class DeliveryScheduler {
@@ -58,6 +61,8 @@ export class DeliveryScheduler {
   unattempted = 0;
   readonly #workers = new Set<Promise<void>>();
   readonly #open = new Set<OutboundConnection>();
+  /** Destinations whose parked jobs are being checked for expiry now. */
+  readonly #sweeping = new Set<Destination>();
 
   constructor(readonly ctx: DeliveryContext) {}
 
@@ -74,6 +79,8 @@ export class DeliveryScheduler {
     }
     for (const [domain, rcpts] of groups) {
       const dest = this.destination(domain);
+      // One string per domain, not one per recipient: it adds up at 100,000 queued.
+      for (const r of rcpts) r.domain = dest.domain;
       dest.counters.activeRecipients += rcpts.length;
       for (const r of rcpts) if (r.attempts === 0) this.unattempted++;
       const nextAt = Math.max(...rcpts.map((r) => r.nextAt));
@@ -137,7 +144,7 @@ export class DeliveryScheduler {
     }
     for (const dest of this.#down) {
       if (dest.downUntil <= now) {
-        this.#expireStuck(dest);
+        void this.#expireStuck(dest);
         touched.add(dest);
       }
     }
@@ -361,23 +368,38 @@ export class DeliveryScheduler {
     this.#down.delete(dest);
   }
 
-  /** While a destination is down its due jobs get no attempts; those past their lifetime still expire. */
-  #expireStuck(dest: Destination): void {
-    const profiles = new Map<string, BounceSettings>();
-    const now = this.ctx.clock.now();
-    for (const job of dest.ready) {
-      if (job.state !== 'ready') continue;
-      const name = job.msg.envelope.profile;
-      let p = profiles.get(name);
-      if (!p) {
-        p = resolveProfile(this.ctx.config().bounceProfiles, name);
-        profiles.set(name, p);
+  /**
+   * While a destination is down its due jobs get no attempts; those past their lifetime still
+   * expire, and delay warnings still go out. Checked at each probe time, in slices, so a queue
+   * of 100,000 never stalls the event loop.
+   */
+  async #expireStuck(dest: Destination): Promise<void> {
+    if (this.#sweeping.has(dest)) return;
+    this.#sweeping.add(dest);
+    try {
+      const jobs = [...dest.ready];
+      const profiles = new Map<string, BounceSettings>();
+      for (let i = 0; i < jobs.length; i++) {
+        if (i > 0 && i % SWEEP_SLICE === 0) {
+          await new Promise((r) => setImmediate(r));
+          if (this.#stopping) return;
+        }
+        const job = jobs[i];
+        if (job.state !== 'ready') continue;
+        const name = job.msg.envelope.profile;
+        let p = profiles.get(name);
+        if (!p) {
+          p = resolveProfile(this.ctx.config().bounceProfiles, name);
+          profiles.set(name, p);
+        }
+        job.state = 'active';
+        if (this.#expireBeforeAttempt(job, p)) continue;
+        job.state = 'ready';
+        // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
+        this.#maybeWarn(job.msg, job.rcpts, p.send_warnings, p.send_warnings_interval, p.send_warnings_count, this.ctx.clock.now());
       }
-      job.state = 'active';
-      if (this.#expireBeforeAttempt(job, p)) continue;
-      job.state = 'ready';
-      // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
-      this.#maybeWarn(job.msg, job.rcpts, p.send_warnings, p.send_warnings_interval, p.send_warnings_count, now);
+    } finally {
+      this.#sweeping.delete(dest);
     }
   }
 

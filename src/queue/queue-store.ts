@@ -92,7 +92,8 @@ export class QueueStore {
     this.#timer.unref();
   }
 
-  track(msg: QueuedMessage): void {
+  /** `dirty` false: the message is on disk as it is (loaded at start), nothing to rewrite. */
+  track(msg: QueuedMessage, dirty = true): void {
     const shard = Math.floor(msg.envelope.mid / SHARD_SPAN);
     let members = this.#members.get(shard);
     if (!members) {
@@ -100,7 +101,7 @@ export class QueueStore {
       this.#members.set(shard, members);
     }
     members.set(msg.envelope.mid, msg);
-    this.#dirty.add(shard);
+    if (dirty) this.#dirty.add(shard);
   }
 
   changed(msg: QueuedMessage): void {

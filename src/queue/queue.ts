@@ -66,7 +66,7 @@ export class MailQueue {
     } finally {
       this.#reserved--;
     }
-    this.#remember(envelope.mid, content.length === 1 ? content[0] : Buffer.concat(content, size));
+    this.#remember(envelope.mid, content, size);
     const msg: QueuedMessage = {
       envelope,
       size,
@@ -78,9 +78,13 @@ export class MailQueue {
     return msg;
   }
 
-  #remember(mid: number, content: Buffer): void {
+  #remember(mid: number, parts: Buffer[], size: number): void {
+    // An exact-size buffer of its own: a small pooled one would pin an 8 KB slab.
+    const content = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    for (const p of parts) at += p.copy(content, at);
     this.#recent.set(mid, content);
-    this.#recentBytes += content.length;
+    this.#recentBytes += size;
     for (const [old, buf] of this.#recent) {
       if (this.#recentBytes <= MailQueue.RECENT_BUDGET) break;
       this.#recent.delete(old);
@@ -95,9 +99,17 @@ export class MailQueue {
     this.#recentBytes -= buf.length;
   }
 
-  /** The message as delivered: from memory when recent, else from its spool file. */
+  /**
+   * The message as delivered: from memory when recent (then it leaves the cache: a retry or a
+   * second destination reads the spool), else from its spool file.
+   */
   async content(mid: number): Promise<Buffer> {
-    return this.#recent.get(mid) ?? this.spool.readContent(mid);
+    const recent = this.#recent.get(mid);
+    if (recent) {
+      this.#forget(mid);
+      return recent;
+    }
+    return this.spool.readContent(mid);
   }
 
   changed(msg: QueuedMessage): void {
@@ -129,10 +141,16 @@ export class MailQueue {
     // Messages with hard-bounced recipients whose DSN was not queued before a crash.
     const unnotified: QueuedMessage[] = [];
     let rebuilt = 0;
+    // Strings that repeat in every message are kept once (memory at 100,000 queued).
+    const strings = new Map<string, string>();
+    const intern = (text: string) => strings.get(text) ?? (strings.set(text, text), text);
     for (const mid of spooled) {
       let msg: QueuedMessage;
       const s = byMid.get(mid);
       if (s) {
+        s.e.listener = intern(s.e.listener);
+        s.e.profile = intern(s.e.profile);
+        s.e.from = intern(s.e.from);
         msg = fromStored(s, domainOf);
       } else {
         try {
@@ -151,7 +169,7 @@ export class MailQueue {
       }
       this.messages.set(mid, msg);
       this.bytes += msg.size;
-      this.store.track(msg);
+      this.store.track(msg, !s);
       if (msg.pending > 0) pending.push(msg);
       if (owesDsn) unnotified.push(msg);
     }
