@@ -16,7 +16,7 @@ import type { Envelope, QueuedMessage } from './queue/message.js';
 import { MailQueue } from './queue/queue.js';
 import type { SandboxControls } from './sandbox/sandbox.js';
 import { Listener } from './smtp/listener.js';
-import { domainListMatches } from './smtp/rat.js';
+import { domainListMatches, domainOf } from './smtp/rat.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -125,6 +125,8 @@ export class Engine {
       connectionLingerMs: this.options.connectionLingerMs,
       connectTimeoutMs: this.options.connectTimeoutMs,
     });
+    // Content of mail for a host that is down would sit in the cache unused until evicted.
+    this.queue.cacheFor = (envelope) => !envelope.to.some((a) => this.scheduler.destinations.get(domainOf(a))?.down);
     this.log.info(`Startup: ${pending.length} message(s) in the queue${rebuilt ? ` (${rebuilt} recovered from the spool)` : ''}`);
     for (const msg of pending) this.scheduler.add(msg);
     // Hard bounces whose DSN was not queued before the last stop: tell the senders now.

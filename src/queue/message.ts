@@ -38,8 +38,21 @@ export interface Envelope {
   subject?: string;
 }
 
+/**
+ * What the queue keeps in memory of the envelope: the recipients live in `rcpts`, and the
+ * Message-ID and Subject (logged at receipt) stay in the spool file: at 100,000 queued
+ * every field costs megabytes.
+ */
+export type QueuedEnvelope = Omit<Envelope, 'to' | 'messageId' | 'subject'>;
+
+/** The in-memory envelope of a message (drops what `rcpts` and the spool file hold). */
+export function queuedEnvelope(e: Envelope | QueuedEnvelope): QueuedEnvelope {
+  const { mid, from, arrival, icid, listener, profile, bounceOf } = e;
+  return bounceOf === undefined ? { mid, from, arrival, icid, listener, profile } : { mid, from, arrival, icid, listener, profile, bounceOf };
+}
+
 export interface QueuedMessage {
-  envelope: Envelope;
+  envelope: QueuedEnvelope;
   /** Bytes of content on disk (after the Received: header). */
   size: number;
   rcpts: Recipient[];

@@ -6,13 +6,13 @@ import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.js';
-import type { Envelope, QueuedMessage, RecipientState } from './message.js';
+import { queuedEnvelope, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
 
 /** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
 type StoredRecipient = [string, RecipientState, number, number, number, number, string, string?];
 
 export interface StoredMessage {
-  e: Envelope;
+  e: QueuedEnvelope;
   size: number;
   r: StoredRecipient[];
 }
@@ -178,7 +178,7 @@ export function fromStored(stored: StoredMessage, domainOf: (a: string) => strin
     dsnPending: dsnPending ?? '',
   }));
   return {
-    envelope: stored.e,
+    envelope: queuedEnvelope(stored.e),
     size: stored.size,
     rcpts,
     pending: rcpts.filter((r) => r.state === 'pending').length,

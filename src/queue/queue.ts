@@ -3,7 +3,7 @@
 // two are reconciled. Storage limits are checked here so the listener can soft-bounce.
 import type { MailLog } from '../log/mail-log.js';
 import { domainOf } from '../smtp/rat.js';
-import { newRecipients, type Envelope, type QueuedMessage } from './message.js';
+import { newRecipients, queuedEnvelope, type Envelope, type QueuedMessage } from './message.js';
 import { fromStored, QueueStore } from './queue-store.js';
 import { Spool } from './spool.js';
 
@@ -27,6 +27,8 @@ export class MailQueue {
   readonly #recent = new Map<number, Buffer>();
   #recentBytes = 0;
   static readonly RECENT_BUDGET = 32 * 1024 * 1024;
+  /** Whether a new message is likely delivered soon (no recipient host down): the engine sets it. */
+  cacheFor: (envelope: Envelope) => boolean = () => true;
 
   constructor(
     queueDir: string,
@@ -66,9 +68,9 @@ export class MailQueue {
     } finally {
       this.#reserved--;
     }
-    this.#remember(envelope.mid, content, size);
+    if (this.cacheFor(envelope)) this.#remember(envelope.mid, content, size);
     const msg: QueuedMessage = {
-      envelope,
+      envelope: queuedEnvelope(envelope),
       size,
       rcpts: newRecipients(envelope.to, domainOf),
       pending: envelope.to.length,
@@ -155,7 +157,7 @@ export class MailQueue {
       } else {
         try {
           const { envelope, size } = await this.spool.readEnvelope(mid);
-          msg = { envelope, size, rcpts: newRecipients(envelope.to, domainOf), pending: envelope.to.length };
+          msg = { envelope: queuedEnvelope(envelope), size, rcpts: newRecipients(envelope.to, domainOf), pending: envelope.to.length };
           rebuilt++;
         } catch (e) {
           warnings.push(`spool file ${this.spool.file(mid)} is unreadable (${(e as Error).message}); left in place, not queued`);

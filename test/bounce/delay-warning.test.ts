@@ -110,7 +110,7 @@ test('mail held by a down host gets its warnings too, not only the one probing',
   const dsns = await dsnsAt(backend, 6, 'a warning for each message');
   assert.deepEqual(
     dsns.map((d) => d.recipients[0]['final-recipient']).sort(),
-    msgs.map((m) => `rfc822; ${m.envelope.to[0]}`),
+    msgs.map((m) => `rfc822; ${m.rcpts[0].address}`),
   );
   for (const d of dsns) {
     const r = d.recipients[0];
