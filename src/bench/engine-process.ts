@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ControlClient } from './control-client.js';
 import { runEsa, spawnEsa, type EsaRun } from './esa-command.js';
 import type { ControlTiming, FlushHow, MailServer } from './mta.js';
-import { countMessages, cpuSeconds, deadline, dirUsage, rssBytes, sleep, waitForSmtp } from './proc.js';
+import { childAnswersSmtp, countMessages, cpuSeconds, dirUsage, rssBytes, sleep, stopChild } from './proc.js';
 import type { StallReport } from './stall-monitor.js';
 
 export interface EngineProcessOptions {
@@ -92,24 +92,14 @@ export class EngineProcess implements MailServer {
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.#child = child;
     this.#phase = 0;
-    const early = this.#exited.then((code) => {
-      throw new Error(`the engine exited at start (status ${code}): ${this.#stderr.trim()}`);
-    });
-    await Promise.race([waitForSmtp(this.port, 300_000), early]);
-    void early.catch(() => undefined);
+    await childAnswersSmtp(this.#exited, this.port, 300_000, (code) => `the engine exited at start (status ${code}): ${this.#stderr.trim()}`);
   }
 
   async stop(): Promise<void> {
     const child = this.#child;
     if (!child) return;
     this.#child = null;
-    child.kill('SIGTERM');
-    const gone = await Promise.race([this.#exited.then(() => true), deadline(120_000).then(() => false)]);
-    if (!gone) {
-      child.kill('SIGKILL');
-      await this.#exited;
-      throw new Error('the engine did not stop within 120 s of SIGTERM (killed)');
-    }
+    if (!(await stopChild(child, this.#exited, 120_000))) throw new Error('the engine did not stop within 120 s of SIGTERM (killed)');
   }
 
   async restart(): Promise<{ totalMs: number; stopMs: number }> {

@@ -1,6 +1,7 @@
 // What the benchmark reads about processes and the machine: free ports, memory and CPU time
 // from /proc, directory sizes, load average, and a connect+EHLO probe for "the listener
 // accepts again".
+import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -208,4 +209,27 @@ export async function machineBusy(ms: number): Promise<number> {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * Waits until a child started as an SMTP server answers, or fails with its stderr if it exits
+ * first.
+ */
+export async function childAnswersSmtp<T>(exited: Promise<T>, port: number, timeoutMs: number, why: (code: T) => string): Promise<void> {
+  const early = exited.then((code) => {
+    throw new Error(why(code));
+  });
+  await Promise.race([waitForSmtp(port, timeoutMs), early]);
+  void early.catch(() => undefined);
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves true when the child stopped by itself. */
+export async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<boolean> {
+  child.kill('SIGTERM');
+  const gone = await Promise.race([exited.then(() => true), deadline(graceMs).then(() => false)]);
+  if (!gone) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  return gone;
 }

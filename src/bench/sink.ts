@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { spawnEsa } from './esa-command.js';
-import { deadline, waitForSmtp } from './proc.js';
+import { childAnswersSmtp, stopChild } from './proc.js';
 
 export type SinkKind = 'smtp-sink' | 'esa-backend';
 
@@ -86,11 +86,7 @@ export class Sink {
     child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2_000)));
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     this.#child = child;
-    const early = this.#exited.then(() => {
-      throw new Error(`${this.kind} exited at start: ${stderr.trim()}`);
-    });
-    await Promise.race([waitForSmtp(this.port, 20_000), early]);
-    void early.catch(() => undefined);
+    await childAnswersSmtp(this.#exited, this.port, 20_000, () => `${this.kind} exited at start: ${stderr.trim()}`);
   }
 
   /** Takes the backend down: the port refuses connections. */
@@ -98,12 +94,7 @@ export class Sink {
     const child = this.#child;
     if (!child) return;
     this.#child = null;
-    child.kill('SIGTERM');
-    const killed = await Promise.race([this.#exited.then(() => true), deadline(3_000).then(() => false)]);
-    if (!killed) {
-      child.kill('SIGKILL');
-      await this.#exited;
-    }
+    await stopChild(child, this.#exited, 3_000);
   }
 
   /** Resolves with performance.now() once `target` messages have arrived (smtp-sink only). */
