@@ -45,7 +45,6 @@ export class HostCounters {
   deliveredRecipients = 0;
   softBouncedEvents = 0;
   hardBouncedRecipients = 0;
-  lastHardError = '';
   constructor(readonly domain: string) {}
 }
 
@@ -101,13 +100,12 @@ export class Counters {
     this.host(domain).softBouncedEvents++;
   }
 
-  hardBounce(domain: string, kind: HardBounceKind, n: number, error?: string): void {
+  hardBounce(domain: string, kind: HardBounceKind, n: number): void {
     this.inc('hardBouncedRecipients', n);
     this.inc(KIND_COUNTER[kind], n);
     this.inc('completedRecipients', n);
     const h = this.host(domain);
     h.hardBouncedRecipients += n;
-    if (error && kind === '5xx') h.lastHardError = error;
   }
 
   deleted(domain: string, n: number): void {

@@ -16,7 +16,7 @@ import type { Envelope, QueuedMessage } from './queue/message.js';
 import { MailQueue } from './queue/queue.js';
 import type { SandboxControls } from './sandbox/sandbox.js';
 import { Listener } from './smtp/listener.js';
-import { domainListMatches, domainOf } from './smtp/rat.js';
+import { domainOf } from './smtp/rat.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -299,10 +299,6 @@ export class Engine {
     if (resumed) this.log.info('Delivery resumed');
     this.scheduler.resumed();
     return resumed;
-  }
-
-  isDeliverySuspendedFor(domain: string): boolean {
-    return this.operational.deliverySuspended || domainListMatches(this.operational.suspendedDomains, domain);
   }
 
   deliverNow(domain?: string): number {

@@ -102,14 +102,6 @@ export class EngineProcess implements MailServer {
     if (!(await stopChild(child, this.#exited, 120_000))) throw new Error('the engine did not stop within 120 s of SIGTERM (killed)');
   }
 
-  async restart(): Promise<{ totalMs: number; stopMs: number }> {
-    const t0 = performance.now();
-    await this.stop();
-    const stopMs = performance.now() - t0;
-    await this.start();
-    return { totalMs: performance.now() - t0, stopMs };
-  }
-
   queued(): Promise<number> {
     return countMessages(path.join(this.dataDir, 'queue', 'spool'));
   }

@@ -20,8 +20,6 @@ export interface MailServer {
   start(): Promise<void>;
   /** Stops it and waits until its processes are gone. */
   stop(): Promise<void>;
-  /** Stop, start again: ms from the stop request until the listener answers EHLO again. */
-  restart(): Promise<{ totalMs: number; stopMs: number }>;
   /** Messages in its queue now. */
   queued(): Promise<number>;
   /** True once nothing is in flight: accepted mail sits waiting (the backend is down). */
@@ -44,4 +42,13 @@ export interface MailServer {
   stall?(): Promise<{ maxMs: number; p99Ms: number } | undefined>;
   /** Removes its temporary directory. */
   dispose(): Promise<void>;
+}
+
+/** Stop, start again: ms from the stop request until the listener answers EHLO again. */
+export async function restart(server: MailServer): Promise<{ totalMs: number; stopMs: number }> {
+  const t0 = performance.now();
+  await server.stop();
+  const stopMs = performance.now() - t0;
+  await server.start();
+  return { totalMs: performance.now() - t0, stopMs };
 }

@@ -149,14 +149,6 @@ export class PostfixInstance implements MailServer {
     for (let i = 0; i < 100 && (await childPids(pid)).length > 0; i++) await sleep(20);
   }
 
-  async restart(): Promise<{ totalMs: number; stopMs: number }> {
-    const t0 = performance.now();
-    await this.stop();
-    const stopMs = performance.now() - t0;
-    await this.start();
-    return { totalMs: performance.now() - t0, stopMs };
-  }
-
   async #count(...dirs: string[]): Promise<number> {
     let n = 0;
     for (const d of dirs) n += (await dirUsage(path.join(this.queueDir, d))).files;

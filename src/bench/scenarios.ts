@@ -2,7 +2,7 @@
 // (reused connections, or one connection per message), accept with the backend down, drain
 // once it is back, and a big queue (memory, disk, restart, status views, stalls).
 import { runLoad, type LoadMode, type LoadResult } from './load-generator.js';
-import type { FlushHow, MailServer } from './mta.js';
+import { restart, type FlushHow, type MailServer } from './mta.js';
 import { sleep } from './proc.js';
 import type { Sink } from './sink.js';
 import { percentile } from './stats.js';
@@ -16,9 +16,8 @@ export interface ScenarioEnv {
   log: (line: string) => void;
 }
 
-export interface RelayRun {
-  /** Messages per second from the first byte sent to the last delivery at the sink. */
-  rate: number;
+/** What every load run measures of the SMTP side. */
+export interface LoadFigures {
   p50Ms: number;
   p99Ms: number;
   refusedConnections: number;
@@ -31,22 +30,19 @@ export interface RelayRun {
   errors: string[];
 }
 
-export interface DownDrainRun {
+export interface RelayRun extends LoadFigures {
+  /** Messages per second from the first byte sent to the last delivery at the sink. */
+  rate: number;
+}
+
+export interface DownDrainRun extends LoadFigures {
   acceptRate: number;
-  p50Ms: number;
-  p99Ms: number;
-  refusedConnections: number;
-  softFailures: number;
-  cpuMsPerMessage: number;
-  clientCpuMsPerMessage: number;
-  stallMaxMs?: number;
   /** Messages per second from the first to the last delivery after the backend came back. */
   drainRate: number;
   drainHow: FlushHow;
   /** From the flush request (or the backend's return, for a host retry) to the first delivery, ms. */
   firstDeliveryMs: number;
   drainStallMaxMs?: number;
-  errors: string[];
 }
 
 export interface BigQueueResult {
@@ -237,7 +233,7 @@ export async function bigQueue(env: ScenarioEnv, messages: number, sessions: num
     if (shell !== undefined) out.shellStatusMs.push(shell);
   }
   for (let i = 0; i < repeats; i++) {
-    const r = await server.restart();
+    const r = await restart(server);
     out.restartMs.push(r.totalMs);
     out.stopMs.push(r.stopMs);
     log(`  ${server.name}: restart with ${messages.toLocaleString('en-US')} queued: ${(r.totalMs / 1000).toFixed(2)} s (stop ${(r.stopMs / 1000).toFixed(2)} s)`);

@@ -124,7 +124,7 @@ export async function suspendDelivering(io: CommandIO, domains: string[], delayS
   const done = await waitForConnections(io, delaySeconds, () => {
     if (all) return engine.scheduler.connectionsOut;
     let n = 0;
-    for (const dest of engine.scheduler.destinations.values()) if (engine.isDeliverySuspendedFor(dest.domain)) n += dest.counters.connectionsOut;
+    for (const dest of engine.scheduler.destinations.values()) if (engine.scheduler.isSuspended(dest.domain)) n += dest.counters.connectionsOut;
     return n;
   });
   if (!done) io.print('Stopped waiting: deliveries in progress will finish.');

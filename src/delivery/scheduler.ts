@@ -64,7 +64,22 @@ export class DeliveryScheduler {
   /** Destinations whose parked jobs are being checked for expiry now. */
   readonly #sweeping = new Set<Destination>();
 
+  /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
+  #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
+
   constructor(readonly ctx: DeliveryContext) {}
+
+  /** A message's bounce profile: asked before every attempt, so resolved once per configuration. */
+  #profile(name: string | undefined): BounceSettings {
+    const config = this.ctx.config();
+    if (this.#profiles.of !== config) this.#profiles = { of: config, byName: new Map() };
+    let settings = this.#profiles.byName.get(name);
+    if (!settings) {
+      settings = resolveProfile(config.bounceProfiles, name);
+      this.#profiles.byName.set(name, settings);
+    }
+    return settings;
+  }
 
   // ----- entering the schedule -----
 
@@ -207,12 +222,9 @@ export class DeliveryScheduler {
       job.state = 'active';
       dest.idle.shift()!(job);
     }
+    // A new worker takes its first job synchronously, so hasReady() bounds the spawning.
     const limit = concurrencyFor(this.ctx.config(), dest.domain);
-    let want = dest.ready.length;
-    while (dest.workers < limit && want > 0 && dest.hasReady()) {
-      this.#spawn(dest);
-      want--;
-    }
+    while (dest.workers < limit && dest.hasReady()) this.#spawn(dest);
   }
 
   #spawn(dest: Destination): void {
@@ -346,7 +358,7 @@ export class DeliveryScheduler {
     const now = this.ctx.clock.now();
     // Workers that failed together count as one failed round.
     if (dest.down && dest.downUntil > now) return;
-    const profile = resolveProfile(this.ctx.config().bounceProfiles, undefined);
+    const profile = this.#profile(undefined);
     dest.hostFailures++;
     const wait = retryWaitSeconds(dest.hostFailures, profile.host_initial_retry, profile.host_max_retry_timeout);
     dest.down = true;
@@ -378,7 +390,6 @@ export class DeliveryScheduler {
     this.#sweeping.add(dest);
     try {
       const jobs = [...dest.ready];
-      const profiles = new Map<string, BounceSettings>();
       for (let i = 0; i < jobs.length; i++) {
         if (i > 0 && i % SWEEP_SLICE === 0) {
           await new Promise((r) => setImmediate(r));
@@ -386,14 +397,9 @@ export class DeliveryScheduler {
         }
         const job = jobs[i];
         if (job.state !== 'ready') continue;
-        const name = job.msg.envelope.profile;
-        let p = profiles.get(name);
-        if (!p) {
-          p = resolveProfile(this.ctx.config().bounceProfiles, name);
-          profiles.set(name, p);
-        }
+        const p = this.#profile(job.msg.envelope.profile);
         job.state = 'active';
-        if (this.#expireBeforeAttempt(job, p)) continue;
+        if (this.#expireBeforeAttempt(job)) continue;
         job.state = 'ready';
         // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
         this.#maybeWarn(job.msg, job.rcpts, p.send_warnings, p.send_warnings_interval, p.send_warnings_count, this.ctx.clock.now());
@@ -422,17 +428,17 @@ export class DeliveryScheduler {
     const outcome = await conn.send(msg.envelope.from, to, content);
     const now = this.ctx.clock.now();
     const delivered: Recipient[] = [];
-    const soft: { r: Recipient; o: RecipientOutcome }[] = [];
     const hard: HardBounce[] = [];
+    let soft: RecipientOutcome | undefined;
     for (const r of job.rcpts) {
       if (r.attempts === 0) this.unattempted--;
       r.attempts++;
       r.lastAttemptAt = now;
-      const o = outcome.recipients.get(r.address.toLowerCase()) ?? { kind: 'soft', reply: '', status: '4.0.0' };
+      const o: RecipientOutcome = outcome.recipients.get(r.address.toLowerCase()) ?? { kind: 'soft', reply: '', status: '4.0.0' };
       r.lastReply = o.reply;
       if (o.kind === 'delivered') delivered.push(r);
-      else if (o.kind === 'soft') soft.push({ r, o });
-      else hard.push({ rcpt: r, status: o.status, reply: o.reply, kind: '5xx', remoteMta: conn.target.host });
+      else if (o.kind === 'hard') hard.push({ rcpt: r, status: o.status, reply: o.reply, kind: '5xx', remoteMta: conn.target.host });
+      else soft ??= o;
     }
     if (delivered.length) {
       log.info(`Message done DCID ${dcid} MID ${mid} to RID ${ridList(delivered)}`);
@@ -442,20 +448,22 @@ export class DeliveryScheduler {
       this.ctx.counters.delivered(job.dest.domain, delivered.length);
     }
     if (hard.length) this.#hardBounce(job, hard, dcid);
-    if (soft.length) this.#softFail(job, dcid, soft[0].o.reply, soft[0].o.kind === 'soft' ? soft[0].o.status : '4.0.0', soft.map((s) => s.r), true);
-    if (job.rcpts.length === 0) this.#dropJob(job);
+    // What is left in the job now is exactly the soft-bounced recipients.
+    if (soft) this.#softFail(job, dcid, soft.reply, soft.kind === 'soft' ? soft.status : '4.0.0', true);
+    else this.#dropJob(job);
     queue.changed(msg);
     this.#maybeFinish(msg);
-    if (!outcome.connectionLost && (hard.length || soft.length) && delivered.length === 0) await conn.reset();
+    if (!outcome.connectionLost && (hard.length || soft) && delivered.length === 0) await conn.reset();
   }
 
-  /** A soft bounce event: the recipients wait per their bounce profile. */
-  #softFail(job: Job, dcid: number, reply: string, status: string, rcpts: Recipient[] = job.rcpts, attempted = false): void {
+  /** A soft bounce event: the job's recipients wait per their bounce profile. */
+  #softFail(job: Job, dcid: number, reply: string, status: string, attempted = false): void {
+    const rcpts = job.rcpts;
     const { log, counters, clock } = this.ctx;
     const { msg } = job;
     const mid = msg.envelope.mid;
     const profileName = msg.envelope.profile;
-    const profile = resolveProfile(this.ctx.config().bounceProfiles, profileName);
+    const profile = this.#profile(profileName);
     const now = clock.now();
     if (!attempted) {
       for (const r of rcpts) {
@@ -472,15 +480,7 @@ export class DeliveryScheduler {
     for (const r of rcpts) r.nextAt = nextAt;
     log.info(`MID ${mid} to RID ${ridList(rcpts)} pending till ${formatApplianceDate(nextAt)} [${profileName}]`);
     this.#maybeWarn(msg, rcpts, profile.send_warnings, profile.send_warnings_interval, profile.send_warnings_count, now);
-    if (rcpts.length !== job.rcpts.length) {
-      // Part of the job was decided: the rest continues as its own job.
-      job.rcpts = job.rcpts.filter((r) => !rcpts.includes(r));
-      const rest: Job = { msg, dest: job.dest, rcpts, nextAt, state: 'waiting' };
-      job.dest.jobs.add(rest);
-      this.#schedule(rest, nextAt);
-    } else {
-      this.#schedule(job, nextAt);
-    }
+    this.#schedule(job, nextAt);
     this.ctx.queue.changed(msg);
   }
 
@@ -496,8 +496,9 @@ export class DeliveryScheduler {
   }
 
   /** Checks lifetime and retry count before an attempt; returns true when nothing is left to try. */
-  #expireBeforeAttempt(job: Job, profile = resolveProfile(this.ctx.config().bounceProfiles, job.msg.envelope.profile)): boolean {
+  #expireBeforeAttempt(job: Job): boolean {
     const { msg } = job;
+    const profile = this.#profile(msg.envelope.profile);
     const now = this.ctx.clock.now();
     const expired = job.rcpts.filter((r) => isExpired(profile, msg.envelope.arrival, r.attempts, now));
     if (expired.length === 0) return false;
@@ -521,7 +522,7 @@ export class DeliveryScheduler {
     for (const b of bounces) {
       const why = b.kind === 'expired' ? 'Delivery expired (message too old)' : b.reply.replace(/^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3} )?/, '');
       log.info(`Bounced: DCID ${dcid} MID ${mid} to RID [${b.rcpt.rid}] - ${b.status} - ${why} ${replyTuple(b.reply)}`);
-      counters.hardBounce(job.dest.domain, b.kind, 1, b.reply);
+      counters.hardBounce(job.dest.domain, b.kind, 1);
     }
     this.#finishRecipients(
       job,
@@ -562,36 +563,6 @@ export class DeliveryScheduler {
     void (held ? held.then(() => this.ctx.queue.finish(msg)) : this.ctx.queue.finish(msg)).catch((e) => {
       process.stderr.write(`esa: cannot remove spool file of MID ${msg.envelope.mid}: ${(e as Error).message}\n`);
     });
-  }
-
-  // ----- operator removal (deleterecipients / bouncerecipients) -----
-
-  /** Removes matching pending recipients that are not in a transaction now. */
-  removeRecipients(match: (msg: QueuedMessage, r: Recipient) => boolean, how: 'deleted' | 'bounced'): number {
-    let n = 0;
-    for (const dest of this.destinations.values()) {
-      for (const job of [...dest.jobs]) {
-        if (job.state === 'active' || job.state === 'gone') continue;
-        const hit = job.rcpts.filter((r) => match(job.msg, r));
-        if (hit.length === 0) continue;
-        n += hit.length;
-        if (how === 'deleted') {
-          for (const r of hit) this.ctx.log.info(`MID ${job.msg.envelope.mid} RID [${r.rid}] deleted by an operator`);
-          this.#finishRecipients(job, hit, 'deleted');
-          this.ctx.counters.deleted(dest.domain, hit.length);
-        } else {
-          this.#hardBounce(
-            job,
-            hit.map((r) => ({ rcpt: r, status: '5.0.0', reply: '', kind: 'other' as HardBounceKind })),
-            0,
-          );
-        }
-        if (job.rcpts.length === 0) this.#dropJob(job);
-        this.ctx.queue.changed(job.msg);
-        this.#maybeFinish(job.msg);
-      }
-    }
-    return n;
   }
 
   // ----- shutdown -----

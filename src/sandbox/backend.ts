@@ -8,6 +8,9 @@ import { smtpReply, useOwnEnhancedCodes } from '../smtp/replies.js';
 
 export type BackendMode = 'up' | 'down' | 'tempfail' | 'reject';
 
+/** A reply for one recipient (`undefined`: the mode decides). Tests answer per recipient. */
+export type RecipientPolicy = (rcpt: string) => { code: number; text: string } | undefined;
+
 export interface StoredMail {
   from: string;
   to: string[];
@@ -26,6 +29,8 @@ export interface BackendOptions {
 
 export class BackendServer {
   mode: BackendMode = 'up';
+  /** Per-recipient replies that take precedence over the mode. */
+  policy: RecipientPolicy = () => undefined;
   received = 0;
   readonly messages: StoredMail[] = [];
   port = 0;
@@ -58,6 +63,11 @@ export class BackendServer {
     await this.#close();
   }
 
+  /** Kept messages with the null sender `<>`: the DSNs that reached the backend. */
+  dsns(): StoredMail[] {
+    return this.messages.filter((m) => m.from === '');
+  }
+
   #listen(port: number): Promise<void> {
     const server = new SMTPServer({
       name: this.options.name ?? 'exchange.example.com',
@@ -66,7 +76,9 @@ export class BackendServer {
       disableReverseLookup: true,
       logger: false,
       size: 50 * 1024 * 1024,
-      onRcptTo: (_address, _session, cb) => {
+      onRcptTo: (address, _session, cb) => {
+        const own = this.policy(address.address.toLowerCase());
+        if (own) return cb(smtpReply(own.code, own.text));
         if (this.mode === 'tempfail') return cb(smtpReply(451, '4.3.0 Mailbox temporarily unavailable, try later'));
         if (this.mode === 'reject') return cb(smtpReply(550, '5.1.1 Mailbox unavailable'));
         cb();

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/log/format-date.js';
+import type { QueuedMessage } from '../../src/queue/message.js';
 import { waitFor } from '../helpers/harness.js';
 import { advanceTo, dsnsAt, generator, seconds, send, setProfile, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
@@ -98,7 +99,7 @@ test('mail held by a down host gets its warnings too, not only the one probing',
   await engine.applyConfig(next);
   // Six messages, one probe per host retry round (60, 180, 420, 900, 1860, 3780, 7380 s): the
   // warnings of mail waiting behind the probe cannot wait for its own attempt.
-  const msgs = [];
+  const msgs: QueuedMessage[] = [];
   for (let i = 0; i < 6; i++) msgs.push(await send(engine, { to: [`user${i}@example.com`] }));
   await waitFor(() => msgs.some((m) => m.rcpts[0].attempts === 1), 'the first attempt');
   await settle();

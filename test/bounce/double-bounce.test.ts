@@ -1,9 +1,8 @@
 // Mail nobody can be told about is never bounced: a failing null-sender message and a DSN whose
 // own delivery fails are dropped with a double-bounce line in the mail log.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterEach, test } from 'node:test';
-import { waitFor } from '../helpers/harness.js';
+import { readMailLog, waitFor } from '../helpers/harness.js';
 import { generator, send, settle, startRig, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
@@ -12,10 +11,7 @@ afterEach(async () => {
   await rig.close();
 });
 
-async function mailLog(): Promise<string> {
-  await rig.engine.log.flush();
-  return readFile(`${rig.engine.dataDir}/logs/mail_logs`, 'utf8');
-}
+const mailLog = () => readMailLog(rig.engine);
 
 async function drained(): Promise<void> {
   await waitFor(() => rig.engine.queue.count === 0, 'the queue to empty');

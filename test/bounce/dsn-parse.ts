@@ -31,7 +31,8 @@ function fieldGroups(text: string): DsnFields[] {
 }
 
 export async function parseDsn(raw: Buffer): Promise<ParsedDsn> {
-  const parsed = await simpleParser(raw, { keepDeliveryStatus: true } as never);
+  // keepDeliveryStatus is missing from @types/mailparser: the overload without a callback is meant.
+  const parsed: ParsedMail = await simpleParser(raw, { keepDeliveryStatus: true } as Parameters<typeof simpleParser>[1]);
   const status = parsed.attachments.find((a) => a.contentType === 'message/delivery-status');
   const [message, ...recipients] = status ? fieldGroups(status.content.toString('utf8')) : [{}];
   const copy = parsed.attachments.find((a) => a.contentType === 'message/rfc822' || a.contentType === 'text/rfc822-headers');

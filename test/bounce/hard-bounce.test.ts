@@ -1,10 +1,9 @@
 // Hard bounces over real SMTP: a 550 for one of two recipients gives its sender one DSN, and the
 // profile options (status parsing, alternate address, bounces off, DSN format off, copy limit) act.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/log/format-date.js';
-import { waitFor } from '../helpers/harness.js';
+import { readMailLog, waitFor } from '../helpers/harness.js';
 import { dsnsAt, generator, send, setProfile, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
@@ -22,10 +21,7 @@ async function rigRefusingCarol(): Promise<BounceRig> {
   return r;
 }
 
-async function mailLog(): Promise<string> {
-  await rig.engine.log.flush();
-  return readFile(`${rig.engine.dataDir}/logs/mail_logs`, 'utf8');
-}
+const mailLog = () => readMailLog(rig.engine);
 
 test('a 550 for one of two recipients: the other is delivered, the sender gets one DSN for the failed one', async () => {
   rig = await rigRefusingCarol();

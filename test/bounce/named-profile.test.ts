@@ -1,7 +1,7 @@
 // A named bounce profile on a listener governs the mail received there (retry schedule, expiry,
 // DSN settings); the keys it leaves out come from the Default profile.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readMailLog } from '../helpers/harness.js';
 import { afterEach, test } from 'node:test';
 import { formatApplianceDate } from '../../src/log/format-date.js';
 import { advanceTo, dsnsAt, generator, seconds, send, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
@@ -12,10 +12,7 @@ afterEach(async () => {
   await rig.close();
 });
 
-async function mailLog(): Promise<string> {
-  await rig.engine.log.flush();
-  return readFile(`${rig.engine.dataDir}/logs/mail_logs`, 'utf8');
-}
+const mailLog = () => readMailLog(rig.engine);
 
 /** A rig whose backend answers 451 to example.com recipients, with these profile changes. */
 async function rigWith(profiles: Record<string, Record<string, unknown>>, listenerProfile?: string): Promise<BounceRig> {

@@ -1,10 +1,9 @@
 // What the CLI commands do, seen from outside: real SMTP clients, a real backend, the mail
 // log and the queue, driven through the control socket as an operator would.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterEach, test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, sendMail, startBackend, waitFor } from '../helpers/harness.js';
+import { listenerPort, readMailLog, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { batch, oneLine, startCliEngine, type CliEngine } from './cli-harness.js';
 
 let cli: CliEngine;
@@ -28,10 +27,7 @@ async function ok(line: string): Promise<string> {
   return r.stdout;
 }
 
-async function mailLog(): Promise<string> {
-  await cli.engine.log.flush();
-  return readFile(`${cli.engine.dataDir}/logs/mail_logs`, 'utf8');
-}
+const mailLog = () => readMailLog(cli.engine);
 
 test('suspendlistener: new connections get 421 4.3.2; resume: mail is accepted again', async () => {
   await setup();

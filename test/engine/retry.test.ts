@@ -1,12 +1,11 @@
 // Retries per the bounce profile, driven by the engine's clock: backend down then up, 4xx with
 // the doubling schedule, 5xx hard bounce, expiry by time and by retry count.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { afterEach, test } from 'node:test';
 import type { Engine } from '../../src/engine.js';
 import type { QueuedMessage } from '../../src/queue/message.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 
 let backend: BackendServer;
 let engine: Engine;
@@ -35,10 +34,7 @@ async function sendOne(): Promise<QueuedMessage> {
 const seconds = (n: number) => n * 1000;
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
-async function mailLog(): Promise<string> {
-  await engine.log.flush();
-  return readFile(`${engine.dataDir}/logs/mail_logs`, 'utf8');
-}
+const mailLog = () => readMailLog(engine);
 
 test('backend down: the message is queued, and delivered after the retry wait once the backend is back', async () => {
   await setup();

@@ -1,7 +1,7 @@
 // Test harness: a real engine (in-process or as a child process), a real backend SMTP server
 // and a real SMTP client, all on loopback with ports chosen by the OS and temp data dirs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,4 +141,10 @@ export async function sendMany(
   } finally {
     transport.close();
   }
+}
+
+/** The engine's mail log as written so far (flushed first). */
+export async function readMailLog(engine: Engine): Promise<string> {
+  await engine.log.flush();
+  return readFile(engine.log.file, 'utf8');
 }
