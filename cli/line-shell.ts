@@ -32,7 +32,7 @@ class ReadlineTerminal implements ShellTerminal {
         process.stdout.write('^C\n');
         finish({ interrupt: true });
       };
-      this.rl.question(`${q.label}\n${q.prompt}`, { signal: controller.signal }, (answer) => finish({ answer }));
+      this.rl.question(`${q.label ? `${q.label}\n` : ''}${q.prompt}`, { signal: controller.signal }, (answer) => finish({ answer }));
     });
   }
 

@@ -3,10 +3,24 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { parseHostPort } from '../src/config/config.js';
+import { splitCommaList } from '../src/commands/answers.js';
+import { DomainPattern } from '../src/domain-pattern.js';
 import type { StartArgs } from './start.js';
 
 function hostPort(what: string) {
   return (v: string | undefined) => (v === undefined ? undefined : parseHostPort(v, what));
+}
+
+/** A comma list of domain patterns, refused with the pattern's own message. */
+function domainPatterns(what: string) {
+  return (v: string | undefined) =>
+    v === undefined
+      ? undefined
+      : splitCommaList(v).map((item) => {
+          const p = DomainPattern.parse(item);
+          if ('error' in p) throw new Error(`${what}: ${p.error}`);
+          return p.value.toString();
+        });
 }
 
 function positiveNumber(what: string) {
@@ -17,16 +31,26 @@ function positiveNumber(what: string) {
   };
 }
 
+function atLeastOne(what: string) {
+  return (v: number | undefined) => {
+    if (v === undefined) return undefined;
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${what} must be a whole number >= 1`);
+    return v;
+  };
+}
+
 const engineOptions = {
   'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'all state: configuration, queue, logs, socket' },
   hostname: { type: 'string', describe: 'host name: SMTP banner, prompt, DSN Reporting-MTA (default mail.example.com)' },
   listen: { type: 'string', describe: 'H:P of the listener IncomingMail (default 127.0.0.1:2525)', coerce: hostPort('--listen') },
-  accept: { type: 'string', describe: 'comma list of accepted recipient domains (default example.com)', coerce: (v?: string) => v?.split(',').map((s) => s.trim()).filter(Boolean) },
+  accept: { type: 'string', describe: 'comma list of accepted recipient domains (default example.com)', coerce: domainPatterns('--accept') },
   route: { type: 'string', describe: 'H:P of the default SMTP route, ALL -> this host (default 127.0.0.1:2526)', coerce: hostPort('--route') },
   socket: { type: 'string', describe: 'the control socket (default <data-dir>/esa.sock)' },
   'queue-max-messages': { type: 'number', describe: 'queue storage limit in messages (default 1,000,000)', coerce: positiveNumber('--queue-max-messages') },
   'queue-max-mb': { type: 'number', describe: 'queue storage limit in MB (default 10240)', coerce: positiveNumber('--queue-max-mb') },
   'time-scale': { type: 'number', default: 1, describe: 'simulated time runs X times faster than the wall clock', coerce: positiveNumber('--time-scale') },
+  'log-rotate-mb': { type: 'number', describe: 'rotate the mail log when it passes this many MB (default 10)', coerce: positiveNumber('--log-rotate-mb') },
+  'log-keep': { type: 'number', describe: 'how many rotated mail logs to keep, mail_logs.1 ... (default 5)', coerce: atLeastOne('--log-keep') },
   ssh: { type: 'string', describe: 'also serve the CLI over SSH on H:P (not available yet)' },
 } as const;
 

@@ -4,12 +4,13 @@
 import path from 'node:path';
 import { SANDBOX_COMMANDS } from '../src/commands/registry.js';
 import { ControlServer, ControlSocketError, defaultSocketPath } from '../src/control/server.js';
+import { quietDiagnostics } from '../src/diagnostics.js';
 import { Engine } from '../src/engine.js';
 import { BackendServer } from '../src/sandbox/backend.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { NoEngineError } from './client.js';
 import { frontEnd } from './shell.js';
-import { overridesOf, startupError, warnUnavailable, type StartArgs } from './start.js';
+import { logOptionsOf, overridesOf, startupError, warnUnavailable, type StartArgs } from './start.js';
 
 export interface SandboxArgs extends StartArgs {
   c?: string;
@@ -33,21 +34,26 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
   } catch (e) {
     fail(e);
   }
-  const engine = new Engine({
-    dataDir,
-    timeScale: args.timeScale,
-    overrides: { ...overridesOf(args), route: { host: route.host, port: backend.port } },
-  });
+  const sandbox = new Sandbox(backend);
+  let engine: Engine;
   try {
-    await engine.start();
+    engine = await Engine.start({
+      dataDir,
+      timeScale: args.timeScale,
+      ...logOptionsOf(args),
+      overrides: { ...overridesOf(args), route: { host: route.host, port: backend.port } },
+      sandbox,
+      // A line on stderr would land on top of the Ink screen: warnings go to the mail log and
+      // the status bar, bugs to a file in the data dir.
+      diagnostics: quietDiagnostics(dataDir, (line) => sandbox.note(line)),
+    });
   } catch (e) {
     await backend.stop();
     fail(e);
   }
-  engine.sandbox = new Sandbox(engine, backend);
   let control: ControlServer;
   try {
-    control = await ControlServer.start(engine, args.socket ?? defaultSocketPath(dataDir), SANDBOX_COMMANDS);
+    control = await ControlServer.start(engine.api, args.socket ?? defaultSocketPath(dataDir), SANDBOX_COMMANDS);
   } catch (e) {
     await engine.stop();
     await backend.stop();
@@ -66,9 +72,9 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
       void stop().then(() => process.exit(0));
     });
   }
-  const listener = [...engine.listeners.values()][0];
+  const listener = engine.api.listeners()[0];
   process.stderr.write(
-    `esa sandbox: listener ${listener?.name} on ${listener?.config.host}:${listener?.boundPort}, backend mail server on ${backend.address}, data dir ${dataDir}\n` +
+    `esa sandbox: listener ${listener?.name} on ${listener?.host}:${listener?.port}, backend mail server on ${backend.address}, data dir ${dataDir}\n` +
       `esa sandbox: type "help sim" for the sandbox commands, "quit" to leave (the engine stops with the shell)\n`,
   );
   let code: number;

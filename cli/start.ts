@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { HostPort, StartOverrides } from '../src/config/config.js';
 import { DataDirBusyError, socketAnswers } from '../src/data-dir-lock.js';
+import { LibraryShapeError } from '../src/library-shape.js';
 import { Engine } from '../src/engine.js';
 import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/control/server.js';
 import { BackendServer } from '../src/sandbox/backend.js';
@@ -17,13 +18,24 @@ export interface StartArgs {
   queueMaxMessages?: number;
   queueMaxMb?: number;
   timeScale: number;
+  logRotateMb?: number;
+  logKeep?: number;
   ssh?: string;
+}
+
+/** The mail log's rotation from --log-rotate-mb / --log-keep (the engine's defaults when absent). */
+export function logOptionsOf(args: StartArgs): { logRotateBytes?: number; logKeep?: number } {
+  return {
+    logRotateBytes: args.logRotateMb === undefined ? undefined : Math.max(1, Math.round(args.logRotateMb * 1024 * 1024)),
+    logKeep: args.logKeep,
+  };
 }
 
 /** One line for an error a user can cause; a stack trace only for a bug. */
 export function startupError(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
   if (e instanceof DataDirBusyError) return e.message;
+  if (e instanceof LibraryShapeError) return e.message;
   if (err.code === 'EADDRINUSE') return `address ${err.address ?? ''}:${err.port ?? ''} is already in use: stop what uses it or choose another with --listen`;
   if (err.code === 'EACCES' || err.code === 'EPERM') return `permission denied: ${err.message}`;
   if (err.code === 'ENOSPC') return `no space left on the device of the data dir: ${err.message}`;
@@ -68,20 +80,21 @@ export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
   warnUnavailable(args);
   const dataDir = path.resolve(args.dataDir);
-  const engine = new Engine({
-    dataDir,
-    timeScale: args.timeScale,
-    overrides: overridesOf(args),
-    echoLog: (line) => process.stdout.write(line),
-  });
   // A socket of its own (--socket) may be taken by an engine on another data dir: refuse
   // before binding any listener. The default socket is guarded by the data dir lock.
   if (args.socket && (await socketAnswers(path.resolve(args.socket)))) {
     process.stderr.write(`esa: another engine answers on ${path.resolve(args.socket)}: stop it first, or start this one with another --socket\n`);
     process.exit(2);
   }
+  let engine: Engine;
   try {
-    await engine.start();
+    engine = await Engine.start({
+      dataDir,
+      timeScale: args.timeScale,
+      overrides: overridesOf(args),
+      ...logOptionsOf(args),
+      echoLog: (line) => process.stdout.write(line),
+    });
   } catch (e) {
     const line = startupError(e);
     if (!line) throw e;
@@ -90,7 +103,7 @@ export async function runStart(args: StartArgs): Promise<void> {
   }
   let control: ControlServer;
   try {
-    control = await startControlServer(engine, args.socket ?? defaultSocketPath(dataDir));
+    control = await startControlServer(engine.api, args.socket ?? defaultSocketPath(dataDir));
   } catch (e) {
     await engine.stop();
     const line = e instanceof ControlSocketError ? e.message : startupError(e);
@@ -103,10 +116,8 @@ export async function runStart(args: StartArgs): Promise<void> {
     await control.close();
     await engine.stop();
   });
-  for (const l of engine.listeners.values()) {
-    process.stdout.write(`esa: listener ${l.name} on ${l.config.host}:${l.boundPort}\n`);
-  }
-  process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.queue.count} queued, control socket ${control.socketPath})\n`);
+  for (const l of engine.api.listeners()) process.stdout.write(`esa: listener ${l.name} on ${l.host}:${l.port}\n`);
+  process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.api.gauges().queuedMessages} queued, control socket ${control.socketPath})\n`);
 }
 
 export async function runBackend(args: { listen: HostPort; store?: string }): Promise<void> {

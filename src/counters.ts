@@ -40,12 +40,31 @@ const KIND_COUNTER: Record<HardBounceKind, CounterName> = {
 
 /** Per destination host (the recipient domain). */
 export class HostCounters {
+  // Gauges: kept by the queue's records and the delivery workers.
   activeRecipients = 0;
+  unattempted = 0;
   connectionsOut = 0;
+  /** Connections being opened now. */
+  connectionsPending = 0;
+  /** Simulated ms of the last delivery event (attempt, delivery, bounce, deletion). */
+  lastActivity = 0;
+  lastError4xx = '';
+  lastError5xx = '';
+  // Counters since start or the last resetcounters.
   deliveredRecipients = 0;
   softBouncedEvents = 0;
   hardBouncedRecipients = 0;
+  deletedRecipients = 0;
+  readonly hardBounced: Record<HardBounceKind, number> = { dns: 0, '5xx': 0, expired: 0, filter: 0, other: 0 };
   constructor(readonly domain: string) {}
+
+  reset(): void {
+    this.deliveredRecipients = 0;
+    this.softBouncedEvents = 0;
+    this.hardBouncedRecipients = 0;
+    this.deletedRecipients = 0;
+    for (const k of Object.keys(this.hardBounced) as HardBounceKind[]) this.hardBounced[k] = 0;
+  }
 }
 
 export class Counters {
@@ -106,11 +125,13 @@ export class Counters {
     this.inc('completedRecipients', n);
     const h = this.host(domain);
     h.hardBouncedRecipients += n;
+    h.hardBounced[kind] += n;
   }
 
   deleted(domain: string, n: number): void {
     this.inc('deletedRecipients', n);
     this.inc('completedRecipients', n);
+    this.host(domain).deletedRecipients += n;
   }
 
   /** Events per hour over the last `minutes` minutes. */
@@ -123,11 +144,7 @@ export class Counters {
 
   reset(): void {
     for (const c of this.values.values()) c.reset = 0;
-    for (const h of this.hosts.values()) {
-      h.deliveredRecipients = 0;
-      h.softBouncedEvents = 0;
-      h.hardBouncedRecipients = 0;
-    }
+    for (const h of this.hosts.values()) h.reset();
     this.lastReset = this.now();
   }
 

@@ -1,22 +1,33 @@
-// The engine: the one owner of mail and state. Wires configuration, queue, listeners,
-// delivery, bounces, counters and the mail log; starts and stops them in order.
-import { mkdir } from 'node:fs/promises';
+// The engine: the one owner of mail and state. `Engine.start()` builds and starts the parts in
+// order (configuration, mail log, queue, delivery, bounces, listeners) and yields a running
+// engine; `stop()` takes them down in reverse. Commands and front ends use `engine.api`
+// (src/engine-api.ts), never the parts themselves.
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { BounceGenerator } from './bounce/bounce-generator.js';
-import { NO_BOUNCES, type BounceSink } from './bounce/bounce-sink.js';
+import { BounceGenerator, type BounceHost } from './bounce/bounce-generator.js';
+import type { BounceSink } from './bounce/bounce-sink.js';
 import { SimClock } from './clock.js';
-import { applyOverrides, type ApplianceConfig, type OperationalState, type StartOverrides } from './config/config.js';
+import { applyOverrides, type ApplianceConfig, type HostPort, type ListenerConfig, type OperationalState, type StartOverrides } from './config/config.js';
 import { StateFile } from './config/state-file.js';
 import { Counters } from './counters.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { DeliveryScheduler } from './delivery/scheduler.js';
+import { CollectedDiagnostics, stderrDiagnostics, type Diagnostics } from './diagnostics.js';
+import { EngineApiImpl } from './engine-api-impl.js';
+import type { EngineApi, EngineEvents } from './engine-api.js';
+import { makeDurableDir } from './fs/durable-dir.js';
 import { MailLog } from './log/mail-log.js';
 import { IdAllocator } from './queue/ids.js';
 import type { Envelope, QueuedMessage } from './queue/message.js';
 import { MailQueue } from './queue/queue.js';
-import type { SandboxControls } from './sandbox/sandbox.js';
+import { QueueRecords } from './queue/records.js';
+import type { SandboxControls, SandboxSeat } from './sandbox/sandbox.js';
 import { Listener } from './smtp/listener.js';
+import { DomainPattern } from './domain-pattern.js';
 import { domainOf } from './smtp/rat.js';
+
+/** Whether a domain list names every domain (`ALL`, or nothing at all). */
+const namesAll = (domains: readonly string[]) => domains.length === 0 || domains.some((d) => DomainPattern.fromStored(d).kind === 'all');
 
 export interface EngineOptions {
   dataDir: string;
@@ -24,48 +35,168 @@ export interface EngineOptions {
   timeScale?: number;
   /** Start the simulated clock here instead of now (tests). */
   clockStart?: number;
-  /** Where warnings go (the foreground engine: stderr). */
+  /** Where warnings and bugs go (default: stderr, as `esa start`). */
+  diagnostics?: Diagnostics;
+  /** Shorthand for tests: warnings only, to this function. */
   warn?: (line: string) => void;
   /** Echo mail log lines (the foreground engine: stdout). */
   echoLog?: (line: string) => void;
-  /** Builds the bounce generator once the engine exists (DSNs). */
-  bounces?: (engine: Engine) => BounceSink;
+  /** Builds the bounce sink (tests replace the DSN generator). */
+  bounces?: (host: BounceHost) => BounceSink;
+  /** `esa sandbox`: the built-in backend and traffic injector, attached once the engine runs. */
+  sandbox?: SandboxControls & { attach(seat: SandboxSeat): void };
   /** Real ms a delivery connection lingers idle before QUIT. */
   connectionLingerMs?: number;
   connectTimeoutMs?: number;
+  /** The mail log is rotated when it passes this many bytes (default 10 MB). */
+  logRotateBytes?: number;
+  /** How many rotated mail logs are kept (default 5). */
+  logKeep?: number;
+}
+
+function diagnosticsOf(options: EngineOptions): Diagnostics {
+  if (options.diagnostics) return options.diagnostics;
+  if (options.warn) {
+    const warn = options.warn;
+    return { warn, bug: stderrDiagnostics.bug };
+  }
+  return stderrDiagnostics;
+}
+
+/** The parts of a running engine, all built before it exists. */
+interface EngineParts {
+  options: EngineOptions;
+  dataDir: string;
+  clock: SimClock;
+  state: StateFile;
+  lock: DataDirLock;
+  log: MailLog;
+  queue: MailQueue;
+  counters: Counters;
+  ids: IdAllocator;
+  records: QueueRecords;
+  diagnostics: CollectedDiagnostics;
+  events: EventEmitter;
+  startedAt: number;
 }
 
 export class Engine {
+  readonly options: EngineOptions;
   readonly dataDir: string;
   readonly clock: SimClock;
   readonly state: StateFile;
   readonly log: MailLog;
   readonly queue: MailQueue;
   readonly lock: DataDirLock;
-  counters!: Counters;
-  ids!: IdAllocator;
-  scheduler!: DeliveryScheduler;
+  readonly counters: Counters;
+  readonly ids: IdAllocator;
+  readonly records: QueueRecords;
+  readonly scheduler: DeliveryScheduler;
+  readonly bounces: BounceSink;
   readonly listeners = new Map<string, Listener>();
-  bounces: BounceSink = NO_BOUNCES;
-  /** Set by `esa sandbox`: the built-in backend and traffic injector (the `sim` commands). */
-  sandbox?: SandboxControls;
-  startedAt = 0;
-  readonly warnings: string[] = [];
+  readonly diagnostics: CollectedDiagnostics;
+  readonly startedAt: number;
+  readonly api: EngineApi;
+  readonly sandbox?: SandboxControls;
+  readonly #events: EventEmitter;
   #saveTimer: NodeJS.Timeout | null = null;
   #stopped = false;
   readonly #suspendTimers = new Map<string, () => void>();
 
-  constructor(readonly options: EngineOptions) {
-    this.dataDir = path.resolve(options.dataDir);
-    this.clock = new SimClock({ scale: options.timeScale ?? 1, start: options.clockStart });
-    this.state = new StateFile(this.dataDir);
-    this.lock = new DataDirLock(this.dataDir);
-    this.log = new MailLog({ dir: path.join(this.dataDir, 'logs'), clock: this.clock, echo: options.echoLog });
-    this.queue = new MailQueue(
-      path.join(this.dataDir, 'queue'),
-      () => ({ maxMessages: this.config.queueMaxMessages, maxBytes: this.config.queueMaxMb * 1024 * 1024 }),
-      this.log,
+  /** Starts an engine on its data dir: the lock first, then every part in order. */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const dataDir = path.resolve(options.dataDir);
+    await makeDurableDir(dataDir);
+    const lock = new DataDirLock(dataDir);
+    await lock.acquire();
+    const diagnostics = new CollectedDiagnostics(diagnosticsOf(options));
+    const clock = new SimClock({ scale: options.timeScale ?? 1, start: options.clockStart });
+    const state = new StateFile(dataDir);
+    const warn = (line: string) => diagnostics.warn(line);
+    const log = new MailLog({ dir: path.join(dataDir, 'logs'), clock, echo: options.echoLog, rotateBytes: options.logRotateBytes, keep: options.logKeep, warn });
+    const queue = new MailQueue(
+      path.join(dataDir, 'queue'),
+      () => ({ maxMessages: state.data.config.queueMaxMessages, maxBytes: state.data.config.queueMaxMb * 1024 * 1024 }),
+      log,
+      warn,
     );
+    let engine: Engine | undefined;
+    try {
+      const corrupt = await state.load();
+      if (corrupt) diagnostics.warn(corrupt);
+      const stored = state.data;
+      stored.config = applyOverrides(stored.config, options.overrides ?? {});
+      if (options.clockStart === undefined && stored.clockOffsetMs > 0) clock.advance(stored.clockOffsetMs);
+      const startedAt = clock.now();
+      stored.startedAt = startedAt;
+      const counters = new Counters(() => clock.now(), startedAt, stored.lifetimeCounters);
+      await log.open();
+      const loaded = await queue.load();
+      for (const w of loaded.warnings) diagnostics.warn(w);
+      const ids = new IdAllocator(stored.ids, () => state.save());
+      await ids.open({ mid: loaded.maxMid + 1 });
+      const events = new EventEmitter();
+      const records = new QueueRecords({ counters, now: () => clock.now(), changed: (msg) => queue.changed(msg) });
+      engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt });
+      await engine.#startParts(loaded.pending, loaded.unnotified, loaded.rebuilt);
+      options.sandbox?.attach({ api: engine.api, clock: engine.clock, log: engine.log });
+      return engine;
+    } catch (e) {
+      if (engine) await engine.#closeParts().catch(() => undefined);
+      else await log.close().catch(() => undefined);
+      await lock.release();
+      throw e;
+    }
+  }
+
+  private constructor(p: EngineParts) {
+    this.options = p.options;
+    this.dataDir = p.dataDir;
+    this.clock = p.clock;
+    this.state = p.state;
+    this.lock = p.lock;
+    this.log = p.log;
+    this.queue = p.queue;
+    this.counters = p.counters;
+    this.ids = p.ids;
+    this.records = p.records;
+    this.diagnostics = p.diagnostics;
+    this.#events = p.events;
+    this.startedAt = p.startedAt;
+    this.sandbox = p.options.sandbox;
+    const host: BounceHost = {
+      clock: this.clock,
+      log: this.log,
+      records: this.records,
+      get config() {
+        return p.state.data.config;
+      },
+      get hostname() {
+        return p.state.data.config.hostname;
+      },
+      content: (mid) => this.queue.content(mid),
+      submitGenerated: (from, to, content, extra) => this.submitGenerated(from, to, content, extra),
+    };
+    this.bounces = p.options.bounces?.(host) ?? new BounceGenerator(host);
+    this.scheduler = new DeliveryScheduler({
+      clock: this.clock,
+      log: this.log,
+      counters: this.counters,
+      queue: this.queue,
+      records: this.records,
+      ids: this.ids,
+      diagnostics: this.diagnostics,
+      config: () => this.config,
+      operational: () => this.operational,
+      bounces: this.bounces,
+      redirect: (domain) => this.#redirectFor(domain),
+      events: { connections: () => this.emit('connections'), queue: () => this.emit('queue'), delivery: () => this.emit('delivery') },
+      connectionLingerMs: p.options.connectionLingerMs,
+      connectTimeoutMs: p.options.connectTimeoutMs,
+    });
+    // Content of mail for a host that is down would sit in the cache unused until evicted.
+    this.queue.cacheFor = (envelope) => !envelope.to.some((a) => this.scheduler.destinations.get(domainOf(a))?.down);
+    this.api = new EngineApiImpl(this);
   }
 
   get config(): ApplianceConfig {
@@ -80,53 +211,23 @@ export class Engine {
     return this.config.hostname;
   }
 
-  #warn(line: string): void {
-    this.warnings.push(line);
-    (this.options.warn ?? ((l: string) => process.stderr.write(`esa: warning: ${l}\n`)))(line);
+  /** Warnings so far (corrupt files set aside, failed writes). */
+  get warnings(): readonly string[] {
+    return this.diagnostics.warnings;
   }
 
-  async start(): Promise<void> {
-    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
-    await this.lock.acquire();
-    try {
-      await this.#startParts();
-    } catch (e) {
-      await this.#closeParts().catch(() => undefined);
-      await this.lock.release();
-      throw e;
-    }
+  emit<E extends keyof EngineEvents>(event: E, ...args: EngineEvents[E]): void {
+    this.#events.emit(event, ...args);
   }
 
-  async #startParts(): Promise<void> {
-    const corrupt = await this.state.load();
-    if (corrupt) this.#warn(corrupt);
-    const stored = this.state.data;
-    stored.config = applyOverrides(stored.config, this.options.overrides ?? {});
-    if (this.options.clockStart === undefined && stored.clockOffsetMs > 0) this.clock.advance(stored.clockOffsetMs);
-    this.startedAt = this.clock.now();
-    stored.startedAt = this.startedAt;
-    this.counters = new Counters(() => this.clock.now(), this.startedAt, stored.lifetimeCounters);
-    await this.log.open();
+  on<E extends keyof EngineEvents>(event: E, listener: (...args: EngineEvents[E]) => void): () => void {
+    const fn = listener as (...a: unknown[]) => void;
+    this.#events.on(event, fn);
+    return () => this.#events.off(event, fn);
+  }
 
-    const { pending, unnotified, warnings, maxMid, rebuilt } = await this.queue.load();
-    for (const w of warnings) this.#warn(w);
-    this.ids = new IdAllocator(stored.ids, () => this.state.save());
-    await this.ids.open({ mid: maxMid + 1 });
-    this.bounces = this.options.bounces?.(this) ?? new BounceGenerator(this);
-    this.scheduler = new DeliveryScheduler({
-      clock: this.clock,
-      log: this.log,
-      counters: this.counters,
-      queue: this.queue,
-      ids: this.ids,
-      config: () => this.config,
-      operational: () => this.operational,
-      bounces: this.bounces,
-      connectionLingerMs: this.options.connectionLingerMs,
-      connectTimeoutMs: this.options.connectTimeoutMs,
-    });
-    // Content of mail for a host that is down would sit in the cache unused until evicted.
-    this.queue.cacheFor = (envelope) => !envelope.to.some((a) => this.scheduler.destinations.get(domainOf(a))?.down);
+  async #startParts(pending: QueuedMessage[], unnotified: QueuedMessage[], rebuilt: number): Promise<void> {
+    this.log.subscribe((line) => this.emit('log', line.replace(/\n$/, '')));
     this.log.info(`Startup: ${pending.length} message(s) in the queue${rebuilt ? ` (${rebuilt} recovered from the spool)` : ''}`);
     for (const msg of pending) this.scheduler.add(msg);
     // Hard bounces whose DSN was not queued before the last stop: tell the senders now.
@@ -139,7 +240,6 @@ export class Engine {
       );
       this.scheduler.finishIfDone(msg);
     }
-
     for (const lc of this.config.listeners) {
       const listener = this.#newListener(lc);
       await listener.listen();
@@ -147,12 +247,14 @@ export class Engine {
       if (this.operational.suspendedListeners.includes(lc.name)) this.log.info(`Receiving suspended for ${lc.name}`);
     }
     this.queue.store.start();
-    this.#saveTimer = setInterval(() => void this.saveState(), 5_000);
+    this.#saveTimer = setInterval(() => {
+      this.saveState().catch((e) => this.diagnostics.warn(`cannot save ${this.state.file}: ${(e as Error).message}`));
+    }, 5_000);
     this.#saveTimer.unref();
     await this.saveState();
   }
 
-  #newListener(config: ApplianceConfig['listeners'][number]): Listener {
+  #newListener(config: ListenerConfig): Listener {
     return new Listener(config, {
       clock: this.clock,
       log: this.log,
@@ -161,14 +263,18 @@ export class Engine {
       ids: this.ids,
       hostname: () => this.hostname,
       isSuspended: (name) => this.operational.suspendedListeners.includes(name),
-      accepted: (msg) => this.scheduler.add(msg),
+      accepted: (msg) => {
+        this.scheduler.add(msg);
+        this.emit('queue');
+      },
+      connectionsChanged: () => this.emit('connections'),
     });
   }
 
   /** Persists counters and the simulated clock offset with the configuration. */
   async saveState(): Promise<void> {
     const s = this.state.data;
-    if (this.counters) s.lifetimeCounters = this.counters.lifetimeSnapshot();
+    s.lifetimeCounters = this.counters.lifetimeSnapshot();
     s.clockOffsetMs = Math.max(0, this.clock.now() - Date.now());
     await this.state.save();
   }
@@ -188,6 +294,7 @@ export class Engine {
     const msg = await this.queue.admit(envelope, [content]);
     this.counters.inc('genBounceRecipients', to.length);
     this.scheduler.add(msg);
+    this.emit('queue');
     return msg;
   }
 
@@ -230,10 +337,10 @@ export class Engine {
     for (const [name, fresh] of bound) this.listeners.set(name, fresh);
   }
 
-  // ----- operational commands (no commit) -----
+  // ----- operational actions (no commit) -----
 
   /** Suspends receiving; open sessions get `delaySeconds` (simulated) before a 421. */
-  async suspendListeners(names: string[], delaySeconds: number): Promise<string[]> {
+  async suspendListeners(names: readonly string[], delaySeconds: number): Promise<string[]> {
     const changed: string[] = [];
     for (const name of names) {
       if (!this.listeners.has(name)) continue;
@@ -257,7 +364,7 @@ export class Engine {
     return changed;
   }
 
-  async resumeListeners(names: string[]): Promise<string[]> {
+  async resumeListeners(names: readonly string[]): Promise<string[]> {
     const resumed = this.operational.suspendedListeners.filter((n) => names.includes(n));
     this.operational.suspendedListeners = this.operational.suspendedListeners.filter((n) => !names.includes(n));
     for (const name of resumed) {
@@ -270,9 +377,9 @@ export class Engine {
   }
 
   /** `ALL` (or an empty list) suspends all delivery. */
-  async suspendDelivery(domains: string[]): Promise<void> {
+  async suspendDelivery(domains: readonly string[]): Promise<void> {
     const op = this.operational;
-    if (domains.length === 0 || domains.some((d) => d.toUpperCase() === 'ALL')) {
+    if (namesAll(domains)) {
       op.deliverySuspended = true;
       this.log.info('Delivery suspended');
     } else {
@@ -283,9 +390,9 @@ export class Engine {
   }
 
   /** Returns whether anything was suspended. */
-  async resumeDelivery(domains: string[]): Promise<boolean> {
+  async resumeDelivery(domains: readonly string[]): Promise<boolean> {
     const op = this.operational;
-    const all = domains.length === 0 || domains.some((d) => d.toUpperCase() === 'ALL');
+    const all = namesAll(domains);
     const wasAll = op.deliverySuspended;
     const domainsBefore = op.suspendedDomains.length;
     if (all) {
@@ -305,6 +412,36 @@ export class Engine {
     return this.scheduler.deliverNow(domain);
   }
 
+  /** Sends every queued recipient to `target` instead of its route, until the queue holds none of its domains. */
+  async redirectAll(target: HostPort): Promise<number> {
+    const domains = [...this.scheduler.destinations.values()].filter((d) => d.counters.activeRecipients > 0).map((d) => d.domain);
+    if (domains.length === 0) return 0;
+    const kept = this.operational.redirects.filter((r) => !domains.includes(r.domain));
+    this.operational.redirects = [...kept, ...domains.map((domain) => ({ domain, host: target.host, port: target.port }))];
+    await this.saveState();
+    let n = 0;
+    for (const domain of domains) n += this.scheduler.destinations.get(domain)?.counters.activeRecipients ?? 0;
+    this.log.info(`${n} recipient(s) redirected to ${target.host}:${target.port}`);
+    for (const domain of domains) this.scheduler.deliverNow(domain);
+    return n;
+  }
+
+  /** A redirect lasts while its domain has mail queued; then the route applies again. */
+  #redirectFor(domain: string): HostPort | undefined {
+    const r = this.operational.redirects.find((x) => x.domain === domain);
+    if (!r) return undefined;
+    if ((this.scheduler.destinations.get(domain)?.counters.activeRecipients ?? 0) === 0) {
+      this.operational.redirects = this.operational.redirects.filter((x) => x !== r);
+      return undefined;
+    }
+    return { host: r.host, port: r.port };
+  }
+
+  redirectOf(domain: string): HostPort | undefined {
+    const r = this.operational.redirects.find((x) => x.domain === domain);
+    return r ? { host: r.host, port: r.port } : undefined;
+  }
+
   resetCounters(): void {
     this.counters.reset();
   }
@@ -317,7 +454,7 @@ export class Engine {
     this.#stopped = true;
     for (const cancel of this.#suspendTimers.values()) cancel();
     await Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
-    await this.scheduler?.stop();
+    await this.scheduler.stop();
     await this.bounces.idle?.();
     this.log.info('Shutdown: queue state flushed');
     await this.#closeParts();
@@ -326,21 +463,43 @@ export class Engine {
 
   async #closeParts(): Promise<void> {
     if (this.#saveTimer) clearInterval(this.#saveTimer);
+    await Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
     await this.queue.store.close();
-    if (this.ids) {
-      await this.ids.close();
-      await this.saveState();
-    }
+    await this.ids.close();
+    await this.saveState();
     await this.log.close();
   }
 
-  // ----- CLI queries -----
-  // Read-only views for the CLI commands (src/commands/), computed without scanning the queue.
+  /**
+   * Resolves once the engine has nothing left to do until simulated time moves: no delivery
+   * running or due, no DSN being built, the queue state written. Tests wait on this, not on sleeps.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.bounces.idle?.();
+      if (this.scheduler.isIdle()) {
+        await this.queue.store.flush();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.scheduler.isIdle()) return;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 100);
+        const off = this.on('delivery', done);
+        function done() {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    }
+  }
 
-  /** Open inbound SMTP sessions over all listeners. */
-  inboundConnections(): number {
+  /** Open inbound SMTP sessions over the named listeners (all when omitted). */
+  inboundConnections(names?: readonly string[]): number {
     let n = 0;
-    for (const l of this.listeners.values()) n += l.openConnections;
+    for (const l of this.listeners.values()) if (!names || names.includes(l.name)) n += l.openConnections;
     return n;
   }
 

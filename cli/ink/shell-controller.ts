@@ -120,7 +120,8 @@ export class ShellController implements ShellTerminal {
 
   ask(q: AskParams): Promise<AskResult> {
     if (this.#snapshot.mode === 'closed') return Promise.resolve({ eof: true });
-    this.#record({ type: 'question', label: q.label, attempt: q.attempt });
+    // A pager stop has no label: its prompt line is all it shows.
+    if (!q.pause) this.#record({ type: 'question', label: q.label, attempt: q.attempt });
     const ahead = this.#typedAhead.shift();
     if (ahead !== undefined) {
       this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text: ahead });
@@ -150,6 +151,10 @@ export class ShellController implements ShellTerminal {
   key(key: Key): void {
     const s = this.#snapshot;
     if (s.mode === 'closed') return;
+    // A pager stop (-Press Any Key For More-): any key but Ctrl-C / Ctrl-D goes on; `q` stops.
+    if (s.mode === 'question' && s.question?.pause && !('name' in key && (key.name === 'interrupt' || key.name === 'endOfInput'))) {
+      return this.#answerWith('text' in key ? key.text : '');
+    }
     if ('name' in key) {
       switch (key.name) {
         case 'return':

@@ -57,6 +57,10 @@ function fields(s: StatusView): Field[] {
     list.push({ long: `${n} uncommitted`, short: `${n} uncommitted`, tone: 'warn', priority: 4 });
   }
   if (s.clock) list.push(clockField(s.clock));
+  if (s.warnings) {
+    const n = count(s.warnings);
+    list.push({ long: `${n} warning${s.warnings === 1 ? '' : 's'} (mail log)`, short: `Warn ${n}`, tone: 'warn', priority: 2 });
+  }
   if (s.backend !== undefined) {
     list.push({ long: `Backend ${s.backend}`, short: `Backend ${s.backend}`, tone: s.backend === 'up' ? 'good' : 'bad', priority: 6 });
   }

@@ -2,6 +2,7 @@
 // lines and keys inside them are not lost), and the terminal's width as it is resized.
 import { useStdin, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
+import { useInputEvents } from './ink-seam.js';
 
 /**
  * Calls `onInput` with each chunk of input, escape sequences already split off by Ink.
@@ -9,12 +10,14 @@ import { useEffect, useState } from 'react';
  * Delete (ESC [3~) as the same key; the shell decodes chunks itself (keys.ts).
  */
 export function useTerminalInput(onInput: (chunk: string) => void): void {
-  const { setRawMode, internal_eventEmitter: events } = useStdin();
+  const { setRawMode } = useStdin();
+  const events = useInputEvents();
   useEffect(() => {
     setRawMode(true);
     return () => setRawMode(false);
   }, [setRawMode]);
   useEffect(() => {
+    if (!events) return;
     events.on('input', onInput);
     return () => {
       events.removeListener('input', onInput);

@@ -15,7 +15,7 @@ import { Sink } from './sink.js';
 import { spread } from './stats.js';
 import { formatTable, meets, type Figure } from './table.js';
 
-export const SCENARIOS = ['relay', 'relay-conn', 'down', 'bigqueue'] as const;
+export const SCENARIOS = ['relay', 'relay-conn', 'down', 'bigqueue', 'queue-admin'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -205,6 +205,12 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   const want = (s: ScenarioId) => o.scenarios.includes(s);
 
   try {
+    // Queue administration (issue 10): an in-process engine of its own, no peers needed.
+    if (want('queue-admin')) {
+      const { runQueueAdminBench } = await import('./queue-admin.js');
+      const f = await runQueueAdminBench(log);
+      log(`qa queue-admin: showrecipients first page ${f.firstPageMs.toFixed(1)} ms (target <= 100), bouncerecipients of ${f.bounced}: longest stall ${f.bounceStallMaxMs.toFixed(1)} ms (target <= 50)`);
+    }
     await sink.start();
     log(`esa bench: sink ${sink.kind} on 127.0.0.1:${sinkPort}; ${machine.cpus} CPUs, load ${machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
 

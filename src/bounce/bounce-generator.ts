@@ -1,7 +1,11 @@
 // The bounce generator, the BounceSink the engine uses: per the message's bounce profile it
 // decides whether a DSN goes out and to whom, builds it from the spooled original, and queues it.
 import { randomBytes } from 'node:crypto';
-import type { Engine } from '../engine.js';
+import type { Clock } from '../clock.js';
+import type { ApplianceConfig } from '../config/config.js';
+import type { MailLog } from '../log/mail-log.js';
+import type { Envelope } from '../queue/message.js';
+import type { QueueRecords } from '../queue/records.js';
 import { Deque } from '../queue/deque.js';
 import type { QueuedMessage, Recipient } from '../queue/message.js';
 import type { BounceSink, HardBounce } from './bounce-sink.js';
@@ -9,7 +13,17 @@ import { buildDsn, isRemoteReply, reportedStatus, type DsnAction, type DsnRecipi
 import { isExpired, resolveProfile, type BounceSettings } from './profile.js';
 
 /** What of the engine the generator uses. */
-export type BounceHost = Pick<Engine, 'clock' | 'log' | 'queue' | 'config' | 'hostname' | 'submitGenerated'>;
+export interface BounceHost {
+  readonly clock: Clock;
+  readonly log: MailLog;
+  readonly records: QueueRecords;
+  readonly config: ApplianceConfig;
+  readonly hostname: string;
+  /** The original message as spooled. */
+  content(mid: number): Promise<Buffer>;
+  /** Queues a message the appliance generated (the DSN). */
+  submitGenerated(from: string, to: string[], content: Buffer, extra?: Partial<Envelope>): Promise<QueuedMessage>;
+}
 
 /**
  * DSNs built at once. A bounce storm (a host down past the queue lifetime) must not open every
@@ -156,8 +170,7 @@ export class BounceGenerator implements BounceSink {
 
   /** No DSN is owed for these recipients any more (queued, or none goes out). */
   #settled(msg: QueuedMessage, rcpts: Recipient[]): void {
-    for (const r of rcpts) r.dsnPending = '';
-    this.host.queue.changed(msg);
+    this.host.records.dsnSettled(msg, rcpts);
   }
 
   holding(msg: QueuedMessage): Promise<void> | undefined {
@@ -203,7 +216,7 @@ export class BounceGenerator implements BounceSink {
     try {
       let original: Buffer | null = null;
       try {
-        original = await host.queue.content(mid);
+        original = await host.content(mid);
       } catch (e) {
         // Removed by an operator meanwhile: the sender is still told, without the copy.
         host.log.info(`MID ${mid} ${what} without a copy of the message: ${(e as Error).message}`);

@@ -1,5 +1,9 @@
 // Bounce profiles: the settings, their defaults and valid ranges (one table shared by the
 // dialogs, the batch form and validation), inheritance from Default, and the retry schedule.
+import { parseInteger, parseYesNo } from '../commands/answers.js';
+
+// Counts are formatted in one place; imported from here by older callers.
+export { formatCount } from '../log/format-count.js';
 
 export interface BounceSettings {
   max_retries: number;
@@ -94,29 +98,18 @@ export function validAddress(text: string): boolean {
   return ADDRESS.test(text);
 }
 
-/** Formats an integer with thousands separators, as the appliance prints numbers. */
-export function formatCount(n: number): string {
-  return Math.trunc(n).toLocaleString('en-US');
-}
-
-/** Parses a setting given as text (batch form or an answer); returns the value or the reason. */
+/**
+ * Parses a setting given as text (batch form or an answer) with the answer grammar of
+ * commands/answers.ts; returns the value or the reason.
+ */
 export function parseSetting(key: BounceKey, text: string): { value: BounceSettings[BounceKey] } | { error: string } {
   const kind = SETTING_KINDS[key];
   const raw = text.trim();
   switch (kind.type) {
-    case 'integer': {
-      const n = /^-?\d[\d,]*$/.test(raw) ? Number(raw.replace(/,/g, '')) : NaN;
-      if (!Number.isSafeInteger(n) || n < kind.min || n > kind.max) {
-        return { error: `Value must be an integer from ${formatCount(kind.min)} to ${formatCount(kind.max)}.` };
-      }
-      return { value: n };
-    }
-    case 'boolean': {
-      const yes = /^(y|yes|true|on|1)$/i.test(raw);
-      const no = /^(n|no|false|off|0)$/i.test(raw);
-      if (!yes && !no) return { error: 'Please answer Yes or No.' };
-      return { value: yes };
-    }
+    case 'integer':
+      return parseInteger(raw, kind.min, kind.max);
+    case 'boolean':
+      return parseYesNo(raw);
     case 'text':
       return { value: raw };
     case 'address':

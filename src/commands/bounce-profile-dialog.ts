@@ -1,6 +1,6 @@
 // The questions of a bounce profile (bounceconfig NEW and EDIT), in the appliance's order,
 // as one table that drives the dialog; values are checked with the ranges of
-// bounce/profile.ts. A non-Default profile may answer `Default` to inherit a setting.
+// bounce/profile.ts. A non-Default profile may answer `Default` (or `D`) to inherit a setting.
 import {
   checkProfile,
   DEFAULT_BOUNCE_SETTINGS,
@@ -10,11 +10,9 @@ import {
   type BounceSettings,
   type StoredProfile,
 } from '../bounce/profile.js';
+import { INHERIT, isInherit, parseYesNo, yesNoText, type Parsed } from './answers.js';
 import type { CommandIO } from './command.js';
-import { askValid, type Parsed } from './dialog.js';
-
-/** The answer that makes a non-Default profile inherit a setting from Default. */
-export const INHERIT = 'Default';
+import { askValid } from './dialog.js';
 
 interface SettingQuestion {
   key: BounceKey;
@@ -62,7 +60,7 @@ const ADDRESS_QUESTION = 'Enter the email address to send hard bounce and delay 
 
 /** A setting as shown in a prompt's brackets and typed back. */
 export function settingText(value: BounceSettings[BounceKey]): string {
-  if (typeof value === 'boolean') return value ? 'Y' : 'N';
+  if (typeof value === 'boolean') return yesNoText(value);
   return String(value);
 }
 
@@ -102,7 +100,7 @@ export async function askProfileSettings(io: CommandIO, d: ProfileDialog): Promi
     else (target as Record<string, unknown>)[key] = a.set;
   };
   const parse = (key: BounceKey, text: string): Parsed<Answer> => {
-    if (!d.isDefault && text.toLowerCase() === INHERIT.toLowerCase()) return { value: { inherit: true } };
+    if (!d.isDefault && isInherit(text)) return { value: { inherit: true } };
     const p = parseSetting(key, text);
     if ('error' in p) return p;
     return { value: { set: p.value } };
@@ -141,14 +139,13 @@ function choicesFor(key: BounceKey, d: ProfileDialog): string[] | undefined {
 
 async function askAlternateAddress(io: CommandIO, d: ProfileDialog, draft: StoredProfile): Promise<void> {
   const current = draft.bounce_address;
-  const shown = d.creating ? 'N' : current === undefined ? INHERIT : current ? 'Y' : 'N';
+  const shown = d.creating ? yesNoText(false) : current === undefined ? INHERIT : yesNoText(current !== '');
   const wanted = await askValid<boolean | 'inherit'>(
     io,
     { label: PROFILE_QUESTIONS.find((q) => q.alternate)!.label, default: shown, choices: ['Yes', 'No', ...(d.isDefault ? [] : [INHERIT])] },
     (text) => {
-      if (!d.isDefault && text.toLowerCase() === INHERIT.toLowerCase()) return { value: 'inherit' };
-      const p = parseSetting('send_bounces', text);
-      return 'error' in p ? p : { value: p.value as boolean };
+      if (!d.isDefault && isInherit(text)) return { value: 'inherit' };
+      return parseYesNo(text);
     },
   );
   if (wanted === 'inherit') {

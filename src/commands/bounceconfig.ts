@@ -13,7 +13,8 @@ import {
   type StoredProfile,
 } from '../bounce/profile.js';
 import type { ApplianceConfig } from '../config/config.js';
-import { askProfileSettings, INHERIT } from './bounce-profile-dialog.js';
+import { INHERIT, isInherit } from './answers.js';
+import { askProfileSettings } from './bounce-profile-dialog.js';
 import type { Command, CommandIO } from './command.js';
 import { CommandError } from './command.js';
 import { parseAssignments } from './command-line.js';
@@ -176,7 +177,7 @@ function applyAssignments(stored: StoredProfile, args: readonly string[], isDefa
     if (!(BOUNCE_KEYS as string[]).includes(key)) throw new CommandError(`Unknown setting "${key}": use ${BOUNCE_KEYS.join(', ')}.`);
     const k = key as BounceKey;
     if (HOST_LEVEL_KEYS.includes(k) && !isDefault) throw new CommandError(`${k} belongs to the Default profile only.`);
-    if (!isDefault && value.toLowerCase() === INHERIT.toLowerCase()) {
+    if (!isDefault && isInherit(value)) {
       delete next[k];
       continue;
     }

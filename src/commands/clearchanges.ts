@@ -1,6 +1,7 @@
 // `clearchanges` (`clear`): discards this session's pending configuration changes.
 import { formatApplianceDate } from '../log/format-date.js';
-import type { Command } from './command.js';
+import { parseYesNo } from './answers.js';
+import { CommandError, type Command } from './command.js';
 import { askYesNo } from './dialog.js';
 
 export const clearchanges: Command = {
@@ -12,17 +13,24 @@ export const clearchanges: Command = {
 Discards every configuration change of this session that was not committed, after a
 yes/no question.
 
-Batch: clearchanges [yes]`,
+Batch: clearchanges [yes | no]`,
   argWords: () => ['yes'],
   async run(io, args) {
     if (!io.pending.hasChanges) {
       io.print('No changes have been made.');
       return;
     }
-    const sure = args[0]?.toLowerCase() === 'yes' || (await askYesNo(io, 'Are you sure you want to clear all changes since the last commit?', true));
+    const sure = args.length > 0 ? yesNoArg(args[0]) : await askYesNo(io, 'Are you sure you want to clear all changes since the last commit?', true);
     if (!sure) return;
     io.pending.clear();
     io.blank();
-    io.print(`Changes cleared: ${formatApplianceDate(io.engine.clock.now())} UTC`);
+    io.print(`Changes cleared: ${formatApplianceDate(io.engine.now())} UTC`);
   },
 };
+
+/** The batch form's answer, in the grammar of the question it replaces. */
+function yesNoArg(arg: string): boolean {
+  const p = parseYesNo(arg);
+  if ('error' in p) throw new CommandError(p.error);
+  return p.value;
+}

@@ -2,7 +2,7 @@
 // "double" or 'single' quotes keep blanks (and `;`) inside one word: commit "fixed retries".
 import { CommandError } from './command.js';
 
-/** Splits a line into words; quotes group, a backslash escapes the next character. */
+/** Splits a line into words; quotes group, a backslash escapes the next character (in "...": only `"` and `\`). */
 export function tokenize(line: string): string[] {
   return scan(line).words;
 }
@@ -25,7 +25,8 @@ function scan(line: string): { words: string[]; commands: string[] } {
     const ch = line[i];
     if (quote) {
       if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+      // As in a shell, inside "..." a backslash escapes only `"` and itself: `grep -e "\d+"` keeps its regex.
+      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) word += line[++i];
       else word += ch;
       continue;
     }

@@ -1,7 +1,7 @@
 // What a CLI command is (one module each, listed in registry.ts) and the `io` it runs with:
 // output, questions answered by the terminal, the engine, and the session's pending changes.
 import type { ApplianceConfig, CommitRecord } from '../config/config.js';
-import type { Engine } from '../engine.js';
+import type { EngineApi } from '../engine-api.js';
 
 /** A question as a command asks it; the dialog helpers in dialog.ts build these. */
 export interface Question {
@@ -31,11 +31,13 @@ export interface PendingConfig {
 }
 
 export interface CommandIO {
-  readonly engine: Engine;
+  readonly engine: EngineApi;
   readonly pending: PendingConfig;
   readonly commands: CommandRegistry;
   /** Aborted by Ctrl-C (and when the session ends): long waits should stop on it. */
   readonly signal: AbortSignal;
+  /** A person at a terminal who can press Ctrl-C (false for batch and -c: live streams must end by themselves). */
+  readonly interactive: boolean;
   /** Prints lines (each gets a newline). */
   print(...lines: string[]): void;
   /** Ensures one blank line before what follows (idempotent), the appliance's paragraph style. */
@@ -44,6 +46,11 @@ export interface CommandIO {
   ask(question: Question): Promise<string>;
   /** Ends the session after this command (`quit`). */
   endSession(): void;
+  /**
+   * The pager stop `-Press Any Key For More-` of long listings: true to go on, false when the
+   * reader stopped (`q`, Ctrl-C). Not interactive (batch, -c): true at once, nothing shown.
+   */
+  more(): Promise<boolean>;
 }
 
 export interface Command {

@@ -10,7 +10,7 @@ export const commitdetail: Command = {
 
 Batch: commitdetail`,
   async run(io) {
-    const last = io.engine.config.commits.at(-1);
+    const last = io.engine.config().commits.at(-1);
     if (!last) {
       io.print('No changes have been committed.');
       return;

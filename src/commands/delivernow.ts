@@ -2,7 +2,8 @@
 // mark is cleared.
 import type { Command } from './command.js';
 import { CommandError } from './command.js';
-import { askValid, type Parsed } from './dialog.js';
+import { parseChoice } from './answers.js';
+import { askValid, numberedLines, type Parsed } from './dialog.js';
 import { parseDomainList } from './suspension.js';
 
 function parseTarget(text: string): Parsed<string> {
@@ -12,16 +13,30 @@ function parseTarget(text: string): Parsed<string> {
   return { value: p.value[0] };
 }
 
+/** The appliance's menu; each item is also picked by its word. */
+const MENU = ['By recipient domain', 'All messages'];
+const MENU_CHOICES = [[MENU[0], 'domain'], [MENU[1], 'all']];
+
+/** At the menu: an item, or (a shortcut) the domain itself. */
+function parseMenu(text: string): Parsed<string | undefined> {
+  const p = parseChoice(text, MENU_CHOICES);
+  if (!('error' in p)) return { value: p.value === 1 ? 'ALL' : undefined };
+  if (!/[a-z]/i.test(text)) return p;
+  const d = parseTarget(text);
+  return 'error' in d ? p : d;
+}
+
 export const delivernow: Command = {
   name: 'delivernow',
   summary: 'Reschedule messages for immediate delivery.',
   help: `delivernow - Reschedule messages for immediate delivery.
 
-Asks for a recipient domain, or ALL (the default). Every queued recipient for it is
-tried at once, without waiting for its retry time, and a host marked down is probed now.
+Asks whether to deliver the mail of one recipient domain (then which) or all messages
+(the default). Every queued recipient for it is tried at once, without waiting for its
+retry time, and a host marked down is probed now. No confirmation.
 
 Batch: delivernow [domain | ALL]`,
-  argWords: (io) => ['ALL', ...io.engine.scheduler.destinations.keys()],
+  argWords: (io) => ['ALL', ...io.engine.knownDomains()],
   async run(io, args) {
     let target: string;
     if (args.length > 0) {
@@ -29,17 +44,21 @@ Batch: delivernow [domain | ALL]`,
       if ('error' in p) throw new CommandError(p.error);
       target = p.value;
     } else {
-      target = await askValid(
-        io,
-        { label: 'Enter the recipient domain to deliver now, or ALL.', default: 'ALL', choices: ['ALL', ...io.engine.scheduler.destinations.keys()] },
-        parseTarget,
-      );
+      const label = ['Please choose an option for scheduling immediate delivery.', ...numberedLines(MENU)].join('\n');
+      const picked = await askValid(io, { label, default: '2', choices: ['domain', 'all'] }, parseMenu);
+      target =
+        picked ??
+        (await askValid(
+          io,
+          { label: 'Please enter the recipient domain to schedule for immediate delivery.', choices: io.engine.knownDomains() },
+          (a) => (a === '' ? { error: 'You must enter a domain.' } : parseTarget(a)),
+        ));
     }
     io.blank();
     if (target === 'ALL') {
       io.engine.deliverNow();
       io.print('Rescheduling all messages for immediate delivery.');
-    } else if (!io.engine.scheduler.destinations.has(target)) {
+    } else if (!io.engine.knownDomains().includes(target)) {
       io.print(`There are no messages queued for ${target}.`);
     } else {
       io.engine.deliverNow(target);

@@ -1,12 +1,20 @@
 // The shared pieces of every command dialog: one ask / validate / ask-again loop, and the
 // question kinds built on it (number in a range, yes/no, text, menu, numbered list, comma
 // list). A bad answer prints why and asks again; it never ends or half-applies a dialog.
-import { formatCount } from '../bounce/profile.js';
+// What an answer means is answers.ts's alone: this file only asks.
+import {
+  matchChoice,
+  parseChoice,
+  parseCommaList,
+  parseInteger,
+  parseYesNo,
+  yesNoText,
+  type Parsed,
+} from './answers.js';
 import type { CommandIO } from './command.js';
 
-export type Parsed<T> = { value: T } | { error: string };
-
-export const UNKNOWN_OPTION = 'Unknown option.';
+// The grammar's names, for the callers that import them from here.
+export { parseCommaList, parseInteger, parseYesNo, splitCommaList, UNKNOWN_OPTION, type Parsed } from './answers.js';
 
 interface AskSpec {
   label: string;
@@ -29,15 +37,6 @@ export async function askValid<T>(io: CommandIO, spec: AskSpec, parse: (answer: 
 
 // ----- numbers -----
 
-export function parseInteger(text: string, min: number, max: number): Parsed<number> {
-  const t = text.trim();
-  const n = /^-?\d{1,3}(,\d{3})+$|^-?\d+$/.test(t) ? Number(t.replace(/,/g, '')) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    return { error: `Value must be an integer from ${formatCount(min)} to ${formatCount(max)}.` };
-  }
-  return { value: n };
-}
-
 export function askInteger(io: CommandIO, label: string, range: { min: number; max: number; default?: number }): Promise<number> {
   return askValid(io, { label, default: range.default === undefined ? undefined : String(range.default) }, (a) =>
     parseInteger(a, range.min, range.max),
@@ -46,17 +45,8 @@ export function askInteger(io: CommandIO, label: string, range: { min: number; m
 
 // ----- yes / no -----
 
-export function parseYesNo(text: string): Parsed<boolean> {
-  const t = text.trim().toLowerCase();
-  if (t === 'y' || t === 'yes') return { value: true };
-  if (t === 'n' || t === 'no') return { value: false };
-  return { error: 'Please answer Yes or No.' };
-}
-
-export const yesNoDefault = (value: boolean): string => (value ? 'Y' : 'N');
-
 export function askYesNo(io: CommandIO, label: string, defaultValue: boolean): Promise<boolean> {
-  return askValid(io, { label, default: yesNoDefault(defaultValue), choices: ['Yes', 'No'] }, parseYesNo);
+  return askValid(io, { label, default: yesNoText(defaultValue), choices: ['Yes', 'No'] }, parseYesNo);
 }
 
 // ----- text -----
@@ -81,20 +71,15 @@ export function askMenu(io: CommandIO, label: string, options: readonly MenuOpti
   const lines = [label, ...options.map((o) => `- ${o.word} - ${o.description}`)];
   return askValid(io, { label: lines.join('\n'), choices: options.map((o) => o.word) }, (a) => {
     if (a === '') return { value: undefined };
-    const hit = options.find((o) => o.word.toLowerCase() === a.toLowerCase());
-    return hit ? { value: hit.word } : { error: UNKNOWN_OPTION };
+    // The menu is shown without numbers: it is picked by word only.
+    const p = parseChoice(a, options.map((o) => o.word), false);
+    return 'error' in p ? p : { value: options[p.value].word };
   });
 }
 
 /** An item of a numbered list by its number or its text (case-insensitive); its index. */
 export function matchNumbered(answer: string, items: readonly string[]): number | undefined {
-  const a = answer.trim();
-  if (/^\d+$/.test(a)) {
-    const n = Number(a);
-    return n >= 1 && n <= items.length ? n - 1 : undefined;
-  }
-  const i = items.findIndex((item) => item.toLowerCase() === a.toLowerCase());
-  return i >= 0 ? i : undefined;
+  return matchChoice(answer, items);
 }
 
 export const numberedLines = (items: readonly string[]): string[] => items.map((item, i) => `${i + 1}. ${item}`);
@@ -111,43 +96,19 @@ export function askNumbered(
 ): Promise<number | undefined> {
   const text = options.showList === false ? label : [label, ...numberedLines(items)].join('\n');
   const def = options.defaultIndex === undefined ? undefined : String(options.defaultIndex + 1);
-  return askValid(io, { label: text, default: def, choices: [...items] }, (a) => {
+  return askValid<number | undefined>(io, { label: text, default: def, choices: [...items] }, (a) => {
     if (a === '') return { value: undefined };
-    const i = matchNumbered(a, items);
-    if (i === undefined) return { error: UNKNOWN_OPTION };
-    const refused = options.refuse?.(i);
-    return refused ? { error: refused } : { value: i };
-  });
-}
-
-/** Splits a comma list; blank entries are dropped. */
-export function splitCommaList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-/** Parses every entry of a comma list, or the first entry's error. */
-export function parseCommaList<T>(text: string, parseItem: (item: string) => Parsed<T>): Parsed<T[]> {
-  const items = splitCommaList(text);
-  if (items.length === 0) return { error: 'Please enter at least one entry.' };
-  const values: T[] = [];
-  for (const item of items) {
-    const p = parseItem(item);
+    const p = parseChoice(a, items);
     if ('error' in p) return p;
-    values.push(p.value);
-  }
-  return { value: values };
+    const refused = options.refuse?.(p.value);
+    return refused ? { error: refused } : p;
+  });
 }
 
 /** Several items of a numbered list, `1, 3` or names, separated by commas. */
 export function askNumberedMany(io: CommandIO, label: string, items: readonly string[], defaultIndex: number): Promise<number[]> {
   const text = [label, 'Separate multiple entries with commas.', ...numberedLines(items)].join('\n');
   return askValid<number[]>(io, { label: text, default: String(defaultIndex + 1), choices: [...items] }, (a) =>
-    parseCommaList<number>(a, (item) => {
-      const i = matchNumbered(item, items);
-      return i === undefined ? { error: UNKNOWN_OPTION } : { value: i };
-    }),
+    parseCommaList<number>(a, (item) => parseChoice(item, items)),
   );
 }

@@ -1,43 +1,67 @@
 // Every CLI command, in one explicit list: the session finds commands here, `help` lists them.
 // The sandbox adds its `sim` command to the same list.
 import { bounceconfig } from './bounceconfig.js';
+import { bouncerecipients } from './bouncerecipients.js';
 import { clearchanges } from './clearchanges.js';
 import { commandRegistry, type CommandRegistry } from './command.js';
 import { commit } from './commit.js';
 import { commitdetail } from './commitdetail.js';
+import { deleterecipients } from './deleterecipients.js';
 import { delivernow } from './delivernow.js';
+import { grep } from './grep.js';
 import { help } from './help.js';
+import { hostrate } from './hostrate.js';
+import { hoststatus } from './hoststatus.js';
+import { oldmessage } from './oldmessage.js';
 import { quit } from './quit.js';
+import { rate } from './rate.js';
+import { redirectrecipients } from './redirectrecipients.js';
+import { removemessage } from './removemessage.js';
 import { resetcounters } from './resetcounters.js';
 import { resume } from './resume.js';
 import { resumedel } from './resumedel.js';
 import { resumelistener } from './resumelistener.js';
 import { showchanges } from './showchanges.js';
+import { showmessage } from './showmessage.js';
+import { showrecipients } from './showrecipients.js';
 import { sim } from './sim.js';
 import { status } from './status.js';
 import { suspend } from './suspend.js';
 import { suspenddel } from './suspenddel.js';
 import { suspendlistener } from './suspendlistener.js';
+import { tail } from './tail.js';
 import { tophosts } from './tophosts.js';
 import { version } from './version.js';
 
 export const APPLIANCE_COMMANDS = [
   bounceconfig,
+  bouncerecipients,
   clearchanges,
   commit,
   commitdetail,
+  deleterecipients,
   delivernow,
+  grep,
   help,
+  hostrate,
+  hoststatus,
+  oldmessage,
   quit,
+  rate,
+  redirectrecipients,
+  removemessage,
   resetcounters,
   resume,
   resumedel,
   resumelistener,
   showchanges,
+  showmessage,
+  showrecipients,
   status,
   suspend,
   suspenddel,
   suspendlistener,
+  tail,
   tophosts,
   version,
 ] as const;

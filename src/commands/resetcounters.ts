@@ -13,6 +13,6 @@ soft and hard bounced). Uptime and Lifetime counters and the gauges are kept.
 Batch: resetcounters`,
   async run(io) {
     io.engine.resetCounters();
-    io.print(`Counters reset: ${formatApplianceDate(io.engine.clock.now())} UTC`);
+    io.print(`Counters reset: ${formatApplianceDate(io.engine.now())} UTC`);
   },
 };

@@ -11,7 +11,7 @@ Asks the domains to resume (default ALL; a comma list as for suspenddel); their 
 mail becomes due. With nothing suspended it says so and asks nothing.
 
 Batch: resumedel <domain[,domain...] | ALL>`,
-  argWords: (io) => ['ALL', ...io.engine.operational.suspendedDomains],
+  argWords: (io) => ['ALL', ...io.engine.operational().suspendedDomains],
   async run(io, args) {
     if (args.length > 0) {
       await resumeDelivering(io, domainsArg(args[0]));

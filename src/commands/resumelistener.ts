@@ -11,13 +11,13 @@ Lists the suspended listeners and asks which to resume (default All). With nothi
 suspended it says so and asks nothing. Takes effect at once (no commit).
 
 Batch: resumelistener <listener[,listener...] | ALL>`,
-  argWords: (io) => ['ALL', ...io.engine.operational.suspendedListeners],
+  argWords: (io) => ['ALL', ...io.engine.operational().suspendedListeners],
   async run(io, args) {
     if (listenerNames(io).length === 0) {
       io.print('There are no listeners configured.');
       return;
     }
-    const suspended = listenerNames(io).filter((n) => io.engine.operational.suspendedListeners.includes(n));
+    const suspended = listenerNames(io).filter((n) => io.engine.operational().suspendedListeners.includes(n));
     if (args.length > 0) {
       await resumeReceiving(io, listenerArg(args[0], listenerNames(io)));
       return;

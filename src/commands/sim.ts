@@ -5,6 +5,8 @@ import { formatApplianceDate } from '../log/format-date.js';
 import type { BackendMode } from '../sandbox/backend.js';
 import { formatDuration, parseDuration } from '../sandbox/duration.js';
 import type { SandboxControls } from '../sandbox/sandbox.js';
+import { DomainPattern } from '../domain-pattern.js';
+import { parseDecimal, parseInteger } from './answers.js';
 import { CommandError, type Command, type CommandIO } from './command.js';
 
 const MODES: Record<BackendMode, string> = {
@@ -40,12 +42,11 @@ function bar(done: number, total: number, width = 30): string {
 
 async function inject(io: CommandIO, args: string[]): Promise<void> {
   const sandbox = sandboxOf(io);
-  const count = Number((args[0] ?? '').replace(/,/g, ''));
-  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_INJECT) {
-    throw new CommandError(`Usage: sim inject <1-${formatCount(MAX_INJECT)}> [domain]`);
-  }
-  const listener = [...io.engine.listeners.values()][0];
-  const domain = (args[1] ?? listener?.config.rat.find((d) => !d.startsWith('.') && d.toUpperCase() !== 'ALL') ?? 'example.com').toLowerCase();
+  const parsed = parseInteger(args[0] ?? '', 1, MAX_INJECT);
+  if ('error' in parsed) throw new CommandError(`Usage: sim inject <1-${formatCount(MAX_INJECT)}> [domain]`);
+  const count = parsed.value;
+  const listener = io.engine.listeners()[0];
+  const domain = (args[1] ?? listener?.rat.find((d) => DomainPattern.fromStored(d).kind === 'exact') ?? 'example.com').toLowerCase();
   io.print(`Sending ${formatCount(count)} test message(s) to ${domain} through ${listener?.name ?? 'the listener'}...`);
   // Ten steps of the bar: enough to watch, few enough for a script's transcript.
   let shown = 0;
@@ -66,20 +67,20 @@ async function inject(io: CommandIO, args: string[]): Promise<void> {
 }
 
 function clockStatus(io: CommandIO): void {
-  const clock = io.engine.clock;
+  const clock = sandboxOf(io).clock;
   io.print(`Simulated time: ${formatApplianceDate(clock.now())} UTC`);
   io.print(`Speed: ${formatCount(clock.scale)}x the wall clock${clock.scale === 0 ? ' (stopped)' : ''}`);
 }
 
 async function clock(io: CommandIO, args: string[]): Promise<void> {
   const word = (args[0] ?? 'show').toLowerCase();
-  const clock = io.engine.clock;
+  const clock = sandboxOf(io).clock;
   if (word === 'show') {
     clockStatus(io);
   } else if (word === 'scale') {
-    const x = Number(args[1]);
-    if (!Number.isFinite(x) || x < 0 || x > 1_000_000) throw new CommandError('Usage: sim clock scale <0-1000000> (1 = real time, 3600 = an hour a second)');
-    clock.setScale(x);
+    const x = parseDecimal(args[1] ?? '', 0, 1_000_000);
+    if ('error' in x) throw new CommandError('Usage: sim clock scale <0-1000000> (1 = real time, 3600 = an hour a second)');
+    clock.setScale(x.value);
     clockStatus(io);
   } else if (word.startsWith('+')) {
     const ms = parseDuration(word);
@@ -98,17 +99,25 @@ const MAX_WAIT_S = 600;
 async function wait(io: CommandIO, args: string[]): Promise<void> {
   const word = (args[0] ?? '').toLowerCase();
   const untilEmpty = word === 'empty';
-  const seconds = Number(untilEmpty ? (args[1] ?? MAX_WAIT_S) : word);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_WAIT_S) {
-    throw new CommandError(`Usage: sim wait <1-${MAX_WAIT_S} seconds> | sim wait empty [timeout seconds]`);
-  }
-  const until = Date.now() + seconds * 1000;
-  const queue = io.engine.queue;
-  while (Date.now() < until && !io.signal.aborted && !(untilEmpty && queue.count === 0)) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const parsed = parseInteger(untilEmpty ? (args[1] ?? String(MAX_WAIT_S)) : word, 1, MAX_WAIT_S);
+  if ('error' in parsed) throw new CommandError(`Usage: sim wait <1-${MAX_WAIT_S} seconds> | sim wait empty [timeout seconds]`);
+  const seconds = parsed.value;
+  const queued = () => io.engine.gauges().queuedMessages;
+  const reached = await new Promise<boolean>((resolve) => {
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      unsubscribe();
+      io.signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(!untilEmpty), seconds * 1000);
+    const unsubscribe = untilEmpty ? io.engine.on('queue', () => queued() === 0 && finish(true)) : () => undefined;
+    io.signal.addEventListener('abort', onAbort, { once: true });
+    if (io.signal.aborted || (untilEmpty && queued() === 0)) finish(!io.signal.aborted);
+  });
   if (untilEmpty) {
-    if (queue.count > 0) throw new CommandError(`The queue still holds ${formatCount(queue.count)} message(s).`);
+    if (!reached || queued() > 0) throw new CommandError(`The queue still holds ${formatCount(queued())} message(s).`);
     io.print('The queue is empty.');
   }
 }

@@ -4,29 +4,9 @@ import { formatCount } from '../bounce/profile.js';
 import type { CounterColumns, CounterName } from '../counters.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import { field, FIELD_WIDTH } from './report-field.js';
+import type { StatusSnapshot } from '../engine-api.js';
 
-export interface StatusSnapshot {
-  now: number;
-  startedAt: number;
-  /** undefined: never reset since start. */
-  lastReset?: number;
-  systemStatus: string;
-  oldestArrival?: number;
-  counters: Record<CounterName, CounterColumns>;
-  /** Events per hour over 1, 5 and 15 minutes (status detail). */
-  rates?: Partial<Record<CounterName, [number, number, number]>>;
-  ids: { mid: number; icid: number; dcid: number };
-  gauges: {
-    connectionsIn: number;
-    connectionsOut: number;
-    activeRecipients: number;
-    unattempted: number;
-    attempted: number;
-    destinations: number;
-    kilobytesUsed: number;
-    kilobytesFree: number;
-  };
-}
+export type { StatusSnapshot } from '../engine-api.js';
 
 /** `1d 4h 11m 22s`, leading zero units left out. */
 export function formatDuration(ms: number): string {
@@ -48,7 +28,31 @@ export function formatDuration(ms: number): string {
 const WIDTH = 14;
 const num = (n: number) => formatCount(n).padStart(WIDTH);
 const line = (label: string, ...values: number[]) => `${label.padEnd(FIELD_WIDTH)}${values.map(num).join('')}`.trimEnd();
+const textLine = (label: string, value: string) => `${label.padEnd(FIELD_WIDTH)}${value.padStart(WIDTH)}`;
 const heading = (label: string, ...columns: string[]) => `${label.padEnd(FIELD_WIDTH)}${columns.map((c) => c.padStart(WIDTH)).join('')}`;
+
+/**
+ * `Resource Conservation`: 0 normally; 1 when the queue's storage (the fuller of its message
+ * and byte limits) passes 80 %, 2 past 90 %, 3 when it is full and new mail is refused.
+ */
+export function resourceConservation(storageUsedPercent: number): number {
+  if (storageUsedPercent >= 100) return 3;
+  if (storageUsedPercent >= 90) return 2;
+  if (storageUsedPercent >= 80) return 1;
+  return 0;
+}
+
+/** `171G`, `9.5G`, `512M`: bytes in the largest unit that keeps a digit before the point. */
+export function formatBytesShort(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 || i === 0 ? Math.floor(v) : Math.floor(v * 10) / 10}${units[i]}`;
+}
 
 /** Counter rows: [indent, label, counter]. */
 const COUNTER_ROWS: readonly [number, string, CounterName | null][] = [
@@ -119,9 +123,22 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
     }
   }
   const g = s.gauges;
+  out.push('', heading('Gauges:', 'Current'));
+  if (s.system) {
+    const m = s.system;
+    out.push(
+      '  System',
+      textLine('    RAM Utilization', `${m.ramPercent}%`),
+      textLine('    Overall CPU load average', `${m.cpuPercent}%`),
+      textLine('    Disk I/O Utilization', `${m.diskIoPercent}%`),
+      line('    Resource Conservation', resourceConservation(g.storageUsedPercent)),
+      textLine('    Logging Disk Usage', `${m.loggingDiskPercent}%`),
+      textLine('    Logging Disk Available', formatBytesShort(m.loggingDiskAvailable)),
+    );
+  } else {
+    out.push('  System', line('    Resource Conservation', resourceConservation(g.storageUsedPercent)));
+  }
   out.push(
-    '',
-    heading('Gauges:', 'Current'),
     '  Connections',
     line('    Current Inbound Conn.', g.connectionsIn),
     line('    Current Outbound Conn.', g.connectionsOut),
@@ -129,6 +146,7 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
     line('    Active Recipients', g.activeRecipients),
     line('      Unattempted Recipients', g.unattempted),
     line('      Attempted Recipients', g.attempted),
+    line('    Messages In Work Queue', g.messagesInWorkQueue),
     line('    Destinations In Memory', g.destinations),
     line('    Kilobytes Used', g.kilobytesUsed),
     line('    Kilobytes Free', g.kilobytesFree),

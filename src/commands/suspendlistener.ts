@@ -13,7 +13,7 @@ New connections are answered "421 4.3.2 ... Service not available" at once, so s
 keep their mail and retry. Takes effect at once (no commit); survives a restart.
 
 Batch: suspendlistener <listener[,listener...] | ALL> [seconds]`,
-  argWords: (io) => ['ALL', ...io.engine.config.listeners.map((l) => l.name)],
+  argWords: (io) => ['ALL', ...io.engine.config().listeners.map((l) => l.name)],
   async run(io, args) {
     const names = listenerNames(io);
     if (names.length === 0) {

@@ -1,7 +1,9 @@
 // Shared pieces of the suspend / resume family: which listeners, which domains, the close
 // delay, and waiting (interruptibly) for open connections to end after a suspension.
+import { DomainPattern } from '../domain-pattern.js';
+import { matchChoice, parseCommaList, parseInteger, type Parsed } from './answers.js';
 import type { CommandIO } from './command.js';
-import { askInteger, askNumberedMany, askValid, parseCommaList, parseInteger, type Parsed } from './dialog.js';
+import { askInteger, askNumberedMany, askValid } from './dialog.js';
 import { CommandError } from './command.js';
 
 export const CLOSE_DELAY = { min: 0, max: 3_600, default: 30 } as const;
@@ -23,7 +25,7 @@ export function closeDelayArg(arg: string | undefined): number {
 // ----- listeners -----
 
 export function listenerNames(io: CommandIO): string[] {
-  return io.engine.config.listeners.map((l) => l.name);
+  return io.engine.config().listeners.map((l) => l.name);
 }
 
 /** `Choose the listener(s) you wish to suspend.` with `1. All` first; returns names. */
@@ -33,12 +35,13 @@ export async function chooseListeners(io: CommandIO, verb: 'suspend' | 'resume',
   return picked.includes(0) ? [...names] : picked.map((i) => items[i]);
 }
 
-/** Listener names of a batch form: a comma list of names, or ALL. */
+/** Listener names of a batch form: a comma list of the dialog's words (names, or ALL). */
 export function listenerArg(arg: string, names: readonly string[]): string[] {
+  const items = ['All', ...names];
   const p = parseCommaList(arg, (item): Parsed<string[]> => {
-    if (item.toLowerCase() === 'all') return { value: [...names] };
-    const name = names.find((n) => n.toLowerCase() === item.toLowerCase());
-    return name ? { value: [name] } : { error: `Unknown listener: ${item}` };
+    const i = matchChoice(item, items, false);
+    if (i === undefined) return { error: `Unknown listener: ${item}` };
+    return { value: i === 0 ? [...names] : [items[i]] };
   });
   if ('error' in p) throw new CommandError(p.error);
   return [...new Set(p.value.flat())];
@@ -46,18 +49,15 @@ export function listenerArg(arg: string, names: readonly string[]): string[] {
 
 // ----- domains -----
 
-const DOMAIN = /^\.?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
-const ADDRESS_LITERAL = /^\[\d{1,3}(?:\.\d{1,3}){3}\]$/;
-
-/** `example.com`, `.example.com`, `[1.2.3.4]` or `ALL` (which stands for everything). */
+/**
+ * A comma list of domain patterns (`example.com`, `.example.com`, `[1.2.3.4]`, `ALL`), as the
+ * strings the operational state stores; ALL among them stands for everything.
+ */
 export function parseDomainList(text: string): Parsed<string[]> {
-  const p = parseCommaList(text, (item): Parsed<string> => {
-    if (item.toLowerCase() === 'all') return { value: 'ALL' };
-    if (DOMAIN.test(item) || ADDRESS_LITERAL.test(item)) return { value: item.toLowerCase() };
-    return { error: `Invalid domain "${item}": use example.com, .example.com, [1.2.3.4] or ALL.` };
-  });
+  const p = parseCommaList(text, DomainPattern.parse);
   if ('error' in p) return p;
-  return { value: p.value.includes('ALL') ? ['ALL'] : [...new Set(p.value)] };
+  if (p.value.some((d) => d.kind === 'all')) return { value: [DomainPattern.ALL.toString()] };
+  return { value: [...new Set(p.value.map(String))] };
 }
 
 export function askDomains(io: CommandIO, verb: 'suspend' | 'resume'): Promise<string[]> {
@@ -81,37 +81,34 @@ export function domainsArg(arg: string): string[] {
  * engine to close what is left. Ctrl-C stops the wait, not the suspension: returns false then.
  */
 export async function waitForConnections(io: CommandIO, delaySeconds: number, open: () => number): Promise<boolean> {
-  const clock = io.engine.clock;
-  const due = clock.now() + delaySeconds * 1000;
-  let graceUntil = 0;
-  while (open() > 0) {
-    if (clock.now() >= due) {
-      graceUntil ||= Date.now() + 2_000;
-      if (Date.now() > graceUntil) break;
-    }
-    const stopped = await new Promise<boolean>((resolve) => {
-      if (io.signal.aborted) return resolve(true);
-      const timer = setTimeout(() => {
-        io.signal.removeEventListener('abort', onAbort);
-        resolve(false);
-      }, 25);
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      io.signal.addEventListener('abort', onAbort, { once: true });
+  const { engine, signal } = io;
+  if (open() === 0) return true;
+  if (signal.aborted) return false;
+  return new Promise<boolean>((resolve) => {
+    let grace: NodeJS.Timeout | undefined;
+    const finish = (done: boolean) => {
+      unsubscribe();
+      cancelDelay();
+      clearTimeout(grace);
+      signal.removeEventListener('abort', onAbort);
+      resolve(done);
+    };
+    const onAbort = () => finish(false);
+    const unsubscribe = engine.on('connections', () => {
+      if (open() === 0) finish(true);
     });
-    if (stopped) return false;
-  }
-  return true;
+    // When the delay (simulated time) ends the engine closes what is left: a moment (real) for that.
+    const cancelDelay = engine.after(delaySeconds * 1000, () => {
+      grace = setTimeout(() => finish(true), 2_000);
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export async function suspendReceiving(io: CommandIO, names: string[], delaySeconds: number): Promise<void> {
   await io.engine.suspendListeners(names, delaySeconds);
   io.print('Waiting for listeners to exit...');
-  const done = await waitForConnections(io, delaySeconds, () =>
-    names.reduce((n, name) => n + (io.engine.listeners.get(name)?.openConnections ?? 0), 0),
-  );
+  const done = await waitForConnections(io, delaySeconds, () => io.engine.inboundConnections(names));
   if (!done) io.print('Stopped waiting: open connections will be closed when the delay ends.');
   io.print(`Receiving suspended for ${names.join(', ')}.`);
 }
@@ -121,12 +118,7 @@ export async function suspendDelivering(io: CommandIO, domains: string[], delayS
   await engine.suspendDelivery(domains);
   io.print('Waiting for outgoing deliveries to finish...');
   const all = domains.includes('ALL');
-  const done = await waitForConnections(io, delaySeconds, () => {
-    if (all) return engine.scheduler.connectionsOut;
-    let n = 0;
-    for (const dest of engine.scheduler.destinations.values()) if (engine.scheduler.isSuspended(dest.domain)) n += dest.counters.connectionsOut;
-    return n;
-  });
+  const done = await waitForConnections(io, delaySeconds, () => engine.outboundConnections(all ? 'all' : 'suspended'));
   if (!done) io.print('Stopped waiting: deliveries in progress will finish.');
   io.print(all ? 'Mail delivery suspended.' : `Mail delivery suspended for ${domains.join(', ')}.`);
 }
@@ -143,6 +135,6 @@ export async function resumeDelivering(io: CommandIO, domains: string[]): Promis
 
 /** Whether any delivery suspension is in force. */
 export function deliverySuspended(io: CommandIO): boolean {
-  const op = io.engine.operational;
+  const op = io.engine.operational();
   return op.deliverySuspended || op.suspendedDomains.length > 0;
 }

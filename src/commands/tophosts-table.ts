@@ -3,16 +3,9 @@
 import { formatCount } from '../bounce/profile.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import { field } from './report-field.js';
+import type { HostRow } from '../engine-api.js';
 
-export interface HostRow {
-  domain: string;
-  down: boolean;
-  activeRecipients: number;
-  connectionsOut: number;
-  deliveredRecipients: number;
-  softBouncedEvents: number;
-  hardBouncedRecipients: number;
-}
+export type { HostRow } from '../engine-api.js';
 
 export interface SortColumn {
   word: string;

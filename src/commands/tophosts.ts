@@ -1,35 +1,18 @@
 // `tophosts`: the 20 recipient hosts with the most active recipients (or another column).
 import type { Command } from './command.js';
 import { CommandError } from './command.js';
-import { askValid, matchNumbered, numberedLines, UNKNOWN_OPTION } from './dialog.js';
-import { formatTopHosts, SORT_COLUMNS, topHosts, type HostRow, type SortColumn } from './tophosts-table.js';
-import type { Engine } from '../engine.js';
+import { matchChoice, parseChoice } from './answers.js';
+import { askValid, numberedLines } from './dialog.js';
+import { formatTopHosts, SORT_COLUMNS, topHosts, type SortColumn } from './tophosts-table.js';
 
 const SORT_ITEMS = SORT_COLUMNS.map((c) => c.label);
+/** Each column is picked by its number, its menu text or its word. */
+const SORT_CHOICES = SORT_COLUMNS.map((c) => [c.label, c.word]);
 
 /** A column by number (1-5), menu text or its word (`active`, `connections`, `delivered`, `hard`, `soft`). */
 export function sortColumnArg(arg: string): SortColumn | undefined {
-  const byWord = SORT_COLUMNS.find((c) => c.word === arg.toLowerCase());
-  if (byWord) return byWord;
-  const i = matchNumbered(arg, SORT_ITEMS);
+  const i = matchChoice(arg, SORT_CHOICES);
   return i === undefined ? undefined : SORT_COLUMNS[i];
-}
-
-function hostRows(engine: Engine): HostRow[] {
-  const rows: HostRow[] = [];
-  for (const dest of engine.scheduler.destinations.values()) {
-    const c = dest.counters;
-    rows.push({
-      domain: dest.domain,
-      down: dest.down,
-      activeRecipients: c.activeRecipients,
-      connectionsOut: c.connectionsOut,
-      deliveredRecipients: c.deliveredRecipients,
-      softBouncedEvents: c.softBouncedEvents,
-      hardBouncedRecipients: c.hardBouncedRecipients,
-    });
-  }
-  return rows;
 }
 
 export const tophosts: Command = {
@@ -56,11 +39,11 @@ Batch: tophosts <1-5 | active | connections | delivered | hard | soft>`,
     } else {
       const label = ['Sort results by:', ...numberedLines(SORT_ITEMS)].join('\n');
       column = await askValid<SortColumn>(io, { label, default: '1', choices: SORT_COLUMNS.map((c) => c.word) }, (a) => {
-        const c = sortColumnArg(a);
-        return c ? { value: c } : { error: UNKNOWN_OPTION };
+        const p = parseChoice(a, SORT_CHOICES);
+        return 'error' in p ? p : { value: SORT_COLUMNS[p.value] };
       });
     }
     io.blank();
-    io.print(...formatTopHosts(io.engine.clock.now(), topHosts(hostRows(io.engine), column)));
+    io.print(...formatTopHosts(io.engine.now(), topHosts(io.engine.hostRows(), column)));
   },
 };

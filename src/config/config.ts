@@ -1,5 +1,6 @@
 // The appliance configuration: what `config.json` holds and what `commit` replaces atomically.
 import { DEFAULT_BOUNCE_SETTINGS, DEFAULT_PROFILE_NAME, type StoredProfile } from '../bounce/profile.js';
+import { mostSpecific } from '../domain-pattern.js';
 
 export interface HostPort {
   host: string;
@@ -21,13 +22,13 @@ export interface ListenerConfig {
 }
 
 export interface SmtpRoute {
-  /** A domain, `.domain` for its subdomains, or `ALL`. */
+  /** A domain pattern: a domain, `.domain` for its subdomains, `ALL` (src/domain-pattern.ts). */
   domain: string;
   hosts: HostPort[];
 }
 
 export interface DestinationConfig {
-  /** A domain or `DEFAULT`. */
+  /** A domain pattern (`example.com`, `.example.com`, ...) or `DEFAULT`. */
   domain: string;
   concurrency: number;
   bounceProfile?: string;
@@ -65,6 +66,8 @@ export interface OperationalState {
   deliverySuspended: boolean;
   /** Domains whose delivery is suspended (`ALL` for all). */
   suspendedDomains: string[];
+  /** `redirectrecipients`: domains whose queued mail goes to another host, until none is queued. */
+  redirects: { domain: string; host: string; port: number }[];
 }
 
 export const DEFAULT_LISTENER_LIMITS = {
@@ -109,7 +112,7 @@ export function defaultConfig(): ApplianceConfig {
 }
 
 export function defaultOperationalState(): OperationalState {
-  return { suspendedListeners: [], deliverySuspended: false, suspendedDomains: [] };
+  return { suspendedListeners: [], deliverySuspended: false, suspendedDomains: [], redirects: [] };
 }
 
 /** Settings given on the command line: they seed or override the stored configuration. */
@@ -141,8 +144,9 @@ export function applyOverrides(config: ApplianceConfig, o: StartOverrides): Appl
   return next;
 }
 
+/** The concurrency of the most specific destination setting for a domain, else `DEFAULT`'s. */
 export function concurrencyFor(config: ApplianceConfig, domain: string): number {
-  const own = config.destinations.find((d) => d.domain.toLowerCase() === domain);
+  const own = mostSpecific(config.destinations, (d) => (d.domain === 'DEFAULT' ? undefined : d.domain), domain);
   const def = config.destinations.find((d) => d.domain === 'DEFAULT');
   return own?.concurrency ?? def?.concurrency ?? DEFAULT_CONCURRENCY;
 }

@@ -3,6 +3,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { fsyncDir } from '../fs/durable-dir.js';
 
 export class CorruptFileError extends Error {
   constructor(readonly file: string, reason: string) {
@@ -10,31 +11,27 @@ export class CorruptFileError extends Error {
   }
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-export async function writeFileDurably(file: string, text: string): Promise<void> {
+/**
+ * Replaces `file` atomically with its content fsynced. `syncDir` false leaves the rename to
+ * be made durable by the caller's own fsync of the directory (one for many files).
+ */
+export async function writeFileDurably(file: string, data: string | Buffer, syncDir = true): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
   const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(text);
+    await fh.writeFile(data);
     await fh.sync();
   } finally {
     await fh.close();
   }
   await rename(tmp, file);
-  await fsyncDir(path.dirname(file));
+  if (syncDir) await fsyncDir(path.dirname(file));
 }
 
 export class DurableJSONFile<T> implements Adapter<T> {
   #chain: Promise<void> = Promise.resolve();
-  constructor(readonly file: string, readonly durable = true) {}
+  /** `syncDir` false: the caller fsyncs the directory after a batch of writes. */
+  constructor(readonly file: string, readonly syncDir = true) {}
 
   async read(): Promise<T | null> {
     let text: string;
@@ -54,19 +51,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     const text = JSON.stringify(data);
     // Writes to one file are serialized so an older snapshot never lands after a newer one.
-    const next = this.#chain.then(() => (this.durable ? writeFileDurably(this.file, text) : writeQuick(this.file, text)));
+    const next = this.#chain.then(() => writeFileDurably(this.file, text, this.syncDir));
     this.#chain = next.catch(() => undefined);
     return next;
   }
-}
-
-async function writeQuick(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(text);
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }

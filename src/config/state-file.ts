@@ -1,11 +1,12 @@
 // `config.json`: configuration, operational state (suspensions), id reservations, lifetime
 // counters and the simulated clock, in one small lowdb document written durably.
-import { copyFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { CounterName } from '../counters.js';
+import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { defaultConfig, defaultOperationalState, type ApplianceConfig, type OperationalState } from './config.js';
-import { CorruptFileError, DurableJSONFile } from './durable-json-file.js';
+import { CorruptFileError, DurableJSONFile, writeFileDurably } from './durable-json-file.js';
 
 export interface IdReservations {
   mid: number;
@@ -38,6 +39,7 @@ export function emptyState(): StoredState {
 export class StateFile {
   readonly file: string;
   readonly #db: Low<StoredState>;
+  #corruptKept = 0;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'config.json');
@@ -52,20 +54,28 @@ export class StateFile {
     return `${this.file}.bak`;
   }
 
+  /** Moved-aside corrupt copies (`config.json.corrupt-*`) kept in the data dir (for `status`). */
+  corruptFilesKept(): number {
+    return this.#corruptKept;
+  }
+
   /**
    * Reads the file and keeps a copy of it as the last known-good one (`config.json.bak`).
    * A corrupt file is moved aside and the backup (or else the defaults) used, with a warning.
+   * Returns that warning, or one that the backup could not be written.
    */
   async load(): Promise<string | undefined> {
+    const warning = await this.#loadOrRecover();
+    this.#corruptKept = await pruneCorrupt(path.dirname(this.file), /^config\.json$/);
+    return warning;
+  }
+
+  async #loadOrRecover(): Promise<string | undefined> {
     try {
       await this.#read(this.file);
-      await copyFile(this.file, this.backupFile).catch(() => undefined);
-      return undefined;
     } catch (e) {
       if (!(e instanceof CorruptFileError)) throw e;
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside);
-      const moved = `${e.message}; moved aside to ${path.basename(aside)}`;
+      const moved = `${e.message}; moved aside to ${await moveAside(this.file)}`;
       try {
         await this.#read(this.backupFile);
         await this.save();
@@ -74,6 +84,22 @@ export class StateFile {
         this.#db.data = emptyState();
         return `${moved} and started from the default configuration (queued mail is kept: it lives in the spool)`;
       }
+    }
+    return this.#backUp();
+  }
+
+  /**
+   * Copies the file just read to the backup, fsynced (a backup that a power cut empties
+   * would fail exactly when it is needed), by temp file and rename: the old backup stays
+   * whole until the new one is.
+   */
+  async #backUp(): Promise<string | undefined> {
+    try {
+      await writeFileDurably(this.backupFile, await readFile(this.file));
+      return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // a new data dir: nothing to back up yet
+      return `cannot write ${this.backupFile} (${(e as Error).message}): the configuration has no fresh backup until the next start`;
     }
   }
 

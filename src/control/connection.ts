@@ -4,12 +4,13 @@
 import type { Socket } from 'node:net';
 import { JSONRPCClient, JSONRPCErrorException, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
 import type { CommandRegistry } from '../commands/command.js';
-import type { Engine } from '../engine.js';
+import type { EngineApi } from '../engine-api.js';
 import { productVersion } from '../product-version.js';
 import { frame, LineSplitter, LineTooLongError } from './ndjson.js';
 import {
   CLIENT_METHODS,
   ENGINE_METHODS,
+  helloInteractive,
   MAX_LINE_BYTES,
   PROTOCOL_VERSION,
   type AskParams,
@@ -44,7 +45,7 @@ export class ControlConnection {
 
   constructor(
     readonly socket: Socket,
-    engine: Engine,
+    engine: EngineApi,
     commands: CommandRegistry,
     readonly id: number,
   ) {
@@ -64,10 +65,11 @@ export class ControlConnection {
     socket.on('close', () => this.close());
   }
 
-  #addMethods(engine: Engine): void {
+  #addMethods(engine: EngineApi): void {
     const rpc = this.#rpc;
     rpc.addMethod(CLIENT_METHODS.hello, (params): HelloResult => {
       const every = Number((params as Record<string, unknown> | undefined)?.statusIntervalMs ?? 0);
+      this.session.interactive = helloInteractive(params);
       if (every > 0 && !this.#statusTimer) {
         this.#statusTimer = setInterval(() => this.session.pushStatus(), Math.max(250, every));
         this.#statusTimer.unref();

@@ -3,7 +3,7 @@
 // if another session committed meanwhile, the changes are replayed on the new configuration
 // so that neither session's work is lost.
 import type { ApplianceConfig, CommitRecord } from '../config/config.js';
-import type { Engine } from '../engine.js';
+import type { EngineApi } from '../engine-api.js';
 import { CommandError, type PendingConfig } from '../commands/command.js';
 
 interface Change {
@@ -17,10 +17,10 @@ export class PendingChanges implements PendingConfig {
   #base: ApplianceConfig | null = null;
   #changes: Change[] = [];
 
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: EngineApi) {}
 
   get config(): ApplianceConfig {
-    return this.#copy ?? this.engine.config;
+    return this.#copy ?? (this.engine.config() as ApplianceConfig);
   }
 
   get descriptions(): readonly string[] {
@@ -33,7 +33,7 @@ export class PendingChanges implements PendingConfig {
 
   edit(description: string, apply: (config: ApplianceConfig) => void): void {
     if (!this.#copy) {
-      this.#base = this.engine.config;
+      this.#base = this.engine.config() as ApplianceConfig;
       this.#copy = structuredClone(this.#base);
     }
     // Applied to a scratch copy first, so a change that throws leaves nothing behind.
@@ -53,8 +53,8 @@ export class PendingChanges implements PendingConfig {
   async commit(comment: string): Promise<CommitRecord> {
     if (!this.#copy) throw new CommandError('There is no data to commit.');
     let next = this.#copy;
-    if (this.#base !== this.engine.config) {
-      next = structuredClone(this.engine.config);
+    if (this.#base !== this.engine.config()) {
+      next = structuredClone(this.engine.config() as ApplianceConfig);
       for (const change of this.#changes) {
         try {
           change.apply(next);
@@ -66,7 +66,7 @@ export class PendingChanges implements PendingConfig {
     } else {
       next = structuredClone(next);
     }
-    const record: CommitRecord = { at: this.engine.clock.now(), comment, changes: [...this.descriptions] };
+    const record: CommitRecord = { at: this.engine.now(), comment, changes: [...this.descriptions] };
     // The history keeps the last 100 commits: enough for commitdetail and an audit glance.
     next.commits = [...next.commits, record].slice(-100);
     await this.engine.applyConfig(next);

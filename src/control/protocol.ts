@@ -27,6 +27,19 @@ export interface HelloParams {
   client: string;
   /** Push `status` every this many ms (0 or absent: only after each command). */
   statusIntervalMs?: number;
+  /**
+   * Whether a person can press Ctrl-C here: live commands (`rate`, `tail`) stream until
+   * interrupted when true, and print a bounded amount when false. Absent: false for the
+   * clients `batch` and `command`, true for any other.
+   */
+  interactive?: boolean;
+}
+
+/** The `interactive` a hello asks for (see HelloParams). */
+export function helloInteractive(params: unknown): boolean {
+  const p = (params ?? {}) as Partial<Record<string, unknown>>;
+  if (typeof p.interactive === 'boolean') return p.interactive;
+  return p.client !== 'batch' && p.client !== 'command';
 }
 
 export interface HelloResult {
@@ -77,6 +90,11 @@ export interface AskParams {
   choices?: string[];
   /** 1 for the first time this question is asked, 2+ after a rejected answer. */
   attempt: number;
+  /**
+   * A pager stop, asked only of interactive sessions: `label` is empty and `prompt` is
+   * `-Press Any Key For More-`; any key answers (`q` stops the listing).
+   */
+  pause?: boolean;
 }
 
 export type AskResult = { answer: string } | { eof: true } | { interrupt: true };
@@ -106,4 +124,7 @@ export interface StatusParams {
   clock?: { now: number; scale: number };
   /** Sandbox only: the built-in backend mail server's mode (`up`, `down`, `tempfail`, `reject`). */
   backend?: string;
+  /** Sandbox only: warnings the engine gave since it started (the last one in `lastWarning`). */
+  warnings?: number;
+  lastWarning?: string;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { COMMANDS } from '../commands/registry.js';
 import type { CommandRegistry } from '../commands/command.js';
 import { socketAnswers } from '../data-dir-lock.js';
-import type { Engine } from '../engine.js';
+import type { EngineApi } from '../engine-api.js';
 import { ControlConnection } from './connection.js';
 
 /** Why the control socket cannot be opened, in one line for the operator. */
@@ -26,7 +26,7 @@ export class ControlServer {
   #closing: Promise<void> | null = null;
 
   private constructor(
-    readonly engine: Engine,
+    readonly engine: EngineApi,
     readonly socketPath: string,
     readonly commands: CommandRegistry,
   ) {
@@ -35,7 +35,7 @@ export class ControlServer {
   }
 
   /** Binds the socket; a stale one (nothing answers) is removed, a live one refuses. */
-  static async start(engine: Engine, socketPath: string, commands: CommandRegistry = COMMANDS): Promise<ControlServer> {
+  static async start(engine: EngineApi, socketPath: string, commands: CommandRegistry = COMMANDS): Promise<ControlServer> {
     const resolved = path.resolve(socketPath);
     if (Buffer.byteLength(resolved) > MAX_SOCKET_PATH) {
       throw new ControlSocketError(`the control socket path ${resolved} is too long for a Unix socket: use a shorter --data-dir or --socket`);
@@ -100,6 +100,6 @@ async function removeStaleSocket(socketPath: string): Promise<void> {
 }
 
 /** Starts the control socket of an engine (esa start, and tests with an in-process engine). */
-export function startControlServer(engine: Engine, socketPath = defaultSocketPath(engine.dataDir)): Promise<ControlServer> {
+export function startControlServer(engine: EngineApi, socketPath = defaultSocketPath(engine.dataDir)): Promise<ControlServer> {
   return ControlServer.start(engine, socketPath);
 }

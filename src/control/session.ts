@@ -5,7 +5,7 @@ import { CommandError, DialogAborted, type CommandIO, type CommandRegistry, type
 import { splitCommands, tokenize } from '../commands/command-line.js';
 import { completeLine } from '../commands/completion.js';
 import { systemStatus } from '../commands/system-status.js';
-import type { Engine } from '../engine.js';
+import type { EngineApi } from '../engine-api.js';
 import { PendingChanges } from './pending-changes.js';
 import type { AskParams, AskResult, RunResult, StatusParams } from './protocol.js';
 
@@ -16,18 +16,14 @@ export interface SessionTerminal {
   status?(params: StatusParams): void;
 }
 
+/** The appliance's pager stop. */
+export const PAGER_PROMPT = '-Press Any Key For More-';
+
 interface Outcome {
   ok: boolean;
   error?: string;
   /** Ctrl-C: the rest of the line is not run either. */
   interrupted?: boolean;
-}
-
-/** The fuller of the queue's two storage limits (messages, bytes), in whole percent. */
-function storageUsedPercent(e: Engine): number {
-  const { maxMessages, maxBytes } = e.queue.limits();
-  const used = Math.max(maxMessages > 0 ? e.queue.count / maxMessages : 1, maxBytes > 0 ? e.queue.bytes / maxBytes : 1);
-  return Math.min(100, Math.floor(used * 100));
 }
 
 export class CliSession {
@@ -41,9 +37,11 @@ export class CliSession {
   #atBlank = false;
   #blankWanted = false;
   #printed = false;
+  /** Set from the terminal's `hello`: whether Ctrl-C can end a live stream (rate, tail). */
+  interactive = true;
 
   constructor(
-    readonly engine: Engine,
+    readonly engine: EngineApi,
     readonly commands: CommandRegistry,
     readonly terminal: SessionTerminal,
     readonly id = 0,
@@ -106,19 +104,25 @@ export class CliSession {
 
   status(): StatusParams {
     const e = this.engine;
-    const g = e.scheduler.gauges();
+    const g = e.gauges();
     return {
       hostname: e.hostname,
       prompt: this.prompt,
-      systemStatus: systemStatus(e.operational),
+      systemStatus: systemStatus(e.operational()),
       pendingChanges: this.pending.descriptions.length,
-      queuedMessages: e.queue.count,
+      queuedMessages: g.queuedMessages,
       activeRecipients: g.activeRecipients,
-      connectionsIn: e.inboundConnections(),
-      connectionsOut: e.scheduler.connectionsOut,
+      connectionsIn: g.connectionsIn,
+      connectionsOut: g.connectionsOut,
       hostsDown: g.hostsDown,
-      storageUsedPercent: storageUsedPercent(e),
-      ...(e.sandbox ? { clock: { now: e.clock.now(), scale: e.clock.scale }, backend: e.sandbox.backendMode() } : {}),
+      storageUsedPercent: g.storageUsedPercent,
+      ...(e.sandbox
+        ? {
+            clock: { now: e.sandbox.clock.now(), scale: e.sandbox.clock.scale },
+            backend: e.sandbox.backendMode(),
+            ...(e.diagnostics.warnings.length ? { warnings: e.diagnostics.warnings.length, lastWarning: e.diagnostics.warnings.at(-1) } : {}),
+          }
+        : {}),
     };
   }
 
@@ -163,7 +167,7 @@ export class CliSession {
     }
     // A bug, not a user error: one line for the user, the stack for whoever runs the engine.
     const err = e as Error;
-    process.stderr.write(`esa: command "${name}" failed: ${err?.stack ?? String(e)}\n`);
+    this.engine.diagnostics.bug(`command "${name}"`, e);
     const line = `Internal error in ${name}: ${err?.message ?? String(e)}`;
     this.#say(line);
     return { ok: false, error: line };
@@ -191,11 +195,13 @@ export class CliSession {
       pending: this.pending,
       commands: this.commands,
       signal,
+      interactive: this.interactive,
       print: (...lines: string[]) => session.#emit(`${lines.join('\n')}\n`),
       blank: () => {
         session.#blankWanted = true;
       },
       ask: (q: Question) => session.#ask(q, signal),
+      more: () => session.#more(signal),
       endSession: () => {
         session.#ended = true;
       },
@@ -215,6 +221,16 @@ export class CliSession {
       ...(q.default !== undefined ? { default: q.default } : {}),
       ...(q.choices ? { choices: q.choices } : {}),
     };
+    const r = await this.#askTerminal(params, signal);
+    // What follows an answer starts a new paragraph.
+    this.#blankWanted = true;
+    if (typeof r.answer === 'string') return r.answer;
+    if (r.interrupt === true) throw new DialogAborted('interrupt');
+    throw new DialogAborted('eof');
+  }
+
+  /** The terminal's reply, or the abort's reason (Ctrl-C, session closed). */
+  async #askTerminal(params: AskParams, signal: AbortSignal): Promise<Partial<Record<string, unknown>>> {
     const reply = await new Promise<AskResult>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -229,12 +245,25 @@ export class CliSession {
         },
       );
     });
-    // What follows an answer starts a new paragraph.
-    this.#blankWanted = true;
     // The terminal is another process: anything but an answer or an interrupt counts as end of input.
-    const r = (typeof reply === 'object' && reply !== null ? reply : {}) as Partial<Record<string, unknown>>;
-    if (typeof r.answer === 'string') return r.answer;
-    if (r.interrupt === true) throw new DialogAborted('interrupt');
-    throw new DialogAborted('eof');
+    return (typeof reply === 'object' && reply !== null ? reply : {}) as Partial<Record<string, unknown>>;
+  }
+
+  /** The pager stop between screenfuls; a batch session never stops. */
+  async #more(signal: AbortSignal): Promise<boolean> {
+    if (!this.interactive) return true;
+    if (signal.aborted) return false;
+    this.#blankWanted = false;
+    this.#printed = true;
+    this.#atBlank = false;
+    let r: Partial<Record<string, unknown>>;
+    try {
+      r = await this.#askTerminal({ label: '', prompt: PAGER_PROMPT, attempt: 1, pause: true }, signal);
+    } catch (e) {
+      // Ctrl-C at the pager ends the listing, not the session; a closed session ends the command.
+      if (e instanceof DialogAborted && e.why === 'interrupt') return false;
+      throw e;
+    }
+    return typeof r.answer === 'string' && !/^q/i.test(r.answer.trim());
   }
 }

@@ -1,18 +1,12 @@
-// SMTP routes: which hosts receive mail for a domain. A route for the domain itself wins, then
-// one for a parent (`.example.com`), then `ALL`; with no route, the domain's MX records.
+// SMTP routes: which hosts receive mail for a domain. The most specific domain pattern wins:
+// the domain itself, then the nearest parent (`.example.com`), then `ALL`; with no route, the
+// domain's MX records.
 import { promises as dns } from 'node:dns';
 import type { HostPort, SmtpRoute } from '../config/config.js';
+import { mostSpecific } from '../domain-pattern.js';
 
 export function matchRoute(routes: readonly SmtpRoute[], domain: string): SmtpRoute | undefined {
-  const d = domain.toLowerCase();
-  const exact = routes.find((r) => r.domain.toLowerCase() === d);
-  if (exact) return exact;
-  let best: SmtpRoute | undefined;
-  for (const r of routes) {
-    const key = r.domain.toLowerCase();
-    if (key.startsWith('.') && d.endsWith(key) && (!best || key.length > best.domain.length)) best = r;
-  }
-  return best ?? routes.find((r) => r.domain.toUpperCase() === 'ALL');
+  return mostSpecific(routes, (r) => r.domain, domain);
 }
 
 export class NoRouteError extends Error {

@@ -1,76 +1,106 @@
-// The delivery scheduler: decides what is attempted when. Jobs wait in one time-ordered heap
-// until due, then join their destination's ready queue, where a bounded number of workers
-// (connections, reused for many messages) deliver them. A destination that cannot be reached
-// is marked down as a whole: its mail waits without attempts until one probe at the host
-// retry time, and a successful probe makes all of it due at once.
+// The delivery scheduler: decides what is attempted when, and records what each attempt
+// did. Jobs wait in the retry timer until due, then join their destination's ready queue,
+// where the worker pool delivers them over reused connections. A destination that cannot be
+// reached is marked down as a whole (HostStates): its mail waits without attempts until one
+// probe at the host retry time. Recipient state changes only through QueueRecords.
 import type { BounceSink, HardBounce } from '../bounce/bounce-sink.js';
-import { isExpired, resolveProfile, retryWaitSeconds, type BounceSettings } from '../bounce/profile.js';
-import type { Clock, ClockTimer } from '../clock.js';
+import { isExpired, resolveProfile, type BounceSettings } from '../bounce/profile.js';
+import type { Clock } from '../clock.js';
 import { concurrencyFor, type ApplianceConfig, type HostPort, type OperationalState } from '../config/config.js';
 import type { Counters, HardBounceKind } from '../counters.js';
-import { formatApplianceDate } from '../log/format-date.js';
+import type { Diagnostics } from '../diagnostics.js';
+import * as line from '../log/log-lines.js';
 import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
 import type { QueuedMessage, Recipient } from '../queue/message.js';
-import { MinHeap } from '../queue/min-heap.js';
 import type { MailQueue } from '../queue/queue.js';
+import type { QueueRecords } from '../queue/records.js';
 import { domainListMatches } from '../smtp/rat.js';
+import { judgeAttempt, nextAttemptAt } from './attempt-outcome.js';
 import { Destination, type Job } from './destination.js';
-import { connectionErrorDetail, type RecipientOutcome, type SmtpError } from './outcome.js';
+import { HostStates } from './host-state.js';
+import { connectionErrorDetail, type SmtpError } from './outcome.js';
+import { RetryTimer } from './retry-timer.js';
 import { NoRouteError, resolveDestination } from './routes.js';
 import { OutboundConnection } from './smtp-client.js';
+import { WorkerPool, type DeliverySession } from './workers.js';
+
+export { replyTuple } from '../log/log-lines.js';
 
 export interface DeliveryContext {
   clock: Clock;
   log: MailLog;
   counters: Counters;
   queue: MailQueue;
+  records: QueueRecords;
   ids: IdAllocator;
+  diagnostics: Diagnostics;
   config: () => ApplianceConfig;
   operational: () => OperationalState;
   bounces: BounceSink;
+  /** Hosts that replace a domain's route (`redirectrecipients`), if any. */
+  redirect: (domain: string) => HostPort | undefined;
+  /** Connections opened or closed; recipients left the queue; a delivery worker ended. */
+  events: { connections(): void; queue(): void; delivery(): void };
   /** How long an idle delivery connection waits for more mail before QUIT (real ms). */
   connectionLingerMs?: number;
   /** Outbound timeouts (real ms). */
   connectTimeoutMs?: number;
 }
 
-/** `('451', ['try later'])`, the reply tuple of AsyncOS log lines. */
-export function replyTuple(reply: string): string {
-  const m = /^(\d{3})[ -]?(.*)$/s.exec(reply.trim());
-  if (!m) return `('000', [${reply ? `'${reply.replace(/'/g, '"')}'` : ''}])`;
-  const text = m[2].replace(/^[245]\.\d{1,3}\.\d{1,3} /, '');
-  return `('${m[1]}', ['${text.replace(/'/g, '"')}'])`;
-}
-
 /** Jobs checked per event-loop turn when sweeping a down destination for expiry. */
 const SWEEP_SLICE = 2_000;
 
-const ridList = (rcpts: Recipient[]) => `[${rcpts.map((r) => r.rid).join(', ')}]`;
-
 export class DeliveryScheduler {
   readonly destinations = new Map<string, Destination>();
-  readonly #waiting = new MinHeap<Job>();
-  readonly #down = new Set<Destination>();
-  #timer: ClockTimer | null = null;
-  #timerDue = Infinity;
+  readonly hosts = new HostStates();
+  readonly #timer: RetryTimer;
+  readonly #pool: WorkerPool;
   #stopping = false;
-  /** Open delivery connections now (all destinations). */
-  connectionsOut = 0;
-  /** Pending recipients never attempted yet (a gauge of `status`). */
-  unattempted = 0;
-  readonly #workers = new Set<Promise<void>>();
-  readonly #open = new Set<OutboundConnection>();
   /** Destinations whose parked jobs are being checked for expiry now. */
   readonly #sweeping = new Set<Destination>();
 
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
 
-  constructor(readonly ctx: DeliveryContext) {}
+  constructor(readonly ctx: DeliveryContext) {
+    this.#timer = new RetryTimer(ctx.clock, (jobs, now) => this.#due(jobs, now), (now) => this.hosts.nextProbe(now));
+    this.#pool = new WorkerPool(
+      {
+        mayWork: (dest) => !this.#stopping && !this.isSuspended(dest.domain),
+        mayConnect: (dest) => this.hosts.mayConnect(dest, ctx.clock.now()),
+        concurrency: (dest) => concurrencyFor(ctx.config(), dest.domain),
+        stillDue: (job) => !this.#expireBeforeAttempt(job),
+        connect: (dest, job) => this.#connect(dest, job),
+        attempt: (session, job) => this.#attempt(session, job),
+      },
+      ctx.diagnostics,
+      ctx.connectionLingerMs ?? 1_000,
+      () => ctx.events.connections(),
+      () => ctx.events.delivery(),
+    );
+  }
+
+  /**
+   * Nothing to do until a timer fires: no worker runs and no due job waits for one (jobs
+   * parked at a down host or under a suspension wait for a timer or an operator).
+   */
+  isIdle(): boolean {
+    if (this.#pool.running > 0) return false;
+    const now = this.ctx.clock.now();
+    for (const dest of this.destinations.values()) {
+      if (this.isSuspended(dest.domain) || !this.hosts.mayConnect(dest, now)) continue;
+      if (dest.hasReady()) return false;
+    }
+    return true;
+  }
+
+  get connectionsOut(): number {
+    return this.#pool.connectionsOut;
+  }
 
   /** A message's bounce profile: asked before every attempt, so resolved once per configuration. */
-  #profile(name: string | undefined): BounceSettings {
+  profile(name: string | undefined): BounceSettings {
     const config = this.ctx.config();
     if (this.#profiles.of !== config) this.#profiles = { of: config, byName: new Map() };
     let settings = this.#profiles.byName.get(name);
@@ -96,9 +126,9 @@ export class DeliveryScheduler {
       const dest = this.destination(domain);
       // One string per domain, not one per recipient: it adds up at 100,000 queued.
       for (const r of rcpts) r.domain = dest.domain;
-      dest.counters.activeRecipients += rcpts.length;
-      for (const r of rcpts) if (r.attempts === 0) this.unattempted++;
-      const nextAt = Math.max(...rcpts.map((r) => r.nextAt));
+      this.ctx.records.enter(msg, rcpts);
+      let nextAt = 0;
+      for (const r of rcpts) if (r.nextAt > nextAt) nextAt = r.nextAt;
       const job: Job = { msg, dest, rcpts, nextAt, state: 'waiting' };
       dest.jobs.add(job);
       this.#schedule(job, nextAt);
@@ -115,56 +145,28 @@ export class DeliveryScheduler {
   }
 
   #schedule(job: Job, at: number): void {
-    job.nextAt = at;
     if (at <= this.ctx.clock.now()) {
-      this.#makeReady(job);
+      job.nextAt = at;
+      job.state = 'ready';
+      job.dest.ready.push(job);
+      this.#pool.pump(job.dest);
       return;
     }
-    job.state = 'waiting';
-    this.#waiting.push(at, job);
-    if (at < this.#timerDue) this.#arm();
+    this.#timer.push(job, at);
   }
 
-  #makeReady(job: Job): void {
-    job.state = 'ready';
-    job.dest.ready.push(job);
-    this.#pump(job.dest);
-  }
-
-  // ----- the timer -----
-
-  #arm(): void {
-    let due = this.#waiting.peekKey() ?? Infinity;
-    const now = this.ctx.clock.now();
-    // A down host whose probe time has passed is probed by the next job that becomes due.
-    for (const dest of this.#down) if (dest.downUntil > now && dest.downUntil < due) due = dest.downUntil;
-    if (due === this.#timerDue) return;
-    this.#timer?.cancel();
-    this.#timer = null;
-    this.#timerDue = due;
-    if (due !== Infinity && !this.#stopping) this.#timer = this.ctx.clock.at(due, () => this.#onTimer());
-  }
-
-  #onTimer(): void {
-    this.#timer = null;
-    this.#timerDue = Infinity;
-    const now = this.ctx.clock.now();
+  /** The retry timer fired: due jobs join their ready queues; down hosts whose probe is due are swept and probed. */
+  #due(jobs: Job[], now: number): void {
     const touched = new Set<Destination>();
-    while ((this.#waiting.peekKey() ?? Infinity) <= now) {
-      const job = this.#waiting.pop()!;
-      if (job.state !== 'waiting' || job.nextAt > now) continue; // superseded entry
-      job.state = 'ready';
+    for (const job of jobs) {
       job.dest.ready.push(job);
       touched.add(job.dest);
     }
-    for (const dest of this.#down) {
-      if (dest.downUntil <= now) {
-        void this.#expireStuck(dest);
-        touched.add(dest);
-      }
+    for (const dest of this.hosts.dueProbes(now)) {
+      void this.#expireStuck(dest);
+      touched.add(dest);
     }
-    for (const dest of touched) this.#pump(dest);
-    this.#arm();
+    for (const dest of touched) this.#pool.pump(dest);
   }
 
   // ----- suspension and operator actions -----
@@ -179,147 +181,74 @@ export class DeliveryScheduler {
     let n = 0;
     for (const dest of this.destinations.values()) {
       if (domain && dest.domain !== domain.toLowerCase()) continue;
-      this.#markUp(dest);
+      this.hosts.up(dest);
       n += this.#kick(dest);
-      this.#pump(dest);
+      this.#pool.pump(dest);
     }
-    this.#arm();
+    this.#timer.arm();
     return n;
   }
 
   /** After a resume: whatever is due may go again. */
   resumed(): void {
-    for (const dest of this.destinations.values()) this.#pump(dest);
+    for (const dest of this.destinations.values()) this.#pool.pump(dest);
   }
 
   /** Moves every waiting job of a destination to its ready queue. */
   #kick(dest: Destination): number {
     let n = 0;
+    const now = this.ctx.clock.now();
     for (const job of dest.jobs) {
       if (job.state === 'waiting') {
         job.state = 'ready';
-        job.nextAt = this.ctx.clock.now();
+        job.nextAt = now;
         dest.ready.push(job);
+        n += job.rcpts.length;
+      } else if (job.state === 'ready') {
         n += job.rcpts.length;
       }
     }
     return n;
   }
 
-  // ----- workers -----
-
-  #pump(dest: Destination): void {
-    if (this.#stopping) return;
-    if (this.isSuspended(dest.domain)) return;
-    if (dest.down) {
-      // One probe at the host retry time, nothing before.
-      if (dest.downUntil > this.ctx.clock.now() || dest.workers > 0) return;
-      if (dest.hasReady()) this.#spawn(dest);
-      return;
-    }
-    while (dest.idle.length > 0 && dest.hasReady()) {
-      const job = dest.takeReady()!;
-      job.state = 'active';
-      dest.idle.shift()!(job);
-    }
-    // A new worker takes its first job synchronously, so hasReady() bounds the spawning.
-    const limit = concurrencyFor(this.ctx.config(), dest.domain);
-    while (dest.workers < limit && dest.hasReady()) this.#spawn(dest);
-  }
-
-  #spawn(dest: Destination): void {
-    dest.workers++;
-    const run = this.#work(dest)
-      .catch((e) => {
-        process.stderr.write(`esa: delivery worker for ${dest.domain} failed: ${(e as Error).stack}\n`);
-      })
-      .finally(() => {
-        dest.workers--;
-        this.#workers.delete(run);
-        if (!this.#stopping && dest.hasReady()) this.#pump(dest);
-      });
-    this.#workers.add(run);
-  }
-
-  /** Takes the next job for a worker, handling expiry first; waits a little when idle. */
-  async #nextJob(dest: Destination, connected: boolean): Promise<Job | null> {
-    for (;;) {
-      if (this.#stopping || this.isSuspended(dest.domain) || (dest.down && connected)) return null;
-      const job = dest.takeReady();
-      if (job) {
-        job.state = 'active';
-        if (this.#expireBeforeAttempt(job)) continue;
-        return job;
-      }
-      if (!connected) return null;
-      const linger = this.ctx.connectionLingerMs ?? 1_000;
-      const waited = await new Promise<Job | null>((resolve) => {
-        const wake = (j: Job | null) => {
-          clearTimeout(timer);
-          resolve(j);
-        };
-        const timer = setTimeout(() => {
-          const i = dest.idle.indexOf(wake);
-          if (i >= 0) dest.idle.splice(i, 1);
-          resolve(null);
-        }, linger);
-        timer.unref();
-        dest.idle.push(wake);
-      });
-      if (!waited) return null;
-      if (this.#expireBeforeAttempt(waited)) continue;
-      return waited;
-    }
-  }
-
-  async #work(dest: Destination): Promise<void> {
-    let conn: OutboundConnection | null = null;
-    let dcid = 0;
-    try {
-      for (;;) {
-        const job = await this.#nextJob(dest, conn !== null && conn.alive);
-        if (!job) return;
-        if (!conn || !conn.alive) {
-          if (conn) {
-            conn.close();
-            this.#closedConnection(dest, conn);
-            conn = null;
-          }
-          dcid = this.ctx.ids.take('dcid');
-          const opened = await this.#connect(dest, dcid, job);
-          if (!opened) return;
-          conn = opened;
-          this.#open.add(conn);
-          this.connectionsOut++;
-          dest.counters.connectionsOut++;
-        }
-        await this.#attempt(conn, dcid, job);
-      }
-    } finally {
-      if (conn) {
-        conn.close();
-        this.#closedConnection(dest, conn);
+  /**
+   * Takes recipients out of the schedule (an operator deleted or bounced them): their jobs
+   * forget them, and a job left empty is dropped. A job in flight keeps going; the records
+   * ignore outcomes for recipients that are no longer pending.
+   */
+  forget(msg: QueuedMessage, rcpts: readonly Recipient[]): void {
+    const gone = new Set(rcpts);
+    for (const domain of new Set(rcpts.map((r) => r.domain))) {
+      const dest = this.destinations.get(domain);
+      if (!dest) continue;
+      for (const job of dest.jobs) {
+        if (job.msg !== msg) continue;
+        job.rcpts = job.rcpts.filter((r) => !gone.has(r));
+        if (job.rcpts.length === 0 && job.state !== 'active') this.#dropJob(job);
       }
     }
   }
 
-  #closedConnection(dest: Destination, conn: OutboundConnection): void {
-    this.#open.delete(conn);
-    this.connectionsOut--;
-    dest.counters.connectionsOut--;
+  /** Jobs of a destination (queries walk them; nothing else in the hot path does). */
+  jobsOf(domain: string): Iterable<Job> {
+    return this.destinations.get(domain)?.jobs ?? [];
   }
+
+  // ----- connecting -----
 
   /** Opens a connection to the first host of the destination that answers, or marks it down. */
-  async #connect(dest: Destination, dcid: number, job: Job): Promise<OutboundConnection | null> {
-    const { log, config } = this.ctx;
+  async #connect(dest: Destination, job: Job): Promise<DeliverySession | null> {
+    const { log, config, ids } = this.ctx;
+    const dcid = ids.take('dcid');
     let targets: HostPort[];
+    const redirect = this.ctx.redirect(dest.domain);
     try {
-      targets = await resolveDestination(config().routes, dest.domain);
+      targets = redirect ? [redirect] : await resolveDestination(config().routes, dest.domain);
     } catch (e) {
       const reason = e instanceof NoRouteError ? e.message : (e as Error).message;
-      log.info(`Connection Error: DCID ${dcid} domain: ${dest.domain} IP: 0.0.0.0 port: 25 details: ${reason} interface: 0.0.0.0 reason: DNS failure`);
+      log.info(line.connectionError(dcid, dest.domain, '0.0.0.0', 25, reason, 'DNS failure'));
       this.#hostDown(dest);
-      this.#softFail(job, 0, `DNS: ${reason}`, '4.4.3');
+      this.#softFail(job, dcid, `DNS: ${reason}`, '4.4.3', false);
       return null;
     }
     let lastErr: SmtpError | null = null;
@@ -330,54 +259,31 @@ export class DeliveryScheduler {
           connectionTimeoutMs: this.ctx.connectTimeoutMs ?? 30_000,
           greetingTimeoutMs: this.ctx.connectTimeoutMs ?? 30_000,
         });
-        log.info(`New SMTP DCID ${dcid} interface 127.0.0.1 address ${target.host} port ${target.port}`);
-        if (dest.down) {
-          this.#markUp(dest);
+        log.info(line.newDelivery(dcid, target.host, target.port));
+        if (this.hosts.up(dest)) {
           this.#kick(dest);
           // The jobs just made due may use more connections than this one.
-          setImmediate(() => this.#pump(dest));
+          setImmediate(() => this.#pool.pump(dest));
         }
-        return conn;
+        return { conn, dcid };
       } catch (e) {
         lastErr = e as SmtpError;
-        log.info(
-          `Connection Error: DCID ${dcid} domain: ${dest.domain} IP: ${target.host} port: ${target.port} details: ${connectionErrorDetail(
-            lastErr,
-          )} interface: 127.0.0.1 reason: network error`,
-        );
+        log.info(line.connectionError(dcid, dest.domain, target.host, target.port, connectionErrorDetail(lastErr), 'network error'));
       }
     }
     this.#hostDown(dest);
     // Even a 5xx greeting is no verdict on the recipients: the host is unusable, retry later.
     const reply = lastErr?.responseCode && lastErr.response ? lastErr.response : connectionErrorDetail(lastErr ?? new Error('no host'));
-    this.#softFail(job, dcid, reply, '4.4.1');
+    this.#softFail(job, dcid, reply, '4.4.1', false);
     return null;
   }
 
   #hostDown(dest: Destination): void {
     const now = this.ctx.clock.now();
-    // Workers that failed together count as one failed round.
-    if (dest.down && dest.downUntil > now) return;
-    const profile = this.#profile(undefined);
-    dest.hostFailures++;
-    const wait = retryWaitSeconds(dest.hostFailures, profile.host_initial_retry, profile.host_max_retry_timeout);
-    dest.down = true;
-    dest.downUntil = now + wait * 1000;
-    this.#down.add(dest);
-    // Idle connected workers of this destination (none usually) stop taking jobs.
-    for (const wake of dest.idle.splice(0)) wake(null);
-    this.#arm();
-  }
-
-  #markUp(dest: Destination): void {
-    if (!dest.down) {
-      dest.hostFailures = 0;
-      return;
-    }
-    dest.down = false;
-    dest.hostFailures = 0;
-    dest.downUntil = 0;
-    this.#down.delete(dest);
+    if (!this.hosts.failed(dest, now, this.profile(undefined))) return;
+    this.ctx.log.info(line.hostDown(dest.domain, dest.downUntil));
+    this.#pool.release(dest);
+    this.#timer.arm();
   }
 
   /**
@@ -397,12 +303,11 @@ export class DeliveryScheduler {
         }
         const job = jobs[i];
         if (job.state !== 'ready') continue;
-        const p = this.#profile(job.msg.envelope.profile);
         job.state = 'active';
         if (this.#expireBeforeAttempt(job)) continue;
         job.state = 'ready';
         // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
-        this.#maybeWarn(job.msg, job.rcpts, p.send_warnings, p.send_warnings_interval, p.send_warnings_count, this.ctx.clock.now());
+        this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now());
       }
     } finally {
       this.#sweeping.delete(dest);
@@ -411,138 +316,131 @@ export class DeliveryScheduler {
 
   // ----- one attempt and its outcome -----
 
-  async #attempt(conn: OutboundConnection, dcid: number, job: Job): Promise<void> {
-    const { log, queue } = this.ctx;
+  async #attempt(session: DeliverySession, job: Job): Promise<void> {
+    const { log, queue, records, clock } = this.ctx;
+    const { conn, dcid } = session;
     const { msg } = job;
     const mid = msg.envelope.mid;
-    log.info(`Delivery start DCID ${dcid} MID ${mid} to RID ${ridList(job.rcpts)}`);
+    log.info(line.deliveryStart(dcid, mid, job.rcpts));
     let content: Buffer;
     try {
       content = await queue.content(mid);
     } catch (e) {
       // The spool file is gone (deleted by an operator meanwhile) or unreadable.
-      this.#softFail(job, dcid, `spool: ${(e as Error).message}`, '4.3.0');
+      this.#softFail(job, dcid, `spool: ${(e as Error).message}`, '4.3.0', false);
       return;
     }
     const to = job.rcpts.map((r) => r.address);
     const outcome = await conn.send(msg.envelope.from, to, content);
-    const now = this.ctx.clock.now();
-    const delivered: Recipient[] = [];
-    const hard: HardBounce[] = [];
-    let soft: RecipientOutcome | undefined;
-    for (const r of job.rcpts) {
-      if (r.attempts === 0) this.unattempted--;
-      r.attempts++;
-      r.lastAttemptAt = now;
-      const o: RecipientOutcome = outcome.recipients.get(r.address.toLowerCase()) ?? { kind: 'soft', reply: '', status: '4.0.0' };
-      r.lastReply = o.reply;
-      if (o.kind === 'delivered') delivered.push(r);
-      else if (o.kind === 'hard') hard.push({ rcpt: r, status: o.status, reply: o.reply, kind: '5xx', remoteMta: conn.target.host });
-      else soft ??= o;
+    // An operator may have deleted or bounced some of them meanwhile: their outcome is moot.
+    const rcpts = job.rcpts.filter((r) => r.state === 'pending');
+    records.attempted(msg, rcpts, (r) => outcome.recipients.get(r.address.toLowerCase())?.reply ?? '');
+    const verdict = judgeAttempt(rcpts, outcome, this.profile(msg.envelope.profile), clock.now(), conn.target.host);
+    if (verdict.delivered.length) {
+      log.info(line.messageDone(dcid, mid, verdict.delivered));
+      log.info(line.remoteResponse(mid, verdict.delivered, verdict.deliveredReply.replace(/^250[ -]/, '')));
+      records.finish(msg, verdict.delivered, { state: 'delivered' });
     }
-    if (delivered.length) {
-      log.info(`Message done DCID ${dcid} MID ${mid} to RID ${ridList(delivered)}`);
-      const response = outcome.recipients.get(delivered[0].address.toLowerCase())!.reply.replace(/^250[ -]/, '');
-      log.info(`MID ${mid} RID ${ridList(delivered)} Response '${response.replace(/'/g, '"')}'`);
-      this.#finishRecipients(job, delivered, 'delivered');
-      this.ctx.counters.delivered(job.dest.domain, delivered.length);
-    }
-    if (hard.length) this.#hardBounce(job, hard, dcid);
+    if (verdict.hard.length) this.#hardBounce(job, verdict.hard, dcid);
+    job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
     // What is left in the job now is exactly the soft-bounced recipients.
-    if (soft) this.#softFail(job, dcid, soft.reply, soft.kind === 'soft' ? soft.status : '4.0.0', true);
+    if (verdict.soft && job.rcpts.length) this.#softFail(job, dcid, verdict.soft.reply, verdict.soft.status, true);
     else this.#dropJob(job);
-    queue.changed(msg);
     this.#maybeFinish(msg);
-    if (!outcome.connectionLost && (hard.length || soft) && delivered.length === 0) await conn.reset();
+    if (!outcome.connectionLost && (verdict.hard.length || verdict.soft) && verdict.delivered.length === 0) await conn.reset();
   }
 
   /** A soft bounce event: the job's recipients wait per their bounce profile. */
-  #softFail(job: Job, dcid: number, reply: string, status: string, attempted = false): void {
-    const rcpts = job.rcpts;
-    const { log, counters, clock } = this.ctx;
+  #softFail(job: Job, dcid: number, reply: string, status: string, attempted: boolean): void {
+    const { log, counters, clock, records } = this.ctx;
     const { msg } = job;
     const mid = msg.envelope.mid;
     const profileName = msg.envelope.profile;
-    const profile = this.#profile(profileName);
+    const profile = this.profile(profileName);
     const now = clock.now();
-    if (!attempted) {
-      for (const r of rcpts) {
-        if (r.attempts === 0) this.unattempted--;
-        r.attempts++;
-        r.lastAttemptAt = now;
-        r.lastReply = reply;
-      }
-    }
+    job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
+    if (!attempted) records.attempted(msg, job.rcpts, reply);
     counters.softBounce(job.dest.domain);
-    log.info(`Delayed: DCID ${dcid} MID ${mid} to RID ${ridList(rcpts)} - ${status} - ${replyTuple(reply)}`);
-    const failures = Math.max(...rcpts.map((r) => r.attempts));
-    const nextAt = now + retryWaitSeconds(failures, profile.initial_retry, profile.max_retry_timeout) * 1000;
-    for (const r of rcpts) r.nextAt = nextAt;
-    log.info(`MID ${mid} to RID ${ridList(rcpts)} pending till ${formatApplianceDate(nextAt)} [${profileName}]`);
-    this.#maybeWarn(msg, rcpts, profile.send_warnings, profile.send_warnings_interval, profile.send_warnings_count, now);
-    this.#schedule(job, nextAt);
-    this.ctx.queue.changed(msg);
+    job.dest.counters.lastError4xx = reply;
+    log.info(line.delayed(dcid, mid, job.rcpts, status, reply));
+    const nextAt = nextAttemptAt(job.rcpts, profile, now);
+    records.retryAt(msg, job.rcpts, nextAt);
+    log.info(line.pendingTill(mid, job.rcpts, nextAt, profileName));
+    this.#maybeWarn(msg, job.rcpts, now);
+    if (job.rcpts.length === 0) this.#dropJob(job);
+    else this.#timer.push(job, nextAt);
   }
 
-  #maybeWarn(msg: QueuedMessage, rcpts: Recipient[], enabled: boolean, intervalS: number, count: number, now: number): void {
-    if (!enabled || msg.envelope.bounceOf !== undefined || msg.envelope.from === '') return;
+  #maybeWarn(msg: QueuedMessage, rcpts: Recipient[], now: number): void {
+    const p = this.profile(msg.envelope.profile);
+    if (!p.send_warnings || msg.envelope.bounceOf !== undefined || msg.envelope.from === '') return;
     const due = rcpts.filter(
-      (r) => r.warningsSent < count && now - msg.envelope.arrival >= intervalS * 1000 * (r.warningsSent + 1),
+      (r) => r.state === 'pending' && r.warningsSent < p.send_warnings_count && now - msg.envelope.arrival >= p.send_warnings_interval * 1000 * (r.warningsSent + 1),
     );
     if (due.length === 0) return;
-    for (const r of due) r.warningsSent++;
+    this.ctx.records.warned(msg, due);
     this.ctx.bounces.delayed(msg, due);
-    this.ctx.queue.changed(msg);
   }
 
   /** Checks lifetime and retry count before an attempt; returns true when nothing is left to try. */
   #expireBeforeAttempt(job: Job): boolean {
     const { msg } = job;
-    const profile = this.#profile(msg.envelope.profile);
+    const profile = this.profile(msg.envelope.profile);
     const now = this.ctx.clock.now();
+    job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
     const expired = job.rcpts.filter((r) => isExpired(profile, msg.envelope.arrival, r.attempts, now));
-    if (expired.length === 0) return false;
-    this.#hardBounce(
-      job,
-      expired.map((r) => ({ rcpt: r, status: '5.4.7', reply: '', kind: 'expired' as HardBounceKind })),
-      0,
-    );
-    this.ctx.queue.changed(msg);
-    if (job.rcpts.length === 0) {
-      this.#dropJob(job);
-      this.#maybeFinish(msg);
-      return true;
+    if (expired.length > 0) {
+      this.#hardBounce(
+        job,
+        expired.map((r) => ({ rcpt: r, status: '5.4.7', reply: '', kind: 'expired' as HardBounceKind })),
+        0,
+      );
+      job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
     }
-    return false;
+    if (job.rcpts.length > 0) return false;
+    this.#dropJob(job);
+    this.#maybeFinish(msg);
+    return true;
   }
 
   #hardBounce(job: Job, bounces: HardBounce[], dcid: number): void {
-    const { log, counters } = this.ctx;
-    const mid = job.msg.envelope.mid;
+    const { log, records } = this.ctx;
+    const { msg } = job;
+    const mid = msg.envelope.mid;
     for (const b of bounces) {
       const why = b.kind === 'expired' ? 'Delivery expired (message too old)' : b.reply.replace(/^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3} )?/, '');
-      log.info(`Bounced: DCID ${dcid} MID ${mid} to RID [${b.rcpt.rid}] - ${b.status} - ${why} ${replyTuple(b.reply)}`);
-      counters.hardBounce(job.dest.domain, b.kind, 1);
+      log.info(line.bounced(dcid, mid, b.rcpt.rid, b.status, why, b.reply));
+      if (b.reply) job.dest.counters.lastError5xx = b.reply;
+      // Owed until the bounce generator has queued the DSN (or decided none goes out).
+      records.finish(msg, [b.rcpt], { state: 'bounced', kind: b.kind, status: b.status });
     }
-    this.#finishRecipients(
-      job,
-      bounces.map((b) => b.rcpt),
-      'bounced',
-    );
-    // Owed until the bounce generator has queued the DSN (or decided none goes out).
-    for (const b of bounces) b.rcpt.dsnPending = b.status;
-    this.ctx.bounces.hardBounced(job.msg, bounces);
+    this.ctx.bounces.hardBounced(msg, bounces);
   }
 
-  #finishRecipients(job: Job, rcpts: Recipient[], state: 'delivered' | 'bounced' | 'deleted'): void {
-    for (const r of rcpts) {
-      if (r.state !== 'pending') continue;
-      r.state = state;
-      if (r.attempts === 0) this.unattempted--;
-      job.msg.pending--;
-      job.dest.counters.activeRecipients--;
+  /** Hard-bounces recipients on an operator's word (`bouncerecipients`): a DSN per their profile. */
+  bounceNow(msg: QueuedMessage, rcpts: readonly Recipient[]): number {
+    const pending = rcpts.filter((r) => r.state === 'pending');
+    if (pending.length === 0) return 0;
+    this.forget(msg, pending);
+    const bounces: HardBounce[] = pending.map((r) => ({ rcpt: r, status: '5.0.0', reply: '', kind: 'other' }));
+    for (const b of bounces) {
+      this.ctx.log.info(line.bounced(0, msg.envelope.mid, b.rcpt.rid, b.status, 'Bounced by the administrator', ''));
+      this.ctx.records.finish(msg, [b.rcpt], { state: 'bounced', kind: 'other', status: b.status });
     }
-    job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
+    this.ctx.bounces.hardBounced(msg, bounces);
+    this.#maybeFinish(msg);
+    return pending.length;
+  }
+
+  /** Deletes recipients on an operator's word: no DSN. */
+  deleteNow(msg: QueuedMessage, rcpts: readonly Recipient[], by: string): number {
+    const pending = rcpts.filter((r) => r.state === 'pending');
+    if (pending.length === 0) return 0;
+    this.forget(msg, pending);
+    this.ctx.records.finish(msg, pending, { state: 'deleted' });
+    this.ctx.log.info(line.recipientsDeleted(msg.envelope.mid, pending, by));
+    this.#maybeFinish(msg);
+    return pending.length;
   }
 
   #dropJob(job: Job): void {
@@ -556,43 +454,22 @@ export class DeliveryScheduler {
   }
 
   #maybeFinish(msg: QueuedMessage): void {
+    this.ctx.events.queue();
     if (msg.pending > 0) return;
-    this.ctx.log.info(`Message finished MID ${msg.envelope.mid} done`);
+    this.ctx.log.info(line.messageFinished(msg.envelope.mid));
     // A DSN being built from this message still reads its spool file: remove it after that.
     const held = this.ctx.bounces.holding?.(msg);
-    void (held ? held.then(() => this.ctx.queue.finish(msg)) : this.ctx.queue.finish(msg)).catch((e) => {
-      process.stderr.write(`esa: cannot remove spool file of MID ${msg.envelope.mid}: ${(e as Error).message}\n`);
-    });
+    void (held ? held.then(() => this.ctx.queue.finish(msg)) : this.ctx.queue.finish(msg)).then(
+      () => this.ctx.events.queue(),
+      (e) => this.ctx.diagnostics.warn(`cannot remove the spool file of MID ${msg.envelope.mid}: ${(e as Error).message}`),
+    );
   }
 
   // ----- shutdown -----
 
-  /**
-   * Stops taking jobs. In-flight transactions may finish within `graceMs` (their outcome is
-   * recorded); after that their connections are cut and the recipients stay queued.
-   */
   async stop(graceMs = 10_000): Promise<void> {
     this.#stopping = true;
-    this.#timer?.cancel();
-    this.#timer = null;
-    for (const dest of this.destinations.values()) for (const wake of dest.idle.splice(0)) wake(null);
-    const cut = setTimeout(() => {
-      for (const conn of this.#open) conn.abort();
-    }, graceMs);
-    await Promise.allSettled([...this.#workers]);
-    clearTimeout(cut);
-  }
-
-  /** Gauges for `status`. */
-  gauges(): { activeRecipients: number; unattempted: number; attempted: number; destinations: number; hostsDown: number } {
-    let active = 0;
-    for (const dest of this.destinations.values()) active += dest.counters.activeRecipients;
-    return {
-      activeRecipients: active,
-      unattempted: this.unattempted,
-      attempted: active - this.unattempted,
-      destinations: this.destinations.size,
-      hostsDown: this.#down.size,
-    };
+    this.#timer.stop();
+    await this.#pool.stop(this.destinations.values(), graceMs);
   }
 }

@@ -1,8 +1,11 @@
 // The AsyncOS-style mail log (`logs/mail_logs`): one event a line, buffered in memory and
-// appended asynchronously so logging never waits on the disk in the SMTP or delivery path.
-import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
+// appended asynchronously so logging never waits on the disk in the SMTP or delivery path;
+// fsynced on a short interval, so a power cut costs at most the last second or so of lines.
+import { stderrDiagnostics } from '../diagnostics.js';
+import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
+import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { formatApplianceDate } from './format-date.js';
 
 export interface MailLogOptions {
@@ -13,6 +16,10 @@ export interface MailLogOptions {
   /** How many rotated files to keep (mail_logs.1 ... mail_logs.N). */
   keep?: number;
   flushMs?: number;
+  /** ms between fsyncs of the file, made only when lines were written since the last one. */
+  syncMs?: number;
+  /** Where a failed write is reported (one line, without the `esa: ` prefix). */
+  warn?: (line: string) => void;
   /**
    * Also write every line here (the foreground engine logs to stdout). Lines of one turn of
    * the event loop are handed over together (stdout writes are synchronous for files and
@@ -30,6 +37,15 @@ export class MailLog {
   #size = 0;
   #flushing: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #syncTimer: NodeJS.Timeout | null = null;
+  /** The file, open for appending (closed at rotation and at close). */
+  #fh: FileHandle | null = null;
+  /** Lines written since the last fsync of the file. */
+  #unsynced = false;
+  /** The directory changed (file created, rotated) since its last fsync. */
+  #dirUnsynced = false;
+  /** Writes, rotations and fsyncs of the file, one after the other. */
+  #io: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(line: string) => void>();
 
   constructor(readonly options: MailLogOptions) {
@@ -37,10 +53,12 @@ export class MailLog {
   }
 
   async open(): Promise<void> {
-    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    await makeDurableDir(this.options.dir);
     this.#size = await stat(this.file).then((s) => s.size, () => 0);
     this.#timer = setInterval(() => void this.flush(), this.options.flushMs ?? 200);
     this.#timer.unref();
+    this.#syncTimer = setInterval(() => void this.#serial(() => this.#sync()), this.options.syncMs ?? 1_000);
+    this.#syncTimer.unref();
   }
 
   info(event: string): void {
@@ -84,31 +102,86 @@ export class MailLog {
     return this.#flushing;
   }
 
-  async close(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+  /** Writes out and fsyncs every line logged before the call. */
+  async sync(): Promise<void> {
     this.#flushEcho();
     await this.flush();
+    await this.#serial(() => this.#sync());
   }
 
-  async #write(text: string): Promise<void> {
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#syncTimer) clearInterval(this.#syncTimer);
+    this.#timer = null;
+    this.#syncTimer = null;
+    await this.sync();
+    await this.#serial(() => this.#closeFile());
+  }
+
+  /** Runs `op` after every write, rotation and fsync started before it. */
+  #serial(op: () => Promise<void>): Promise<void> {
+    const next = this.#io.then(op);
+    this.#io = next.catch(() => undefined);
+    return next;
+  }
+
+  #failed(e: unknown): void {
+    // A full or broken disk must not stop mail; say it once per failure.
+    const line = `cannot write the mail log ${this.file}: ${(e as Error).message}`;
+    if (this.options.warn) this.options.warn(line);
+    else stderrDiagnostics.warn(line);
+  }
+
+  #write(text: string): Promise<void> {
+    return this.#serial(async () => {
+      try {
+        const rotateBytes = this.options.rotateBytes ?? 10 * 1024 * 1024;
+        if (this.#size > 0 && this.#size + text.length > rotateBytes) await this.#rotate();
+        if (!this.#fh) {
+          this.#fh = await open(this.file, 'a', 0o600);
+          this.#dirUnsynced = true; // maybe a new file: its entry is durable with the directory
+        }
+        await this.#fh.appendFile(text);
+        this.#unsynced = true;
+        this.#size += Buffer.byteLength(text);
+      } catch (e) {
+        this.#failed(e);
+      }
+    });
+  }
+
+  /** fsyncs what was written since the last time (the file, and the directory if it changed). */
+  async #sync(): Promise<void> {
     try {
-      const rotateBytes = this.options.rotateBytes ?? 10 * 1024 * 1024;
-      if (this.#size > 0 && this.#size + text.length > rotateBytes) await this.#rotate();
-      await appendFile(this.file, text, { mode: 0o600 });
-      this.#size += Buffer.byteLength(text);
+      if (this.#unsynced && this.#fh) {
+        this.#unsynced = false;
+        await this.#fh.sync();
+      }
+      if (this.#dirUnsynced) {
+        this.#dirUnsynced = false;
+        await fsyncDir(this.options.dir);
+      }
     } catch (e) {
-      // A full or broken disk must not stop mail; say it once per failure.
-      process.stderr.write(`esa: cannot write the mail log ${this.file}: ${(e as Error).message}\n`);
+      this.#failed(e);
     }
   }
 
+  async #closeFile(): Promise<void> {
+    const fh = this.#fh;
+    this.#fh = null;
+    await fh?.close().catch(() => undefined);
+  }
+
   async #rotate(): Promise<void> {
+    // The full file is made durable before it is renamed away and never written again.
+    await this.#sync();
+    await this.#closeFile();
     const keep = this.options.keep ?? 5;
     for (let i = keep - 1; i >= 1; i--) {
       await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(() => undefined);
     }
     await rename(this.file, `${this.file}.1`).catch(() => undefined);
+    this.#dirUnsynced = true;
     this.#size = 0;
   }
 }

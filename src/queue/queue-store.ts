@@ -2,10 +2,15 @@
 // holds a range of 1,000 consecutive MIDs, so new mail dirties only the newest shard and a
 // flush rewrites only the shards that changed since the last one, one at a time with the
 // event loop free between them: persistence cost follows the changes, not the queue size.
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+// A flush is durable (each shard fsynced, then one fsync of the directory for all of them):
+// a power cut costs at most the progress of the last flush interval (docs/reliability.md).
+import { stderrDiagnostics } from '../diagnostics.js';
+import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.js';
+import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
+import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { queuedEnvelope, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
 
 /** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
@@ -27,17 +32,44 @@ export const SHARD_SPAN = 1_000;
 
 const SHARD_FILE = /^shard-(\d+)\.json$/;
 
+export interface QueueStoreOptions {
+  /** ms between flushes of the changed shards. */
+  flushMs?: number;
+  /**
+   * Makes the spool's unlinks durable. Called before a flush that drops finished messages
+   * from the state: were the state to forget a message whose spool file a power cut brings
+   * back, the message would be queued again from the start and delivered twice.
+   */
+  syncRemovals?: () => Promise<void>;
+  /** Where a failed write is reported (one line, without the `esa: ` prefix). */
+  warn?: (line: string) => void;
+}
+
 export class QueueStore {
   readonly dir: string;
+  readonly flushMs: number;
   readonly #members = new Map<number, Map<number, QueuedMessage>>();
   readonly #dbs = new Map<number, Low<ShardData>>();
   readonly #dirty = new Set<number>();
+  /**
+   * Messages that left the queue since the last flush. They stay in their shard until a flush
+   * has made their spool unlinks durable (see `syncRemovals`): one that leaves while a flush
+   * runs is written once more, as finished, and dropped by the next flush.
+   */
+  #leaving = new Set<number>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
+  #corruptKept = 0;
   readonly warnings: string[] = [];
 
-  constructor(queueDir: string, readonly flushMs = 500) {
+  constructor(queueDir: string, readonly options: QueueStoreOptions = {}) {
     this.dir = path.join(queueDir, 'state');
+    this.flushMs = options.flushMs ?? 500;
+  }
+
+  #warn(line: string): void {
+    if (this.options.warn) this.options.warn(line);
+    else stderrDiagnostics.warn(line);
   }
 
   #file(shard: number): string {
@@ -47,15 +79,21 @@ export class QueueStore {
   #db(shard: number): Low<ShardData> {
     let db = this.#dbs.get(shard);
     if (!db) {
+      // The directory is fsynced once per flush, for all the shards written.
       db = new Low<ShardData>(new DurableJSONFile<ShardData>(this.#file(shard), false), { v: 1, messages: [] });
       this.#dbs.set(shard, db);
     }
     return db;
   }
 
+  /** Moved-aside corrupt shards (`*.corrupt-*`) kept in the state directory (for `status`). */
+  corruptFilesKept(): number {
+    return this.#corruptKept;
+  }
+
   /** Reads every shard; a corrupt one is set aside with a warning (the spool rebuilds it). */
   async load(): Promise<StoredMessage[]> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await makeDurableDir(this.dir);
     const out: StoredMessage[] = [];
     for (const name of await readdir(this.dir)) {
       const file = path.join(this.dir, name);
@@ -75,20 +113,22 @@ export class QueueStore {
         for (const msg of data.messages) out.push(msg);
       } catch (e) {
         const reason = e instanceof CorruptFileError ? e.message : `${file}: ${(e as Error).message}`;
-        const aside = `${file}.corrupt-${Date.now()}`;
-        await rename(file, aside).catch(() => undefined);
+        const aside = await moveAside(file).catch(() => undefined);
         this.warnings.push(
-          `queue state ${reason}; moved aside to ${path.basename(aside)}, rebuilding from the spool (no message is lost, retry counts of those messages restart)`,
+          `queue state ${reason}; ${aside ? `moved aside to ${aside}` : 'left in place'}, rebuilding from the spool (no message is lost, retry counts of those messages restart)`,
         );
         this.#dirty.add(shard);
       }
       db.data = { v: 1, messages: [] };
     }
+    this.#corruptKept = await pruneCorrupt(this.dir, SHARD_FILE);
     return out;
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.flush(), this.flushMs);
+    this.#timer = setInterval(() => {
+      if (!this.#flushing) void this.flush();
+    }, this.flushMs);
     this.#timer.unref();
   }
 
@@ -108,13 +148,19 @@ export class QueueStore {
     this.#dirty.add(Math.floor(msg.envelope.mid / SHARD_SPAN));
   }
 
+  /** The message left the queue: call only once its spool file is unlinked. */
   untrack(mid: number): void {
-    const shard = Math.floor(mid / SHARD_SPAN);
-    this.#members.get(shard)?.delete(mid);
-    this.#dirty.add(shard);
+    this.#leaving.add(mid);
+    this.#dirty.add(Math.floor(mid / SHARD_SPAN));
   }
 
+  /** Resolves once every change made before the call is on disk (or its write failed). */
   flush(): Promise<void> {
+    if (this.#flushing) return this.#flushing.then(() => this.#flushNow());
+    return this.#flushNow();
+  }
+
+  #flushNow(): Promise<void> {
     if (this.#flushing) return this.#flushing;
     if (this.#dirty.size === 0) return Promise.resolve();
     this.#flushing = this.#flushDirty().finally(() => (this.#flushing = null));
@@ -123,7 +169,24 @@ export class QueueStore {
 
   async #flushDirty(): Promise<void> {
     const shards = [...this.#dirty];
+    const leaving = [...this.#leaving];
     this.#dirty.clear();
+    this.#leaving.clear();
+    const retry = (failed: number[], what: string, e: unknown) => {
+      for (const shard of failed) this.#dirty.add(shard);
+      this.#warn(`cannot write queue state ${what}: ${(e as Error).message}`);
+    };
+    if (leaving.length && this.options.syncRemovals) {
+      try {
+        await this.options.syncRemovals();
+      } catch (e) {
+        for (const mid of leaving) this.#leaving.add(mid);
+        retry(shards, `${this.dir} (the spool's removals are not on disk)`, e);
+        return;
+      }
+    }
+    for (const mid of leaving) this.#members.get(Math.floor(mid / SHARD_SPAN))?.delete(mid);
+    const written: number[] = [];
     for (const shard of shards) {
       const members = this.#members.get(shard);
       try {
@@ -140,19 +203,20 @@ export class QueueStore {
           await db.write();
           db.data = { v: 1, messages: [] };
         }
+        written.push(shard);
       } catch (e) {
-        this.#dirty.add(shard);
-        process.stderr.write(`esa: cannot write queue state ${this.#file(shard)}: ${(e as Error).message}\n`);
+        retry([shard], this.#file(shard), e);
       }
       await new Promise((r) => setImmediate(r));
     }
+    // One directory fsync makes all the renames and unlinks of this flush durable.
+    if (written.length) await fsyncDir(this.dir).catch((e: unknown) => retry(written, this.dir, e));
   }
 
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.flush();
-    if (this.#dirty.size) await this.flush();
   }
 }
 

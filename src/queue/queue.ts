@@ -34,13 +34,20 @@ export class MailQueue {
     queueDir: string,
     readonly limits: () => StorageLimits,
     readonly log: MailLog,
+    /** Where a failed state write is reported (the engine's diagnostics). */
+    warn?: (line: string) => void,
   ) {
     this.spool = new Spool(queueDir);
-    this.store = new QueueStore(queueDir);
+    this.store = new QueueStore(queueDir, { syncRemovals: () => this.spool.syncDir(), warn });
   }
 
   get count(): number {
     return this.messages.size;
+  }
+
+  /** Messages received and being written to the spool now (AsyncOS's work queue). */
+  get writing(): number {
+    return this.#reserved;
   }
 
   /** Whether one more message of `size` bytes would cross the storage limit. */
@@ -124,8 +131,9 @@ export class MailQueue {
     if (!this.messages.delete(mid)) return;
     this.#forget(mid);
     this.bytes -= msg.size;
-    this.store.untrack(mid);
+    // The state forgets the message only after the unlink (see QueueStoreOptions.syncRemovals).
     await this.spool.remove(mid);
+    this.store.untrack(mid);
   }
 
   /**

@@ -5,8 +5,9 @@
 // pool, and on a busy engine the round trips, not the disk, are what the main thread pays
 // for (see docs/benchmarks.md): so there are as few as durability allows.
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDurableDir } from '../fs/durable-dir.js';
 import type { Envelope } from './message.js';
 
 /** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
@@ -69,7 +70,15 @@ export class Spool {
   }
 
   async open(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await makeDurableDir(this.dir);
+  }
+
+  /**
+   * Makes the unlinks done so far durable (shares the writers' directory fsync). Removals are
+   * not synced one by one: the queue state waits for this before it forgets their messages.
+   */
+  syncDir(): Promise<void> {
+    return this.#dirSync.sync();
   }
 
   file(mid: number): string {

@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { smtpReply, useOwnEnhancedCodes } from '../smtp/replies.js';
+import { smtpReply } from '../smtp/replies.js';
+import { useOwnEnhancedCodes } from '../smtp/smtp-server-seam.js';
 
 export type BackendMode = 'up' | 'down' | 'tempfail' | 'reject';
 

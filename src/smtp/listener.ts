@@ -9,9 +9,11 @@ import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
 import type { Envelope, QueuedMessage } from '../queue/message.js';
 import type { MailQueue } from '../queue/queue.js';
+import * as line from '../log/log-lines.js';
 import { headerValue } from './headers.js';
 import { domainOf, ratAccepts } from './rat.js';
-import { smtpReply, useOwnEnhancedCodes } from './replies.js';
+import { smtpReply } from './replies.js';
+import { checkSmtpServerShape, openSessions, setServerLimits, useOwnEnhancedCodes } from './smtp-server-seam.js';
 
 export interface ListenerContext {
   clock: Clock;
@@ -23,10 +25,8 @@ export interface ListenerContext {
   isSuspended: (listener: string) => boolean;
   /** A message is durably queued. */
   accepted: (msg: QueuedMessage) => void;
-}
-
-interface Connection {
-  send(code: number, text: string): void;
+  /** A session opened or closed. */
+  connectionsChanged?: () => void;
 }
 
 export class Listener {
@@ -74,6 +74,7 @@ export class Listener {
   }
 
   listen(): Promise<number> {
+    checkSmtpServerShape(this.#server);
     return new Promise((resolve, reject) => {
       const server = this.#server.server;
       const onError = (err: Error) => reject(err);
@@ -90,15 +91,12 @@ export class Listener {
   /** Policy changes that need no new socket (RAT, limits, profile). */
   update(config: ListenerConfig): void {
     this.config = config;
-    const options = this.#server.options as { size?: number; socketTimeout?: number };
-    options.size = config.maxMessageSize;
-    options.socketTimeout = config.idleTimeout * 1000;
+    setServerLimits(this.#server, { size: config.maxMessageSize, socketTimeout: config.idleTimeout * 1000 });
   }
 
   /** Closes open sessions with a 421 (after a suspend delay, or at shutdown). */
   dropSessions(text: string): void {
-    const connections = (this.#server as unknown as { connections: Set<Connection> }).connections;
-    for (const c of connections) c.send(421, text);
+    for (const session of openSessions(this.#server)) session.send(421, text);
   }
 
   unavailableText(): string {
@@ -121,11 +119,10 @@ export class Listener {
       return cb(smtpReply(421, `4.7.0 ${this.ctx.hostname()} Too many connections, try again later`));
     }
     this.#connections++;
+    this.ctx.connectionsChanged?.();
     const icid = this.ctx.ids.take('icid');
     this.#icids.set(session.id, icid);
-    this.ctx.log.info(
-      `New SMTP ICID ${icid} interface ${this.config.name} (${this.config.host}) address ${session.remoteAddress} reverse dns host unknown verified no`,
-    );
+    this.ctx.log.info(line.newInjection(icid, this.config.name, this.config.host, session.remoteAddress));
     cb();
   }
 
@@ -134,12 +131,13 @@ export class Listener {
     if (icid === undefined) return;
     this.#icids.delete(session.id);
     this.#connections--;
-    this.ctx.log.info(`ICID ${icid} close`);
+    this.ctx.connectionsChanged?.();
+    this.ctx.log.info(line.injectionClosed(icid));
   }
 
   #storageFull(session: SMTPServerSession): Error | undefined {
     if (!this.ctx.queue.isFull()) return undefined;
-    this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} Receiving Failed: Queue Full`);
+    this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, 'Queue Full'));
     return smtpReply(452, '4.3.1 Insufficient system storage');
   }
 
@@ -151,7 +149,7 @@ export class Listener {
     const domain = domainOf(address);
     if (!ratAccepts(this.config.rat, domain)) {
       this.ctx.counters.inc('rejectedRecipients');
-      this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} RID ${session.envelope.rcptTo.length} Rejected by RAT: <${address}>`);
+      this.ctx.log.info(line.ratRejected(this.#icids.get(session.id) ?? 0, session.envelope.rcptTo.length, address));
       return cb(smtpReply(550, `5.7.1 <${address}>: Relay access denied`));
     }
     if (session.envelope.rcptTo.length >= this.config.maxRecipients) {
@@ -174,13 +172,13 @@ export class Listener {
         return cb(smtpReply(552, `5.3.4 Message size exceeds fixed limit of ${this.config.maxMessageSize} bytes`));
       }
       if (this.ctx.queue.wouldOverflow(size)) {
-        this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} Receiving Failed: Queue Full`);
+        this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, 'Queue Full'));
         return cb(smtpReply(452, '4.3.1 Insufficient system storage'));
       }
       const work = this.#queueMessage(session, chunks).then(
         (msg) => cb(null, `2.0.0 Ok: Message ${msg.envelope.mid} accepted`),
         (err: Error) => {
-          this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} Receiving Failed: ${err.message}`);
+          this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, err.message));
           cb(smtpReply(451, '4.3.0 Local error in processing, message not accepted: try again later'));
         },
       );
@@ -214,13 +212,13 @@ export class Listener {
       subject: headerValue(content, 'Subject'),
     };
     const msg = await queue.admit(envelope, [received, content]);
-    log.info(`Start MID ${mid} ICID ${icid}`);
-    log.info(`MID ${mid} ICID ${icid} From: <${from}>`);
-    to.forEach((address, rid) => log.info(`MID ${mid} ICID ${icid} RID ${rid} To: <${address}>`));
-    if (envelope.messageId) log.info(`MID ${mid} Message-ID '${envelope.messageId}'`);
-    if (envelope.subject !== undefined) log.info(`MID ${mid} Subject '${envelope.subject}'`);
-    log.info(`MID ${mid} ready ${msg.size} bytes from <${from}>`);
-    log.info(`MID ${mid} queued for delivery`);
+    log.info(line.messageStart(mid, icid));
+    log.info(line.messageFrom(mid, icid, from));
+    to.forEach((address, rid) => log.info(line.messageTo(mid, icid, rid, address)));
+    if (envelope.messageId) log.info(line.messageId(mid, envelope.messageId));
+    if (envelope.subject !== undefined) log.info(line.messageSubject(mid, envelope.subject));
+    log.info(line.messageReady(mid, msg.size, from));
+    log.info(line.messageQueued(mid));
     counters.inc('messagesReceived');
     counters.inc('recipientsReceived', to.length);
     this.ctx.accepted(msg);

@@ -1,5 +1,6 @@
-// The recipient access table: which recipient domains a listener accepts mail for.
-// `example.com` matches the domain itself, `.example.com` its subdomains, `ALL` anything.
+// The recipient access table: which recipient domains a listener accepts mail for, as
+// domain patterns (src/domain-pattern.ts): `example.com`, `.example.com` (its subdomains), `ALL`.
+import { listMatches } from '../domain-pattern.js';
 
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
@@ -7,20 +8,10 @@ export function domainOf(address: string): string {
 }
 
 export function ratAccepts(rat: readonly string[], domain: string): boolean {
-  const d = domain.toLowerCase();
-  for (const raw of rat) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === 'all') return true;
-    if (entry.startsWith('.')) {
-      if (d.endsWith(entry)) return true;
-    } else if (d === entry) {
-      return true;
-    }
-  }
-  return false;
+  return listMatches(rat, domain);
 }
 
 /** Matches a domain against the domain lists of suspenddel/resumedel (`[1.2.3.4]` included). */
 export function domainListMatches(list: readonly string[], domain: string): boolean {
-  return ratAccepts(list, domain);
+  return listMatches(list, domain);
 }

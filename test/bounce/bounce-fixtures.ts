@@ -11,7 +11,6 @@ import { parseDsn, type ParsedDsn } from './dsn-parse.js';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 export const seconds = (n: number) => n * 1000;
-export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 export interface BounceRig {
   engine: Engine;

@@ -5,7 +5,7 @@ import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/log/format-date.js';
 import type { QueuedMessage } from '../../src/queue/message.js';
 import { waitFor } from '../helpers/harness.js';
-import { advanceTo, dsnsAt, generator, seconds, send, setProfile, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
+import { advanceTo, dsnsAt, generator, seconds, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
 
@@ -77,7 +77,7 @@ test('Will-Retry-Until follows the profile lifetime; no warnings when send_warni
   const quiet = await send(engine, { to: ['bob@example.com'] });
   await advanceTo(engine, T0, () => quiet.rcpts[0].attempts === 1, 'the first attempt');
   await dsnsSettled();
-  await settle();
+  await engine.idle();
   assert.equal(backend.dsns().length, 0, 'send_warnings is off by default');
 
   await setProfile(engine, 'Default', { send_warnings: true });
@@ -102,10 +102,10 @@ test('mail held by a down host gets its warnings too, not only the one probing',
   const msgs: QueuedMessage[] = [];
   for (let i = 0; i < 6; i++) msgs.push(await send(engine, { to: [`user${i}@example.com`] }));
   await waitFor(() => msgs.some((m) => m.rcpts[0].attempts === 1), 'the first attempt');
-  await settle();
+  await engine.idle();
   for (let t = 60; t <= 3 * 3600; t += 60) {
     engine.clock.advance(seconds(60));
-    await settle(10);
+    await engine.idle();
     if (t === 540) assert.equal(backend.dsns().length, 0, 'nothing before the interval');
   }
   const dsns = await dsnsAt(backend, 6, 'a warning for each message');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { readMailLog, waitFor } from '../helpers/harness.js';
-import { generator, send, settle, startRig, type BounceRig } from './bounce-fixtures.js';
+import { generator, send, startRig, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
 
@@ -16,7 +16,7 @@ const mailLog = () => readMailLog(rig.engine);
 async function drained(): Promise<void> {
   await waitFor(() => rig.engine.queue.count === 0, 'the queue to empty');
   await generator(rig.engine).idle();
-  await settle();
+  await rig.engine.idle();
   assert.equal(rig.engine.queue.count, 0, 'nothing new was queued');
 }
 

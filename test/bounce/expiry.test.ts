@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/log/format-date.js';
-import { advanceTo, dsnsAt, generator, seconds, send, setProfile, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
+import { advanceTo, dsnsAt, generator, seconds, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
 
@@ -22,7 +22,7 @@ async function rigDeferringBob(): Promise<BounceRig> {
 
 async function noDsnYet(): Promise<void> {
   await generator(rig.engine).idle();
-  await settle();
+  await rig.engine.idle();
   assert.equal(rig.backend.dsns().length, 0, 'no DSN yet');
 }
 
@@ -110,7 +110,7 @@ test('a bounce storm: every DSN still carries its original (the spool file waits
   await engine.applyConfig(next);
   const msgs = [];
   for (let i = 0; i < 12; i++) msgs.push(await send(engine, { to: [`user${i}@example.com`], subject: `storm ${i}` }));
-  await settle();
+  await engine.idle();
   // All expire in one timer turn, more than the generator builds at once.
   engine.clock.advance(seconds(3600));
   const dsns = await dsnsAt(backend, 12);
@@ -118,6 +118,6 @@ test('a bounce storm: every DSN still carries its original (the spool file waits
   assert.deepEqual(subjects, msgs.map((_, i) => `storm ${i}`).sort());
   assert.ok(dsns.every((d) => d.partTypes[1] === 'message/rfc822'));
   await generator(engine).idle();
-  await settle();
+  await engine.idle();
   assert.equal(engine.queue.count, 0, 'the originals left the queue after their DSNs were built');
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/log/format-date.js';
 import { readMailLog, waitFor } from '../helpers/harness.js';
-import { dsnsAt, generator, send, setProfile, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
+import { dsnsAt, generator, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
 
@@ -30,7 +30,7 @@ test('a 550 for one of two recipients: the other is delivered, the sender gets o
   const mid = msg.envelope.mid;
   const [dsn] = await dsnsAt(backend, 1);
   await waitFor(() => engine.queue.count === 0, 'the queue to empty');
-  await settle();
+  await engine.idle();
 
   const originals = backend.messages.filter((m) => m.from === 'alice@example.org');
   assert.deepEqual(originals.map((m) => m.to), [['bob@example.com']], 'bob got it, carol did not');
@@ -90,7 +90,7 @@ test('send_bounces off: the recipient is hard-bounced, no DSN goes out', async (
   await waitFor(() => rig.engine.counters.get('hardBounced5xx').uptime === 1, 'the hard bounce');
   await generator(rig.engine).idle();
   await waitFor(() => rig.engine.queue.count === 0, 'the queue to empty');
-  await settle();
+  await rig.engine.idle();
   assert.equal(rig.backend.dsns().length, 0);
   assert.equal(rig.engine.counters.get('genBounceRecipients').uptime, 0);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readMailLog } from '../helpers/harness.js';
 import { afterEach, test } from 'node:test';
 import { formatApplianceDate } from '../../src/log/format-date.js';
-import { advanceTo, dsnsAt, generator, seconds, send, settle, startRig, T0, type BounceRig } from './bounce-fixtures.js';
+import { advanceTo, dsnsAt, generator, seconds, send, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
 
@@ -50,7 +50,7 @@ test('a named profile on the listener sets the retry schedule of mail received t
   assert.match(log, pendingTill(viaSlow.envelope.mid, T0 + seconds(300), 'Slow'));
 
   await advanceTo(engine, T0 + seconds(60), () => d.attempts === 2, 'the Default retry');
-  await settle();
+  await engine.idle();
   assert.equal(s.attempts, 1, 'the Slow one waits');
   await advanceTo(engine, T0 + seconds(300), () => s.attempts === 2, 'the Slow retry');
   // Doubling, capped at Slow's maximum: 300 then 600, not 600 then 1200.
@@ -75,7 +75,7 @@ test('a named profile inherits from Default the keys it leaves out', async () =>
   assert.equal(bob.nextAt, T0 + seconds(120), "Fast's own wait");
   await advanceTo(engine, T0 + seconds(120), () => bob.attempts === 2, 'the one retry');
   await generator(engine).idle();
-  await settle();
+  await engine.idle();
   assert.equal(backend.dsns().length, 0);
   // Default's max_retries of 1 applies: the next due time expires it.
   engine.clock.advance(seconds(120));

@@ -18,7 +18,7 @@ export interface CliEngine {
 export async function startCliEngine(o: TestEngineOptions = {}): Promise<CliEngine> {
   const engine = await startEngine(o);
   const socket = path.join(engine.dataDir, 'esa.sock');
-  const control = await startControlServer(engine, socket);
+  const control = await startControlServer(engine.api, socket);
   return {
     engine,
     control,

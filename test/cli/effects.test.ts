@@ -19,7 +19,6 @@ async function setup(accept = ['example.com']): Promise<void> {
   cli = await startCliEngine({ backendPort: backend.port, accept });
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
 
 async function ok(line: string): Promise<string> {
   const r = await oneLine(cli.socket, line);
@@ -52,9 +51,9 @@ test('suspenddel holds queued mail without attempts; resumedel delivers it', asy
   assert.match(await ok('status'), /System status:\s+Delivery suspended/);
   const r = await sendMail(listenerPort(cli.engine), { to: ['bob@example.com', 'carol@example.com'] });
   assert.equal(r.ok, true, r.response);
-  await settle();
+  await cli.engine.idle();
   cli.engine.clock.advance(3_600_000);
-  await settle();
+  await cli.engine.idle();
   assert.equal(backend.messages.length, 0, 'nothing is attempted while suspended');
   const msg = [...cli.engine.queue.messages.values()][0];
   assert.deepEqual(msg.rcpts.map((x) => x.attempts), [0, 0]);
@@ -74,7 +73,7 @@ test('suspenddel for one domain holds only that domain', async () => {
   await sendMail(listenerPort(cli.engine), { to: 'bob@example.com' });
   await waitFor(() => backend.messages.length === 1, 'the other domain is delivered');
   assert.deepEqual(backend.messages[0].to, ['bob@example.com']);
-  await settle();
+  await cli.engine.idle();
   assert.equal(backend.messages.length, 1);
   assert.match(await ok('resumedel example.net'), /Mail delivery resumed\./);
   await waitFor(() => backend.messages.length === 2, 'the held domain after resumedel');
@@ -87,7 +86,7 @@ test('after the backend returns, delivernow empties the queue at once (no clock 
   const dest = () => cli.engine.scheduler.destinations.get('example.com');
   await waitFor(() => dest()?.down === true, 'the host to be marked down');
   await backend.setMode('up');
-  await settle();
+  await cli.engine.idle();
   assert.equal(cli.engine.queue.count, 3, 'still queued: the host retry time has not come');
   const out = await batch(cli.socket, 'delivernow\nALL\n');
   assert.equal(out.code, 0, out.stderr);

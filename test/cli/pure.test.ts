@@ -63,7 +63,7 @@ test('ndjson framing: lines across chunks, CRLF, and a cap on line length', () =
 });
 
 test('system status from the operational state', () => {
-  const op = { suspendedListeners: [] as string[], deliverySuspended: false, suspendedDomains: [] as string[] };
+  const op = { suspendedListeners: [] as string[], deliverySuspended: false, suspendedDomains: [] as string[], redirects: [] };
   assert.equal(systemStatus(op), 'Online');
   assert.equal(systemStatus({ ...op, suspendedListeners: ['IncomingMail'] }), 'Receiving suspended');
   assert.equal(systemStatus({ ...op, suspendedDomains: ['example.com'] }), 'Delivery suspended');
@@ -81,7 +81,7 @@ test('status report: durations, separators, Never, detail adds the rates', () =>
     systemStatus: 'Online',
     counters,
     ids: { mid: 42, icid: 7, dcid: 9 },
-    gauges: { connectionsIn: 1, connectionsOut: 2, activeRecipients: 3, unattempted: 1, attempted: 2, destinations: 4, kilobytesUsed: 5, kilobytesFree: 10_485_755 },
+    gauges: { connectionsIn: 1, connectionsOut: 2, activeRecipients: 3, unattempted: 1, attempted: 2, destinations: 4, kilobytesUsed: 5, kilobytesFree: 10_485_755, hostsDown: 0, queuedMessages: 1, messagesInWorkQueue: 0, storageUsedPercent: 0 },
   };
   const plain = formatStatus(snap, false);
   assert.equal(plain[0], 'Status as of:                  Sat Nov 28 14:00:00 2026 UTC');

@@ -125,7 +125,7 @@ test('quit ends the session: later lines are not run; with pending changes it as
 test('completion of command names and their words', async () => {
   const { client } = await session();
   try {
-    assert.deepEqual(await client.complete('bou'), ['bounceconfig']);
+    assert.deepEqual(await client.complete('bou'), ['bounceconfig', 'bouncerecipients']);
     assert.deepEqual(await client.complete('bounceconfig e'), ['edit']);
     assert.deepEqual(await client.complete('tophosts '), ['active', 'connections', 'delivered', 'hard', 'soft']);
     assert.deepEqual(await client.complete('SUSPEND'), ['suspend', 'suspenddel', 'suspendlistener']);
@@ -170,8 +170,8 @@ test('a garbage line ends that session with a parse error; the engine and other 
 
 test('the socket is mode 0600; a live socket is refused, a stale one replaced', async () => {
   assert.equal((await stat(cli.socket)).mode & 0o777, 0o600);
-  await assert.rejects(ControlServer.start(cli.engine, cli.socket), ControlSocketError);
-  await assert.rejects(ControlServer.start(cli.engine, `/tmp/${'x'.repeat(120)}.sock`), /too long for a Unix socket/);
+  await assert.rejects(ControlServer.start(cli.engine.api, cli.socket), ControlSocketError);
+  await assert.rejects(ControlServer.start(cli.engine.api, `/tmp/${'x'.repeat(120)}.sock`), /too long for a Unix socket/);
 
   const dir = await tempDir();
   const stale = path.join(dir, 'stale.sock');
@@ -179,7 +179,7 @@ test('the socket is mode 0600; a live socket is refused, a stale one replaced', 
     const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     await once(child, 'exit');
     assert.ok((await stat(stale)).isSocket(), 'a socket left by a killed process');
-    const server = await ControlServer.start(cli.engine, stale);
+    const server = await ControlServer.start(cli.engine.api, stale);
     assert.equal((await stat(stale)).mode & 0o777, 0o600);
     assert.equal((await oneLine(stale, 'version')).code, 0);
     await server.close();
@@ -223,7 +223,7 @@ test('no engine: exit 2 with the one-line hint, for -c and for batch', async () 
 
 test('stopping the control server in the middle of a dialog applies nothing and ends the client', async () => {
   const dir = await tempDir();
-  const server = await ControlServer.start(cli.engine, path.join(dir, 'second.sock'));
+  const server = await ControlServer.start(cli.engine.api, path.join(dir, 'second.sock'));
   try {
     const terminal = new ScriptedTerminal(['new', 'Stopped']);
     const client = await ControlClient.connect(server.socketPath, terminal);

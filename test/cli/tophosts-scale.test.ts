@@ -25,7 +25,7 @@ before(async () => {
       }),
     );
   }
-  await waitFor(() => cli.engine.scheduler.gauges().hostsDown === HOSTS, 'every host to be marked down', 60_000);
+  await waitFor(() => cli.engine.api.gauges().hostsDown === HOSTS, 'every host to be marked down', 60_000);
 });
 
 after(async () => {
@@ -33,7 +33,7 @@ after(async () => {
 });
 
 test('tophosts over 100,000 recipients and 1,000 hosts: a quick round trip', async (t) => {
-  assert.equal(cli.engine.scheduler.gauges().activeRecipients, MESSAGES * RECIPIENTS_PER_MESSAGE);
+  assert.equal(cli.engine.api.gauges().activeRecipients, MESSAGES * RECIPIENTS_PER_MESSAGE);
   let text = '';
   const client = await ControlClient.connect(cli.socket, { print: (s) => (text += s), ask: async () => ({ eof: true }) });
   try {

@@ -39,9 +39,37 @@ async function profileInUse(engine: Engine): Promise<void> {
   await engine.applyConfig(next);
 }
 
+/** One message delivered to example.com, and nothing left to do: the log's last lines are known. */
+async function oneDelivered(engine: Engine, backend: BackendServer): Promise<void> {
+  await sendMail(listenerPort(engine), { to: 'user0@example.com' });
+  await waitFor(() => backend.messages.length === 1, 'delivery to example.com');
+  await engine.idle();
+}
+
+/** example.net down with three messages queued for it, of fixed content (showmessage prints their headers). */
+async function queueAdmin(engine: Engine): Promise<void> {
+  const next = structuredClone(engine.config);
+  next.routes = [{ domain: 'example.net', hosts: [{ host: '127.0.0.1', port: 1 }] }, ...next.routes];
+  await engine.applyConfig(next);
+  const port = listenerPort(engine);
+  const raw = (from: string, to: string[], n: number) =>
+    `From: ${from}\r\nTo: ${to.join(', ')}\r\nSubject: queued ${n}\r\nMessage-ID: <queued-${n}@example.org>\r\nDate: Sat, 28 Nov 2026 11:59:00 +0000\r\n\r\nhello ${n}\r\n`;
+  const mails: [string, string[]][] = [
+    ['alice@example.org', ['a@example.net', 'b@example.net']],
+    ['bob@example.org', ['c@example.net']],
+    ['alice@example.org', ['d@example.net']],
+  ];
+  for (const [i, [from, to]] of mails.entries()) await sendMail(port, { from, to, raw: raw(from, to, i + 1) });
+  await engine.idle();
+}
+
 const SETUP: Record<string, (engine: Engine, backend: BackendServer) => Promise<void>> = {
+  'queue-admin': queueAdmin,
   tophosts: traffic,
   status: traffic,
+  hoststatus: traffic,
+  rate: traffic,
+  logs: oneDelivered,
   'bounceconfig-delete': profileInUse,
 };
 
@@ -50,6 +78,9 @@ function mask(text: string): string {
     .replace(/\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d \d\d:\d\d:\d\d \d{4}\b/g, '<date>')
     .replace(/^(\s+(?:Message ID \(MID\)|Injection Conn\. ID \(ICID\)|Delivery Conn\. ID \(DCID\))\s+)[\d,]+$/gm, (_m, label: string) => `${label}<id>`)
     .replace(/^(Version:\s+)\S+$/m, '$1<version>')
+    // Measured from the machine (status's System gauges) and ports chosen by the OS.
+    .replace(/^(\s+(?:RAM Utilization|Overall CPU load average|Disk I\/O Utilization|Logging Disk Usage|Logging Disk Available))\s+\S+$/gm, '$1 <measured>')
+    .replace(/(Route "[^"]*": |Ordered IP addresses: )127\.0\.0\.1:\d{2,5}\b/g, '$1127.0.0.1:<port>')
     .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>');
 }
 

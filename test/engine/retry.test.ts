@@ -32,7 +32,6 @@ async function sendOne(): Promise<QueuedMessage> {
 }
 
 const seconds = (n: number) => n * 1000;
-const settle = () => new Promise((r) => setTimeout(r, 150));
 
 const mailLog = () => readMailLog(engine);
 
@@ -47,7 +46,7 @@ test('backend down: the message is queued, and delivered after the retry wait on
   assert.equal(engine.queue.count, 1);
   await backend.setMode('up');
   engine.clock.advance(seconds(59));
-  await settle();
+  await engine.idle();
   assert.equal(backend.messages.length, 0, 'nothing before the retry time');
   engine.clock.advance(seconds(1));
   await waitFor(() => backend.messages.length === 1, 'delivery at the retry time');
@@ -66,7 +65,7 @@ test('4xx from the backend: retried on the doubling schedule (60, 120, 240 s)', 
   const attemptAt: number[] = [rcpt.lastAttemptAt - arrival];
   for (const wait of [60, 120, 240, 480]) {
     engine.clock.advance(seconds(wait) - 1);
-    await settle();
+    await engine.idle();
     assert.equal(rcpt.attempts, attemptAt.length, `no attempt before ${wait} s have passed`);
     engine.clock.advance(1);
     await waitFor(() => rcpt.attempts === attemptAt.length + 1, `attempt ${attemptAt.length + 1}`);
@@ -111,7 +110,7 @@ test('expiry by time: past max_queue_lifetime the recipient is hard-bounced 5.4.
   engine.clock.advance(seconds(120));
   await waitFor(() => rcpt.attempts === 3, 'attempt 3 at 180 s');
   engine.clock.advance(seconds(239));
-  await settle();
+  await engine.idle();
   assert.equal(rcpt.state, 'pending', 'still pending before the next attempt time');
   engine.clock.advance(seconds(1));
   await waitFor(() => rcpt.state === 'bounced', 'expiry at the next attempt time (420 s > 300 s)');

@@ -36,14 +36,17 @@ export interface TestEngineOptions extends Partial<EngineOptions> {
 /** An engine on a temp data dir, listening on a free port, routing ALL to the backend. */
 export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
   const dataDir = o.dataDir ?? (await tempDir());
-  const engine = new Engine({
+  return Engine.start({
     dataDir,
     timeScale: o.scale ?? 0,
     clockStart: o.clockStart ?? Date.UTC(2026, 10, 28, 12, 0, 0),
     warn: o.warn ?? (() => undefined),
     connectionLingerMs: o.connectionLingerMs ?? 200,
     connectTimeoutMs: o.connectTimeoutMs ?? 2_000,
+    logRotateBytes: o.logRotateBytes,
+    logKeep: o.logKeep,
     bounces: o.bounces,
+    sandbox: o.sandbox,
     overrides: {
       listen: { host: '127.0.0.1', port: 0 },
       route: { host: '127.0.0.1', port: o.backendPort ?? 1 },
@@ -51,12 +54,10 @@ export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
       ...o.overrides,
     },
   });
-  await engine.start();
-  return engine;
 }
 
 export function listenerPort(engine: Engine, name = 'IncomingMail'): number {
-  return engine.listeners.get(name)!.boundPort;
+  return engine.api.listeners().find((l) => l.name === name)!.port;
 }
 
 export interface SendResult {

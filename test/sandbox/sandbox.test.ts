@@ -60,7 +60,7 @@ test('sim commands outside the sandbox say where they work', async () => {
   const { SANDBOX_COMMANDS } = await import('../../src/commands/registry.js');
   const { ControlServer } = await import('../../src/control/server.js');
   const engine = await startEngine();
-  const control = await ControlServer.start(engine, `${engine.dataDir}/esa.sock`, SANDBOX_COMMANDS);
+  const control = await ControlServer.start(engine.api, `${engine.dataDir}/esa.sock`, SANDBOX_COMMANDS);
   try {
     const { code, stderr } = await finished(spawnEsa(['shell', '--socket', control.socketPath, '-c', 'sim clock +1h']));
     assert.equal(code, 1);

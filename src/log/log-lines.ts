@@ -1,0 +1,54 @@
+// The AsyncOS mail log lines, one function per kind of line, so the wording lives in one
+// place (scripts and `grep` look for it) and callers pass values, not text.
+import { formatApplianceDate } from './format-date.js';
+
+type Rids = readonly { rid: number }[];
+
+const rids = (rcpts: Rids) => `[${rcpts.map((r) => r.rid).join(', ')}]`;
+const quoted = (text: string) => text.replace(/'/g, '"');
+
+/** `('451', ['try later'])`, the reply tuple of AsyncOS log lines. */
+export function replyTuple(reply: string): string {
+  const m = /^(\d{3})[ -]?(.*)$/s.exec(reply.trim());
+  if (!m) return `('000', [${reply ? `'${quoted(reply)}'` : ''}])`;
+  const text = m[2].replace(/^[245]\.\d{1,3}\.\d{1,3} /, '');
+  return `('${m[1]}', ['${quoted(text)}'])`;
+}
+
+// ----- receiving -----
+
+export const newInjection = (icid: number, listener: string, host: string, remote: string) =>
+  `New SMTP ICID ${icid} interface ${listener} (${host}) address ${remote} reverse dns host unknown verified no`;
+export const injectionClosed = (icid: number) => `ICID ${icid} close`;
+export const receivingFailed = (icid: number, why: string) => `ICID ${icid} Receiving Failed: ${why}`;
+export const ratRejected = (icid: number, rid: number, address: string) => `ICID ${icid} RID ${rid} Rejected by RAT: <${address}>`;
+export const messageStart = (mid: number, icid: number) => `Start MID ${mid} ICID ${icid}`;
+export const messageFrom = (mid: number, icid: number, from: string) => `MID ${mid} ICID ${icid} From: <${from}>`;
+export const messageTo = (mid: number, icid: number, rid: number, to: string) => `MID ${mid} ICID ${icid} RID ${rid} To: <${to}>`;
+export const messageId = (mid: number, id: string) => `MID ${mid} Message-ID '${id}'`;
+export const messageSubject = (mid: number, subject: string) => `MID ${mid} Subject '${subject}'`;
+export const messageReady = (mid: number, size: number, from: string) => `MID ${mid} ready ${size} bytes from <${from}>`;
+export const messageQueued = (mid: number) => `MID ${mid} queued for delivery`;
+
+// ----- delivering -----
+
+export const newDelivery = (dcid: number, host: string, port: number) => `New SMTP DCID ${dcid} interface 127.0.0.1 address ${host} port ${port}`;
+export const connectionError = (dcid: number, domain: string, ip: string, port: number, details: string, reason: 'DNS failure' | 'network error') =>
+  `Connection Error: DCID ${dcid} domain: ${domain} IP: ${ip} port: ${port} details: ${details} interface: ${ip === '0.0.0.0' ? '0.0.0.0' : '127.0.0.1'} reason: ${reason}`;
+export const deliveryStart = (dcid: number, mid: number, rcpts: Rids) => `Delivery start DCID ${dcid} MID ${mid} to RID ${rids(rcpts)}`;
+export const messageDone = (dcid: number, mid: number, rcpts: Rids) => `Message done DCID ${dcid} MID ${mid} to RID ${rids(rcpts)}`;
+export const remoteResponse = (mid: number, rcpts: Rids, response: string) => `MID ${mid} RID ${rids(rcpts)} Response '${quoted(response)}'`;
+export const delayed = (dcid: number, mid: number, rcpts: Rids, status: string, reply: string) =>
+  `Delayed: DCID ${dcid} MID ${mid} to RID ${rids(rcpts)} - ${status} - ${replyTuple(reply)}`;
+export const pendingTill = (mid: number, rcpts: Rids, at: number, profile: string) =>
+  `MID ${mid} to RID ${rids(rcpts)} pending till ${formatApplianceDate(at)} [${profile}]`;
+export const bounced = (dcid: number, mid: number, rid: number, status: string, why: string, reply: string) =>
+  `Bounced: DCID ${dcid} MID ${mid} to RID [${rid}] - ${status} - ${why} ${replyTuple(reply)}`;
+export const hostDown = (domain: string, until: number) => `Host ${domain} marked down: next host retry ${formatApplianceDate(until)}`;
+export const messageFinished = (mid: number) => `Message finished MID ${mid} done`;
+
+// ----- operator actions on the queue -----
+
+export const recipientsDeleted = (mid: number, rcpts: Rids, by: string) => `MID ${mid} RID ${rids(rcpts)} deleted by ${by}`;
+export const recipientsBouncedByOperator = (mid: number, rcpts: Rids, by: string) => `MID ${mid} RID ${rids(rcpts)} bounced by ${by}`;
+export const recipientsRedirected = (count: number, host: string, port: number) => `${count} recipient(s) redirected to ${host}:${port}`;

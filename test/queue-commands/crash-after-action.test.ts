@@ -1,0 +1,74 @@
+// Crash safety of deleterecipients / bouncerecipients: the engine (a child process) is killed
+// with SIGKILL as soon as the commands have answered, restarted on the same data dir, and the
+// backend comes up: nothing deleted comes back, nothing bounced is delivered or bounced twice.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import type { BackendServer } from '../../src/sandbox/backend.js';
+import { parseDsn } from '../bounce/dsn-parse.js';
+import { shellProcess } from '../cli/cli-harness.js';
+import { removeDir, sendMail, spawnEsa, startBackend, tempDir, waitFor } from '../helpers/harness.js';
+
+let backend: BackendServer;
+let dataDir: string;
+const children: ChildProcess[] = [];
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await backend?.stop();
+  if (dataDir) await removeDir(dataDir);
+});
+
+/** `esa start` as a child, everything routed to the backend; resolves with the listener port. */
+async function startChild(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawnEsa(['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', `127.0.0.1:${backend.port}`, '--time-scale', '100']);
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listener IncomingMail on [\d.]+:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
+  });
+  return { child, port };
+}
+
+test('kill -9 right after deleterecipients and bouncerecipients answered: after restart nothing comes back or repeats', async () => {
+  backend = await startBackend();
+  await backend.setMode('down');
+  dataDir = await tempDir();
+  const first = await startChild();
+  for (let i = 0; i < 20; i++) {
+    assert.ok((await sendMail(first.port, { from: 'alice@example.org', to: [`a${i}@example.com`, `x${i}@example.com`] })).ok);
+    assert.ok((await sendMail(first.port, { from: 'bob@example.org', to: `b${i}@example.com` })).ok);
+    assert.ok((await sendMail(first.port, { from: 'carol@example.org', to: `c${i}@example.com` })).ok);
+  }
+  const socket = path.join(dataDir, 'esa.sock');
+  const r = await shellProcess(['--socket', socket, '-c', 'deleterecipients sender bob@example.org; bouncerecipients sender alice@example.org']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^20 recipients deleted\.$/m);
+  assert.match(r.stdout, /^40 recipients bounced\.$/m);
+  first.child.kill('SIGKILL');
+  await new Promise((resolve) => first.child.once('exit', resolve));
+
+  await backend.setMode('up');
+  await startChild();
+  // carol's 20 messages and alice's 20 DSNs (one per message, both of its recipients in it).
+  await waitFor(() => backend.messages.length >= 40, 'carol\'s mail and the DSNs', 30_000);
+  // The queue empty: whatever else was still in it has been delivered by now.
+  await waitFor(async () => /^ +Active Recipients +0$/m.test((await shellProcess(['--socket', socket, '-c', 'status'])).stdout), 'an empty queue', 30_000);
+  const delivered = backend.messages.filter((m) => m.from !== '').flatMap((m) => m.to);
+  assert.deepEqual(delivered.sort(), Array.from({ length: 20 }, (_, i) => `c${i}@example.com`).sort(), 'only carol\'s mail is delivered');
+  const bounced: string[] = [];
+  for (const m of backend.dsns()) {
+    assert.deepEqual(m.to, ['alice@example.org']);
+    for (const rcpt of (await parseDsn(m.content)).recipients) bounced.push(rcpt['final-recipient'].replace(/^rfc822;\s*/, ''));
+  }
+  assert.equal(bounced.length, 40, 'each bounced recipient in exactly one DSN');
+  assert.equal(new Set(bounced).size, 40);
+});
