@@ -100,6 +100,7 @@ export class EngineApiImpl implements EngineApi {
       ...counterValues(e.counters, detail),
       ids: { mid: e.ids.peek('mid'), icid: e.ids.peek('icid'), dcid: e.ids.peek('dcid') },
       gauges: this.gauges(),
+      corruptFilesKept: e.queue.store.corruptFilesKept() + e.state.corruptFilesKept(),
     };
   }
 

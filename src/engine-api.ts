@@ -87,6 +87,8 @@ export interface StatusSnapshot {
   gauges: QueueGauges;
   /** The machine's gauges, when measured (status adds them from systemGauges()). */
   system?: SystemGauges;
+  /** Damaged state files moved aside (`*.corrupt-*`) and kept for the operator to look at. */
+  corruptFilesKept?: number;
 }
 
 /** Which queued recipients an operator action or listing is about. */

@@ -97,6 +97,8 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
     `${field('Last counter reset:')}${s.lastReset === undefined ? 'Never' : date(s.lastReset)}`,
     `${field('System status:')}${s.systemStatus}`,
     `${field('Oldest Message:')}${s.oldestArrival === undefined ? 'No Messages' : formatDuration(s.now - s.oldestArrival)}`,
+    // Only when there are some: damaged state files an operator should look at (docs/reliability.md).
+    ...((s.corruptFilesKept ?? 0) > 0 ? [`${field('Corrupt files kept:')}${s.corruptFilesKept} (*.corrupt-* in the data dir)`] : []),
     '',
     heading('Counters:', 'Reset', 'Uptime', 'Lifetime'),
   ];

@@ -13,14 +13,15 @@ export class CorruptFileError extends Error {
 
 /**
  * Replaces `file` atomically with its content fsynced. `syncDir` false leaves the rename to
- * be made durable by the caller's own fsync of the directory (one for many files).
+ * be made durable by the caller's own fsync of the directory (one for many files);
+ * `syncFile` false skips the file's fsync too (content a restart can rebuild otherwise).
  */
-export async function writeFileDurably(file: string, data: string | Buffer, syncDir = true): Promise<void> {
+export async function writeFileDurably(file: string, data: string | Buffer, syncDir = true, syncFile = true): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
   const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (syncFile) await fh.sync();
   } finally {
     await fh.close();
   }
@@ -30,6 +31,8 @@ export async function writeFileDurably(file: string, data: string | Buffer, sync
 
 export class DurableJSONFile<T> implements Adapter<T> {
   #chain: Promise<void> = Promise.resolve();
+  /** Whether the next write is fsynced (the queue state skips it for what the spool rebuilds). */
+  syncFile = true;
   /** `syncDir` false: the caller fsyncs the directory after a batch of writes. */
   constructor(readonly file: string, readonly syncDir = true) {}
 
@@ -51,7 +54,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     const text = JSON.stringify(data);
     // Writes to one file are serialized so an older snapshot never lands after a newer one.
-    const next = this.#chain.then(() => writeFileDurably(this.file, text, this.syncDir));
+    const syncFile = this.syncFile;
+    const next = this.#chain.then(() => writeFileDurably(this.file, text, this.syncDir, syncFile));
     this.#chain = next.catch(() => undefined);
     return next;
   }

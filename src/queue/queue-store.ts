@@ -187,6 +187,7 @@ export class QueueStore {
     }
     for (const mid of leaving) this.#members.get(Math.floor(mid / SHARD_SPAN))?.delete(mid);
     const written: number[] = [];
+    let synced = false;
     for (const shard of shards) {
       const members = this.#members.get(shard);
       try {
@@ -199,7 +200,13 @@ export class QueueStore {
           });
         } else {
           const db = this.#db(shard);
-          db.data = { v: 1, messages: [...members.values()].map(toStored) };
+          const messages = [...members.values()];
+          // Fresh messages only: after a power cut the spool rebuilds exactly this shard, so its
+          // fsync is not worth the disk's time (it is most of the shards written while relaying).
+          const needsSync = !messages.every(rebuiltAsIs);
+          (db.adapter as DurableJSONFile<ShardData>).syncFile = needsSync;
+          synced ||= needsSync;
+          db.data = { v: 1, messages: messages.map(toStored) };
           await db.write();
           db.data = { v: 1, messages: [] };
         }
@@ -210,7 +217,9 @@ export class QueueStore {
       await new Promise((r) => setImmediate(r));
     }
     // One directory fsync makes all the renames and unlinks of this flush durable.
-    if (written.length) await fsyncDir(this.dir).catch((e: unknown) => retry(written, this.dir, e));
+    if (written.length && synced) {
+      await fsyncDir(this.dir).catch((e: unknown) => retry(written, this.dir, e));
+    }
   }
 
   async close(): Promise<void> {
@@ -218,6 +227,12 @@ export class QueueStore {
     this.#timer = null;
     await this.flush();
   }
+}
+
+/** A message a restart rebuilds from its spool file exactly as it is: nothing attempted, nothing done. */
+function rebuiltAsIs(msg: QueuedMessage): boolean {
+  for (const r of msg.rcpts) if (r.state !== 'pending' || r.attempts > 0 || r.warningsSent > 0 || r.dsnPending !== '') return false;
+  return true;
 }
 
 function toStored(msg: QueuedMessage): StoredMessage {

@@ -28,6 +28,10 @@ test('moved-aside corrupt files: the newest are kept, older ones removed, and th
     assert.match(warnings[1], /shard-2\.json is not valid JSON .*moved aside to shard-2\.json\.corrupt-\d+/);
     assert.equal(engine.state.corruptFilesKept(), CORRUPT_FILES_KEPT);
     assert.equal(engine.queue.store.corruptFilesKept(), CORRUPT_FILES_KEPT);
+    // status tells the operator they are there.
+    assert.equal(engine.api.statusSnapshot(false).corruptFilesKept, 2 * CORRUPT_FILES_KEPT);
+    const { formatStatus } = await import('../../src/commands/status-report.js');
+    assert.ok(formatStatus(engine.api.statusSnapshot(false), false).some((l) => /^Corrupt files kept:\s+10 /.test(l)));
 
     // The newest: the one moved aside now, and the newest of the earlier ones.
     const newestOld = old.slice(-(CORRUPT_FILES_KEPT - 1));
