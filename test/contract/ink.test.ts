@@ -85,11 +85,12 @@ test("the real useStdin() passes the shape check and its emitter delivers whole 
     terminal.stdin.write('\x1b[3~');
     await received;
     assert.deepEqual(chunks, ['show\r', '\x1b[3~']);
-    assert.match(terminal.written(), /probe/);
   } finally {
     app.unmount();
     await app.waitUntilExit();
   }
+  // With CI set (as CI runs the tests) Ink writes only the last frame, at unmount.
+  assert.match(terminal.written(), /probe/);
 });
 
 test('the shape check fails with one line on a useStdin() result without the emitter', () => {
