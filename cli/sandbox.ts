@@ -72,7 +72,7 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
       void stop().then(() => process.exit(0));
     });
   }
-  const listener = engine.api.listeners()[0];
+  const listener = engine.api.listenerViews()[0];
   process.stderr.write(
     `esa sandbox: listener ${listener?.name} on ${listener?.host}:${listener?.port}, backend mail server on ${backend.address}, data dir ${dataDir}\n` +
       `esa sandbox: type "help sim" for the sandbox commands, "quit" to leave (the engine stops with the shell)\n`,

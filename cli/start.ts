@@ -116,7 +116,7 @@ export async function runStart(args: StartArgs): Promise<void> {
     await control.close();
     await engine.stop();
   });
-  for (const l of engine.api.listeners()) process.stdout.write(`esa: listener ${l.name} on ${l.host}:${l.port}\n`);
+  for (const l of engine.api.listenerViews()) process.stdout.write(`esa: listener ${l.name} on ${l.host}:${l.port}\n`);
   process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.api.gauges().queuedMessages} queued, control socket ${control.socketPath})\n`);
 }
 

@@ -39,15 +39,22 @@ export function quietDiagnostics(dataDir: string, warn: (line: string) => void):
 
 /** Keeps everything in memory (tests, and the sandbox's status bar). */
 export class CollectedDiagnostics implements Diagnostics {
+  /** The most recent warnings (a failing disk repeats one every flush: the list stays bounded). */
   readonly warnings: string[] = [];
   readonly bugs: string[] = [];
+  /** Warnings since the start, kept or not. */
+  warningCount = 0;
+  static readonly KEPT = 100;
   constructor(readonly forward?: Diagnostics) {}
   warn(line: string): void {
+    this.warningCount++;
     this.warnings.push(line);
+    if (this.warnings.length > CollectedDiagnostics.KEPT) this.warnings.shift();
     this.forward?.warn(line);
   }
   bug(where: string, error: unknown): void {
     this.bugs.push(`${where}: ${(error as Error)?.message ?? String(error)}`);
+    if (this.bugs.length > CollectedDiagnostics.KEPT) this.bugs.shift();
     this.forward?.bug(where, error);
   }
 }

@@ -47,7 +47,7 @@ export class EngineApiImpl implements EngineApi {
     return this.engine.dataDir;
   }
 
-  get diagnostics(): Diagnostics & { readonly warnings: readonly string[] } {
+  get diagnostics(): Diagnostics & { readonly warnings: readonly string[]; readonly warningCount: number } {
     return this.engine.diagnostics;
   }
 
@@ -141,7 +141,7 @@ export class EngineApiImpl implements EngineApi {
     return undefined;
   }
 
-  listeners(): ListenerView[] {
+  listenerViews(): ListenerView[] {
     const suspended = this.engine.operational.suspendedListeners;
     return this.engine.config.listeners.map((lc) => {
       const running = this.engine.listeners.get(lc.name);

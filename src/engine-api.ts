@@ -168,7 +168,7 @@ export interface EngineApi {
   /** The sandbox's controls when the engine runs in `esa sandbox`. */
   readonly sandbox?: SandboxControls;
   /** Where warnings and bugs go (stderr for `esa start`; the sandbox shows them in the shell); what was said so far. */
-  readonly diagnostics: Diagnostics & { readonly warnings: readonly string[] };
+  readonly diagnostics: Diagnostics & { readonly warnings: readonly string[]; readonly warningCount: number };
 
   // ----- queries -----
   hostRows(): HostRow[];
@@ -181,7 +181,7 @@ export interface EngineApi {
   message(mid: number): Promise<MessageView | undefined>;
   /** The oldest message still queued. */
   oldestMessage(): { mid: number; arrival: number; sender: string; size: number; recipients: number } | undefined;
-  listeners(): ListenerView[];
+  listenerViews(): ListenerView[];
   /** Open inbound sessions of these listeners (all when omitted). */
   inboundConnections(names?: readonly string[]): number;
   /** Open delivery connections to domains whose delivery is suspended now (all when `all`). */

@@ -16,6 +16,7 @@ import { CollectedDiagnostics, stderrDiagnostics, type Diagnostics } from './dia
 import { EngineApiImpl } from './engine-api-impl.js';
 import type { EngineApi, EngineEvents } from './engine-api.js';
 import { makeDurableDir } from './fs/durable-dir.js';
+import * as line from './log/log-lines.js';
 import { MailLog } from './log/mail-log.js';
 import { IdAllocator } from './queue/ids.js';
 import type { Envelope, QueuedMessage } from './queue/message.js';
@@ -142,7 +143,10 @@ export class Engine {
       options.sandbox?.attach({ api: engine.api, clock: engine.clock, log: engine.log });
       return engine;
     } catch (e) {
-      if (engine) await engine.#closeParts().catch(() => undefined);
+      if (engine) {
+        await Promise.allSettled([...engine.listeners.values()].map((l) => l.stop()));
+        await engine.#closeParts().catch(() => undefined);
+      }
       else await log.close().catch(() => undefined);
       await lock.release();
       throw e;
@@ -421,20 +425,19 @@ export class Engine {
     await this.saveState();
     let n = 0;
     for (const domain of domains) n += this.scheduler.destinations.get(domain)?.counters.activeRecipients ?? 0;
-    this.log.info(`${n} recipient(s) redirected to ${target.host}:${target.port}`);
+    this.log.info(line.recipientsRedirected(n, target.host, target.port));
     for (const domain of domains) this.scheduler.deliverNow(domain);
     return n;
   }
 
   /** A redirect lasts while its domain has mail queued; then the route applies again. */
   #redirectFor(domain: string): HostPort | undefined {
-    const r = this.operational.redirects.find((x) => x.domain === domain);
-    if (!r) return undefined;
-    if ((this.scheduler.destinations.get(domain)?.counters.activeRecipients ?? 0) === 0) {
-      this.operational.redirects = this.operational.redirects.filter((x) => x !== r);
+    const target = this.redirectOf(domain);
+    if (target && (this.scheduler.destinations.get(domain)?.counters.activeRecipients ?? 0) === 0) {
+      this.operational.redirects = this.operational.redirects.filter((x) => x.domain !== domain);
       return undefined;
     }
-    return { host: r.host, port: r.port };
+    return target;
   }
 
   redirectOf(domain: string): HostPort | undefined {
@@ -463,7 +466,6 @@ export class Engine {
 
   async #closeParts(): Promise<void> {
     if (this.#saveTimer) clearInterval(this.#saveTimer);
-    await Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
     await this.queue.store.close();
     await this.ids.close();
     await this.saveState();

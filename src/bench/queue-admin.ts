@@ -52,7 +52,7 @@ export async function runQueueAdminBench(log: (line: string) => void, recipients
   const socket = path.join(dataDir, 'esa.sock');
   const control = await startControlServer(engine.api, socket);
   try {
-    const port = engine.api.listeners()[0].port;
+    const port = engine.api.listenerViews()[0].port;
     const messages = Math.ceil(recipients / PER_MESSAGE);
     const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, secure: false, ignoreTLS: true, maxConnections: 8, maxMessages: Infinity });
     const t0 = performance.now();

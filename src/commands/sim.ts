@@ -45,7 +45,7 @@ async function inject(io: CommandIO, args: string[]): Promise<void> {
   const parsed = parseInteger(args[0] ?? '', 1, MAX_INJECT);
   if ('error' in parsed) throw new CommandError(`Usage: sim inject <1-${formatCount(MAX_INJECT)}> [domain]`);
   const count = parsed.value;
-  const listener = io.engine.listeners()[0];
+  const listener = io.engine.listenerViews()[0];
   const domain = (args[1] ?? listener?.rat.find((d) => DomainPattern.fromStored(d).kind === 'exact') ?? 'example.com').toLowerCase();
   io.print(`Sending ${formatCount(count)} test message(s) to ${domain} through ${listener?.name ?? 'the listener'}...`);
   // Ten steps of the bar: enough to watch, few enough for a script's transcript.

@@ -120,7 +120,7 @@ export class CliSession {
         ? {
             clock: { now: e.sandbox.clock.now(), scale: e.sandbox.clock.scale },
             backend: e.sandbox.backendMode(),
-            ...(e.diagnostics.warnings.length ? { warnings: e.diagnostics.warnings.length, lastWarning: e.diagnostics.warnings.at(-1) } : {}),
+            ...(e.diagnostics.warningCount ? { warnings: e.diagnostics.warningCount, lastWarning: e.diagnostics.warnings.at(-1) } : {}),
           }
         : {}),
     };

@@ -50,5 +50,4 @@ export const messageFinished = (mid: number) => `Message finished MID ${mid} don
 // ----- operator actions on the queue -----
 
 export const recipientsDeleted = (mid: number, rcpts: Rids, by: string) => `MID ${mid} RID ${rids(rcpts)} deleted by ${by}`;
-export const recipientsBouncedByOperator = (mid: number, rcpts: Rids, by: string) => `MID ${mid} RID ${rids(rcpts)} bounced by ${by}`;
 export const recipientsRedirected = (count: number, host: string, port: number) => `${count} recipient(s) redirected to ${host}:${port}`;

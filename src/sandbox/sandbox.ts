@@ -69,7 +69,7 @@ export class Sandbox implements SandboxControls {
   }
 
   async inject(count: number, domain: string, onProgress?: (p: InjectProgress) => void, signal?: AbortSignal): Promise<InjectProgress> {
-    const listener = this.#engine.api.listeners()[0];
+    const listener = this.#engine.api.listenerViews()[0];
     if (!listener) throw new Error('There are no listeners to send through.');
     const host = listener.host === '0.0.0.0' ? '127.0.0.1' : listener.host;
     const transport = nodemailer.createTransport({

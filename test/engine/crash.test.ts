@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
 import nodemailer from 'nodemailer';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { removeDir, spawnEsa, startBackend, tempDir, waitFor } from '../helpers/harness.js';
+import { removeDir, startBackend, startEngineChild, tempDir, waitFor } from '../helpers/harness.js';
 
 let backend: BackendServer;
 let dataDir: string;
@@ -17,28 +17,10 @@ after(async () => {
   if (dataDir) await removeDir(dataDir);
 });
 
-/** Starts `esa start` as a child and resolves with its listener port once it accepts. */
 async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawnEsa([
-    'start',
-    '--data-dir', dataDir,
-    '--listen', '127.0.0.1:0',
-    '--route', `127.0.0.1:${backend.port}`,
-    '--time-scale', '100',
-  ]);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listener IncomingMail on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
-  });
-  return { child, port };
+  const started = await startEngineChild(dataDir, backend.port);
+  children.push(started.child);
+  return started;
 }
 
 function deliveredMid(content: Buffer): number {

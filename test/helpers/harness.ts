@@ -57,7 +57,7 @@ export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
 }
 
 export function listenerPort(engine: Engine, name = 'IncomingMail'): number {
-  return engine.api.listeners().find((l) => l.name === name)!.port;
+  return engine.api.listenerViews().find((l) => l.name === name)!.port;
 }
 
 export interface SendResult {
@@ -148,4 +148,27 @@ export async function sendMany(
 export async function readMailLog(engine: Engine): Promise<string> {
   await engine.log.flush();
   return readFile(engine.log.file, 'utf8');
+}
+
+/**
+ * `esa start` as a child process on `dataDir`, everything routed to `backendPort`, its clock
+ * 100x faster; resolves with its listener port once it accepts (for kill -9 tests).
+ */
+export async function startEngineChild(dataDir: string, backendPort: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawnEsa(['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', `127.0.0.1:${backendPort}`, '--time-scale', '100']);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listener IncomingMail on [\d.]+:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
+  }).catch((e) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
+  return { child, port };
 }

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { parseDsn } from '../bounce/dsn-parse.js';
 import { shellProcess } from '../cli/cli-harness.js';
-import { removeDir, sendMail, spawnEsa, startBackend, tempDir, waitFor } from '../helpers/harness.js';
+import { removeDir, sendMail, startBackend, startEngineChild, tempDir, waitFor } from '../helpers/harness.js';
 
 let backend: BackendServer;
 let dataDir: string;
@@ -20,22 +20,10 @@ after(async () => {
   if (dataDir) await removeDir(dataDir);
 });
 
-/** `esa start` as a child, everything routed to the backend; resolves with the listener port. */
 async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawnEsa(['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', `127.0.0.1:${backend.port}`, '--time-scale', '100']);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listener IncomingMail on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code}: ${err}`)));
-  });
-  return { child, port };
+  const started = await startEngineChild(dataDir, backend.port);
+  children.push(started.child);
+  return started;
 }
 
 test('kill -9 right after deleterecipients and bouncerecipients answered: after restart nothing comes back or repeats', async () => {

@@ -173,4 +173,9 @@ test('status line: long labels when there is room, short ones in 80 columns, alw
   assert.equal(tones.Backend, 'bad');
   // Without the sandbox fields nothing is said about a clock or a backend.
   assert.ok(!/Backend|UTC/.test(statusLineText(STATUS, 300)));
+  // The sandbox's warnings (written to the mail log, not over the screen) are counted, and the
+  // count is the first thing to go when the line is narrow.
+  const warned = { ...sandbox, warnings: 2, lastWarning: 'cannot write the mail log' };
+  assert.match(statusLineText(warned, 400), / │ 2 warnings \(mail log\)/);
+  assert.ok(!/Warn/.test(statusLineText(warned, 79)));
 });
