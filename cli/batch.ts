@@ -1,22 +1,54 @@
 // Batch mode (stdin not a terminal) and `-c "LINE"`: the same session as the interactive
 // shell, with answers read from the following input lines (batch) or taken as defaults (-c),
-// and the transcript printed as a session would show it. No Ink, no React.
+// and the transcript printed as a session would show it. Every prompt and question is written
+// before its line is read, so a client that waits for the prompt before it types (expect,
+// pexpect) works over a pipe. The SSH line mode (a pty with TERM=dumb) is this front end too,
+// with the echo left to its line discipline. No Ink, no React.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AskParams, AskResult, StatusParams } from '../src/control/protocol.js';
-import { openSession, type ShellTerminal } from './front-end.js';
+import type { ControlClient } from './client.js';
+import { openSession, type SessionSource, type ShellTerminal } from './front-end.js';
 
-/** Lines of a stream, one at a time; null at its end. */
+/** What `next()` gives when Ctrl-C was pressed while a line was awaited. */
+export const INTERRUPTED = Symbol('interrupted');
+
+/** Lines of a stream, one at a time, kept in order as they arrive (type-ahead); null at its end. */
 export class LineReader {
-  readonly #lines: AsyncIterator<string>;
+  readonly #lines: string[] = [];
+  #ended = false;
+  #waiting: ((line: string | null | typeof INTERRUPTED) => void) | null = null;
 
   constructor(input: Readable) {
-    this.#lines = createInterface({ input, crlfDelay: Infinity, terminal: false })[Symbol.asyncIterator]();
+    const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+    rl.on('line', (line) => this.#push(line));
+    rl.on('close', () => {
+      this.#ended = true;
+      this.#wake(null);
+    });
   }
 
-  async next(): Promise<string | null> {
-    const r = await this.#lines.next();
-    return r.done ? null : r.value;
+  next(): Promise<string | null | typeof INTERRUPTED> {
+    if (this.#lines.length > 0) return Promise.resolve(this.#lines.shift() ?? null);
+    if (this.#ended) return Promise.resolve(null);
+    return new Promise((resolve) => (this.#waiting = resolve));
+  }
+
+  /** Ctrl-C: a pending `next()` gives INTERRUPTED; true when one was waiting. */
+  interrupt(): boolean {
+    return this.#wake(INTERRUPTED);
+  }
+
+  #push(line: string): void {
+    if (!this.#wake(line)) this.#lines.push(line);
+  }
+
+  #wake(value: string | null | typeof INTERRUPTED): boolean {
+    const waiting = this.#waiting;
+    if (!waiting) return false;
+    this.#waiting = null;
+    waiting(value);
+    return true;
   }
 }
 
@@ -25,9 +57,17 @@ export interface BatchStreams {
   errors: Writable;
 }
 
-/** Echoes a question and its answer the way the terminal would have shown them. */
-function echoQuestion(out: Writable, q: AskParams, answer: string): void {
-  out.write(`${q.label ? `${q.label}\n` : ''}${q.prompt}${answer}\n`);
+export interface BatchOptions {
+  /**
+   * Write each line read after its prompt, as a terminal would have shown it (true, the
+   * default: a pipe echoes nothing). False when the input is already echoed (a pty's line
+   * discipline).
+   */
+  echo?: boolean;
+  /** The client name for the engine: `batch` (live commands end by themselves) or `line` (a person who can press Ctrl-C). */
+  client?: 'batch' | 'line';
+  /** Registers the handler for Ctrl-C (the SSH line mode; a pipe has none). */
+  onInterrupt?: (handler: () => void) => void;
 }
 
 /** Answers questions from the lines after the command. */
@@ -36,6 +76,7 @@ class BatchTerminal implements ShellTerminal {
   constructor(
     readonly reader: LineReader,
     readonly out: Writable,
+    readonly echo: boolean,
   ) {}
 
   print(text: string): void {
@@ -43,8 +84,11 @@ class BatchTerminal implements ShellTerminal {
   }
 
   async ask(q: AskParams): Promise<AskResult> {
+    // The question first, then the answer is read: whoever types may wait for the prompt.
+    this.out.write(`${q.label ? `${q.label}\n` : ''}${q.prompt}`);
     const line = await this.reader.next();
-    echoQuestion(this.out, q, line ?? '');
+    if (line === INTERRUPTED) return { interrupt: true };
+    if (this.echo || line === null) this.out.write(`${line ?? ''}\n`);
     return line === null ? { eof: true } : { answer: line };
   }
 
@@ -112,17 +156,29 @@ function warnDiscarded(terminal: { pendingChanges: number }, streams: BatchStrea
 }
 
 /** Runs piped input; returns the exit status (0 all succeeded, 1 any command failed). */
-export async function runBatch(socketPath: string, input: Readable, streams: BatchStreams): Promise<number> {
+export async function runBatch(source: SessionSource, input: Readable, streams: BatchStreams, options: BatchOptions = {}): Promise<number> {
+  const echo = options.echo ?? true;
   const reader = new LineReader(input);
-  const terminal = new BatchTerminal(reader, streams.output);
-  const { client, prompt: firstPrompt } = await openSession(socketPath, terminal, 'batch');
-  let prompt = firstPrompt;
+  const terminal = new BatchTerminal(reader, streams.output, echo);
+  let client: ControlClient | undefined;
+  // Ctrl-C: answers an open question or the main prompt with INTERRUPTED, else stops the running command.
+  options.onInterrupt?.(() => {
+    if (!reader.interrupt()) client?.interrupt();
+  });
+  const session = await openSession(source, terminal, options.client ?? 'batch');
+  client = session.client;
+  let prompt = session.prompt;
   let failed = false;
   try {
     for (;;) {
+      streams.output.write(prompt);
       const line = await reader.next();
-      if (line === null) break;
-      streams.output.write(`${prompt}${line}\n`);
+      if (line === INTERRUPTED) continue;
+      if (line === null) {
+        streams.output.write('\n');
+        break;
+      }
+      if (echo) streams.output.write(`${line}\n`);
       const text = line.trim();
       if (text === '' || text.startsWith('#')) continue;
       const result = await client.run(line);
@@ -140,13 +196,14 @@ export async function runBatch(socketPath: string, input: Readable, streams: Bat
     client.close();
   }
   warnDiscarded(terminal, streams, 'end of input');
-  return failed ? 1 : 0;
+  // A person's session (the line mode) ends well however its commands went, as the Ink shell's does.
+  return failed && options.client !== 'line' ? 1 : 0;
 }
 
 /** `-c "LINE"`: one line (`;` joins commands), questions take their defaults. */
-export async function runCommandLine(socketPath: string, line: string, streams: BatchStreams): Promise<number> {
+export async function runCommandLine(source: SessionSource, line: string, streams: BatchStreams): Promise<number> {
   const terminal = new DefaultsTerminal(streams.output);
-  const { client } = await openSession(socketPath, terminal, 'command');
+  const { client } = await openSession(source, terminal, 'command');
   try {
     const result = await client.run(line);
     if (!result.ok && result.error) streams.errors.write(`${result.error}\n`);

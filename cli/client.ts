@@ -1,9 +1,11 @@
 // The control-socket client: connects to the engine, runs command lines, and hands the
 // engine's questions, output and status to a ShellTerminal (batch, readline, later Ink).
 // Imports nothing of the engine, so `esa shell` starts fast.
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
 import { frame, LineSplitter } from '../src/control/ndjson.js';
+import { checkSocketPath } from '../src/fs/strict-modes.js';
 import {
   CLIENT_METHODS,
   ENGINE_METHODS,
@@ -14,6 +16,7 @@ import {
   type HelloResult,
   type PrintParams,
   type RunResult,
+  type ScreenParams,
   type StatusParams,
 } from '../src/control/protocol.js';
 
@@ -33,6 +36,9 @@ export class NoEngineError extends Error {
   }
 }
 
+/** The control socket or its directory is not safely this user's (see checkSocketPath). */
+export class UnsafeSocketError extends Error {}
+
 /** Server replies can be long (a big report), but not unbounded. */
 const MAX_REPLY_LINE = 16 * 1024 * 1024;
 
@@ -44,7 +50,8 @@ export class ControlClient {
   #onClosed!: (reason: string | undefined) => void;
 
   private constructor(
-    readonly socket: Socket,
+    /** The Unix socket, or an in-process pair's end (SSH sessions: ControlServer.openInProcess). */
+    readonly socket: Duplex,
     readonly terminal: ShellTerminal,
   ) {
     this.closed = new Promise((resolve) => (this.#onClosed = resolve));
@@ -69,7 +76,18 @@ export class ControlClient {
   }
 
   /** Connects, or rejects with NoEngineError when nothing listens at the path. */
-  static connect(socketPath: string, terminal: ShellTerminal): Promise<ControlClient> {
+  /** A client on a stream already connected to the engine (an in-process session). */
+  static over(stream: Duplex, terminal: ShellTerminal): ControlClient {
+    return new ControlClient(stream, terminal);
+  }
+
+  /**
+   * Connects to the Unix socket. Strict modes first: a socket, or a directory above it, that
+   * another user could have replaced gets nothing sent to it (UnsafeSocketError).
+   */
+  static async connect(socketPath: string, terminal: ShellTerminal): Promise<ControlClient> {
+    const unsafe = await checkSocketPath(socketPath).catch((e: Error) => `cannot check ${socketPath}: ${e.message}`);
+    if (unsafe) throw new UnsafeSocketError(`refusing to use the control socket: ${unsafe}`);
     return new Promise((resolve, reject) => {
       const socket = connect(socketPath);
       socket.once('connect', () => {
@@ -95,6 +113,11 @@ export class ControlClient {
   /** Ctrl-C: the running command's dialog or wait is abandoned. */
   interrupt(): void {
     this.#rpc.notify(CLIENT_METHODS.interrupt, {}, undefined);
+  }
+
+  /** The terminal's output area changed (or is told for the first time): the engine pages and wraps to it. */
+  resize(screen: ScreenParams): void {
+    this.#rpc.notify(CLIENT_METHODS.resize, screen, undefined);
   }
 
   async complete(line: string): Promise<string[]> {

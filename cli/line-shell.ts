@@ -2,8 +2,18 @@
 // replace it through the same front-end seam): prompt, history, Tab completion of command
 // names and menu words, Ctrl-C aborts the running dialog, Ctrl-D or quit leaves.
 import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import type { AskParams, AskResult } from '../src/control/protocol.js';
-import { openSession, type ShellTerminal } from './front-end.js';
+import { openSession, type SessionSource, type ShellTerminal } from './front-end.js';
+
+/** The terminal's streams: the process's own for `esa shell`, an SSH channel's for a pty session. */
+export interface TerminalStreams {
+  input: Readable;
+  output: Writable;
+  errors: Writable;
+}
+
+const processStreams = (): TerminalStreams => ({ input: process.stdin, output: process.stdout, errors: process.stderr });
 
 class ReadlineTerminal implements ShellTerminal {
   rl!: Interface;
@@ -11,8 +21,10 @@ class ReadlineTerminal implements ShellTerminal {
   choices: string[] | null = null;
   #abortQuestion: (() => void) | null = null;
 
+  constructor(readonly output: Writable) {}
+
   print(text: string): void {
-    process.stdout.write(text);
+    this.output.write(text);
   }
 
   ask(q: AskParams): Promise<AskResult> {
@@ -29,7 +41,7 @@ class ReadlineTerminal implements ShellTerminal {
       this.rl.once('close', onClose);
       this.#abortQuestion = () => {
         controller.abort();
-        process.stdout.write('^C\n');
+        this.output.write('^C\n');
         finish({ interrupt: true });
       };
       this.rl.question(`${q.label ? `${q.label}\n` : ''}${q.prompt}`, { signal: controller.signal }, (answer) => finish({ answer }));
@@ -44,14 +56,15 @@ class ReadlineTerminal implements ShellTerminal {
   }
 }
 
-export async function runLineShell(socketPath: string): Promise<number> {
-  const terminal = new ReadlineTerminal();
-  const { client, prompt: firstPrompt } = await openSession(socketPath, terminal, 'readline');
+export async function runLineShell(source: SessionSource, streams: TerminalStreams = processStreams()): Promise<number> {
+  const { output } = streams;
+  const terminal = new ReadlineTerminal(output);
+  const { client, prompt: firstPrompt } = await openSession(source, terminal, 'readline');
   let prompt = firstPrompt;
   let running = false;
   const rl = createInterface({
-    input: process.stdin,
-    output: process.stdout,
+    input: streams.input,
+    output,
     terminal: true,
     historySize: 500,
     completer: (line: string, callback: (err: Error | null, result: [string[], string]) => void) => {
@@ -71,17 +84,17 @@ export async function runLineShell(socketPath: string): Promise<number> {
     if (terminal.abortQuestion()) {
       client.interrupt();
     } else if (running) {
-      process.stdout.write('^C\n');
+      output.write('^C\n');
       client.interrupt();
     } else {
       // At the main prompt Ctrl-C clears the line; it does not quit.
-      process.stdout.write('^C\n');
+      output.write('^C\n');
       rl.write(null, { ctrl: true, name: 'u' });
       rl.prompt();
     }
   });
   void client.closed.then((reason) => {
-    if (reason && reason !== 'the engine closed the connection') process.stderr.write(`esa: ${reason}\n`);
+    if (reason && reason !== 'the engine closed the connection') streams.errors.write(`esa: ${reason}\n`);
     rl.close();
   });
 
@@ -99,12 +112,12 @@ export async function runLineShell(socketPath: string): Promise<number> {
       if (result.exit) break;
     }
   } catch (e) {
-    process.stderr.write(`esa: ${(e as Error).message}\n`);
+    streams.errors.write(`esa: ${(e as Error).message}\n`);
     return 1;
   } finally {
     rl.close();
     client.close();
   }
-  process.stdout.write('\n');
+  output.write('\n');
   return 0;
 }

@@ -3,8 +3,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { parseHostPort } from '../src/config/config.js';
-import { splitCommaList } from '../src/commands/answers.js';
-import { DomainPattern } from '../src/domain-pattern.js';
+import { parsePatternList } from '../src/domain-pattern.js';
+import { repeatSafe } from './repeated-flags.js';
 import type { StartArgs } from './start.js';
 
 function hostPort(what: string) {
@@ -16,11 +16,11 @@ function domainPatterns(what: string) {
   return (v: string | undefined) =>
     v === undefined
       ? undefined
-      : splitCommaList(v).map((item) => {
-          const p = DomainPattern.parse(item);
+      : (() => {
+          const p = parsePatternList(v);
           if ('error' in p) throw new Error(`${what}: ${p.error}`);
-          return p.value.toString();
-        });
+          return p.value.map(String);
+        })();
 }
 
 function positiveNumber(what: string) {
@@ -39,20 +39,24 @@ function atLeastOne(what: string) {
   };
 }
 
-const engineOptions = {
-  'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'all state: configuration, queue, logs, socket' },
-  hostname: { type: 'string', describe: 'host name: SMTP banner, prompt, DSN Reporting-MTA (default mail.example.com)' },
-  listen: { type: 'string', describe: 'H:P of the listener IncomingMail (default 127.0.0.1:2525)', coerce: hostPort('--listen') },
-  accept: { type: 'string', describe: 'comma list of accepted recipient domains (default example.com)', coerce: domainPatterns('--accept') },
-  route: { type: 'string', describe: 'H:P of the default SMTP route, ALL -> this host (default 127.0.0.1:2526)', coerce: hostPort('--route') },
-  socket: { type: 'string', describe: 'the control socket (default <data-dir>/esa.sock)' },
-  'queue-max-messages': { type: 'number', describe: 'queue storage limit in messages (default 1,000,000)', coerce: positiveNumber('--queue-max-messages') },
-  'queue-max-mb': { type: 'number', describe: 'queue storage limit in MB (default 10240)', coerce: positiveNumber('--queue-max-mb') },
-  'time-scale': { type: 'number', default: 1, describe: 'simulated time runs X times faster than the wall clock', coerce: positiveNumber('--time-scale') },
-  'log-rotate-mb': { type: 'number', describe: 'rotate the mail log when it passes this many MB (default 10)', coerce: positiveNumber('--log-rotate-mb') },
-  'log-keep': { type: 'number', describe: 'how many rotated mail logs to keep, mail_logs.1 ... (default 5)', coerce: atLeastOne('--log-keep') },
-  ssh: { type: 'string', describe: 'also serve the CLI over SSH on H:P (not available yet)' },
-} as const;
+const engineOptions = repeatSafe(
+  {
+    'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'all state: configuration, queue, logs, socket' },
+    hostname: { type: 'string', describe: 'host name: SMTP banner, prompt, DSN Reporting-MTA (default mail.example.com)' },
+    listen: { type: 'string', describe: 'H:P of the listener IncomingMail (default 127.0.0.1:2525)', coerce: hostPort('--listen') },
+    accept: { type: 'string', describe: 'comma list of accepted recipient domains (default example.com)', coerce: domainPatterns('--accept') },
+    route: { type: 'string', describe: 'H:P of the default SMTP route, ALL -> this host (default 127.0.0.1:2526)', coerce: hostPort('--route') },
+    socket: { type: 'string', describe: 'the control socket (default <data-dir>/esa.sock)' },
+    'queue-max-messages': { type: 'number', describe: 'queue storage limit in messages (default 1,000,000)', coerce: positiveNumber('--queue-max-messages') },
+    'queue-max-mb': { type: 'number', describe: 'queue storage limit in MB (default 10240)', coerce: positiveNumber('--queue-max-mb') },
+    'time-scale': { type: 'number', default: 1, describe: 'simulated time runs X times faster than the wall clock', coerce: positiveNumber('--time-scale') },
+    'log-rotate-mb': { type: 'number', describe: 'rotate the mail log when it passes this many MB (default 10)', coerce: positiveNumber('--log-rotate-mb') },
+    'log-keep': { type: 'number', describe: 'how many rotated mail logs to keep, mail_logs.1 ... (default 5)', coerce: atLeastOne('--log-keep') },
+    ssh: { type: 'string', describe: 'also serve the CLI over SSH on H:P (users: userconfig; see docs/ssh.md)', coerce: hostPort('--ssh') },
+    'admin-password': { type: 'string', describe: 'first start only: the passphrase of the user admin (or env ESA_ADMIN_PASSWORD; else one is generated and printed once)' },
+  } as const,
+  ['accept'],
+);
 
 await yargs(hideBin(process.argv))
   .scriptName('esa')
@@ -69,7 +73,7 @@ await yargs(hideBin(process.argv))
     builder: (y) =>
       y.options({
         ...engineOptions,
-        c: { type: 'string', describe: 'run one line (";" joins commands) in the sandbox, then stop' },
+        ...repeatSafe({ c: { type: 'string', describe: 'run one line (";" joins commands) in the sandbox, then stop' } } as const),
       }),
     handler: async (argv) => (await import('./sandbox.js')).runSandbox(argv as never),
   })
@@ -77,11 +81,13 @@ await yargs(hideBin(process.argv))
     command: 'shell',
     describe: 'the CLI on a running engine (batch when stdin is not a terminal)',
     builder: (y) =>
-      y.options({
-        'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'the engine\'s data dir (its socket is <data-dir>/esa.sock)' },
-        socket: { type: 'string', describe: 'the control socket (overrides --data-dir)' },
-        c: { type: 'string', describe: 'run one line (";" joins commands), questions take their defaults, then exit' },
-      }),
+      y.options(
+        repeatSafe({
+          'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'the engine\'s data dir (its socket is <data-dir>/esa.sock)' },
+          socket: { type: 'string', describe: 'the control socket (overrides --data-dir)' },
+          c: { type: 'string', describe: 'run one line (";" joins commands), questions take their defaults, then exit' },
+        } as const),
+      ),
     handler: async (argv) => {
       const { runShell } = await import('./shell.js');
       await runShell(argv as never);
@@ -91,33 +97,37 @@ await yargs(hideBin(process.argv))
     command: 'backend',
     describe: 'the built-in backend mail server alone',
     builder: (y) =>
-      y.options({
-        listen: { type: 'string', default: '127.0.0.1:2526', describe: 'H:P to listen on', coerce: hostPort('--listen') },
-        store: { type: 'string', describe: 'write received messages as .eml files here' },
-      }),
+      y.options(
+        repeatSafe({
+          listen: { type: 'string', default: '127.0.0.1:2526', describe: 'H:P to listen on', coerce: hostPort('--listen') },
+          store: { type: 'string', describe: 'write received messages as .eml files here' },
+        } as const),
+      ),
     handler: async (argv) => (await import('./start.js')).runBackend(argv as never),
   })
   .command({
     command: 'bench',
     describe: 'the benchmark: the engine (and Postfix with --vs postfix) against an SMTP sink',
     builder: (y) =>
-      y.options({
-        messages: { type: 'number', describe: 'messages per run (default 5,000; --quick 500)' },
-        size: { type: 'number', describe: 'message size in bytes (default 2048)' },
-        sessions: { type: 'number', describe: 'SMTP sessions reusing their connection (default 20)' },
-        'conn-sessions': { type: 'number', describe: 'sessions for one connection per message (default 100)' },
-        runs: { type: 'number', describe: 'runs per figure: the median is shown, with min and max (default 3; --quick 1)' },
-        'big-queue': { type: 'number', describe: 'messages for the big-queue figures, 0 skips them (default 100,000; --quick 2,000)' },
-        warmup: { type: 'number', describe: 'unmeasured messages first (default 500; --quick 50)' },
-        vs: { type: 'string', describe: 'also run the scenarios against a private instance of: postfix' },
-        json: { type: 'boolean', describe: 'print the report as JSON' },
-        sink: { type: 'string', describe: 'the backend: auto (smtp-sink if installed), smtp-sink, esa' },
-        drain: { type: 'string', describe: 'how the drain starts: auto (delivernow if the shell has it), delivernow, host-retry' },
-        'time-scale': { type: 'number', describe: "the engine's --time-scale in the down/drain scenario (default 600)" },
-        profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
-        only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue' },
-        quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
-      }),
+      y.options(
+        repeatSafe({
+          messages: { type: 'number', describe: 'messages per run (default 5,000; --quick 500)' },
+          size: { type: 'number', describe: 'message size in bytes (default 2048)' },
+          sessions: { type: 'number', describe: 'SMTP sessions reusing their connection (default 20)' },
+          'conn-sessions': { type: 'number', describe: 'sessions for one connection per message (default 100)' },
+          runs: { type: 'number', describe: 'runs per figure: the median is shown, with min and max (default 3; --quick 1)' },
+          'big-queue': { type: 'number', describe: 'messages for the big-queue figures, 0 skips them (default 100,000; --quick 2,000)' },
+          warmup: { type: 'number', describe: 'unmeasured messages first (default 500; --quick 50)' },
+          vs: { type: 'string', describe: 'also run the scenarios against a private instance of: postfix' },
+          json: { type: 'boolean', describe: 'print the report as JSON' },
+          sink: { type: 'string', describe: 'the backend: auto (smtp-sink if installed), smtp-sink, esa' },
+          drain: { type: 'string', describe: 'how the drain starts: auto (delivernow if the shell has it), delivernow, host-retry' },
+          'time-scale': { type: 'number', describe: "the engine's --time-scale in the down/drain scenario (default 600)" },
+          profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
+          only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue' },
+          quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
+        } as const),
+      ),
     handler: async (argv) => {
       const { runBenchCommand } = await import('../src/bench/command.js');
       await runBenchCommand(argv as never);

@@ -10,30 +10,56 @@ import { BackendServer } from '../src/sandbox/backend.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { NoEngineError } from './client.js';
 import { frontEnd } from './shell.js';
-import { logOptionsOf, overridesOf, startupError, warnUnavailable, type StartArgs } from './start.js';
+import { startUsersAndSsh } from './ssh/serve.js';
+import type { SshServer } from './ssh/ssh-server.js';
+import { logOptionsOf, overridesOf, startupError, type StartArgs } from './start.js';
+import { defaultRouteHost, describeOverrides, type HostPort } from '../src/config/config.js';
+import { readStoredConfig } from '../src/config/state-file.js';
 
 export interface SandboxArgs extends StartArgs {
   c?: string;
 }
 
+/** Where the built-in backend listens in a new data dir without --route. */
+const SANDBOX_BACKEND: HostPort = { host: '127.0.0.1', port: 2526 };
+
+class BackendAddressError extends Error {}
+
+/** The backend could not listen where the route points: say which flag moves it. */
+function backendError(e: unknown, route: HostPort, flagged: boolean): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL') return e;
+  const where = flagged ? 'given with --route' : 'of the stored default route';
+  const why = code === 'EADDRINUSE' ? 'is already in use' : 'is not an address of this machine';
+  return new BackendAddressError(
+    `the backend mail server cannot listen on ${route.host}:${route.port} (${where}): it ${why}; start with --route 127.0.0.1:0 to pick a free port`,
+  );
+}
+
 function fail(e: unknown): never {
-  const line = e instanceof ControlSocketError ? e.message : startupError(e);
+  const line = e instanceof ControlSocketError || e instanceof BackendAddressError ? e.message : startupError(e);
   if (!line) throw e;
   process.stderr.write(`esa: ${line}\n`);
   process.exit(2);
 }
 
 export async function runSandbox(args: SandboxArgs): Promise<void> {
-  warnUnavailable(args);
   const dataDir = path.resolve(args.dataDir);
-  const route = args.route ?? { host: '127.0.0.1', port: 2526 };
-  // The backend takes the route's address; port 0 picks a free one and the route follows it.
-  const backend = new BackendServer({ host: route.host, port: route.port, name: 'exchange.example.com' });
+  // The backend listens where mail goes: --route when given, else the stored default route
+  // (a restart without flags comes back as it was), else the factory default.
+  const stored = await readStoredConfig(dataDir);
+  const route = args.route ?? (stored && defaultRouteHost(stored)) ?? SANDBOX_BACKEND;
+  // What the backend receives is kept in the data dir for `sim mailbox` (size-capped).
+  const backend = new BackendServer({ host: route.host, port: route.port, name: 'exchange.example.com', mailboxDir: path.join(dataDir, 'mailboxes') });
   try {
     await backend.start();
   } catch (e) {
-    fail(e);
+    fail(backendError(e, route, args.route !== undefined));
   }
+  const overrides = overridesOf(args);
+  // Port 0 picks a free port: the stored route follows the backend.
+  if (args.route) overrides.route = { host: route.host, port: backend.port };
+  const report = stored ? describeOverrides(stored, overrides) : [];
   const sandbox = new Sandbox(backend);
   let engine: Engine;
   try {
@@ -41,7 +67,7 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
       dataDir,
       timeScale: args.timeScale,
       ...logOptionsOf(args),
-      overrides: { ...overridesOf(args), route: { host: route.host, port: backend.port } },
+      overrides,
       sandbox,
       // A line on stderr would land on top of the Ink screen: warnings go to the mail log and
       // the status bar, bugs to a file in the data dir.
@@ -59,7 +85,17 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
     await backend.stop();
     fail(e);
   }
+  let ssh: SshServer | null = null;
+  try {
+    ssh = await startUsersAndSsh(control, args, (line) => process.stderr.write(`esa sandbox: ${line}\n`));
+  } catch (e) {
+    await control.close();
+    await engine.stop();
+    await backend.stop();
+    fail(e);
+  }
   const stop = async () => {
+    await ssh?.close();
     await control.close();
     await engine.stop();
     await backend.stop();
@@ -73,9 +109,13 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
     });
   }
   const listener = engine.api.listenerViews()[0];
+  for (const line of report) process.stderr.write(`esa sandbox: ${line}\n`);
   process.stderr.write(
     `esa sandbox: listener ${listener?.name} on ${listener?.host}:${listener?.port}, backend mail server on ${backend.address}, data dir ${dataDir}\n` +
-      `esa sandbox: type "help sim" for the sandbox commands, "quit" to leave (the engine stops with the shell)\n`,
+      // The welcome is for a person at the shell, not for -c or a script.
+      (args.c === undefined && process.stdin.isTTY && process.stdout.isTTY
+        ? `esa sandbox: type "help sim" for the sandbox commands, "quit" to leave (the engine stops with the shell)\n`
+        : ''),
   );
   let code: number;
   try {

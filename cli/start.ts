@@ -1,12 +1,15 @@
 // `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
 import path from 'node:path';
-import type { HostPort, StartOverrides } from '../src/config/config.js';
-import { DataDirBusyError, socketAnswers } from '../src/data-dir-lock.js';
+import { describeOverrides, type HostPort, type StartOverrides } from '../src/config/config.js';
+import { readStoredConfig } from '../src/config/state-file.js';
+import { socketAnswers, StartRefusedError } from '../src/data-dir-lock.js';
 import { LibraryShapeError } from '../src/library-shape.js';
 import { Engine } from '../src/engine.js';
 import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/control/server.js';
 import { BackendServer } from '../src/sandbox/backend.js';
 import { startStallReport } from '../src/bench/stall-monitor.js';
+import { startUsersAndSsh } from './ssh/serve.js';
+import type { SshServer } from './ssh/ssh-server.js';
 
 export interface StartArgs {
   dataDir: string;
@@ -20,7 +23,8 @@ export interface StartArgs {
   timeScale: number;
   logRotateMb?: number;
   logKeep?: number;
-  ssh?: string;
+  ssh?: HostPort;
+  adminPassword?: string;
 }
 
 /** The mail log's rotation from --log-rotate-mb / --log-keep (the engine's defaults when absent). */
@@ -34,11 +38,12 @@ export function logOptionsOf(args: StartArgs): { logRotateBytes?: number; logKee
 /** One line for an error a user can cause; a stack trace only for a bug. */
 export function startupError(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
-  if (e instanceof DataDirBusyError) return e.message;
+  if (e instanceof StartRefusedError) return e.message; // data dir busy, unsafe permissions
   if (e instanceof LibraryShapeError) return e.message;
   if (err.code === 'EADDRINUSE') return `address ${err.address ?? ''}:${err.port ?? ''} is already in use: stop what uses it or choose another with --listen`;
   if (err.code === 'EACCES' || err.code === 'EPERM') return `permission denied: ${err.message}`;
   if (err.code === 'ENOSPC') return `no space left on the device of the data dir: ${err.message}`;
+  if (err.code === 'EROFS') return `the data dir is on a read-only file system: ${err.message}`;
   return '';
 }
 
@@ -59,7 +64,10 @@ export function onSignals(stop: () => Promise<void>): void {
   process.on('SIGINT', handler);
 }
 
-/** The stored configuration the command-line flags override. */
+/**
+ * The stored configuration the command-line flags override. The flags have no yargs
+ * defaults: a flag not given is undefined here and never undoes a committed change.
+ */
 export function overridesOf(args: StartArgs): StartOverrides {
   return {
     hostname: args.hostname,
@@ -71,14 +79,17 @@ export function overridesOf(args: StartArgs): StartOverrides {
   };
 }
 
-/** `--ssh` is reserved for the SSH front end, which does not exist yet: say so, start anyway. */
-export function warnUnavailable(args: StartArgs): void {
-  if (args.ssh !== undefined) process.stderr.write('esa: warning: the CLI over SSH is not available yet; --ssh is ignored\n');
+/**
+ * The one-line reports of the flags that change the stored configuration (nothing for a new
+ * data dir: there the flags only seed it). Read before the engine starts, without the lock.
+ */
+export async function overrideReport(dataDir: string, overrides: StartOverrides): Promise<string[]> {
+  const stored = await readStoredConfig(dataDir);
+  return stored ? describeOverrides(stored, overrides) : [];
 }
 
 export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
-  warnUnavailable(args);
   const dataDir = path.resolve(args.dataDir);
   // A socket of its own (--socket) may be taken by an engine on another data dir: refuse
   // before binding any listener. The default socket is guarded by the data dir lock.
@@ -86,12 +97,14 @@ export async function runStart(args: StartArgs): Promise<void> {
     process.stderr.write(`esa: another engine answers on ${path.resolve(args.socket)}: stop it first, or start this one with another --socket\n`);
     process.exit(2);
   }
+  const overrides = overridesOf(args);
+  const report = await overrideReport(dataDir, overrides);
   let engine: Engine;
   try {
     engine = await Engine.start({
       dataDir,
       timeScale: args.timeScale,
-      overrides: overridesOf(args),
+      overrides,
       ...logOptionsOf(args),
       echoLog: (line) => process.stdout.write(line),
     });
@@ -111,11 +124,24 @@ export async function runStart(args: StartArgs): Promise<void> {
     process.stderr.write(`esa: ${line}\n`);
     process.exit(2);
   }
+  let ssh: SshServer | null;
+  try {
+    ssh = await startUsersAndSsh(control, args, (line) => process.stdout.write(`esa: ${line}\n`));
+  } catch (e) {
+    await control.close();
+    await engine.stop();
+    const line = startupError(e);
+    if (!line) throw e;
+    process.stderr.write(`esa: SSH: ${line}\n`);
+    process.exit(2);
+  }
   onSignals(async () => {
     // Sessions end first (a dialog in progress applies nothing), then the engine.
+    await ssh?.close();
     await control.close();
     await engine.stop();
   });
+  for (const line of report) process.stdout.write(`esa: ${line}\n`);
   for (const l of engine.api.listenerViews()) process.stdout.write(`esa: listener ${l.name} on ${l.host}:${l.port}\n`);
   process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.api.gauges().queuedMessages} queued, control socket ${control.socketPath})\n`);
 }

@@ -82,6 +82,22 @@ export class DomainPattern {
   }
 }
 
+/**
+ * A comma list of patterns as a command-line flag gives it (`--accept a.com,.b.com`): every
+ * entry checked, an empty entry (`a.com,,` or a trailing comma) refused rather than dropped.
+ */
+export function parsePatternList(text: string): { value: DomainPattern[] } | { error: string } {
+  const value: DomainPattern[] = [];
+  // The first problem in the order written.
+  for (const item of text.split(',').map((entry) => entry.trim())) {
+    if (item === '') return { error: `an empty entry in "${text}": separate the domains with single commas.` };
+    const p = DomainPattern.parse(item);
+    if ('error' in p) return p;
+    value.push(p.value);
+  }
+  return { value };
+}
+
 // ----- stored lists, parsed once -----
 
 interface Compiled {

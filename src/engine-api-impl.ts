@@ -5,6 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemStatus } from './commands/system-status.js';
+import { referencedPoints, RollbackStore, type RollbackPoint } from './config/rollback-store.js';
 import type { ApplianceConfig, HostPort, OperationalState } from './config/config.js';
 import type {
   EngineApi,
@@ -22,6 +23,7 @@ import type {
 } from './engine-api.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Engine } from './engine.js';
+import type { ForecastSnapshot } from './forecast/forecast.js';
 import { counterValues, gauges, hostRows, hostStatus, recipientPage, selectRecipients } from './engine-views.js';
 import type { QueuedMessage, Recipient } from './queue/message.js';
 import type { SandboxControls } from './sandbox/sandbox.js';
@@ -34,9 +36,12 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class EngineApiImpl implements EngineApi {
   readonly #system: SystemMeter;
+  readonly #rollback: RollbackStore;
+  #nextRollback: number | undefined;
 
   constructor(readonly engine: Engine) {
     this.#system = new SystemMeter(engine.dataDir, path.dirname(engine.log.file));
+    this.#rollback = new RollbackStore(engine.dataDir);
   }
 
   get hostname(): string {
@@ -101,6 +106,8 @@ export class EngineApiImpl implements EngineApi {
       ids: { mid: e.ids.peek('mid'), icid: e.ids.peek('icid'), dcid: e.ids.peek('dcid') },
       gauges: this.gauges(),
       corruptFilesKept: e.queue.store.corruptFilesKept() + e.state.corruptFilesKept(),
+      damagedSpoolFiles: e.queue.spool.damagedFilesKept(),
+      ...(e.storage.short ? { storageShort: { ...e.storage.short } } : {}),
     };
   }
 
@@ -149,7 +156,7 @@ export class EngineApiImpl implements EngineApi {
         name: lc.name,
         host: lc.host,
         port: running?.boundPort ?? lc.port,
-        rat: [...lc.rat],
+        rat: lc.rat.filter((e) => e.action === 'ACCEPT').map((e) => e.pattern),
         suspended: suspended.includes(lc.name),
         openConnections: running?.openConnections ?? 0,
       };
@@ -188,6 +195,32 @@ export class EngineApiImpl implements EngineApi {
 
   systemGauges(): Promise<SystemGauges> {
     return this.#system.measure();
+  }
+
+  forecastSnapshot(): ForecastSnapshot {
+    const e = this.engine;
+    const recipients: ForecastSnapshot['recipients'] = [];
+    const profiles: ForecastSnapshot['profiles'] = {};
+    for (const msg of e.queue.messages.values()) {
+      for (const r of msg.rcpts) {
+        if (r.state !== 'pending') continue;
+        // The profile delivery would use: the destination's, else the message's (its listener's).
+        const profile = e.scheduler.settingsOf(r.domain).bounceProfile ?? msg.envelope.profile ?? 'Default';
+        profiles[profile] ??= e.scheduler.profile(profile);
+        recipients.push({ mid: msg.envelope.mid, domain: r.domain, arrival: msg.envelope.arrival, attempts: r.attempts, warningsSent: r.warningsSent, dsn: msg.envelope.from === '', profile });
+      }
+    }
+    const g = this.gauges();
+    return {
+      now: e.clock.now(),
+      queuedMessages: g.queuedMessages,
+      queueMaxMessages: e.config.queueMaxMessages,
+      kilobytesUsed: g.kilobytesUsed,
+      kilobytesFree: g.kilobytesFree,
+      arrivalsPerHour: e.counters.ratePerHour('messagesReceived', 15),
+      recipients,
+      profiles,
+    };
   }
 
   // ----- actions -----
@@ -256,6 +289,20 @@ export class EngineApiImpl implements EngineApi {
 
   applyConfig(next: ApplianceConfig): Promise<void> {
     return this.engine.applyConfig(next);
+  }
+
+  async saveRollbackPoint(config: ApplianceConfig, comment: string): Promise<number> {
+    const referenced = referencedPoints(this.engine.config);
+    // Numbers are handed out here, synchronously after the first look, so two sessions
+    // committing at once never share one.
+    this.#nextRollback ??= await this.#rollback.nextNumber(referenced);
+    const number = this.#nextRollback++;
+    await this.#rollback.save({ number, at: this.engine.clock.now(), comment, config: structuredClone(config) }, referenced);
+    return number;
+  }
+
+  rollbackPoints(): Promise<RollbackPoint[]> {
+    return this.#rollback.list(referencedPoints(this.engine.config));
   }
 
   // ----- events -----

@@ -3,8 +3,10 @@
 // actions go through the engine's single writers, and events say when something changed so
 // that nothing has to poll. Nothing outside src/engine*.ts reaches the engine's parts.
 import type { ApplianceConfig, HostPort, OperationalState } from './config/config.js';
+import type { RollbackPoint } from './config/rollback-store.js';
 import type { CounterColumns, CounterName, HardBounceKind } from './counters.js';
 import type { Diagnostics } from './diagnostics.js';
+import type { ForecastSnapshot } from './forecast/forecast.js';
 import type { SandboxControls } from './sandbox/sandbox.js';
 
 /** One recipient host (domain) as `tophosts` shows it. */
@@ -89,6 +91,10 @@ export interface StatusSnapshot {
   system?: SystemGauges;
   /** Damaged state files moved aside (`*.corrupt-*`) and kept for the operator to look at. */
   corruptFilesKept?: number;
+  /** Spool files that failed their length/checksum check, moved to queue/corrupt/ (never delivered). */
+  damagedSpoolFiles?: number;
+  /** Set while the disk refuses writes (storage-short mode): what failed, why, since when (ms). */
+  storageShort?: { what: string; reason: string; since: number };
 }
 
 /** Which queued recipients an operator action or listing is about. */
@@ -136,6 +142,7 @@ export interface ListenerView {
   host: string;
   /** The bound port (the configured one, or what port 0 became). */
   port: number;
+  /** The patterns its recipient access table accepts (ACCEPT entries). */
   rat: string[];
   suspended: boolean;
   openConnections: number;
@@ -192,6 +199,8 @@ export interface EngineApi {
   mailLogFiles(): Promise<string[]>;
   /** Measures RAM, CPU and disk use now (status's System gauges). */
   systemGauges(): Promise<SystemGauges>;
+  /** The queue as `forecast` needs it: every pending recipient with its effective bounce profile, the limits, the arrival rate. */
+  forecastSnapshot(): ForecastSnapshot;
 
   // ----- actions -----
   suspendListeners(names: readonly string[], delaySeconds: number): Promise<string[]>;
@@ -210,6 +219,13 @@ export interface EngineApi {
   resetCounters(): void;
   /** Applies a whole new configuration atomically (commit) and persists it. */
   applyConfig(next: ApplianceConfig): Promise<void>;
+  /**
+   * Saves a configuration about to be committed for `rollbackconfig`; returns its number, which
+   * the commit's record must carry (a point no commit names is never offered).
+   */
+  saveRollbackPoint(config: ApplianceConfig, comment: string): Promise<number>;
+  /** The configurations saved for rollback that the commit history names, newest first (at most 10). */
+  rollbackPoints(): Promise<RollbackPoint[]>;
 
   // ----- events -----
   /** Subscribes; returns the function that unsubscribes. */

@@ -82,7 +82,8 @@ export function gauges({ queue, records, scheduler, connectionsIn, config }: Gau
     messagesInWorkQueue: queue.writing,
     kilobytesUsed,
     kilobytesFree: Math.max(0, config.queueMaxMb * 1024 - kilobytesUsed),
-    storageUsedPercent: Math.min(100, Math.floor(used * 100)),
+    // A disk that refuses writes is storage used up, whatever the queue's own limit says.
+    storageUsedPercent: queue.storageShort() ? 100 : Math.min(100, Math.floor(used * 100)),
   };
 }
 

@@ -4,7 +4,7 @@
 // (src/engine-api.ts), never the parts themselves.
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { BounceGenerator, type BounceHost } from './bounce/bounce-generator.js';
+import { BounceGenerator, DsnDeferred, type BounceHost } from './bounce/bounce-generator.js';
 import type { BounceSink } from './bounce/bounce-sink.js';
 import { SimClock } from './clock.js';
 import { applyOverrides, type ApplianceConfig, type HostPort, type ListenerConfig, type OperationalState, type StartOverrides } from './config/config.js';
@@ -15,20 +15,29 @@ import { DeliveryScheduler } from './delivery/scheduler.js';
 import { CollectedDiagnostics, stderrDiagnostics, type Diagnostics } from './diagnostics.js';
 import { EngineApiImpl } from './engine-api-impl.js';
 import type { EngineApi, EngineEvents } from './engine-api.js';
+import { removeStaleTemps } from './config/durable-json-file.js';
 import { makeDurableDir } from './fs/durable-dir.js';
+import { isStorageShort, StorageHealth } from './fs/storage-health.js';
+import { assertSafeDataDir } from './fs/strict-modes.js';
 import * as line from './log/log-lines.js';
 import { MailLog } from './log/mail-log.js';
 import { IdAllocator } from './queue/ids.js';
+import { idsAfterLogs } from './log/highest-ids.js';
 import type { Envelope, QueuedMessage } from './queue/message.js';
 import { MailQueue } from './queue/queue.js';
 import { QueueRecords } from './queue/records.js';
 import type { SandboxControls, SandboxSeat } from './sandbox/sandbox.js';
 import { Listener } from './smtp/listener.js';
+import { carrySuspensions, planListeners } from './smtp/listener-plan.js';
+import { migrateListeners } from './config/listener-migration.js';
 import { DomainPattern } from './domain-pattern.js';
 import { domainOf } from './smtp/rat.js';
 
 /** Whether a domain list names every domain (`ALL`, or nothing at all). */
 const namesAll = (domains: readonly string[]) => domains.length === 0 || domains.some((d) => DomainPattern.fromStored(d).kind === 'all');
+
+/** How often a generated message waiting for queue room looks again (real ms). */
+const GENERATED_ROOM_POLL_MS = 250;
 
 export interface EngineOptions {
   dataDir: string;
@@ -51,6 +60,8 @@ export interface EngineOptions {
   connectTimeoutMs?: number;
   /** The mail log is rotated when it passes this many bytes (default 10 MB). */
   logRotateBytes?: number;
+  /** Real ms between storage probes while the disk refuses writes (default 1 s). */
+  storageProbeMs?: number;
   /** How many rotated mail logs are kept (default 5). */
   logKeep?: number;
 }
@@ -79,6 +90,7 @@ interface EngineParts {
   diagnostics: CollectedDiagnostics;
   events: EventEmitter;
   startedAt: number;
+  storage: StorageHealth;
 }
 
 export class Engine {
@@ -97,16 +109,24 @@ export class Engine {
   readonly listeners = new Map<string, Listener>();
   readonly diagnostics: CollectedDiagnostics;
   readonly startedAt: number;
+  /** Whether the data dir can be written (storage-short mode: 452 4.3.1, status, probes). */
+  readonly storage: StorageHealth;
   readonly api: EngineApi;
   readonly sandbox?: SandboxControls;
   readonly #events: EventEmitter;
   #saveTimer: NodeJS.Timeout | null = null;
   #stopped = false;
   readonly #suspendTimers = new Map<string, () => void>();
+  /** Listeners a commit deleted, while they finish what they were writing. */
+  readonly #retiring = new Set<Promise<void>>();
 
-  /** Starts an engine on its data dir: the lock first, then every part in order. */
+  /**
+   * Starts an engine on its data dir: permissions checked (strict modes) and the lock taken
+   * before anything is read, then every part in order.
+   */
   static async start(options: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(options.dataDir);
+    await assertSafeDataDir(dataDir);
     await makeDurableDir(dataDir);
     const lock = new DataDirLock(dataDir);
     await lock.acquire();
@@ -114,19 +134,39 @@ export class Engine {
     const clock = new SimClock({ scale: options.timeScale ?? 1, start: options.clockStart });
     const state = new StateFile(dataDir);
     const warn = (line: string) => diagnostics.warn(line);
-    const log = new MailLog({ dir: path.join(dataDir, 'logs'), clock, echo: options.echoLog, rotateBytes: options.logRotateBytes, keep: options.logKeep, warn });
+    const storage = new StorageHealth({
+      dir: dataDir,
+      log: (line) => {
+        log.info(line);
+        warn(line);
+      },
+      probeMs: options.storageProbeMs,
+    });
+    const storageFailed = (what: string, e: unknown) => storage.failed(what, e);
+    const log = new MailLog({
+      dir: path.join(dataDir, 'logs'),
+      clock,
+      echo: options.echoLog,
+      rotateBytes: options.logRotateBytes,
+      keep: options.logKeep,
+      warn,
+      storageFailed,
+    });
     const queue = new MailQueue(
       path.join(dataDir, 'queue'),
       () => ({ maxMessages: state.data.config.queueMaxMessages, maxBytes: state.data.config.queueMaxMb * 1024 * 1024 }),
       log,
       warn,
+      storageFailed,
     );
     let engine: Engine | undefined;
     try {
+      // Temp files of a writer that died (we hold the lock: no other writer is alive).
+      await removeStaleTemps(dataDir);
       const corrupt = await state.load();
       if (corrupt) diagnostics.warn(corrupt);
       const stored = state.data;
-      stored.config = applyOverrides(stored.config, options.overrides ?? {});
+      stored.config = applyOverrides(migrateListeners(stored.config), options.overrides ?? {});
       if (options.clockStart === undefined && stored.clockOffsetMs > 0) clock.advance(stored.clockOffsetMs);
       const startedAt = clock.now();
       stored.startedAt = startedAt;
@@ -134,13 +174,25 @@ export class Engine {
       await log.open();
       const loaded = await queue.load();
       for (const w of loaded.warnings) diagnostics.warn(w);
-      const ids = new IdAllocator(stored.ids, () => state.save());
-      await ids.open({ mid: loaded.maxMid + 1 });
+      const ids = new IdAllocator(
+        stored.ids,
+        () => state.save(),
+        (e) => {
+          if (!storage.failed('config.json', e)) warn(`cannot save the id reservation in ${state.file}: ${(e as Error).message}`);
+        },
+      );
+      // A full disk does not keep the engine from starting: it starts refusing mail (452).
+      // Past the ids the mail log names too: after a lost config.json, log ids do not repeat.
+      const logged = await idsAfterLogs([log.file, `${log.file}.1`]);
+      await ids.open({ ...logged, mid: Math.max(logged.mid, loaded.maxMid + 1) }).catch((e: unknown) => {
+        if (!storage.failed('config.json', e)) throw e;
+      });
+      queue.storageShort = () => storage.short !== null || !ids.canTakeMid();
       const events = new EventEmitter();
       const records = new QueueRecords({ counters, now: () => clock.now(), changed: (msg) => queue.changed(msg) });
-      engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt });
+      engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt, storage });
       await engine.#startParts(loaded.pending, loaded.unnotified, loaded.rebuilt);
-      options.sandbox?.attach({ api: engine.api, clock: engine.clock, log: engine.log });
+      options.sandbox?.attach({ api: engine.api, clock: engine.clock, log: engine.log, idle: () => engine!.idle() });
       return engine;
     } catch (e) {
       if (engine) {
@@ -148,6 +200,7 @@ export class Engine {
         await engine.#closeParts().catch(() => undefined);
       }
       else await log.close().catch(() => undefined);
+      storage.stop();
       await lock.release();
       throw e;
     }
@@ -167,6 +220,7 @@ export class Engine {
     this.diagnostics = p.diagnostics;
     this.#events = p.events;
     this.startedAt = p.startedAt;
+    this.storage = p.storage;
     this.sandbox = p.options.sandbox;
     const host: BounceHost = {
       clock: this.clock,
@@ -251,11 +305,27 @@ export class Engine {
       if (this.operational.suspendedListeners.includes(lc.name)) this.log.info(`Receiving suspended for ${lc.name}`);
     }
     this.queue.store.start();
-    this.#saveTimer = setInterval(() => {
-      this.saveState().catch((e) => this.diagnostics.warn(`cannot save ${this.state.file}: ${(e as Error).message}`));
-    }, 5_000);
+    // What a full disk kept from being saved is saved once the probe can write again.
+    this.storage.retryOnRecovery(() => this.saveState());
+    this.#saveTimer = setInterval(() => void this.#periodicSave(), 5_000);
     this.#saveTimer.unref();
-    await this.saveState();
+    await this.saveState().catch((e: unknown) => {
+      if (!this.storage.failed('config.json', e)) throw e;
+    });
+  }
+
+  /** Every 5 s: counters and clock offset saved, the lock file checked. Never rejects. */
+  async #periodicSave(): Promise<void> {
+    try {
+      await this.saveState();
+    } catch (e) {
+      if (!this.storage.failed('config.json', e)) this.diagnostics.warn(`cannot save ${this.state.file}: ${(e as Error).message}`);
+    }
+    const lockProblem = await this.lock.verify().catch((e: Error) => `cannot check the data dir lock: ${e.message}`);
+    if (lockProblem) {
+      this.log.info(`Warning: ${lockProblem}`);
+      this.diagnostics.warn(lockProblem);
+    }
   }
 
   #newListener(config: ListenerConfig): Listener {
@@ -275,16 +345,17 @@ export class Engine {
     });
   }
 
-  /** Persists counters and the simulated clock offset with the configuration. */
+  /** Persists counters and the simulated clock offset with the configuration (and the id reservation). */
   async saveState(): Promise<void> {
     const s = this.state.data;
     s.lifetimeCounters = this.counters.lifetimeSnapshot();
     s.clockOffsetMs = Math.max(0, this.clock.now() - Date.now());
-    await this.state.save();
+    await this.ids.save();
   }
 
   /** Queues a message generated by the appliance itself (a DSN). */
   async submitGenerated(from: string, to: string[], content: Buffer, extra: Partial<Envelope> = {}): Promise<QueuedMessage> {
+    await this.#roomFor(content.length, extra.bounceOf);
     const envelope: Envelope = {
       mid: this.ids.take('mid'),
       from,
@@ -302,43 +373,86 @@ export class Engine {
     return msg;
   }
 
+  /**
+   * Waits until the queue storage limit leaves room for a generated message (issue 15: a DSN
+   * storm must not overrun it; the DSN waits, owed in the queue state, never dropped). A DSN that
+   * settles its original's last recipient goes in at once: the original leaves with it, so the
+   * queue does not grow, and waiting there could never end (the original waits for its DSN).
+   * At shutdown the wait ends with DsnDeferred: the notice stays owed and is sent after a restart.
+   */
+  async #roomFor(size: number, bounceOf: number | undefined): Promise<void> {
+    const room = () => {
+      const original = bounceOf === undefined ? undefined : this.queue.messages.get(bounceOf);
+      return (original !== undefined && original.pending === 0) || !this.queue.wouldOverflow(size);
+    };
+    if (room()) return;
+    this.log.info(`${bounceOf === undefined ? 'A generated message' : `The notice for MID ${bounceOf}`} waits: the queue storage limit is reached`);
+    while (!room()) {
+      if (this.#stopped) throw new DsnDeferred();
+      // Polled (a few checks a second while waiting), not on the receiving path.
+      await new Promise((resolve) => setTimeout(resolve, GENERATED_ROOM_POLL_MS).unref());
+    }
+  }
+
   // ----- configuration -----
 
   /** Applies a whole new configuration atomically (commit) and persists it. */
-  async applyConfig(next: ApplianceConfig): Promise<void> {
+  async applyConfig(proposed: ApplianceConfig): Promise<void> {
+    // A configuration restored from before RAT entries had actions is brought up to date first.
+    const next = migrateListeners(proposed);
     const previous = this.state.data.config;
-    // Listeners: new or moved ones are bound first, so a failed bind changes nothing.
+    const previousSuspended = this.operational.suspendedListeners;
+    // Listeners: which keep their socket (a renamed one too), which need a new one, which stop.
+    const running = [...this.listeners.values()].map((l) => ({ name: l.name, host: l.config.host, port: l.config.port }));
+    const plan = planListeners(running, next.listeners);
+    // New or moved ones are bound first, so a failed bind changes nothing.
     const bound = new Map<string, Listener>();
     try {
-      for (const lc of next.listeners) {
-        const old = this.listeners.get(lc.name);
-        if (old && old.config.host === lc.host && old.config.port === lc.port) continue;
+      for (const name of plan.bind) {
+        const lc = next.listeners.find((l) => l.name === name)!;
         const fresh = this.#newListener(lc);
-        await fresh.listen();
-        bound.set(lc.name, fresh);
+        await fresh.listen().catch((e: NodeJS.ErrnoException) => {
+          throw new Error(`listener ${lc.name} cannot listen on ${lc.host}:${lc.port}: ${bindFailure(e)}`);
+        });
+        bound.set(name, fresh);
       }
     } catch (e) {
       await Promise.allSettled([...bound.values()].map((l) => l.stop()));
       throw e;
     }
     this.state.data.config = next;
+    this.operational.suspendedListeners = carrySuspensions(plan, previousSuspended, next.listeners);
     try {
       await this.saveState();
     } catch (e) {
       this.state.data.config = previous;
+      this.operational.suspendedListeners = previousSuspended;
       await Promise.allSettled([...bound.values()].map((l) => l.stop()));
       throw e;
     }
-    for (const [name, old] of this.listeners) {
-      const lc = next.listeners.find((l) => l.name === name);
-      if (!lc || bound.has(name)) {
-        this.listeners.delete(name);
-        void old.stop();
-      } else {
-        old.update(lc);
-      }
+    const before = new Map(this.listeners);
+    this.listeners.clear();
+    for (const name of plan.stop) {
+      // A deleted listener refuses new sessions at once; what it already accepted stays queued.
+      this.#suspendTimers.get(name)?.();
+      this.#suspendTimers.delete(name);
+      const stopping = before.get(name)!.stop();
+      this.#retiring.add(stopping);
+      void stopping.finally(() => this.#retiring.delete(stopping));
     }
-    for (const [name, fresh] of bound) this.listeners.set(name, fresh);
+    for (const lc of next.listeners) {
+      const kept = plan.keep.get(lc.name);
+      const listener = kept === undefined ? bound.get(lc.name)! : before.get(kept)!;
+      if (kept !== undefined) {
+        listener.update(lc);
+        const timer = this.#suspendTimers.get(kept);
+        if (timer && kept !== lc.name) {
+          this.#suspendTimers.delete(kept);
+          this.#suspendTimers.set(lc.name, timer);
+        }
+      }
+      this.listeners.set(lc.name, listener);
+    }
   }
 
   // ----- operational actions (no commit) -----
@@ -457,6 +571,7 @@ export class Engine {
     this.#stopped = true;
     for (const cancel of this.#suspendTimers.values()) cancel();
     await Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
+    await Promise.allSettled([...this.#retiring]);
     await this.scheduler.stop();
     await this.bounces.idle?.();
     this.log.info('Shutdown: queue state flushed');
@@ -466,9 +581,15 @@ export class Engine {
 
   async #closeParts(): Promise<void> {
     if (this.#saveTimer) clearInterval(this.#saveTimer);
+    this.storage.stop();
     await this.queue.store.close();
     await this.ids.close();
-    await this.saveState();
+    // On a full disk the engine still stops: the spool has every message, the state's
+    // progress and counters go back to their last save (docs/reliability.md).
+    await this.saveState().catch((e: unknown) => {
+      if (!isStorageShort(e)) throw e;
+      this.log.info(`Warning: shutdown on a disk that refuses writes: ${(e as Error).message}; queue progress is that of the last save`);
+    });
     await this.log.close();
   }
 
@@ -510,4 +631,12 @@ export class Engine {
     for (const msg of this.queue.messages.values()) return msg.envelope.arrival;
     return undefined;
   }
+}
+
+/** Why a listener could not bind, in words (the commit's one line). */
+function bindFailure(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EADDRINUSE') return 'the address is already in use';
+  if (e.code === 'EADDRNOTAVAIL') return 'no interface of this machine has that address';
+  if (e.code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  return e.message;
 }

@@ -2,13 +2,20 @@
 // pending changes and, in the sandbox, the simulated clock and the backend, as the engine pushes them.
 import { Text } from 'ink';
 import type { StatusParams } from '../../src/control/protocol.js';
-import { SEPARATOR, statusSegments, type Tone } from './status-line.js';
+import { SEPARATOR, statusLineText, statusSegments, type Tone } from './status-line.js';
 
 const COLOR: Record<Tone, string | undefined> = { normal: undefined, good: 'green', warn: 'yellow', bad: 'red' };
 
+/** One column spare: a line as wide as the terminal would wrap on some terminals. */
+const barWidth = (columns: number) => Math.max(10, columns - 1);
+
+/** The width of the bar drawn for `columns` (the shell counts its frame's rows). */
+export function statusBarWidth(status: StatusParams, columns: number): number {
+  return Math.min(columns, statusLineText(status, barWidth(columns)).length);
+}
+
 export function StatusBar({ status, columns }: { status: StatusParams; columns: number }) {
-  // One column spare: a line as wide as the terminal would wrap on some terminals.
-  const segments = statusSegments(status, Math.max(10, columns - 1));
+  const segments = statusSegments(status, barWidth(columns));
   return (
     <Text wrap="truncate-end">
       {segments.map((segment, i) => (

@@ -1,6 +1,6 @@
 // The interactive shell's behaviour without any rendering: keys in, engine calls out, and one
 // immutable snapshot for the Ink components to draw. It is the ShellTerminal of the session.
-import type { AskParams, AskResult, RunResult, StatusParams } from '../../src/control/protocol.js';
+import type { AskParams, AskResult, RunResult, ScreenParams, StatusParams } from '../../src/control/protocol.js';
 import type { ShellTerminal } from '../client.js';
 import {
   ANSWER_COMPLETION,
@@ -20,6 +20,8 @@ export interface ShellEngine {
   run(line: string): Promise<RunResult>;
   interrupt(): void;
   complete(line: string): Promise<string[]>;
+  /** The output area changed size: the engine pages long output and wraps help to it. */
+  resize?(screen: ScreenParams): void;
 }
 
 /** The command history (cli/history.ts). */
@@ -50,6 +52,9 @@ export interface ShellSnapshot {
 
 export const LEAVE_TIP = 'Type "quit" or press Ctrl-D on an empty line to leave.';
 
+/** Rows of the terminal that are not output: the status bar and the row Ink leaves for the cursor. */
+export const SCREEN_OWN_ROWS = 2;
+
 export class ShellController implements ShellTerminal {
   #snapshot: ShellSnapshot;
   #engine: ShellEngine | null = null;
@@ -59,6 +64,7 @@ export class ShellController implements ShellTerminal {
   #typedAhead: string[] = [];
   #answer: ((result: AskResult) => void) | null = null;
   #statusKey = '';
+  #screen: ScreenParams | null = null;
 
   constructor(
     readonly history: ShellHistory,
@@ -79,9 +85,21 @@ export class ShellController implements ShellTerminal {
   /** Connects the controller to the engine once the session is open. */
   attach(engine: ShellEngine, prompt: string, closed?: Promise<string | undefined>): void {
     this.#engine = engine;
+    if (this.#screen) engine.resize?.(this.#screen);
     this.#set({ prompt });
     void closed?.then((reason) => this.#lost(reason ?? 'the engine closed the connection'));
   }
+
+  /**
+   * The terminal's size as the screen has it; the engine is told the rows left for output
+   * (the status bar and the cursor's row below the prompt are the screen's own).
+   */
+  readonly setScreen = (rows: number, columns: number): void => {
+    const screen = { rows: Math.max(0, rows - SCREEN_OWN_ROWS), columns };
+    if (this.#screen?.rows === screen.rows && this.#screen.columns === screen.columns) return;
+    this.#screen = screen;
+    this.#engine?.resize?.(screen);
+  };
 
   // ----- the store the components read (useSyncExternalStore) -----
 
@@ -120,8 +138,15 @@ export class ShellController implements ShellTerminal {
 
   ask(q: AskParams): Promise<AskResult> {
     if (this.#snapshot.mode === 'closed') return Promise.resolve({ eof: true });
-    // A pager stop has no label: its prompt line is all it shows.
-    if (!q.pause) this.#record({ type: 'question', label: q.label, attempt: q.attempt });
+    if (q.pause) {
+      // A pager stop has no label and waits for a key pressed now (typed-ahead lines are
+      // commands and answers, not keys for the pager); its prompt line goes when answered.
+      return new Promise((resolve) => {
+        this.#answer = resolve;
+        this.#set({ mode: 'question', question: q, hint: null });
+      });
+    }
+    this.#record({ type: 'question', label: q.label, attempt: q.attempt });
     const ahead = this.#typedAhead.shift();
     if (ahead !== undefined) {
       this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text: ahead });
@@ -196,7 +221,7 @@ export class ShellController implements ShellTerminal {
     const answer = this.#answer;
     if (!q || !answer) return;
     this.#answer = null;
-    this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text });
+    if (!q.pause) this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text });
     this.#set({ mode: 'running', question: null });
     answer({ answer: text });
   }
@@ -238,7 +263,7 @@ export class ShellController implements ShellTerminal {
     if (mode === 'question' && question) {
       const answer = this.#answer;
       this.#answer = null;
-      this.#record({ type: 'answer', prompt: question.prompt, default: question.default, text: `${line.text}^C` });
+      if (!question.pause) this.#record({ type: 'answer', prompt: question.prompt, default: question.default, text: `${line.text}^C` });
       this.#set({ mode: 'running', question: null });
       answer?.({ interrupt: true });
       this.#engine?.interrupt();

@@ -1,5 +1,7 @@
 // What the status bar says, as pure text: the engine's pushed status made to fit one terminal
-// line (long labels, else short ones, else the least important fields left out).
+// line (long labels, else short ones, else the least useful fields left out). How useful a
+// field is depends on its value: a suspension, hosts down, a backend down or a filling queue
+// stay to the end; listeners and delivery that are simply on leave first.
 import type { StatusParams } from '../../src/control/protocol.js';
 
 /** The pushed status; its sandbox-only fields (clock, backend) are shown when present. */
@@ -32,7 +34,7 @@ function clockField(clock: { now: number; scale: number }): Field {
   const day = `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())}`;
   const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
   const speed = clock.scale === 1 ? '' : clock.scale === 0 ? ' (stopped)' : ` ×${count(clock.scale)}`;
-  return { long: `${DAYS[d.getUTCDay()]} ${day} ${time}:${two(d.getUTCSeconds())} UTC${speed}`, short: `${day} ${time}`, tone: 'normal', priority: 3 };
+  return { long: `${DAYS[d.getUTCDay()]} ${day} ${time}:${two(d.getUTCSeconds())} UTC${speed}`, short: `${day} ${time}`, tone: 'normal', priority: 8 };
 }
 
 function fields(s: StatusView): Field[] {
@@ -40,21 +42,21 @@ function fields(s: StatusView): Field[] {
   const delivering = s.systemStatus === 'Online' || s.systemStatus === 'Receiving suspended';
   const list: Field[] = [
     receiving
-      ? { long: 'Listeners receiving', short: 'Recv on', tone: 'good', priority: 9 }
-      : { long: 'Listeners suspended', short: 'Recv SUSP', tone: 'warn', priority: 9 },
+      ? { long: 'Listeners receiving', short: 'Recv on', tone: 'good', priority: 3 }
+      : { long: 'Listeners suspended', short: 'Recv SUSP', tone: 'warn', priority: 10 },
     delivering
-      ? { long: 'Delivery on', short: 'Deliv on', tone: 'good', priority: 9 }
-      : { long: 'Delivery suspended', short: 'Deliv SUSP', tone: 'warn', priority: 9 },
+      ? { long: 'Delivery on', short: 'Deliv on', tone: 'good', priority: 3 }
+      : { long: 'Delivery suspended', short: 'Deliv SUSP', tone: 'warn', priority: 10 },
     { long: `Active recipients ${count(s.activeRecipients)}`, short: `Active ${count(s.activeRecipients)}`, tone: 'normal', priority: 7 },
-    { long: `Hosts down ${count(s.hostsDown)}`, short: `Down ${count(s.hostsDown)}`, tone: s.hostsDown > 0 ? 'bad' : 'normal', priority: 8 },
+    { long: `Hosts down ${count(s.hostsDown)}`, short: `Down ${count(s.hostsDown)}`, tone: s.hostsDown > 0 ? 'bad' : 'normal', priority: s.hostsDown > 0 ? 10 : 6 },
   ];
   if (s.storageUsedPercent !== undefined) {
     const p = s.storageUsedPercent;
-    list.push({ long: `Storage ${p}%`, short: `Stor ${p}%`, tone: p >= 95 ? 'bad' : p >= 80 ? 'warn' : 'normal', priority: 5 });
+    list.push({ long: `Storage ${p}%`, short: `Stor ${p}%`, tone: p >= 95 ? 'bad' : p >= 80 ? 'warn' : 'normal', priority: p >= 80 ? 10 : 4 });
   }
   if (s.pendingChanges > 0) {
     const n = count(s.pendingChanges);
-    list.push({ long: `${n} uncommitted`, short: `${n} uncommitted`, tone: 'warn', priority: 4 });
+    list.push({ long: `${n} uncommitted`, short: `${n} uncommitted`, tone: 'warn', priority: 5 });
   }
   if (s.clock) list.push(clockField(s.clock));
   if (s.warnings) {
@@ -62,7 +64,7 @@ function fields(s: StatusView): Field[] {
     list.push({ long: `${n} warning${s.warnings === 1 ? '' : 's'} (mail log)`, short: `Warn ${n}`, tone: 'warn', priority: 2 });
   }
   if (s.backend !== undefined) {
-    list.push({ long: `Backend ${s.backend}`, short: `Backend ${s.backend}`, tone: s.backend === 'up' ? 'good' : 'bad', priority: 6 });
+    list.push({ long: `Backend ${s.backend}`, short: `Backend ${s.backend}`, tone: s.backend === 'up' ? 'good' : 'bad', priority: s.backend === 'up' ? 7 : 10 });
   }
   return list;
 }
@@ -78,7 +80,8 @@ export function statusSegments(s: StatusView, width: number): StatusSegment[] {
   // Leave out the least important fields until the rest fits.
   const kept = [...all];
   while (kept.length > 1 && widthOf(kept.map((f) => f.short)) > width) {
-    const drop = kept.reduce((lowest, f) => (f.priority < lowest.priority ? f : lowest));
+    // Of equals, the rightmost goes first.
+    const drop = kept.reduce((lowest, f) => (f.priority <= lowest.priority ? f : lowest));
     kept.splice(kept.indexOf(drop), 1);
   }
   return kept.map((f) => ({ text: f.short.slice(0, Math.max(0, width)), tone: f.tone }));

@@ -1,5 +1,5 @@
-// Two small hooks on Ink's streams: raw terminal input as it arrives (whole chunks, so pasted
-// lines and keys inside them are not lost), and the terminal's width as it is resized.
+// Small hooks on Ink's streams: raw terminal input as it arrives (whole chunks, so pasted
+// lines and keys inside them are not lost), and the terminal's size as it is resized.
 import { useStdin, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { useInputEvents } from './ink-seam.js';
@@ -25,15 +25,27 @@ export function useTerminalInput(onInput: (chunk: string) => void): void {
   }, [events, onInput]);
 }
 
-export function useColumns(): number {
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+const sizeOf = (stdout: NodeJS.WriteStream): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+
+/** The terminal's size, following resizes. */
+export function useTerminalSize(): TerminalSize {
   const { stdout } = useStdout();
-  const [columns, setColumns] = useState(stdout.columns || 80);
+  const [size, setSize] = useState(() => sizeOf(stdout));
   useEffect(() => {
-    const onResize = () => setColumns(stdout.columns || 80);
+    const onResize = () => setSize(sizeOf(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
   }, [stdout]);
-  return columns;
+  return size;
+}
+
+export function useColumns(): number {
+  return useTerminalSize().columns;
 }

@@ -88,11 +88,14 @@ export function transcriptReducer(state: TranscriptState, event: TranscriptEvent
     case 'output': {
       // A carriage return starts its line over, as on a terminal: a live figure (a rate, a
       // progress bar) printed as `\r...` without a newline updates in place.
-      const pieces = (state.partial + event.text).split('\n').map(overwritten);
-      const partial = pieces.pop() ?? '';
+      const pieces = (state.partial + event.text).split('\n');
+      // The unfinished line: what follows its last carriage return (none after a trailing one:
+      // the line was blanked and starts over, as a finished live line is cleared).
+      const last = pieces.pop() ?? '';
+      const partial = last.slice(last.lastIndexOf('\r') + 1);
       if (pieces.length === 0) return { ...state, partial };
       let id = state.nextId;
-      const fresh: TranscriptLine[] = pieces.map((text) => ({ id: id++, tone: text === NOT_RECORDED ? 'notice' : 'output', text }));
+      const fresh: TranscriptLine[] = pieces.map(overwritten).map((text) => ({ id: id++, tone: text === NOT_RECORDED ? 'notice' : 'output', text }));
       // New text replaces what was held; blank lines only join it.
       const startsOver = fresh.some((l) => !isBlank(l));
       let next: TranscriptState = startsOver ? release(state, false) : state;

@@ -168,7 +168,8 @@ export async function downDrainRun(env: ScenarioEnv, messages: number, sessions:
     cpuMsPerMessage: ((cpu1 - cpu0) * 1000) / messages,
     clientCpuMsPerMessage: clientMs / messages,
     stallMaxMs: stall?.maxMs,
-    drainRate: end > first ? (sink.delivered !== undefined ? messages - 1 : messages) / ((end - first) / 1000) : NaN,
+    // A drain too quick to see two delivery times apart is measured from the flush request.
+    drainRate: end > first ? (sink.delivered !== undefined ? messages - 1 : messages) / ((end - first) / 1000) : messages / ((end - t0) / 1000),
     drainHow: how,
     firstDeliveryMs: sink.delivered !== undefined ? first - t0 : NaN,
     drainStallMaxMs: drainStall?.maxMs,

@@ -13,6 +13,14 @@ import { buildDsn, isRemoteReply, reportedStatus, type DsnAction, type DsnRecipi
 import { isExpired, resolveProfile, type BounceSettings } from './profile.js';
 
 /** What of the engine the generator uses. */
+
+/** submitGenerated ended a wait for queue room because the engine stops: the notice stays owed. */
+export class DsnDeferred extends Error {
+  constructor() {
+    super('the engine is stopping: the notice stays owed until the restart');
+  }
+}
+
 export interface BounceHost {
   readonly clock: Clock;
   readonly log: MailLog;
@@ -120,11 +128,11 @@ export class BounceGenerator implements BounceSink {
 
   constructor(readonly host: BounceHost) {}
 
-  #settings(msg: QueuedMessage): BounceSettings {
-    return resolveProfile(this.host.config.bounceProfiles, msg.envelope.profile);
+  #settings(msg: QueuedMessage, profile = msg.envelope.profile): BounceSettings {
+    return resolveProfile(this.host.config.bounceProfiles, profile);
   }
 
-  hardBounced(msg: QueuedMessage, bounces: HardBounce[]): void {
+  hardBounced(msg: QueuedMessage, bounces: HardBounce[], profile?: string): void {
     if (bounces.length === 0) return;
     const notice = undeliverableNotice(msg);
     if (notice) {
@@ -132,7 +140,7 @@ export class BounceGenerator implements BounceSink {
       this.#settled(msg, bounces.map((b) => b.rcpt));
       return;
     }
-    const settings = this.#settings(msg);
+    const settings = this.#settings(msg, profile);
     if (!settings.send_bounces) {
       this.#settled(msg, bounces.map((b) => b.rcpt));
       return;
@@ -151,10 +159,10 @@ export class BounceGenerator implements BounceSink {
     });
   }
 
-  delayed(msg: QueuedMessage, rcpts: Recipient[]): void {
+  delayed(msg: QueuedMessage, rcpts: Recipient[], profile?: string): void {
     // The scheduler checks send_warnings and the count; a DSN is never warned about.
     if (rcpts.length === 0 || undeliverableNotice(msg)) return;
-    const settings = this.#settings(msg);
+    const settings = this.#settings(msg, profile);
     this.#order({
       msg,
       action: 'delayed',
@@ -241,6 +249,8 @@ export class BounceGenerator implements BounceSink {
       const dsn = await host.submitGenerated('', [order.to], content, { bounceOf: mid, messageId, subject: order.subject });
       host.log.info(`MID ${dsn.envelope.mid} was generated for ${what} of MID ${mid}`);
     } catch (e) {
+      // Stopped while it waited for queue room: still owed (queue state), sent after a restart.
+      if (e instanceof DsnDeferred) return;
       host.log.info(`MID ${mid} ${what} not generated: ${(e as Error).message}`);
     }
     if (order.owed) this.#settled(order.msg, order.owed);

@@ -16,10 +16,13 @@ export interface HardBounce {
 }
 
 export interface BounceSink {
-  /** Recipients of one message that failed in one round. */
-  hardBounced(msg: QueuedMessage, bounces: HardBounce[]): void;
+  /**
+   * Recipients of one message that failed in one round. `profile`: the bounce profile that
+   * applies to them (their destination's), when it is not the message's own.
+   */
+  hardBounced(msg: QueuedMessage, bounces: HardBounce[], profile?: string): void;
   /** Recipients of one message that have waited long enough for a delay warning. */
-  delayed(msg: QueuedMessage, rcpts: Recipient[]): void;
+  delayed(msg: QueuedMessage, rcpts: Recipient[], profile?: string): void;
   /**
    * While a DSN is being built from a message, its spool file must stay: this resolves once
    * the sink no longer needs it (undefined when it never did). The queue removes a finished

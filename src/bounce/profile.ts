@@ -20,6 +20,8 @@ export interface BounceSettings {
   delay_subject: string;
   /** Empty string: bounces go to the envelope sender. */
   bounce_address: string;
+  /** DomainKeys/DKIM signing of bounces: stored and shown; the sandbox signs nothing. */
+  sign_bounce_messages: boolean;
   /** Host-level settings: only the Default profile carries them. */
   host_initial_retry: number;
   host_max_retry_timeout: number;
@@ -47,6 +49,7 @@ export const DEFAULT_BOUNCE_SETTINGS: BounceSettings = {
   send_warnings_count: 1,
   delay_subject: 'Delivery Status Notification (Delay)',
   bounce_address: '',
+  sign_bounce_messages: false,
   host_initial_retry: 60,
   host_max_retry_timeout: 3_600,
   max_bounce_copy: 10_000,
@@ -72,6 +75,7 @@ export const SETTING_KINDS: Record<BounceKey, SettingKind> = {
   send_warnings_count: { type: 'integer', min: 1, max: 100 },
   delay_subject: { type: 'text' },
   bounce_address: { type: 'address' },
+  sign_bounce_messages: { type: 'boolean' },
   host_initial_retry: { type: 'integer', min: 60, max: 86_400 },
   host_max_retry_timeout: { type: 'integer', min: 60, max: 86_400 },
   max_bounce_copy: { type: 'integer', min: 0, max: 100_000_000 },
@@ -84,8 +88,15 @@ export const BOUNCE_KEYS = Object.keys(DEFAULT_BOUNCE_SETTINGS) as BounceKey[];
 
 const PROFILE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/**
+ * Names that would reach the prototype of the object profiles are stored in (config.json keeps
+ * them as a plain object): `profiles["__proto__"] = ...` replaces the prototype and stores nothing.
+ */
+const RESERVED_NAMES = new Set(['__proto__']);
+
 export function validProfileName(name: string): string | undefined {
   if (!name) return 'A profile name is required.';
+  if (RESERVED_NAMES.has(name)) return `"${name}" is a reserved name: choose another.`;
   if (!PROFILE_NAME.test(name)) {
     return 'A profile name must start with a letter or "_" and contain only letters, digits, "_", "." and "-".';
   }
@@ -130,11 +141,16 @@ export function checkProfile(settings: BounceSettings): string | undefined {
   return undefined;
 }
 
+/** The stored profile of that exact name: own keys only (never `constructor`, `toString`, ... of Object). */
+export function ownProfile(profiles: Record<string, StoredProfile>, name: string): StoredProfile | undefined {
+  return Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+}
+
 /** The effective settings of a profile: its own values over Default's. Unknown names resolve to Default. */
 export function resolveProfile(profiles: Record<string, StoredProfile>, name: string | undefined): BounceSettings {
-  const base = { ...DEFAULT_BOUNCE_SETTINGS, ...(profiles[DEFAULT_PROFILE_NAME] ?? {}) };
-  if (!name || name === DEFAULT_PROFILE_NAME || !profiles[name]) return base;
-  const own = profiles[name];
+  const base = { ...DEFAULT_BOUNCE_SETTINGS, ...(ownProfile(profiles, DEFAULT_PROFILE_NAME) ?? {}) };
+  const own = name && name !== DEFAULT_PROFILE_NAME ? ownProfile(profiles, name) : undefined;
+  if (!own) return base;
   const merged: BounceSettings = { ...base };
   for (const key of BOUNCE_KEYS) {
     if (HOST_LEVEL_KEYS.includes(key)) continue;

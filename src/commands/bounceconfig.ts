@@ -13,7 +13,7 @@ import {
   type StoredProfile,
 } from '../bounce/profile.js';
 import type { ApplianceConfig } from '../config/config.js';
-import { INHERIT, isInherit } from './answers.js';
+import { INHERIT, isInherit, parseYesNo } from './answers.js';
 import { askProfileSettings } from './bounce-profile-dialog.js';
 import type { Command, CommandIO } from './command.js';
 import { CommandError } from './command.js';
@@ -22,12 +22,19 @@ import { askMenu, askNumbered, askText, askYesNo, numberedLines } from './dialog
 
 export const NAME_IN_USE = 'Profile name already in use';
 export const DEFAULT_NOT_DELETABLE = 'The default profile may not be deleted';
+export const NAME_START = 'The bounce profile name must start with a letter or underscore.';
+/** SETUP's one question (the reference's driver looks for "bounce all enqueued messages bound for a domain"). */
+export const SETUP_QUESTION = 'Do you want to bounce all enqueued messages bound for a domain when its host is found down?';
 
 const OPERATIONS = [
   { word: 'NEW', description: 'Create a new profile.' },
   { word: 'EDIT', description: 'Modify a profile.' },
   { word: 'DELETE', description: 'Remove a profile.' },
+  { word: 'SETUP', description: 'Configure general bounce settings.' },
 ];
+
+/** Notification templates (bounce_template, delay_template): the sandbox has none. */
+const TEMPLATE_KEYS = ['bounce_template', 'delay_template'];
 
 // ----- profiles in a configuration -----
 
@@ -58,8 +65,15 @@ function deleteRefusal(config: ApplianceConfig, name: string): string | undefine
   return undefined;
 }
 
-function nameRefusal(config: ApplianceConfig, name: string): string | undefined {
-  return validProfileName(name) ?? (findProfile(config, name) ? NAME_IN_USE : undefined);
+/** Why a name may not be given to a profile (`self`: the profile being renamed may keep its own). */
+function nameRefusal(config: ApplianceConfig, name: string, self?: string): string | undefined {
+  if (!/^[A-Za-z_]/.test(name)) return NAME_START;
+  // The listing is parsed as "N. name": no dots or blanks in a name.
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return 'Valid characters are letters, digits, "_" and "-".';
+  const invalid = validProfileName(name);
+  if (invalid) return invalid;
+  const holder = findProfile(config, name);
+  return holder !== undefined && holder !== self ? NAME_IN_USE : undefined;
 }
 
 function describeValue(v: unknown): string {
@@ -105,6 +119,29 @@ function editProfile(io: CommandIO, name: string, before: StoredProfile, after: 
   return true;
 }
 
+/** A rename moves the profile's settings and every listener and destination that uses it. */
+function renameProfile(io: CommandIO, from: string, to: string): void {
+  io.pending.edit(`Renamed bounce profile "${from}" to "${to}".`, (config) => {
+    const stored = findProfile(config, from);
+    if (!stored) throw new CommandError(`the bounce profile "${from}" no longer exists`);
+    const refusal = nameRefusal(config, to, stored);
+    if (refusal) throw new CommandError(refusal);
+    // Rebuilt in the same order, so the profile keeps its number in the listing.
+    config.bounceProfiles = Object.fromEntries(Object.entries(config.bounceProfiles).map(([n, p]) => [n === stored ? to : n, p]));
+    const same = (p: string | undefined) => p !== undefined && p.toLowerCase() === stored.toLowerCase();
+    for (const l of config.listeners) if (same(l.bounceProfile)) l.bounceProfile = to;
+    for (const d of config.destinations) if (same(d.bounceProfile)) d.bounceProfile = to;
+  });
+}
+
+function setupChange(io: CommandIO, bounceAll: boolean): boolean {
+  if (io.pending.config.bounceAllWhenHostDown === bounceAll) return false;
+  io.pending.edit(`Bounce all queued mail of a domain whose host is down: ${bounceAll ? 'Yes' : 'No'}.`, (config) => {
+    config.bounceAllWhenHostDown = bounceAll;
+  });
+  return true;
+}
+
 function deleteProfile(io: CommandIO, name: string): void {
   io.pending.edit(`Deleted bounce profile "${name}".`, (config) => {
     const stored = findProfile(config, name);
@@ -133,9 +170,10 @@ async function newProfile(io: CommandIO): Promise<void> {
   createProfile(io, name, settings);
 }
 
+/** Picks a profile by its number in the listing shown above the menu (or by its name). */
 async function pickProfile(io: CommandIO, verb: string, refuse?: (name: string) => string | undefined): Promise<string | undefined> {
   const names = profileNames(io.pending.config);
-  const i = await askNumbered(io, `Enter the name or number of the profile you wish to ${verb}.`, names, {
+  const i = await askNumbered(io, `Enter the number of the profile to ${verb}:`, names, {
     showList: false,
     refuse: refuse && ((index) => refuse(names[index])),
   });
@@ -146,14 +184,26 @@ async function editInteractive(io: CommandIO): Promise<void> {
   const name = await pickProfile(io, 'edit');
   if (!name) return;
   const d = dialogFor(io.pending.config, name, false);
+  let newName = name;
+  if (!d.isDefault) {
+    newName = await askText(io, 'Please enter a new name for the profile:', { default: name, check: (n) => nameRefusal(io.pending.config, n, name) });
+    io.blank();
+    io.print('A value this profile does not set is inherited from the Default profile: Enter keeps it so, "D" makes a set value inherited again.');
+  }
   const after = await askProfileSettings(io, d);
-  editProfile(io, name, d.own, after);
+  // Recorded only once the whole dialog is answered: an abort leaves nothing behind.
+  if (newName !== name) renameProfile(io, name, newName);
+  editProfile(io, newName, d.own, after);
 }
 
 async function deleteInteractive(io: CommandIO): Promise<void> {
   const name = await pickProfile(io, 'delete', (n) => deleteRefusal(io.pending.config, n));
   if (!name) return;
   if (await askYesNo(io, `Are you sure you want to delete the profile "${name}"?`, false)) deleteProfile(io, name);
+}
+
+async function setupInteractive(io: CommandIO): Promise<void> {
+  setupChange(io, await askYesNo(io, SETUP_QUESTION, io.pending.config.bounceAllWhenHostDown));
 }
 
 async function menu(io: CommandIO): Promise<void> {
@@ -164,7 +214,8 @@ async function menu(io: CommandIO): Promise<void> {
     if (op === undefined) return;
     if (op === 'NEW') await newProfile(io);
     else if (op === 'EDIT') await editInteractive(io);
-    else await deleteInteractive(io);
+    else if (op === 'DELETE') await deleteInteractive(io);
+    else await setupInteractive(io);
   }
 }
 
@@ -174,6 +225,11 @@ async function menu(io: CommandIO): Promise<void> {
 function applyAssignments(stored: StoredProfile, args: readonly string[], isDefault: boolean): StoredProfile {
   const next = { ...stored };
   for (const { key, value } of parseAssignments(args)) {
+    if (TEMPLATE_KEYS.includes(key)) {
+      // No templates exist here: only "none" (an empty value) can be given.
+      if (value.trim() === '' || value.trim() === "''") continue;
+      throw new CommandError(`${key}: no notification templates are configured on this appliance.`);
+    }
     if (!(BOUNCE_KEYS as string[]).includes(key)) throw new CommandError(`Unknown setting "${key}": use ${BOUNCE_KEYS.join(', ')}.`);
     const k = key as BounceKey;
     if (HOST_LEVEL_KEYS.includes(k) && !isDefault) throw new CommandError(`${k} belongs to the Default profile only.`);
@@ -191,7 +247,17 @@ function applyAssignments(stored: StoredProfile, args: readonly string[], isDefa
 async function batch(io: CommandIO, args: string[]): Promise<void> {
   const [op, name, ...settings] = args;
   const verb = op.toLowerCase();
-  if (!['new', 'edit', 'delete'].includes(verb)) throw new CommandError(`Unknown operation "${op}": use new, edit or delete.`);
+  if (!['new', 'edit', 'delete', 'setup'].includes(verb)) throw new CommandError(`Unknown operation "${op}": use new, edit, delete or setup.`);
+  if (verb === 'setup') {
+    const p = name === undefined || settings.length ? undefined : parseYesNo(name);
+    if (!p || 'error' in p) throw new CommandError('Usage: bounceconfig setup <yes | no>');
+    if (!setupChange(io, p.value)) {
+      io.print('No changes.');
+      return;
+    }
+    io.print(io.pending.descriptions.at(-1)!);
+    return;
+  }
   if (!name) throw new CommandError(`Usage: bounceconfig ${verb} <name>${verb === 'delete' ? '' : ' key=value ...'}`);
   const config = io.pending.config;
   if (verb === 'new') {
@@ -227,26 +293,31 @@ export const bounceconfig: Command = {
   summary: 'Configure bounce profiles.',
   help: `bounceconfig - Configure bounce profiles.
 
-Lists the bounce profiles, then NEW / EDIT / DELETE (an empty answer leaves). NEW asks
-for a name, then: maximum retries (0-10,000, default 100), maximum seconds in the queue
-(0-3,000,000, default 259200 = 72 h), initial and maximum retry wait (60-86,400, default
-60 and 3600), whether to send bounces (DSN format, subject, parse the remote Status),
-delay warnings (subject, interval, count) and an alternate bounce address. EDIT asks the
-same with the current values; a profile other than Default may answer "Default" to
-inherit a value. Editing Default also asks the retry waits for an unreachable host and the
-largest part of the original message copied into a bounce. DELETE asks which and
-confirms; the Default profile may not be deleted.
+Lists the bounce profiles, then NEW / EDIT / DELETE / SETUP (an empty answer leaves).
+NEW asks for a name, then: maximum retries (0-10,000, default 100), maximum seconds in
+the queue (0-3,000,000, default 259200 = 72 h), initial and maximum retry wait
+(60-86,400, default 60 and 3600), whether to send bounces (DSN format, subject, parse
+the remote Status), delay warnings (subject, interval, count), an alternate bounce
+address and whether bounces are signed (stored; nothing is signed here).
+EDIT asks for the profile's number, a new name (not for Default), then the same
+questions with the values the profile acts with; a profile other than Default may
+answer "D" (Default) to inherit a value. Editing Default also asks the retry waits for
+an unreachable host and the largest part of the original message (in bytes) copied
+into a bounce. DELETE asks for the number and confirms; Default may not be deleted.
+SETUP: whether a host found down hard-bounces all mail queued for its domain at once.
 Changes take effect with "commit".
 
 Batch:
   bounceconfig new <name> key=value ...
   bounceconfig edit <name> key=value ...      (value Default: inherit from Default)
   bounceconfig delete <name>
+  bounceconfig setup <yes | no>
 keys: ${BOUNCE_KEYS.join(', ')}
-(host_initial_retry, host_max_retry_timeout and max_bounce_copy: Default only).
+(host_initial_retry, host_max_retry_timeout and max_bounce_copy: Default only;
+bounce_template and delay_template only empty: there are no templates).
 Each value has the range of its question; quote values with blanks:
   bounceconfig edit Default bounce_subject="Undeliverable mail"`,
-  argWords: () => ['new', 'edit', 'delete'],
+  argWords: () => ['new', 'edit', 'delete', 'setup'],
   async run(io, args) {
     if (args.length > 0) await batch(io, args);
     else await menu(io);

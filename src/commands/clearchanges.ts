@@ -11,7 +11,7 @@ export const clearchanges: Command = {
   help: `clearchanges - Clear changes (alias: clear).
 
 Discards every configuration change of this session that was not committed, after a
-yes/no question.
+yes/no question whose default is No: Enter alone keeps the changes.
 
 Batch: clearchanges [yes | no]`,
   argWords: () => ['yes'],
@@ -20,7 +20,7 @@ Batch: clearchanges [yes | no]`,
       io.print('No changes have been made.');
       return;
     }
-    const sure = args.length > 0 ? yesNoArg(args[0]) : await askYesNo(io, 'Are you sure you want to clear all changes since the last commit?', true);
+    const sure = args.length > 0 ? yesNoArg(args[0]) : await askYesNo(io, 'Are you sure you want to clear all changes since the last commit?', false);
     if (!sure) return;
     io.pending.clear();
     io.blank();

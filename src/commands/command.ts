@@ -2,6 +2,7 @@
 // output, questions answered by the terminal, the engine, and the session's pending changes.
 import type { ApplianceConfig, CommitRecord } from '../config/config.js';
 import type { EngineApi } from '../engine-api.js';
+import type { Access, SessionUser } from '../users/roles.js';
 
 /** A question as a command asks it; the dialog helpers in dialog.ts build these. */
 export interface Question {
@@ -26,8 +27,11 @@ export interface PendingConfig {
    */
   edit(description: string, apply: (config: ApplianceConfig) => void): void;
   clear(): void;
-  /** Applies every pending change to the engine atomically and records the commit. */
-  commit(comment: string): Promise<CommitRecord>;
+  /**
+   * Applies every pending change to the engine atomically and records the commit; with
+   * `saveForRollback` the configuration is also kept for `rollbackconfig`.
+   */
+  commit(comment: string, options?: { saveForRollback?: boolean }): Promise<CommitRecord>;
 }
 
 export interface CommandIO {
@@ -40,6 +44,13 @@ export interface CommandIO {
   readonly interactive: boolean;
   /** Prints lines (each gets a newline). */
   print(...lines: string[]): void;
+  /**
+   * A live line redrawn in place in the interactive shell (a progress bar, a countdown); the
+   * next print replaces it. Batch and -c show nothing of it: print the final state.
+   */
+  progress(line: string): void;
+  /** The terminal's width when the interactive shell told it (long text is wrapped to it); undefined elsewhere. */
+  readonly columns?: number;
   /** Ensures one blank line before what follows (idempotent), the appliance's paragraph style. */
   blank(): void;
   /** Asks the terminal; resolves with the raw answer. Throws DialogAborted on Ctrl-C or end of input. */
@@ -51,6 +62,10 @@ export interface CommandIO {
    * reader stopped (`q`, Ctrl-C). Not interactive (batch, -c): true at once, nothing shown.
    */
   more(): Promise<boolean>;
+  /** Who runs the command (its role was checked against the command's `access` before it ran). */
+  readonly user: SessionUser;
+  /** `setttymode`: turns the pager stops of long listings off (false) or back on. */
+  setPaging(on: boolean): void;
 }
 
 export interface Command {
@@ -62,6 +77,8 @@ export interface Command {
   help: string;
   /** Words that may follow the command (completion of the second word). */
   argWords?: (io: Pick<CommandIO, 'engine' | 'pending' | 'commands'>) => readonly string[];
+  /** What the user's role must allow (src/users/roles.ts): `look`, `act` or `users`; absent means `act`. */
+  access?: Access;
   run(io: CommandIO, args: string[]): Promise<void>;
 }
 

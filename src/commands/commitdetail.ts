@@ -5,6 +5,7 @@ import { field } from './report-field.js';
 
 export const commitdetail: Command = {
   name: 'commitdetail',
+  access: 'look',
   summary: 'Display details about the last commit.',
   help: `commitdetail - Display details about the last commit.
 

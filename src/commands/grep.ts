@@ -125,6 +125,7 @@ async function search(io: CommandIO, req: GrepRequest): Promise<void> {
 
 export const grep: Command = {
   name: 'grep',
+  access: 'look',
   summary: 'Search for text in a log file.',
   help: `grep - Search for text in a log file.
 

@@ -8,6 +8,7 @@ import { rowsOf, secondsOf, streamRows } from './rate.js';
 
 export const hostrate: Command = {
   name: 'hostrate',
+  access: 'look',
   summary: 'Monitor activity for a particular host.',
   help: `hostrate - Monitor activity for a particular host.
 

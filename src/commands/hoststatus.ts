@@ -7,6 +7,7 @@ import { formatHostStatus } from './hoststatus-report.js';
 
 export const hoststatus: Command = {
   name: 'hoststatus',
+  access: 'look',
   summary: 'Get the status of the given hostname.',
   help: `hoststatus - Get the status of the given hostname.
 

@@ -5,6 +5,7 @@ import { formatMessage } from './message-report.js';
 
 export const oldmessage: Command = {
   name: 'oldmessage',
+  access: 'look',
   summary: 'Display the oldest message in the queue.',
   help: `oldmessage - Display the oldest message in the queue.
 

@@ -2,23 +2,26 @@
 import type { Command } from './command.js';
 import { askYesNo } from './dialog.js';
 
+export const UNCOMMITTED_WARNING = 'Configuration changes entered but not committed. Exiting will lose changes.';
+export const EXIT_QUESTION = 'Are you sure you wish to exit?';
+
 export const quit: Command = {
   name: 'quit',
+  access: 'look',
   aliases: ['exit'],
   summary: 'Leave the command line.',
   help: `quit - Leave the command line (alias: exit).
 
-With uncommitted changes, asks first: leaving discards them.
+With uncommitted changes, warns and asks "Are you sure you wish to exit?" (default
+no): leaving discards them.
 
 Batch: quit`,
   async run(io) {
     if (io.pending.hasChanges) {
-      const leave = await askYesNo(io, 'You have uncommitted changes. Are you sure you want to exit and discard them?', false);
-      if (!leave) {
-        io.blank();
-        io.print('Use "commit" to apply the changes or "clearchanges" to discard them.');
-        return;
-      }
+      io.blank();
+      io.print(UNCOMMITTED_WARNING);
+      // No: back at the main prompt with the changes still pending.
+      if (!(await askYesNo(io, EXIT_QUESTION, false))) return;
       io.pending.clear();
     }
     io.endSession();

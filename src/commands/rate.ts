@@ -38,6 +38,7 @@ export async function streamRows<S>(io: CommandIO, seconds: number, rows: number
 
 export const rate: Command = {
   name: 'rate',
+  access: 'look',
   summary: 'Monitor message throughput.',
   help: `rate - Monitor message throughput.
 

@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 
 export const showchanges: Command = {
   name: 'showchanges',
+  access: 'look',
   summary: 'Show changes that have not been committed.',
   help: `showchanges - Show changes that have not been committed.
 

@@ -5,6 +5,7 @@ import { formatMessage, midNotFound, parseMid } from './message-report.js';
 
 export const showmessage: Command = {
   name: 'showmessage',
+  access: 'look',
   summary: 'Show a message in the queue.',
   help: `showmessage - Show a message in the queue.
 

@@ -9,6 +9,7 @@ export const PAGE_ROWS = 20;
 
 export const showrecipients: Command = {
   name: 'showrecipients',
+  access: 'look',
   summary: 'Show messages from the queue by recipient host, Envelope From address, or all messages.',
   help: `showrecipients - Show messages from the queue by recipient host, Envelope From address, or all messages.
 
@@ -19,8 +20,8 @@ Asks how to choose them:
   3. All.                         every queued recipient (the default)
 and lists them in MID order: MID, message size, envelope sender, recipient, delivery
 attempts so far, and when the next attempt is due with the last reply from the host.
-The interactive shell stops after every ${PAGE_ROWS} rows at -Press Any Key For More-
-(q or Ctrl-C ends the listing); batch and -c print the whole list.
+The interactive shell stops at -Press Any Key For More- each screenful (q or Ctrl-C
+ends the listing); batch and -c print the whole list.
 
 Batch: showrecipients ${SELECTION_SYNTAX}   (sender matches ignore case)`,
   argWords: () => ['host', 'sender', 'all'],

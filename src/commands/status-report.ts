@@ -99,6 +99,12 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
     `${field('Oldest Message:')}${s.oldestArrival === undefined ? 'No Messages' : formatDuration(s.now - s.oldestArrival)}`,
     // Only when there are some: damaged state files an operator should look at (docs/reliability.md).
     ...((s.corruptFilesKept ?? 0) > 0 ? [`${field('Corrupt files kept:')}${s.corruptFilesKept} (*.corrupt-* in the data dir)`] : []),
+    // Only when there are some: messages whose spool file failed its check, not delivered.
+    ...((s.damagedSpoolFiles ?? 0) > 0 ? [`${field('Damaged messages:')}${s.damagedSpoolFiles} (in queue/corrupt, not delivered)`] : []),
+    // Only while the disk refuses writes: new mail gets 452 4.3.1 until a probe succeeds.
+    ...(s.storageShort
+      ? [`${field('Storage:')}cannot write ${s.storageShort.what}: ${s.storageShort.reason}, since ${formatDuration(Math.max(0, Date.now() - s.storageShort.since))}; receiving refused (452 4.3.1)`]
+      : []),
     '',
     heading('Counters:', 'Reset', 'Uptime', 'Lifetime'),
   ];
@@ -133,12 +139,12 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
       textLine('    RAM Utilization', `${m.ramPercent}%`),
       textLine('    Overall CPU load average', `${m.cpuPercent}%`),
       textLine('    Disk I/O Utilization', `${m.diskIoPercent}%`),
-      line('    Resource Conservation', resourceConservation(g.storageUsedPercent)),
+      line('    Resource Conservation', resourceConservation(s.storageShort ? 100 : g.storageUsedPercent)),
       textLine('    Logging Disk Usage', `${m.loggingDiskPercent}%`),
       textLine('    Logging Disk Available', formatBytesShort(m.loggingDiskAvailable)),
     );
   } else {
-    out.push('  System', line('    Resource Conservation', resourceConservation(g.storageUsedPercent)));
+    out.push('  System', line('    Resource Conservation', resourceConservation(s.storageShort ? 100 : g.storageUsedPercent)));
   }
   out.push(
     '  Connections',

@@ -5,6 +5,7 @@ import { formatStatus } from './status-report.js';
 
 export const status: Command = {
   name: 'status',
+  access: 'look',
   summary: 'System status.',
   help: `status - System status.
 

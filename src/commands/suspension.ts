@@ -5,6 +5,7 @@ import { matchChoice, parseCommaList, parseInteger, type Parsed } from './answer
 import type { CommandIO } from './command.js';
 import { askInteger, askNumberedMany, askValid } from './dialog.js';
 import { CommandError } from './command.js';
+import { liveLine } from './live-line.js';
 
 export const CLOSE_DELAY = { min: 0, max: 3_600, default: 30 } as const;
 
@@ -84,9 +85,16 @@ export async function waitForConnections(io: CommandIO, delaySeconds: number, op
   const { engine, signal } = io;
   if (open() === 0) return true;
   if (signal.aborted) return false;
+  // A countdown in place (interactive shell): the delay left and the connections still open.
+  const closesAt = engine.now() + delaySeconds * 1000;
+  const stopLive = liveLine(io, () => {
+    const left = Math.max(0, Math.ceil((closesAt - engine.now()) / 1000));
+    return `  ${left} s until open connections are closed; ${open()} open (Ctrl-C stops waiting)`;
+  });
   return new Promise<boolean>((resolve) => {
     let grace: NodeJS.Timeout | undefined;
     const finish = (done: boolean) => {
+      stopLive();
       unsubscribe();
       cancelDelay();
       clearTimeout(grace);

@@ -21,6 +21,7 @@ function overlap(read: readonly string[], buffered: readonly string[]): number {
 
 export const tail: Command = {
   name: 'tail',
+  access: 'look',
   summary: 'Continuously display the end of a log file.',
   help: `tail - Continuously display the end of a log file.
 

@@ -17,6 +17,7 @@ export function sortColumnArg(arg: string): SortColumn | undefined {
 
 export const tophosts: Command = {
   name: 'tophosts',
+  access: 'look',
   summary: 'Display the top hosts by queue size.',
   help: `tophosts - Display the top hosts by queue size.
 

@@ -1,6 +1,7 @@
 // A lowdb adapter that makes writes durable: temp file, fsync, rename, fsync of the directory.
 // lowdb's own JSONFile renames atomically but never fsyncs (traps.md).
-import { open, readFile, rename } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { fsyncDir } from '../fs/durable-dir.js';
@@ -17,16 +18,43 @@ export class CorruptFileError extends Error {
  * `syncFile` false skips the file's fsync too (content a restart can rebuild otherwise).
  */
 export async function writeFileDurably(file: string, data: string | Buffer, syncDir = true, syncFile = true): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
+  const tmp = tempNameFor(file);
   try {
-    await fh.writeFile(data);
-    if (syncFile) await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(data);
+      if (syncFile) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    // A full disk must not leave half-written temp files eating the space that is left.
+    await unlink(tmp).catch(() => undefined);
+    throw e;
   }
-  await rename(tmp, file);
   if (syncDir) await fsyncDir(path.dirname(file));
+}
+
+/**
+ * `.<name>.<pid>-<random>.tmp` beside the file: unique per writer, so two processes (or two
+ * writes) never share a temp file, and one that crashed leaves its own, removed at start.
+ */
+export function tempNameFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Removes temp files `tempNameFor` made for files of `dir` (call with the data dir lock held). */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!/^\..+\.tmp$/.test(name)) continue;
+    await unlink(path.join(dir, name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
 }
 
 export class DurableJSONFile<T> implements Adapter<T> {

@@ -7,6 +7,7 @@ import type { CounterName } from '../counters.js';
 import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { defaultConfig, defaultOperationalState, type ApplianceConfig, type OperationalState } from './config.js';
 import { CorruptFileError, DurableJSONFile, writeFileDurably } from './durable-json-file.js';
+import { migrateListeners } from './listener-migration.js';
 
 export interface IdReservations {
   mid: number;
@@ -126,4 +127,22 @@ export class StateFile {
   save(): Promise<void> {
     return this.#db.write();
   }
+}
+
+/**
+ * The configuration stored in a data dir, read without taking it over (no lock, nothing
+ * written): what `esa start` and `esa sandbox` compare their flags with before the engine
+ * starts. The backup when config.json does not parse; undefined for a new data dir.
+ */
+export async function readStoredConfig(dataDir: string): Promise<ApplianceConfig | undefined> {
+  const file = path.join(dataDir, 'config.json');
+  for (const candidate of [file, `${file}.bak`]) {
+    try {
+      const d = JSON.parse(await readFile(candidate, 'utf8')) as Partial<StoredState> | null;
+      if (d?.config && Array.isArray(d.config.listeners)) return migrateListeners({ ...defaultConfig(), ...d.config });
+    } catch {
+      // missing or damaged: the engine's own load reports it; try the backup
+    }
+  }
+  return undefined;
 }

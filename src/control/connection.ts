@@ -1,7 +1,7 @@
 // One control-socket connection: ndjson framing, JSON-RPC both ways (the client calls `run`,
 // the engine calls `ask` back) and the CLI session it drives. A malformed or oversized line
 // ends this connection with an error message; it never reaches the engine or other sessions.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { JSONRPCClient, JSONRPCErrorException, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
 import type { CommandRegistry } from '../commands/command.js';
 import type { EngineApi } from '../engine-api.js';
@@ -19,7 +19,8 @@ import {
   type HelloResult,
   type RunResult,
 } from './protocol.js';
-import { CliSession } from './session.js';
+import { screenOf } from './output-pager.js';
+import { CliSession, type SessionIdentity } from './session.js';
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
@@ -44,10 +45,12 @@ export class ControlConnection {
   #closed = false;
 
   constructor(
-    readonly socket: Socket,
+    /** The Unix socket, or one end of an in-process pair (an SSH session: src/control/server.ts). */
+    readonly socket: Duplex,
     engine: EngineApi,
     commands: CommandRegistry,
     readonly id: number,
+    identity: SessionIdentity = {},
   ) {
     this.#rpc = new JSONRPCServerAndClient(
       new JSONRPCServer({ errorListener: ignore }),
@@ -58,7 +61,7 @@ export class ControlConnection {
       print: (text) => this.#rpc.notify(ENGINE_METHODS.print, { text }, undefined),
       ask: (params: AskParams) => this.#rpc.request(ENGINE_METHODS.ask, params, undefined) as Promise<AskResult>,
       status: (params) => this.#rpc.notify(ENGINE_METHODS.status, params, undefined),
-    }, id);
+    }, id, identity);
     this.#addMethods(engine);
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('error', () => this.close());
@@ -70,6 +73,9 @@ export class ControlConnection {
     rpc.addMethod(CLIENT_METHODS.hello, (params): HelloResult => {
       const every = Number((params as Record<string, unknown> | undefined)?.statusIntervalMs ?? 0);
       this.session.interactive = helloInteractive(params);
+      const hello = (params ?? {}) as Record<string, unknown>;
+      this.session.echoCommands = hello.client === 'command';
+      this.session.setScreen(screenOf(hello.screen));
       if (every > 0 && !this.#statusTimer) {
         this.#statusTimer = setInterval(() => this.session.pushStatus(), Math.max(250, every));
         this.#statusTimer.unref();
@@ -80,6 +86,11 @@ export class ControlConnection {
     rpc.addMethod(CLIENT_METHODS.run, (params): Promise<RunResult> => this.session.run(stringParam(params, 'line')));
     rpc.addMethod(CLIENT_METHODS.interrupt, () => {
       this.session.interrupt();
+      return null;
+    });
+    // A notification: the terminal changed size (the pager and wrapping follow).
+    rpc.addMethod(CLIENT_METHODS.resize, (params) => {
+      this.session.setScreen(screenOf(params));
       return null;
     });
     rpc.addMethod(CLIENT_METHODS.complete, (params): CompleteResult => ({ candidates: this.session.complete(stringParam(params, 'line')) }));

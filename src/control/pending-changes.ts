@@ -49,28 +49,41 @@ export class PendingChanges implements PendingConfig {
     this.#changes = [];
   }
 
-  /** Applies every pending change to the engine atomically; returns the record kept in the history. */
-  async commit(comment: string): Promise<CommitRecord> {
-    if (!this.#copy) throw new CommandError('There is no data to commit.');
-    let next = this.#copy;
-    if (this.#base !== this.engine.config()) {
-      next = structuredClone(this.engine.config() as ApplianceConfig);
-      for (const change of this.#changes) {
-        try {
-          change.apply(next);
-        } catch (e) {
-          const why = e instanceof Error ? e.message : String(e);
-          throw new CommandError(`Cannot commit: another session committed a conflicting change (${why}). Use "clearchanges" and make the change again.`);
-        }
+  /** The pending copy replayed on the running configuration if another session committed since it was taken. */
+  #next(): ApplianceConfig {
+    if (this.#base === this.engine.config()) return structuredClone(this.#copy!);
+    const next = structuredClone(this.engine.config() as ApplianceConfig);
+    for (const change of this.#changes) {
+      try {
+        change.apply(next);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new CommandError(`Cannot commit: another session committed a conflicting change (${why}). Use "clearchanges" and make the change again.`);
       }
-    } else {
-      next = structuredClone(next);
     }
-    const record: CommitRecord = { at: this.engine.now(), comment, changes: [...this.descriptions] };
-    // The history keeps the last 100 commits: enough for commitdetail and an audit glance.
-    next.commits = [...next.commits, record].slice(-100);
-    await this.engine.applyConfig(next);
-    this.clear();
-    return record;
+    return next;
+  }
+
+  /**
+   * Applies every pending change to the engine atomically; returns the record kept in the
+   * history. With `saveForRollback` the new configuration is saved for rollbackconfig first;
+   * if another session commits while it is written, it is built and saved again.
+   */
+  async commit(comment: string, options: { saveForRollback?: boolean } = {}): Promise<CommitRecord> {
+    if (!this.#copy) throw new CommandError('There is no data to commit.');
+    for (;;) {
+      const running = this.engine.config();
+      const next = this.#next();
+      const record: CommitRecord = { at: this.engine.now(), comment, changes: [...this.descriptions] };
+      if (options.saveForRollback) {
+        record.rollback = await this.engine.saveRollbackPoint(next, comment);
+        if (this.engine.config() !== running) continue;
+      }
+      // The history keeps the last 100 commits: enough for commitdetail and an audit glance.
+      next.commits = [...next.commits, record].slice(-100);
+      await this.engine.applyConfig(next);
+      this.clear();
+      return record;
+    }
   }
 }

@@ -12,6 +12,7 @@ export const CLIENT_METHODS = {
   run: 'run',
   interrupt: 'interrupt',
   complete: 'complete',
+  resize: 'resize',
 } as const;
 
 export const ENGINE_METHODS = {
@@ -33,6 +34,19 @@ export interface HelloParams {
    * clients `batch` and `command`, true for any other.
    */
   interactive?: boolean;
+  /**
+   * The terminal's output area: rows (the front end's own lines, such as a status bar, left
+   * out) and columns. An interactive session that knows it stops long output at
+   * `-Press Any Key For More-` each screenful and wraps help text to the width. Also sent
+   * later as the `resize` notification when the terminal changes size.
+   */
+  screen?: ScreenParams;
+}
+
+/** `hello`'s `screen`, and the params of the `resize` notification. */
+export interface ScreenParams {
+  rows: number;
+  columns: number;
 }
 
 /** The `interactive` a hello asks for (see HelloParams). */

@@ -3,10 +3,13 @@
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
+import { duplexPair, type Duplex } from 'node:stream';
 import { COMMANDS } from '../commands/registry.js';
 import type { CommandRegistry } from '../commands/command.js';
 import { socketAnswers } from '../data-dir-lock.js';
 import type { EngineApi } from '../engine-api.js';
+import { AuditLog } from '../users/audit-log.js';
+import type { SessionUser } from '../users/roles.js';
 import { ControlConnection } from './connection.js';
 
 /** Why the control socket cannot be opened, in one line for the operator. */
@@ -24,6 +27,8 @@ export class ControlServer {
   readonly #connections = new Set<ControlConnection>();
   #nextId = 1;
   #closing: Promise<void> | null = null;
+  /** `logs/cli_logs` and `logs/authentication`, shared by every session of this engine. */
+  readonly audit: AuditLog;
 
   private constructor(
     readonly engine: EngineApi,
@@ -32,6 +37,7 @@ export class ControlServer {
   ) {
     this.#server = createServer((socket) => this.#accept(socket));
     this.#server.on('error', () => undefined);
+    this.audit = new AuditLog({ dir: path.join(engine.dataDir, 'logs'), now: () => engine.now(), warn: (line) => engine.diagnostics.warn(line) });
   }
 
   /** Binds the socket; a stale one (nothing answers) is removed, a live one refuses. */
@@ -51,9 +57,24 @@ export class ControlServer {
   }
 
   #accept(socket: Socket): void {
-    const connection = new ControlConnection(socket, this.engine, this.commands, this.#nextId++);
+    // Whoever opens the 0600 socket owns the data dir: the session acts as admin (LOCAL_OWNER).
+    this.#add(new ControlConnection(socket, this.engine, this.commands, this.#nextId++, { audit: this.audit }));
+  }
+
+  /**
+   * A session for a user the engine process itself has authenticated (the SSH front end): the
+   * same protocol over an in-memory pair instead of the socket, so the identity is set here and
+   * never claimed by a client. Returns the client's end, for a ControlClient.
+   */
+  openInProcess(user: SessionUser): Duplex {
+    const [clientEnd, engineEnd] = duplexPair();
+    this.#add(new ControlConnection(engineEnd, this.engine, this.commands, this.#nextId++, { user, audit: this.audit }));
+    return clientEnd;
+  }
+
+  #add(connection: ControlConnection): void {
     this.#connections.add(connection);
-    socket.on('close', () => this.#connections.delete(connection));
+    connection.socket.on('close', () => this.#connections.delete(connection));
   }
 
   async #listen(): Promise<void> {
@@ -84,6 +105,7 @@ export class ControlServer {
       }
       await closed;
       await unlink(this.socketPath).catch(() => undefined);
+      await this.audit.flushed();
     })();
     return this.#closing;
   }

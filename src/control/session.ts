@@ -6,6 +6,9 @@ import { splitCommands, tokenize } from '../commands/command-line.js';
 import { completeLine } from '../commands/completion.js';
 import { systemStatus } from '../commands/system-status.js';
 import type { EngineApi } from '../engine-api.js';
+import type { AuditLog } from '../users/audit-log.js';
+import { ACCESS_REFUSED, currentRole, LOCAL_OWNER, mayRun, type SessionUser } from '../users/roles.js';
+import { OutputPager, type Screen } from './output-pager.js';
 import { PendingChanges } from './pending-changes.js';
 import type { AskParams, AskResult, RunResult, StatusParams } from './protocol.js';
 
@@ -18,6 +21,14 @@ export interface SessionTerminal {
 
 /** The appliance's pager stop. */
 export const PAGER_PROMPT = '-Press Any Key For More-';
+
+/** Who the session is for, and where its command lines are recorded. */
+export interface SessionIdentity {
+  /** Absent: the control socket's user, the data dir owner acting as `admin` (LOCAL_OWNER). */
+  user?: SessionUser;
+  /** `logs/cli_logs`: every line run, with its user. */
+  audit?: AuditLog;
+}
 
 interface Outcome {
   ok: boolean;
@@ -39,14 +50,33 @@ export class CliSession {
   #printed = false;
   /** Set from the terminal's `hello`: whether Ctrl-C can end a live stream (rate, tail). */
   interactive = true;
+  /** Pager stops in long listings (`setttymode` turns them off). */
+  paging = true;
+  /** `-c`: a line of several commands labels each one's output with the command (the prompt and it). */
+  echoCommands = false;
+  /** The terminal's output area, when the front end told it: long output pages at it, help wraps to it. */
+  #screen: Screen | undefined;
+  readonly #pager = new OutputPager(
+    (text) => this.terminal.print(text),
+    () => this.#pagerStop(),
+  );
+  #pagerAbort: AbortController | null = null;
+  /** Width of the live line shown (io.progress), 0 when none; what #atBlank was before it. */
+  #progressWidth = 0;
+  #progressAtBlank = false;
+  readonly user: SessionUser;
+  readonly #audit: AuditLog | undefined;
 
   constructor(
     readonly engine: EngineApi,
     readonly commands: CommandRegistry,
     readonly terminal: SessionTerminal,
     readonly id = 0,
+    identity: SessionIdentity = {},
   ) {
     this.pending = new PendingChanges(engine);
+    this.user = identity.user ?? LOCAL_OWNER;
+    this.#audit = identity.audit;
   }
 
   get prompt(): string {
@@ -66,19 +96,24 @@ export class CliSession {
       pieces = splitCommands(line);
     } catch (e) {
       const error = (e as Error).message;
-      this.terminal.print(`\n${error}\n\n`);
+      this.#out(`\n${error}\n\n`);
       return { ok: false, error, prompt: this.prompt };
     }
+    this.#audit?.command(this.user, line, this.prompt);
     const failures: string[] = [];
     // The typed line ends the previous output; commands joined by `;` share the blank lines between them.
     this.#atBlank = false;
     this.#lineRunning = true;
+    // The typed line is the first row of the new screenful.
+    this.#pager.restart(1);
     try {
       for (const piece of pieces) {
+        if (this.echoCommands && pieces.length > 1) this.#say(`${this.prompt}${piece.trim()}`);
         const outcome = await this.#runOne(piece);
         if (!outcome.ok && outcome.error) failures.push(outcome.error);
         if (outcome.interrupted || this.#ended || this.#closed) break;
       }
+      await this.#pager.finish();
     } finally {
       this.#lineRunning = false;
     }
@@ -89,6 +124,23 @@ export class CliSession {
   /** Ctrl-C: aborts the running command's dialog or wait. */
   interrupt(): void {
     this.#running?.abort(new DialogAborted('interrupt'));
+    this.#pagerAbort?.abort(new DialogAborted('interrupt'));
+  }
+
+  /** The front end's output area (rows and columns), or undefined: no pager, no wrapping. */
+  setScreen(screen: Screen | undefined): void {
+    this.#screen = screen;
+    this.#pager.screen = screen;
+  }
+
+  get #pagerOn(): boolean {
+    return this.interactive && this.paging && this.#screen !== undefined;
+  }
+
+  /** Output to the terminal, through the pager when it is on. */
+  #out(text: string): void {
+    if (this.#pagerOn) this.#pager.write(text);
+    else this.terminal.print(text);
   }
 
   complete(line: string): string[] {
@@ -99,6 +151,7 @@ export class CliSession {
   close(): void {
     this.#closed = true;
     this.#running?.abort(new DialogAborted('closed'));
+    this.#pagerAbort?.abort(new DialogAborted('closed'));
     this.pending.clear();
   }
 
@@ -141,14 +194,17 @@ export class CliSession {
       name = (words[0] ?? '').toLowerCase();
       const command = this.commands.find(name);
       if (!command) throw new CommandError(`Unknown command: ${words[0]}`);
+      // The role is read now, not at login: a commit may have changed it meanwhile.
+      if (!mayRun(currentRole(this.engine.config().users, this.user), command.access ?? 'act')) throw new CommandError(ACCESS_REFUSED);
       await command.run(this.#io(controller.signal), words.slice(1));
       return { ok: true };
     } catch (e) {
       return this.#failed(e, name);
     } finally {
       this.#running = null;
+      this.#endProgress();
       if (this.#printed && !this.#atBlank && !this.#closed) {
-        this.terminal.print('\n');
+        this.#out('\n');
         this.#atBlank = true;
       }
     }
@@ -181,11 +237,38 @@ export class CliSession {
 
   #emit(text: string): void {
     if (this.#closed) return;
+    this.#endProgress();
     const out = this.#blankWanted && !this.#atBlank ? `\n${text}` : text;
     this.#blankWanted = false;
     this.#printed = true;
     this.#atBlank = out.endsWith('\n\n') || out === '\n';
-    this.terminal.print(out);
+    this.#out(out);
+  }
+
+  /** io.progress: one live line, rewritten in place after a carriage return (interactive sessions only). */
+  #progress(line: string): void {
+    if (!this.interactive || this.#closed) return;
+    let lead = '';
+    if (this.#progressWidth === 0) {
+      if (this.#blankWanted && !this.#atBlank) lead = '\n';
+      this.#blankWanted = false;
+      this.#progressAtBlank = lead !== '' || this.#atBlank;
+    }
+    const text = line.replace(/[\r\n]/g, ' ');
+    // Padding covers what is left of a longer previous line on a plain terminal.
+    this.#out(`${lead}\r${text}${' '.repeat(Math.max(0, this.#progressWidth - text.length))}`);
+    this.#progressWidth = Math.max(1, text.length);
+    this.#printed = true;
+    this.#atBlank = false;
+  }
+
+  /** Blanks the live line (the cursor back at its start) before anything else is written. */
+  #endProgress(): void {
+    if (this.#progressWidth === 0) return;
+    const width = this.#progressWidth;
+    this.#progressWidth = 0;
+    this.#atBlank = this.#progressAtBlank;
+    if (!this.#closed) this.#out(`\r${' '.repeat(width)}\r`);
   }
 
   #io(signal: AbortSignal): CommandIO {
@@ -197,20 +280,29 @@ export class CliSession {
       signal,
       interactive: this.interactive,
       print: (...lines: string[]) => session.#emit(`${lines.join('\n')}\n`),
+      progress: (line: string) => session.#progress(line),
+      columns: this.interactive ? this.#screen?.columns : undefined,
       blank: () => {
         session.#blankWanted = true;
       },
       ask: (q: Question) => session.#ask(q, signal),
-      more: () => session.#more(signal),
+      more: () => (session.#pagerOn ? session.#pager.drained() : session.#more(signal)),
       endSession: () => {
         session.#ended = true;
+      },
+      user: this.user,
+      setPaging: (on: boolean) => {
+        session.paging = on;
       },
     };
   }
 
   async #ask(q: Question, signal: AbortSignal): Promise<string> {
     if (signal.aborted) throw signal.reason;
-    if (this.#blankWanted && !this.#atBlank) this.terminal.print('\n');
+    this.#endProgress();
+    // The question comes after all the output before it (the reader may be paging through it).
+    await this.#pager.drained();
+    if (this.#blankWanted && !this.#atBlank) this.#out('\n');
     this.#blankWanted = false;
     this.#printed = true;
     this.#atBlank = false;
@@ -222,6 +314,7 @@ export class CliSession {
       ...(q.choices ? { choices: q.choices } : {}),
     };
     const r = await this.#askTerminal(params, signal);
+    this.#pager.restart(1);
     // What follows an answer starts a new paragraph.
     this.#blankWanted = true;
     if (typeof r.answer === 'string') return r.answer;
@@ -249,10 +342,26 @@ export class CliSession {
     return (typeof reply === 'object' && reply !== null ? reply : {}) as Partial<Record<string, unknown>>;
   }
 
-  /** The pager stop between screenfuls; a batch session never stops. */
+  /** The pager's stop when the screen is full: true to go on; q, Ctrl-C or a closed session stop. */
+  async #pagerStop(): Promise<boolean> {
+    if (this.#closed) return false;
+    const controller = new AbortController();
+    this.#pagerAbort = controller;
+    try {
+      const r = await this.#askTerminal({ label: '', prompt: PAGER_PROMPT, attempt: 1, pause: true }, controller.signal);
+      return typeof r.answer === 'string' && !/^q/i.test(r.answer.trim());
+    } catch {
+      return false;
+    } finally {
+      this.#pagerAbort = null;
+    }
+  }
+
+  /** The pager stop between screenfuls of a front end that did not tell its size; a batch session never stops. */
   async #more(signal: AbortSignal): Promise<boolean> {
-    if (!this.interactive) return true;
+    if (!this.interactive || !this.paging) return true;
     if (signal.aborted) return false;
+    this.#endProgress();
     this.#blankWanted = false;
     this.#printed = true;
     this.#atBlank = false;

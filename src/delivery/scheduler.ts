@@ -3,15 +3,18 @@
 // where the worker pool delivers them over reused connections. A destination that cannot be
 // reached is marked down as a whole (HostStates): its mail waits without attempts until one
 // probe at the host retry time. Recipient state changes only through QueueRecords.
+// Per destination (destconfig): a concurrency limit, messages per connection, and a bounce
+// profile that replaces the message's own for that domain's recipients.
 import type { BounceSink, HardBounce } from '../bounce/bounce-sink.js';
 import { isExpired, resolveProfile, type BounceSettings } from '../bounce/profile.js';
 import type { Clock } from '../clock.js';
-import { concurrencyFor, type ApplianceConfig, type HostPort, type OperationalState } from '../config/config.js';
+import { destinationSettings, type ApplianceConfig, type DestinationSettings, type HostPort, type OperationalState } from '../config/config.js';
 import type { Counters, HardBounceKind } from '../counters.js';
 import type { Diagnostics } from '../diagnostics.js';
 import * as line from '../log/log-lines.js';
 import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
+import { SpoolDamagedError } from '../queue/spool.js';
 import type { QueuedMessage, Recipient } from '../queue/message.js';
 import type { MailQueue } from '../queue/queue.js';
 import type { QueueRecords } from '../queue/records.js';
@@ -19,13 +22,25 @@ import { domainListMatches } from '../smtp/rat.js';
 import { judgeAttempt, nextAttemptAt } from './attempt-outcome.js';
 import { Destination, type Job } from './destination.js';
 import { HostStates } from './host-state.js';
-import { connectionErrorDetail, type SmtpError } from './outcome.js';
+import { connectionErrorDetail, type SmtpError, type TransactionOutcome } from './outcome.js';
 import { RetryTimer } from './retry-timer.js';
-import { NoRouteError, resolveDestination } from './routes.js';
+import { NullConnection } from './null-connection.js';
+import { NoRouteError, resolveDestination, routeKey, type RouteTarget } from './routes.js';
 import { OutboundConnection } from './smtp-client.js';
 import { WorkerPool, type DeliverySession } from './workers.js';
 
 export { replyTuple } from '../log/log-lines.js';
+
+/** Every recipient refused for now (4xx at MAIL, RCPT or DATA, or the connection lost): the reply to keep. */
+function wholeTempFailure(rcpts: readonly Recipient[], outcome: TransactionOutcome): { reply: string; status: string } | undefined {
+  let first: { reply: string; status: string } | undefined;
+  for (const r of rcpts) {
+    const o = outcome.recipients.get(r.address.toLowerCase());
+    if (!o || o.kind !== 'soft') return undefined;
+    first ??= { reply: o.reply, status: o.status };
+  }
+  return first;
+}
 
 export interface DeliveryContext {
   clock: Clock;
@@ -62,6 +77,8 @@ export class DeliveryScheduler {
 
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
+  /** Destination settings of the running configuration, by recipient domain. */
+  #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string }> } = { of: null, byDomain: new Map() };
 
   constructor(readonly ctx: DeliveryContext) {
     this.#timer = new RetryTimer(ctx.clock, (jobs, now) => this.#due(jobs, now), (now) => this.hosts.nextProbe(now));
@@ -69,9 +86,10 @@ export class DeliveryScheduler {
       {
         mayWork: (dest) => !this.#stopping && !this.isSuspended(dest.domain),
         mayConnect: (dest) => this.hosts.mayConnect(dest, ctx.clock.now()),
-        concurrency: (dest) => concurrencyFor(ctx.config(), dest.domain),
+        concurrency: (dest) => this.settingsOf(dest.domain).concurrency,
+        reusable: (dest, session) => this.#reusable(dest, session),
         stillDue: (job) => !this.#expireBeforeAttempt(job),
-        connect: (dest, job) => this.#connect(dest, job),
+        connect: (dest, job, after) => this.#connect(dest, job, after),
         attempt: (session, job) => this.#attempt(session, job),
       },
       ctx.diagnostics,
@@ -109,6 +127,31 @@ export class DeliveryScheduler {
       this.#profiles.byName.set(name, settings);
     }
     return settings;
+  }
+
+  /** A domain's destination settings (destconfig) and route, resolved once per configuration. */
+  settingsOf(domain: string): DestinationSettings & { routeKey: string } {
+    const config = this.ctx.config();
+    if (this.#settings.of !== config) this.#settings = { of: config, byDomain: new Map() };
+    let s = this.#settings.byDomain.get(domain);
+    if (!s) {
+      s = { ...destinationSettings(config, domain), routeKey: routeKey(config.routes, domain) };
+      this.#settings.byDomain.set(domain, s);
+    }
+    return s;
+  }
+
+  /** The bounce profile for a job's recipients: their destination's, else the message's (its listener's). */
+  #profileName(job: Job): string | undefined {
+    return this.settingsOf(job.dest.domain).bounceProfile ?? job.msg.envelope.profile;
+  }
+
+  /** An open connection takes another job while its route is unchanged and its messages limit not reached. */
+  #reusable(dest: Destination, session: DeliverySession): boolean {
+    const s = this.settingsOf(dest.domain);
+    const redirect = this.ctx.redirect(dest.domain);
+    const key = redirect ? `redirect ${redirect.host}:${redirect.port}` : s.routeKey;
+    return session.routeKey === key && session.messages < s.maxMessagesPerConnection;
   }
 
   // ----- entering the schedule -----
@@ -236,14 +279,19 @@ export class DeliveryScheduler {
 
   // ----- connecting -----
 
-  /** Opens a connection to the first host of the destination that answers, or marks it down. */
-  async #connect(dest: Destination, job: Job): Promise<DeliverySession | null> {
+  /**
+   * Opens a connection to the first host of the destination that answers, or marks it down.
+   * With `after` (the previous host refused the whole transaction with 4xx), only the hosts
+   * after it are tried; if none answers the job keeps that 4xx and the destination stays up.
+   */
+  async #connect(dest: Destination, job: Job, after?: DeliverySession): Promise<DeliverySession | null> {
     const { log, config, ids } = this.ctx;
     const dcid = ids.take('dcid');
-    let targets: HostPort[];
     const redirect = this.ctx.redirect(dest.domain);
+    const key = redirect ? `redirect ${redirect.host}:${redirect.port}` : this.settingsOf(dest.domain).routeKey;
+    let target: RouteTarget;
     try {
-      targets = redirect ? [redirect] : await resolveDestination(config().routes, dest.domain);
+      target = after ? { kind: 'hosts', hosts: after.rest } : redirect ? { kind: 'hosts', hosts: [redirect] } : await resolveDestination(config().routes, dest.domain);
     } catch (e) {
       const reason = e instanceof NoRouteError ? e.message : (e as Error).message;
       log.info(line.connectionError(dcid, dest.domain, '0.0.0.0', 25, reason, 'DNS failure'));
@@ -251,25 +299,33 @@ export class DeliveryScheduler {
       this.#softFail(job, dcid, `DNS: ${reason}`, '4.4.3', false);
       return null;
     }
+    if (target.kind === 'devnull') return { conn: new NullConnection(), dcid, rest: [], messages: 0, virtual: true, routeKey: key };
+    const targets = target.hosts;
     let lastErr: SmtpError | null = null;
-    for (const target of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const host = targets[i];
       try {
-        const conn = await OutboundConnection.open(target, {
+        const conn = await OutboundConnection.open(host, {
           name: config().hostname,
           connectionTimeoutMs: this.ctx.connectTimeoutMs ?? 30_000,
           greetingTimeoutMs: this.ctx.connectTimeoutMs ?? 30_000,
         });
-        log.info(line.newDelivery(dcid, target.host, target.port));
+        log.info(line.newDelivery(dcid, host.host, host.port));
         if (this.hosts.up(dest)) {
           this.#kick(dest);
           // The jobs just made due may use more connections than this one.
           setImmediate(() => this.#pool.pump(dest));
         }
-        return { conn, dcid };
+        return { conn, dcid, rest: targets.slice(i + 1), messages: 0, routeKey: after?.routeKey ?? key };
       } catch (e) {
         lastErr = e as SmtpError;
-        log.info(line.connectionError(dcid, dest.domain, target.host, target.port, connectionErrorDetail(lastErr), 'network error'));
+        log.info(line.connectionError(dcid, dest.domain, host.host, host.port, connectionErrorDetail(lastErr), 'network error'));
       }
+    }
+    if (after?.deferred) {
+      // The earlier host answered: its 4xx is the attempt's outcome, and the destination is up.
+      this.#softFail(job, after.dcid, after.deferred.reply, after.deferred.status, false);
+      return null;
     }
     this.#hostDown(dest);
     // Even a 5xx greeting is no verdict on the recipients: the host is unusable, retry later.
@@ -284,6 +340,27 @@ export class DeliveryScheduler {
     this.ctx.log.info(line.hostDown(dest.domain, dest.downUntil));
     this.#pool.release(dest);
     this.#timer.arm();
+    // bounceconfig SETUP: after the failed job has been rescheduled, everything queued for the domain bounces.
+    if (this.ctx.config().bounceAllWhenHostDown) setImmediate(() => void this.#bounceAllOf(dest));
+  }
+
+  /** Hard-bounces (5.4.1, a DSN per profile) every recipient queued for a destination found down; in slices. */
+  async #bounceAllOf(dest: Destination): Promise<void> {
+    const jobs = [...dest.jobs];
+    for (let i = 0; i < jobs.length; i++) {
+      if (i > 0 && i % SWEEP_SLICE === 0) {
+        await new Promise((r) => setImmediate(r));
+        if (this.#stopping) return;
+      }
+      const job = jobs[i];
+      if (job.state === 'active' || job.state === 'gone') continue;
+      // A job holds all of its message's recipients for this domain: no other job to tell.
+      const pending = job.rcpts.filter((r) => r.state === 'pending');
+      job.rcpts = [];
+      if (pending.length) this.#hardBounce(job, pending.map((r) => ({ rcpt: r, status: '5.4.1', reply: '', kind: 'other' as HardBounceKind })), 0);
+      this.#dropJob(job);
+      this.#maybeFinish(job.msg);
+    }
   }
 
   /**
@@ -307,7 +384,7 @@ export class DeliveryScheduler {
         if (this.#expireBeforeAttempt(job)) continue;
         job.state = 'ready';
         // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
-        this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now());
+        this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now(), this.#profileName(job));
       }
     } finally {
       this.#sweeping.delete(dest);
@@ -316,7 +393,7 @@ export class DeliveryScheduler {
 
   // ----- one attempt and its outcome -----
 
-  async #attempt(session: DeliverySession, job: Job): Promise<void> {
+  async #attempt(session: DeliverySession, job: Job): Promise<'next-host' | undefined> {
     const { log, queue, records, clock } = this.ctx;
     const { conn, dcid } = session;
     const { msg } = job;
@@ -326,16 +403,30 @@ export class DeliveryScheduler {
     try {
       content = await queue.content(mid);
     } catch (e) {
+      if (e instanceof SpoolDamagedError) {
+        // Set aside in queue/corrupt/ (never delivered half): the sender is told at once.
+        this.#hardBounce(job, job.rcpts.map((r) => ({ rcpt: r, status: '5.3.0', reply: `${e.message}, not delivered`, kind: 'other' as HardBounceKind })), dcid);
+        this.#dropJob(job);
+        this.#maybeFinish(msg);
+        return undefined;
+      }
       // The spool file is gone (deleted by an operator meanwhile) or unreadable.
       this.#softFail(job, dcid, `spool: ${(e as Error).message}`, '4.3.0', false);
-      return;
+      return undefined;
     }
     const to = job.rcpts.map((r) => r.address);
     const outcome = await conn.send(msg.envelope.from, to, content);
     // An operator may have deleted or bounced some of them meanwhile: their outcome is moot.
     const rcpts = job.rcpts.filter((r) => r.state === 'pending');
+    const tempFailed = session.rest.length > 0 ? wholeTempFailure(rcpts, outcome) : undefined;
+    if (tempFailed) {
+      // The host took none of them and said "later": the route's next host may take them now.
+      log.info(line.nextHost(dcid, mid, conn.target.host, conn.target.port, tempFailed.reply));
+      session.deferred = tempFailed;
+      return 'next-host';
+    }
     records.attempted(msg, rcpts, (r) => outcome.recipients.get(r.address.toLowerCase())?.reply ?? '');
-    const verdict = judgeAttempt(rcpts, outcome, this.profile(msg.envelope.profile), clock.now(), conn.target.host);
+    const verdict = judgeAttempt(rcpts, outcome, this.profile(this.#profileName(job)), clock.now(), conn.target.host);
     if (verdict.delivered.length) {
       log.info(line.messageDone(dcid, mid, verdict.delivered));
       log.info(line.remoteResponse(mid, verdict.delivered, verdict.deliveredReply.replace(/^250[ -]/, '')));
@@ -348,6 +439,7 @@ export class DeliveryScheduler {
     else this.#dropJob(job);
     this.#maybeFinish(msg);
     if (!outcome.connectionLost && (verdict.hard.length || verdict.soft) && verdict.delivered.length === 0) await conn.reset();
+    return undefined;
   }
 
   /** A soft bounce event: the job's recipients wait per their bounce profile. */
@@ -355,7 +447,7 @@ export class DeliveryScheduler {
     const { log, counters, clock, records } = this.ctx;
     const { msg } = job;
     const mid = msg.envelope.mid;
-    const profileName = msg.envelope.profile;
+    const profileName = this.#profileName(job);
     const profile = this.profile(profileName);
     const now = clock.now();
     job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
@@ -365,27 +457,27 @@ export class DeliveryScheduler {
     log.info(line.delayed(dcid, mid, job.rcpts, status, reply));
     const nextAt = nextAttemptAt(job.rcpts, profile, now);
     records.retryAt(msg, job.rcpts, nextAt);
-    log.info(line.pendingTill(mid, job.rcpts, nextAt, profileName));
-    this.#maybeWarn(msg, job.rcpts, now);
+    log.info(line.pendingTill(mid, job.rcpts, nextAt, profileName ?? 'Default'));
+    this.#maybeWarn(msg, job.rcpts, now, profileName);
     if (job.rcpts.length === 0) this.#dropJob(job);
     else this.#timer.push(job, nextAt);
   }
 
-  #maybeWarn(msg: QueuedMessage, rcpts: Recipient[], now: number): void {
-    const p = this.profile(msg.envelope.profile);
+  #maybeWarn(msg: QueuedMessage, rcpts: Recipient[], now: number, profileName: string | undefined): void {
+    const p = this.profile(profileName);
     if (!p.send_warnings || msg.envelope.bounceOf !== undefined || msg.envelope.from === '') return;
     const due = rcpts.filter(
       (r) => r.state === 'pending' && r.warningsSent < p.send_warnings_count && now - msg.envelope.arrival >= p.send_warnings_interval * 1000 * (r.warningsSent + 1),
     );
     if (due.length === 0) return;
     this.ctx.records.warned(msg, due);
-    this.ctx.bounces.delayed(msg, due);
+    this.ctx.bounces.delayed(msg, due, profileName);
   }
 
   /** Checks lifetime and retry count before an attempt; returns true when nothing is left to try. */
   #expireBeforeAttempt(job: Job): boolean {
     const { msg } = job;
-    const profile = this.profile(msg.envelope.profile);
+    const profile = this.profile(this.#profileName(job));
     const now = this.ctx.clock.now();
     job.rcpts = job.rcpts.filter((r) => r.state === 'pending');
     const expired = job.rcpts.filter((r) => isExpired(profile, msg.envelope.arrival, r.attempts, now));
@@ -414,7 +506,7 @@ export class DeliveryScheduler {
       // Owed until the bounce generator has queued the DSN (or decided none goes out).
       records.finish(msg, [b.rcpt], { state: 'bounced', kind: b.kind, status: b.status });
     }
-    this.ctx.bounces.hardBounced(msg, bounces);
+    this.ctx.bounces.hardBounced(msg, bounces, this.#profileName(job));
   }
 
   /** Hard-bounces recipients on an operator's word (`bouncerecipients`): a DSN per their profile. */
@@ -427,7 +519,13 @@ export class DeliveryScheduler {
       this.ctx.log.info(line.bounced(0, msg.envelope.mid, b.rcpt.rid, b.status, 'Bounced by the administrator', ''));
       this.ctx.records.finish(msg, [b.rcpt], { state: 'bounced', kind: 'other', status: b.status });
     }
-    this.ctx.bounces.hardBounced(msg, bounces);
+    // One DSN per bounce profile: a destination's own, else the message's.
+    const byProfile = new Map<string | undefined, HardBounce[]>();
+    for (const b of bounces) {
+      const name = this.settingsOf(b.rcpt.domain).bounceProfile ?? msg.envelope.profile;
+      byProfile.set(name, [...(byProfile.get(name) ?? []), b]);
+    }
+    for (const [name, list] of byProfile) this.ctx.bounces.hardBounced(msg, list, name);
     this.#maybeFinish(msg);
     return pending.length;
   }

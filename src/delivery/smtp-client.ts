@@ -2,6 +2,8 @@
 // composition) with a promise API. It is reused for several messages while it stays healthy.
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { HostPort } from '../config/config.js';
+import { LibraryShapeError } from '../library-shape.js';
+import { planEncoding, type HostExtensions } from './mail-encoding.js';
 import { fromSendError, fromSendResult, type SmtpError, type TransactionOutcome } from './outcome.js';
 
 export interface OutboundOptions {
@@ -66,10 +68,28 @@ export class OutboundConnection {
     });
   }
 
-  /** One transaction; never rejects: every failure is an outcome per recipient. */
-  send(from: string, to: string[], content: Buffer): Promise<TransactionOutcome> {
+  /** What the host offered in its EHLO reply (nodemailer keeps it unexported: checked, not assumed). */
+  extensions(): HostExtensions {
+    const list = (this.conn as unknown as { _supportedExtensions?: unknown })._supportedExtensions;
+    if (!Array.isArray(list)) throw new LibraryShapeError('nodemailer', "SMTPConnection's list of EHLO extensions (_supportedExtensions)", '^10.6.1');
+    return { smtpUtf8: list.includes('SMTPUTF8'), eightBitMime: list.includes('8BITMIME') };
+  }
+
+  /**
+   * One transaction; never rejects: every failure is an outcome per recipient. Recipients the
+   * host cannot take as the message is (no SMTPUTF8, no 8BITMIME) are refused without sending.
+   */
+  async send(from: string, to: string[], content: Buffer): Promise<TransactionOutcome> {
+    const plan = planEncoding(from, to, content, this.extensions());
+    if (plan.send.length === 0) return { recipients: plan.refused, connectionLost: false };
+    const outcome = await this.#transaction(from, plan.send, content, plan.eightBit);
+    for (const [address, refused] of plan.refused) outcome.recipients.set(address, refused);
+    return outcome;
+  }
+
+  #transaction(from: string, to: string[], content: Buffer, eightBit: boolean): Promise<TransactionOutcome> {
     return new Promise((resolve) => {
-      this.conn.send({ from, to, size: content.length } as never, content as never, (err, info) => {
+      this.conn.send({ from, to, size: content.length, use8BitMime: eightBit } as never, content as never, (err, info) => {
         if (err) {
           const outcome = fromSendError(to, err as SmtpError);
           if (outcome.connectionLost) this.#alive = false;

@@ -1,14 +1,38 @@
 // Delivery workers: each holds one outbound connection and delivers job after job of one
 // destination over it, lingering a moment when idle before QUIT. The pool bounds how many
-// run per destination, hands due jobs to idle ones, and stops them with a grace period.
+// run per destination (its concurrency limit), hands due jobs to idle ones, retires a
+// connection after its messages-per-connection limit or when a commit changed its route,
+// moves a job to the route's next host when asked, and stops them with a grace period.
+import type { HostPort } from '../config/config.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Destination, Job } from './destination.js';
-import type { OutboundConnection } from './smtp-client.js';
+import type { TransactionOutcome } from './outcome.js';
+
+/** An open delivery connection (a network one, or the /dev/null route's). */
+export interface DeliveryConnection {
+  readonly alive: boolean;
+  readonly target: HostPort;
+  /** One transaction; never rejects. */
+  send(from: string, to: string[], content: Buffer): Promise<TransactionOutcome>;
+  reset(): Promise<boolean>;
+  abort(): void;
+  close(): void;
+}
 
 /** One open delivery connection and its DCID. */
 export interface DeliverySession {
-  conn: OutboundConnection;
+  conn: DeliveryConnection;
   dcid: number;
+  /** The route's hosts after this one: where a transaction refused with 4xx as a whole goes next. */
+  rest: HostPort[];
+  /** Messages attempted over this connection. */
+  messages: number;
+  /** Not a network connection (a /dev/null route): not counted as open. */
+  virtual?: boolean;
+  /** The route when it was opened (routes.ts routeKey). */
+  routeKey: string;
+  /** Set by an attempt that falls through: the reply the job keeps if no later host answers. */
+  deferred?: { reply: string; status: string };
 }
 
 /** What the pool asks of the scheduler. */
@@ -19,16 +43,22 @@ export interface WorkerDriver {
   mayConnect(dest: Destination): boolean;
   /** How many workers the destination may have. */
   concurrency(dest: Destination): number;
+  /** Whether an open connection may take another job (its route unchanged, under its messages limit). */
+  reusable(dest: Destination, session: DeliverySession): boolean;
   /** A job taken to be attempted: false when it expired instead (nothing to attempt). */
   stillDue(job: Job): boolean;
-  /** Opens a connection for the job's destination, or settles the job as failed and returns null. */
-  connect(dest: Destination, job: Job): Promise<DeliverySession | null>;
-  attempt(session: DeliverySession, job: Job): Promise<void>;
+  /**
+   * Opens a connection for the job's destination, or settles the job as failed and returns
+   * null. With `after`, tries only the hosts after that session's (a fall-through).
+   */
+  connect(dest: Destination, job: Job, after?: DeliverySession): Promise<DeliverySession | null>;
+  /** One transaction; `next-host`: nothing was recorded, the job goes to the route's next host. */
+  attempt(session: DeliverySession, job: Job): Promise<'next-host' | undefined>;
 }
 
 export class WorkerPool {
   readonly #running = new Set<Promise<void>>();
-  readonly #open = new Set<OutboundConnection>();
+  readonly #open = new Set<DeliveryConnection>();
   #stopping = false;
   /** Open delivery connections now (all destinations). */
   connectionsOut = 0;
@@ -103,34 +133,57 @@ export class WorkerPool {
     let session: DeliverySession | null = null;
     try {
       for (;;) {
-        const connected = session !== null && session.conn.alive;
-        const job = await this.#nextJob(dest, connected);
+        if (session && !this.#usable(dest, session)) session = this.#closed(dest, session);
+        const job = await this.#nextJob(dest, session !== null);
         if (!job) return;
-        if (!session || !session.conn.alive) {
-          if (session) this.#closed(dest, session);
-          session = null;
-          dest.counters.connectionsPending++;
-          const opened = await this.driver.connect(dest, job).finally(() => dest.counters.connectionsPending--);
-          if (!opened) return;
-          session = opened;
-          this.#open.add(session.conn);
-          this.connectionsOut++;
-          dest.counters.connectionsOut++;
-          this.onConnections();
+        // A commit may have changed the route while the connection lingered.
+        if (session && !this.#usable(dest, session)) session = this.#closed(dest, session);
+        if (!session) {
+          session = await this.#connectFor(dest, job);
+          if (!session) return;
         }
-        await this.driver.attempt(session, job);
+        let next = await this.driver.attempt(session, job);
+        session.messages++;
+        while (next === 'next-host') {
+          const from: DeliverySession = session;
+          session = this.#closed(dest, from);
+          // Null: no later host answered and the job was settled; the destination is not down.
+          session = await this.#connectFor(dest, job, from);
+          if (!session) break;
+          next = await this.driver.attempt(session, job);
+          session.messages++;
+        }
       }
     } finally {
       if (session) this.#closed(dest, session);
     }
   }
 
-  #closed(dest: Destination, session: DeliverySession): void {
+  #usable(dest: Destination, session: DeliverySession): boolean {
+    return session.conn.alive && this.driver.reusable(dest, session);
+  }
+
+  async #connectFor(dest: Destination, job: Job, after?: DeliverySession): Promise<DeliverySession | null> {
+    dest.counters.connectionsPending++;
+    const opened = await this.driver.connect(dest, job, after).finally(() => dest.counters.connectionsPending--);
+    if (!opened) return null;
+    this.#open.add(opened.conn);
+    if (!opened.virtual) {
+      this.connectionsOut++;
+      dest.counters.connectionsOut++;
+      this.onConnections();
+    }
+    return opened;
+  }
+
+  /** Closes the session's connection; returns null for the caller's variable. */
+  #closed(dest: Destination, session: DeliverySession): null {
     session.conn.close();
-    if (!this.#open.delete(session.conn)) return;
+    if (!this.#open.delete(session.conn) || session.virtual) return null;
     this.connectionsOut--;
     dest.counters.connectionsOut--;
     this.onConnections();
+    return null;
   }
 
   /** The next job for a worker (expiry handled first); a connected worker lingers a little for one. */

@@ -44,6 +44,9 @@ export const pendingTill = (mid: number, rcpts: Rids, at: number, profile: strin
   `MID ${mid} to RID ${rids(rcpts)} pending till ${formatApplianceDate(at)} [${profile}]`;
 export const bounced = (dcid: number, mid: number, rid: number, status: string, why: string, reply: string) =>
   `Bounced: DCID ${dcid} MID ${mid} to RID [${rid}] - ${status} - ${why} ${replyTuple(reply)}`;
+/** A route host refused a whole transaction for now: the job goes to the route's next host. */
+export const nextHost = (dcid: number, mid: number, host: string, port: number, reply: string) =>
+  `Delayed: DCID ${dcid} MID ${mid} by ${host} port ${port} - ${replyTuple(reply)} - trying the next host of the route`;
 export const hostDown = (domain: string, until: number) => `Host ${domain} marked down: next host retry ${formatApplianceDate(until)}`;
 export const messageFinished = (mid: number) => `Message finished MID ${mid} done`;
 

@@ -1,6 +1,8 @@
 // The AsyncOS-style mail log (`logs/mail_logs`): one event a line, buffered in memory and
 // appended asynchronously so logging never waits on the disk in the SMTP or delivery path;
 // fsynced on a short interval, so a power cut costs at most the last second or so of lines.
+// A write the disk refuses (full, read-only) keeps its text and is tried again with the next
+// flush, up to a bound: a full disk costs log lines only past that bound, and says how many.
 import { stderrDiagnostics } from '../diagnostics.js';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +22,11 @@ export interface MailLogOptions {
   syncMs?: number;
   /** Where a failed write is reported (one line, without the `esa: ` prefix). */
   warn?: (line: string) => void;
+  /**
+   * Told of every failed write or fsync first; true means it is a storage shortage the
+   * engine handles (storage-short mode): no warning then, the text is kept and retried.
+   */
+  storageFailed?: (what: string, e: unknown) => boolean;
   /**
    * Also write every line here (the foreground engine logs to stdout). Lines of one turn of
    * the event loop are handed over together (stdout writes are synchronous for files and
@@ -46,6 +53,11 @@ export class MailLog {
   #dirUnsynced = false;
   /** Writes, rotations and fsyncs of the file, one after the other. */
   #io: Promise<void> = Promise.resolve();
+  /** Text a failed write could not put in the file (kept for the next write, bounded). */
+  #unwritten: Buffer | null = null;
+  /** Lines dropped because the unwritten text passed its bound. */
+  #lostLines = 0;
+  static readonly UNWRITTEN_MAX = 1024 * 1024;
   readonly #listeners = new Set<(line: string) => void>();
 
   constructor(readonly options: MailLogOptions) {
@@ -92,7 +104,7 @@ export class MailLog {
 
   flush(): Promise<void> {
     if (this.#flushing) return this.#flushing.then(() => (this.#buffer.length ? this.flush() : undefined));
-    if (this.#buffer.length === 0) return Promise.resolve();
+    if (this.#buffer.length === 0 && !this.#unwritten) return Promise.resolve();
     const text = this.#buffer.join('');
     this.#buffer = [];
     this.#bufferedBytes = 0;
@@ -126,28 +138,66 @@ export class MailLog {
   }
 
   #failed(e: unknown): void {
-    // A full or broken disk must not stop mail; say it once per failure.
+    // A full disk is the engine's storage-short mode (said once, in the log and in status);
+    // anything else must not stop mail either: say it once per failure.
+    if (this.options.storageFailed?.('the mail log', e)) return;
     const line = `cannot write the mail log ${this.file}: ${(e as Error).message}`;
     if (this.options.warn) this.options.warn(line);
     else stderrDiagnostics.warn(line);
   }
 
+  /** Lines of mail log not written yet (kept while the disk refuses them). */
+  get unwrittenBytes(): number {
+    return this.#unwritten?.length ?? 0;
+  }
+
   #write(text: string): Promise<void> {
     return this.#serial(async () => {
+      let data = Buffer.from(text);
+      if (this.#unwritten) {
+        data = Buffer.concat([this.#unwritten, data]);
+        this.#unwritten = null;
+      }
+      if (this.#lostLines > 0 && data.length <= MailLog.UNWRITTEN_MAX) {
+        const note = `${formatApplianceDate(this.options.clock.now())} Warning: ${this.#lostLines} mail log line(s) lost: the disk refused them\n`;
+        data = Buffer.concat([Buffer.from(note), data]);
+        this.#lostLines = 0;
+      }
+      let at = 0;
       try {
         const rotateBytes = this.options.rotateBytes ?? 10 * 1024 * 1024;
-        if (this.#size > 0 && this.#size + text.length > rotateBytes) await this.#rotate();
+        if (this.#size > 0 && this.#size + data.length > rotateBytes) await this.#rotate();
         if (!this.#fh) {
           this.#fh = await open(this.file, 'a', 0o600);
           this.#dirUnsynced = true; // maybe a new file: its entry is durable with the directory
         }
-        await this.#fh.appendFile(text);
-        this.#unsynced = true;
-        this.#size += Buffer.byteLength(text);
+        // write() loops itself so a failure part-way leaves exactly the unwritten rest.
+        while (at < data.length) {
+          const { bytesWritten } = await this.#fh.write(data, at);
+          if (bytesWritten === 0) throw Object.assign(new Error(`no byte written to ${this.file}`), { code: 'ENOSPC' });
+          at += bytesWritten;
+          this.#unsynced = true;
+          this.#size += bytesWritten;
+        }
       } catch (e) {
+        this.#keep(data.subarray(at));
         this.#failed(e);
       }
     });
+  }
+
+  /** Keeps unwritten text for the next write; past the bound the oldest whole lines go. */
+  #keep(rest: Buffer): void {
+    let keep = rest;
+    if (keep.length > MailLog.UNWRITTEN_MAX) {
+      let cut = keep.indexOf(0x0a, keep.length - MailLog.UNWRITTEN_MAX);
+      cut = cut < 0 ? keep.length : cut + 1;
+      let lost = 0;
+      for (let i = keep.indexOf(0x0a); i >= 0 && i < cut; i = keep.indexOf(0x0a, i + 1)) lost++;
+      this.#lostLines += lost;
+      keep = keep.subarray(cut);
+    }
+    this.#unwritten = keep.length ? Buffer.from(keep) : null;
   }
 
   /** fsyncs what was written since the last time (the file, and the directory if it changed). */

@@ -43,6 +43,8 @@ export interface QueueStoreOptions {
   syncRemovals?: () => Promise<void>;
   /** Where a failed write is reported (one line, without the `esa: ` prefix). */
   warn?: (line: string) => void;
+  /** Told of a failed write first; true: a storage shortage the engine handles (no warning). */
+  storageFailed?: (what: string, e: unknown) => boolean;
 }
 
 export class QueueStore {
@@ -174,6 +176,7 @@ export class QueueStore {
     this.#leaving.clear();
     const retry = (failed: number[], what: string, e: unknown) => {
       for (const shard of failed) this.#dirty.add(shard);
+      if (this.options.storageFailed?.('the queue state', e)) return;
       this.#warn(`cannot write queue state ${what}: ${(e as Error).message}`);
     };
     if (leaving.length && this.options.syncRemovals) {

@@ -5,7 +5,7 @@ import type { MailLog } from '../log/mail-log.js';
 import { domainOf } from '../smtp/rat.js';
 import { newRecipients, queuedEnvelope, type Envelope, type QueuedMessage } from './message.js';
 import { fromStored, QueueStore } from './queue-store.js';
-import { Spool } from './spool.js';
+import { Spool, SpoolDamagedError, type IncomingMessage, type SpoolStart } from './spool.js';
 
 export interface StorageLimits {
   maxMessages: number;
@@ -29,6 +29,11 @@ export class MailQueue {
   static readonly RECENT_BUDGET = 32 * 1024 * 1024;
   /** Whether a new message is likely delivered soon (no recipient host down): the engine sets it. */
   cacheFor: (envelope: Envelope) => boolean = () => true;
+  /**
+   * Whether the disk refuses writes (full, read-only) or no MID can be reserved: then the queue
+   * counts as full and new mail gets 452 4.3.1 (the engine sets it: its storage health).
+   */
+  storageShort: () => boolean = () => false;
 
   constructor(
     queueDir: string,
@@ -36,10 +41,18 @@ export class MailQueue {
     readonly log: MailLog,
     /** Where a failed state write is reported (the engine's diagnostics). */
     warn?: (line: string) => void,
+    /** Told of a failed state write first; true: a storage shortage the engine handles. */
+    storageFailed?: (what: string, e: unknown) => boolean,
   ) {
     this.spool = new Spool(queueDir);
-    this.store = new QueueStore(queueDir, { syncRemovals: () => this.spool.syncDir(), warn });
+    this.store = new QueueStore(queueDir, { syncRemovals: () => this.spool.syncDir(), warn, storageFailed });
+    this.#storageFailed = storageFailed ?? (() => false);
+    this.#warn = warn;
   }
+
+  readonly #warn?: (line: string) => void;
+
+  readonly #storageFailed: (what: string, e: unknown) => boolean;
 
   get count(): number {
     return this.messages.size;
@@ -52,11 +65,13 @@ export class MailQueue {
 
   /** Whether one more message of `size` bytes would cross the storage limit. */
   wouldOverflow(size = 0): boolean {
+    if (this.storageShort()) return true;
     const { maxMessages, maxBytes } = this.limits();
     return this.messages.size + this.#reserved + 1 > maxMessages || this.bytes + size > maxBytes;
   }
 
   isFull(): boolean {
+    if (this.storageShort()) return true;
     const { maxMessages, maxBytes } = this.limits();
     return this.messages.size + this.#reserved >= maxMessages || this.bytes >= maxBytes;
   }
@@ -71,11 +86,44 @@ export class MailQueue {
       await this.spool.write(envelope, content);
     } catch (e) {
       this.bytes -= size;
+      this.#storageFailed('the spool (queue/spool)', e);
       throw e;
     } finally {
       this.#reserved--;
     }
-    if (this.cacheFor(envelope)) this.#remember(envelope.mid, content, size);
+    return this.#queued(envelope, size, content);
+  }
+
+  /**
+   * A message that arrives in pieces (a listener's DATA): small ones stay in memory until
+   * admitIncoming, big ones stream to the spool as they come (spool.ts, IncomingMessage).
+   */
+  receive(start: (head: Buffer) => SpoolStart): IncomingMessage {
+    return this.spool.incoming(start);
+  }
+
+  /** Finishes writing a received message durably and queues it; resolves once it may be acknowledged. */
+  async admitIncoming(incoming: IncomingMessage): Promise<QueuedMessage> {
+    const reserved = incoming.size;
+    this.#reserved++;
+    this.bytes += reserved;
+    let spooled;
+    try {
+      spooled = await incoming.finish();
+    } catch (e) {
+      this.#storageFailed('the spool (queue/spool)', e);
+      throw e;
+    } finally {
+      this.bytes -= reserved;
+      this.#reserved--;
+    }
+    this.bytes += spooled.size;
+    return this.#queued(spooled.envelope, spooled.size, spooled.parts);
+  }
+
+  /** A message on disk joins the queue (its content cached when it was kept in memory). */
+  #queued(envelope: Envelope, size: number, content: Buffer[] | undefined): QueuedMessage {
+    if (content && this.cacheFor(envelope)) this.#remember(envelope.mid, content, size);
     const msg: QueuedMessage = {
       envelope: queuedEnvelope(envelope),
       size,
@@ -118,7 +166,27 @@ export class MailQueue {
       this.#forget(mid);
       return recent;
     }
-    return this.spool.readContent(mid);
+    const damaged = this.#damaged.get(mid);
+    if (damaged) throw damaged;
+    try {
+      return await this.spool.readContent(mid);
+    } catch (e) {
+      if (e instanceof SpoolDamagedError) await this.#setAside(e);
+      throw e;
+    }
+  }
+
+  /** Damaged spool files set aside, by MID, until their message leaves the queue (its other jobs get the same error). */
+  readonly #damaged = new Map<number, SpoolDamagedError>();
+
+  /** Moves a damaged spool file to queue/corrupt/ and says so in the mail log: it is never delivered half. */
+  async #setAside(e: SpoolDamagedError): Promise<void> {
+    if (this.#damaged.has(e.mid)) return;
+    this.#damaged.set(e.mid, e);
+    const where = await this.spool.quarantine(e.mid).catch((err: Error) => `nowhere (${err.message})`);
+    const text = `MID ${e.mid} ${e.message}: moved to ${where}, not delivered`;
+    this.log.info(text);
+    this.#warn?.(text);
   }
 
   changed(msg: QueuedMessage): void {
@@ -129,10 +197,18 @@ export class MailQueue {
   async finish(msg: QueuedMessage): Promise<void> {
     const mid = msg.envelope.mid;
     if (!this.messages.delete(mid)) return;
+    this.#damaged.delete(mid);
     this.#forget(mid);
     this.bytes -= msg.size;
     // The state forgets the message only after the unlink (see QueueStoreOptions.syncRemovals).
-    await this.spool.remove(mid);
+    // An unlink a read-only disk refuses leaves the file, and the state its progress: after a
+    // restart the message is queued again (delivered at least once, never lost).
+    try {
+      await this.spool.remove(mid);
+    } catch (e) {
+      if (this.#storageFailed('the spool (queue/spool)', e)) return;
+      throw e;
+    }
     this.store.untrack(mid);
   }
 
@@ -168,7 +244,10 @@ export class MailQueue {
           msg = { envelope: queuedEnvelope(envelope), size, rcpts: newRecipients(envelope.to, domainOf), pending: envelope.to.length };
           rebuilt++;
         } catch (e) {
-          warnings.push(`spool file ${this.spool.file(mid)} is unreadable (${(e as Error).message}); left in place, not queued`);
+          if (e instanceof SpoolDamagedError) {
+            const where = await this.spool.quarantine(mid).catch((err: Error) => `nowhere (${err.message})`);
+            warnings.push(`${e.message}: moved to ${where}, not queued`);
+          } else warnings.push(`spool file ${this.spool.file(mid)} is unreadable (${(e as Error).message}); left in place, not queued`);
           continue;
         }
       }

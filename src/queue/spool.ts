@@ -1,18 +1,73 @@
-// Spool files: one per message, the truth for what is queued. Written to a temporary name
-// opened with O_DSYNC (the write returns once data and size are on disk, as write+fdatasync
-// would), renamed, and the directory fsynced (shared by concurrent writers: group commit)
+// Spool files: one per message, the truth for what is queued. Written to a temporary name,
+// made durable, renamed, and the directory fsynced (shared by concurrent writers: group commit)
 // before the listener may answer 250. Every call here is a round trip through libuv's thread
 // pool, and on a busy engine the round trips, not the disk, are what the main thread pays
 // for (see docs/benchmarks.md): so there are as few as durability allows.
+//
+// Layout: the envelope as one JSON line (with `"spool":2`), the content, then a line of its own
+// `ESA-END size=<bytes> crc32=<hex>`: a file cut short or damaged fails the check and is moved to
+// `queue/corrupt/` instead of being delivered half. Files of version 1 (no trailer) still read.
 import { constants } from 'node:fs';
-import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { makeDurableDir } from '../fs/durable-dir.js';
+import { crc32 } from 'node:zlib';
+import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import type { Envelope } from './message.js';
 
 /** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
 const O_DSYNC: number | undefined = constants.O_DSYNC;
 const DURABLE_WRITE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (O_DSYNC ?? 0);
+/** For content written in pieces: one fdatasync at the end instead of one per piece. */
+const PLAIN_WRITE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+
+/** Content kept in memory until it passes this; then it goes to the spool file as it arrives. */
+export const SPILL_BYTES = 128 * 1024;
+
+/** What the header fields (Message-ID, Subject) are read from. */
+const HEAD_BYTES = 64 * 1024;
+const SPOOL_VERSION = 2;
+const TRAILER = /^ESA-END size=(\d+) crc32=([0-9a-f]{8})$/;
+
+/** A spool file that fails its check: cut short, damaged, or no envelope line. */
+export class SpoolDamagedError extends Error {
+  constructor(
+    readonly mid: number,
+    readonly reason: string,
+  ) {
+    super(`spool file ${mid}.msg is damaged (${reason})`);
+  }
+}
+
+function trailer(size: number, crc: number): Buffer {
+  return Buffer.from(`\nESA-END size=${size} crc32=${(crc >>> 0).toString(16).padStart(8, '0')}\n`);
+}
+
+function headerLine(envelope: Envelope): Buffer {
+  return Buffer.from(JSON.stringify({ spool: SPOOL_VERSION, ...envelope }) + '\n');
+}
+
+/** Splits and checks a spool file's bytes: the envelope and the content, or SpoolDamagedError. */
+export function parseSpoolFile(mid: number, data: Buffer): { envelope: Envelope; content: Buffer } {
+  const nl = data.indexOf(0x0a);
+  if (nl < 0) throw new SpoolDamagedError(mid, 'no envelope line');
+  let parsed: Envelope & { spool?: number };
+  try {
+    parsed = JSON.parse(data.subarray(0, nl).toString('utf8')) as Envelope & { spool?: number };
+  } catch {
+    throw new SpoolDamagedError(mid, 'the envelope line does not parse');
+  }
+  const { spool: version, ...envelope } = parsed;
+  if (version === undefined) return { envelope, content: data.subarray(nl + 1) }; // version 1: no check
+  // The trailer is the last line; the newline before it is ours, not the content's.
+  const end = data.length - 1;
+  const start = data[end] === 0x0a ? data.lastIndexOf(0x0a, end - 1) : -1;
+  const m = start > nl ? TRAILER.exec(data.subarray(start + 1, end).toString('latin1')) : null;
+  if (!m) throw new SpoolDamagedError(mid, 'cut short: no end line');
+  const content = data.subarray(nl + 1, start);
+  if (content.length !== Number(m[1])) throw new SpoolDamagedError(mid, `content is ${content.length} bytes, ${m[1]} were written`);
+  if ((crc32(content) >>> 0).toString(16).padStart(8, '0') !== m[2]) throw new SpoolDamagedError(mid, 'checksum mismatch');
+  return { envelope, content };
+}
 
 /**
  * Coalesces directory fsyncs: callers that arrive while one runs share the next one. The
@@ -60,17 +115,175 @@ class DirectorySync {
   }
 }
 
+/** What a message being received needs once its MID is taken: the envelope and the Received: header. */
+export interface SpoolStart {
+  envelope: Envelope;
+  /** Content the appliance puts before the client's (the Received: header). */
+  prefix: Buffer;
+}
+
+/** A message written durably: its envelope, content size, and the content when it was kept in memory. */
+export interface Spooled {
+  envelope: Envelope;
+  size: number;
+  parts?: Buffer[];
+}
+
+/**
+ * A message arriving in pieces (a listener's DATA). Small ones stay in memory and are written
+ * in one durable write at the end (the common case costs what it did before streaming); past
+ * SPILL_BYTES the MID is taken (`start`), the file opened, and each piece written as it comes:
+ * memory per message stays near SPILL_BYTES whatever its size.
+ */
+export class IncomingMessage {
+  #parts: Buffer[] = [];
+  #size = 0;
+  #spilled = false;
+  #start: SpoolStart | undefined;
+  #file: { fh: FileHandle; tmp: string } | undefined;
+  #crc = 0;
+  #written = 0;
+  #writing: Promise<void> = Promise.resolve();
+  #error: unknown;
+  #closed = false;
+
+  constructor(
+    readonly spool: Spool,
+    readonly start: (head: Buffer) => SpoolStart,
+  ) {}
+
+  /** Bytes of the client's content so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Takes a piece; returns a promise when the caller should wait for it to be written. */
+  add(chunk: Buffer): Promise<void> | undefined {
+    if (this.#closed || this.#error !== undefined) return undefined;
+    this.#size += chunk.length;
+    this.#parts.push(chunk);
+    if (!this.#spilled && this.#size <= SPILL_BYTES) return undefined;
+    this.#spilled = true;
+    const parts = this.#parts;
+    this.#parts = [];
+    this.#writing = this.#writing
+      .then(() => this.#spill(parts))
+      .catch((e: unknown) => {
+        this.#error ??= e;
+      });
+    return this.#writing;
+  }
+
+  async #spill(parts: Buffer[]): Promise<void> {
+    if (this.#error !== undefined || this.#closed) return;
+    if (!this.#file) {
+      const start = this.#begin(parts);
+      const tmp = this.spool.file(start.envelope.mid) + '.tmp';
+      this.#file = { fh: await open(tmp, PLAIN_WRITE, 0o600), tmp };
+      if (this.#closed) return;
+      await this.#write([headerLine(start.envelope)], false);
+      parts = [start.prefix, ...parts];
+    }
+    await this.#write(parts, true);
+  }
+
+  /** The MID and envelope, taken once; the header fields are read from the first 64 KB. */
+  #begin(parts: Buffer[]): SpoolStart {
+    if (this.#start) return this.#start;
+    let head = parts[0] ?? Buffer.alloc(0);
+    if (parts.length > 1 && head.length < HEAD_BYTES) {
+      const taken: Buffer[] = [];
+      let n = 0;
+      for (const p of parts) {
+        taken.push(p);
+        n += p.length;
+        if (n >= HEAD_BYTES) break;
+      }
+      head = Buffer.concat(taken, n);
+    }
+    this.#start = this.start(head);
+    return this.#start;
+  }
+
+  async #write(parts: Buffer[], content: boolean): Promise<void> {
+    const { fh, tmp } = this.#file!;
+    let size = 0;
+    for (const p of parts) size += p.length;
+    const { bytesWritten } = await fh.writev(parts);
+    // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
+    if (bytesWritten !== size) throw Object.assign(new Error(`short write to ${tmp} (${bytesWritten} of ${size} bytes)`), { code: 'ENOSPC' });
+    if (!content) return;
+    for (const p of parts) this.#crc = crc32(p, this.#crc);
+    this.#written += size;
+  }
+
+  /** Makes the message durable; resolves once a crash can no longer lose it. */
+  async finish(): Promise<Spooled> {
+    if (this.#closed) throw new Error('the message was already finished or dropped');
+    if (!this.#spilled) {
+      this.#closed = true;
+      const start = this.#begin(this.#parts);
+      const parts = [start.prefix, ...this.#parts];
+      const size = await this.spool.write(start.envelope, parts);
+      return { envelope: start.envelope, size, parts };
+    }
+    await this.#writing;
+    if (this.#error !== undefined) {
+      await this.discard();
+      throw this.#error;
+    }
+    this.#closed = true;
+    const { fh, tmp } = this.#file!;
+    const mid = this.#start!.envelope.mid;
+    try {
+      await this.#write([trailer(this.#written, this.#crc)], false);
+      await fh.datasync();
+      await fh.close();
+      this.#file = undefined;
+      await rename(tmp, this.spool.file(mid));
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await this.spool.syncDir();
+    return { envelope: this.#start!.envelope, size: this.#written };
+  }
+
+  /** Drops the message (refused, or the client went away): its temporary file is removed. */
+  async discard(): Promise<void> {
+    this.#closed = true;
+    this.#parts = [];
+    await this.#writing.catch(() => undefined);
+    const file = this.#file;
+    this.#file = undefined;
+    if (!file) return;
+    await file.fh.close().catch(() => undefined);
+    await unlink(file.tmp).catch(() => undefined);
+  }
+}
+
 export class Spool {
   readonly dir: string;
+  /** Where damaged spool files are moved (not queued, never delivered; kept for the operator). */
+  readonly corruptDir: string;
   readonly #dirSync: DirectorySync;
+  #corrupt = 0;
 
   constructor(queueDir: string) {
     this.dir = path.join(queueDir, 'spool');
+    this.corruptDir = path.join(queueDir, 'corrupt');
     this.#dirSync = new DirectorySync(this.dir);
   }
 
   async open(): Promise<void> {
     await makeDurableDir(this.dir);
+    this.#corrupt = (await readdir(this.corruptDir).catch(() => [] as string[])).filter((n) => n.endsWith('.msg')).length;
+  }
+
+  /** Damaged spool files kept in `queue/corrupt/` (for `status`). */
+  damagedFilesKept(): number {
+    return this.#corrupt;
   }
 
   /**
@@ -85,18 +298,29 @@ export class Spool {
     return path.join(this.dir, `${mid}.msg`);
   }
 
+  /** A message that arrives in pieces; `start` takes its MID when it is first needed. */
+  incoming(start: (head: Buffer) => SpoolStart): IncomingMessage {
+    return new IncomingMessage(this, start);
+  }
+
   /** Writes envelope + content durably. Resolves only when a crash can no longer lose it. */
   async write(envelope: Envelope, content: Buffer[]): Promise<number> {
-    const header = Buffer.from(JSON.stringify(envelope) + '\n');
+    const header = headerLine(envelope);
     const final = this.file(envelope.mid);
     const tmp = final + '.tmp';
-    const fh = await open(tmp, DURABLE_WRITE, 0o600);
     let size = 0;
+    let crc = 0;
+    for (const p of content) {
+      size += p.length;
+      crc = crc32(p, crc);
+    }
+    const parts = [header, ...content, trailer(size, crc)];
+    const total = header.length + size + parts[parts.length - 1].length;
+    const fh = await open(tmp, DURABLE_WRITE, 0o600);
     try {
-      const parts = [header, ...content];
-      for (const p of parts) size += p.length;
       const { bytesWritten } = await fh.writev(parts);
-      if (bytesWritten !== size) throw new Error(`short write to ${tmp} (${bytesWritten} of ${size} bytes)`);
+      // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
+      if (bytesWritten !== total) throw Object.assign(new Error(`short write to ${tmp} (${bytesWritten} of ${total} bytes)`), { code: 'ENOSPC' });
       if (O_DSYNC === undefined) await fh.datasync();
     } catch (e) {
       await fh.close().catch(() => undefined);
@@ -106,22 +330,28 @@ export class Spool {
     await fh.close();
     await rename(tmp, final);
     await this.#dirSync.sync();
-    return size - header.length;
+    return size;
   }
 
-  /** The message content as delivered (without the envelope line). */
+  /** The message content as delivered (without the envelope line); SpoolDamagedError if it fails its check. */
   async readContent(mid: number): Promise<Buffer> {
-    const data = await readFile(this.file(mid));
-    const nl = data.indexOf(0x0a);
-    return data.subarray(nl + 1);
+    return parseSpoolFile(mid, await readFile(this.file(mid))).content;
   }
 
   async readEnvelope(mid: number): Promise<{ envelope: Envelope; size: number }> {
-    const data = await readFile(this.file(mid));
-    const nl = data.indexOf(0x0a);
-    if (nl < 0) throw new Error(`spool file ${mid}.msg has no envelope line`);
-    const envelope = JSON.parse(data.subarray(0, nl).toString('utf8')) as Envelope;
-    return { envelope, size: data.length - nl - 1 };
+    const { envelope, content } = parseSpoolFile(mid, await readFile(this.file(mid)));
+    return { envelope, size: content.length };
+  }
+
+  /** Moves a damaged file to `queue/corrupt/` (durably); returns its new path. */
+  async quarantine(mid: number): Promise<string> {
+    await makeDurableDir(this.corruptDir);
+    const to = path.join(this.corruptDir, `${mid}.msg`);
+    await rename(this.file(mid), to);
+    await fsyncDir(this.corruptDir);
+    await this.syncDir();
+    this.#corrupt++;
+    return to;
   }
 
   async remove(mid: number): Promise<void> {

@@ -1,11 +1,13 @@
 // The built-in backend mail server (the "Exchange" behind the appliance): accepts mail over
-// SMTP, and can be taken down, made to answer 4xx, or to refuse with 5xx, for training.
+// SMTP, and can be taken down, made to answer 4xx, or to refuse with 5xx, for training. In the
+// sandbox it keeps what it receives in mailboxes (mailboxes.ts) for `sim mailbox`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { smtpReply } from '../smtp/replies.js';
 import { useOwnEnhancedCodes } from '../smtp/smtp-server-seam.js';
+import { Mailboxes, type MailboxLimits } from './mailboxes.js';
 
 export type BackendMode = 'up' | 'down' | 'tempfail' | 'reject';
 
@@ -25,6 +27,9 @@ export interface BackendOptions {
   storeDir?: string;
   /** Keep received messages in memory (tests). */
   keep?: boolean;
+  /** Keep received messages in mailboxes in this directory (the sandbox's data dir), size-capped. */
+  mailboxDir?: string;
+  mailboxLimits?: MailboxLimits;
   name?: string;
 }
 
@@ -32,13 +37,20 @@ export class BackendServer {
   mode: BackendMode = 'up';
   /** Per-recipient replies that take precedence over the mode. */
   policy: RecipientPolicy = () => undefined;
+  /** Recipients the mode does not apply to (the sandbox's sender domain: its DSNs always arrive unless the port is closed). */
+  modeExempt: (rcpt: string) => boolean = () => false;
+  /** The time stored with each message (the sandbox gives its simulated clock). */
+  now: () => number = Date.now;
+  readonly mailboxes: Mailboxes | null;
   received = 0;
   readonly messages: StoredMail[] = [];
   port = 0;
   #server: SMTPServer | null = null;
   #seq = 0;
 
-  constructor(readonly options: BackendOptions = {}) {}
+  constructor(readonly options: BackendOptions = {}) {
+    this.mailboxes = options.mailboxDir ? new Mailboxes(options.mailboxDir, options.mailboxLimits) : null;
+  }
 
   get address(): string {
     return `${this.options.host ?? '127.0.0.1'}:${this.port}`;
@@ -47,6 +59,7 @@ export class BackendServer {
   async start(): Promise<number> {
     useOwnEnhancedCodes();
     if (this.options.storeDir) await mkdir(this.options.storeDir, { recursive: true });
+    await this.mailboxes?.open();
     await this.#listen(this.options.port ?? 2526);
     return this.port;
   }
@@ -78,8 +91,10 @@ export class BackendServer {
       logger: false,
       size: 50 * 1024 * 1024,
       onRcptTo: (address, _session, cb) => {
-        const own = this.policy(address.address.toLowerCase());
+        const rcpt = address.address.toLowerCase();
+        const own = this.policy(rcpt);
         if (own) return cb(smtpReply(own.code, own.text));
+        if (this.modeExempt(rcpt)) return cb();
         if (this.mode === 'tempfail') return cb(smtpReply(451, '4.3.0 Mailbox temporarily unavailable, try later'));
         if (this.mode === 'reject') return cb(smtpReply(550, '5.1.1 Mailbox unavailable'));
         cb();
@@ -96,6 +111,13 @@ export class BackendServer {
             content,
           };
           if (this.options.keep) this.messages.push(mail);
+          if (this.mailboxes) {
+            this.mailboxes.store(mail, this.now()).then(
+              () => cb(null, '2.0.0 Ok: queued'),
+              (e: Error) => cb(smtpReply(451, `4.3.0 cannot store: ${e.message}`)),
+            );
+            return;
+          }
           if (this.options.storeDir) {
             const file = path.join(this.options.storeDir, `${Date.now()}-${++this.#seq}.eml`);
             writeFile(file, content).then(

@@ -4,16 +4,20 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import type { Clock } from '../clock.js';
 import type { ListenerConfig } from '../config/config.js';
 import type { Counters } from '../counters.js';
+import { isStorageShort } from '../fs/storage-health.js';
 import { formatRfc5322Date } from '../log/format-date.js';
 import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
 import type { Envelope, QueuedMessage } from '../queue/message.js';
+import type { IncomingMessage, SpoolStart } from '../queue/spool.js';
 import type { MailQueue } from '../queue/queue.js';
 import * as line from '../log/log-lines.js';
 import { headerValue } from './headers.js';
-import { domainOf, ratAccepts } from './rat.js';
+import { connectRefusal, customGreeting, messagesExceeded, rcptRefusal } from './listener-policy.js';
 import { smtpReply } from './replies.js';
-import { checkSmtpServerShape, openSessions, setServerLimits, useOwnEnhancedCodes } from './smtp-server-seam.js';
+import { postmasterAddress } from './postmaster.js';
+import { SessionDeadlines, sessionLimitsOf, type Expiry } from './session-limits.js';
+import { checkSmtpServerShape, hookSessions, openSessions, sessionOf, setGreeting, setServerLimits, useOwnEnhancedCodes } from './smtp-server-seam.js';
 
 export interface ListenerContext {
   clock: Clock;
@@ -33,6 +37,11 @@ export class Listener {
   readonly #server: SMTPServer;
   readonly #icids = new Map<string, number>();
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Open sessions per client address, and messages accepted per session (the HAT's limits). */
+  readonly #perHost = new Map<string, number>();
+  readonly #sent = new Map<string, number>();
+  /** Each open session's command and session deadlines (slow clients). */
+  readonly #deadlines = new Map<string, SessionDeadlines>();
   #stopping = false;
   #connections = 0;
   boundPort = 0;
@@ -56,13 +65,21 @@ export class Listener {
       logger: false,
       onConnect: (session, cb) => this.#onConnect(session, cb),
       onMailFrom: (_address, session, cb) => this.#onMailFrom(session, cb),
-      onRcptTo: (address, session, cb) => this.#onRcptTo(address.address, session, cb),
+      onRcptTo: (address, session, cb) => this.#onRcptTo(address, session, cb),
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
       onClose: (session) => this.#onClose(session),
     } as ConstructorParameters<typeof SMTPServer>[0]);
     this.#server.on('error', (err) => {
       ctx.log.info(`Listener ${config.name} error: ${err.message}`);
     });
+    hookSessions(this.#server, {
+      command: (session) => this.#deadlines.get(session.id)?.commandSeen(),
+      pipelinedData: (session) => {
+        this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} improper command pipelining after DATA: closing`);
+        return { code: 554, text: '5.5.0 Error: SMTP protocol synchronization' };
+      },
+    });
+    this.#setBanner();
   }
 
   get name(): string {
@@ -92,6 +109,12 @@ export class Listener {
   update(config: ListenerConfig): void {
     this.config = config;
     setServerLimits(this.#server, { size: config.maxMessageSize, socketTimeout: config.idleTimeout * 1000 });
+    this.#setBanner();
+  }
+
+  /** The HAT's banner hostname and custom greeting, for sessions opened from now on. */
+  #setBanner(): void {
+    setGreeting(this.#server, this.config.bannerHostname ?? this.ctx.hostname(), customGreeting(this.config, this.ctx.hostname()));
   }
 
   /** Closes open sessions with a 421 (after a suspend delay, or at shutdown). */
@@ -118,10 +141,15 @@ export class Listener {
     if (this.#connections >= this.config.maxConnections) {
       return cb(smtpReply(421, `4.7.0 ${this.ctx.hostname()} Too many connections, try again later`));
     }
+    const remote = session.remoteAddress;
+    const refused = connectRefusal(this.config, remote, this.#perHost.get(remote) ?? 0, this.ctx.hostname());
+    if (refused) return cb(smtpReply(refused.code, refused.text));
+    this.#perHost.set(remote, (this.#perHost.get(remote) ?? 0) + 1);
     this.#connections++;
     this.ctx.connectionsChanged?.();
     const icid = this.ctx.ids.take('icid');
     this.#icids.set(session.id, icid);
+    this.#deadlines.set(session.id, new SessionDeadlines(sessionLimitsOf(this.config), (why) => this.#expire(session, why)));
     this.ctx.log.info(line.newInjection(icid, this.config.name, this.config.host, session.remoteAddress));
     cb();
   }
@@ -130,9 +158,23 @@ export class Listener {
     const icid = this.#icids.get(session.id);
     if (icid === undefined) return;
     this.#icids.delete(session.id);
+    this.#sent.delete(session.id);
+    this.#deadlines.get(session.id)?.stop();
+    this.#deadlines.delete(session.id);
+    const fromHost = (this.#perHost.get(session.remoteAddress) ?? 1) - 1;
+    if (fromHost > 0) this.#perHost.set(session.remoteAddress, fromHost);
+    else this.#perHost.delete(session.remoteAddress);
     this.#connections--;
     this.ctx.connectionsChanged?.();
     this.ctx.log.info(line.injectionClosed(icid));
+  }
+
+  /** A deadline passed: `421 4.4.2` and the session closes (a message being queued got its reply first). */
+  #expire(session: SMTPServerSession, why: Expiry): void {
+    const icid = this.#icids.get(session.id) ?? 0;
+    this.ctx.log.info(`ICID ${icid} ${why === 'command' ? 'command timeout' : 'session time limit'} exceeded: closing`);
+    const text = why === 'command' ? 'Error: timeout exceeded' : 'Error: session time limit exceeded';
+    sessionOf(this.#server, session)?.send(421, `4.4.2 ${this.ctx.hostname()} ${text}`);
   }
 
   #storageFull(session: SMTPServerSession): Error | undefined {
@@ -142,15 +184,21 @@ export class Listener {
   }
 
   #onMailFrom(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    const over = messagesExceeded(this.config, this.#sent.get(session.id) ?? 0, this.ctx.hostname());
+    if (over) return cb(smtpReply(over.code, over.text));
     cb(this.#storageFull(session) ?? null);
   }
 
-  #onRcptTo(address: string, session: SMTPServerSession, cb: (err?: Error | null) => void): void {
-    const domain = domainOf(address);
-    if (!ratAccepts(this.config.rat, domain)) {
+  #onRcptTo(rcpt: { address: string }, session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    // RFC 5321 4.5.1: a bare postmaster is accepted, and queued for the organisation's (postmaster.ts).
+    const postmaster = postmasterAddress(rcpt.address, this.config.rat, this.ctx.hostname());
+    if (postmaster) rcpt.address = postmaster;
+    const address = rcpt.address;
+    const rejected = rcptRefusal(this.config, address);
+    if (rejected) {
       this.ctx.counters.inc('rejectedRecipients');
       this.ctx.log.info(line.ratRejected(this.#icids.get(session.id) ?? 0, session.envelope.rcptTo.length, address));
-      return cb(smtpReply(550, `5.7.1 <${address}>: Relay access denied`));
+      return cb(smtpReply(rejected.code, rejected.text));
     }
     if (session.envelope.rcptTo.length >= this.config.maxRecipients) {
       return cb(smtpReply(452, `4.5.3 Too many recipients (at most ${this.config.maxRecipients} per message)`));
@@ -159,27 +207,51 @@ export class Listener {
   }
 
   #onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
-    const chunks: Buffer[] = [];
+    const deadlines = this.#deadlines.get(session.id);
+    deadlines?.dataStarted();
+    const reply = (err: Error | null, message?: string) => {
+      cb(err, message);
+      deadlines?.dataEnded();
+    };
+    // The content streams to the spool past a small size (spool.ts): memory per session stays small.
+    let started: SpoolStart | undefined;
+    const incoming = this.ctx.queue.receive((head) => (started = this.#spoolStart(session, head)));
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
-      // Past the limit the rest is read and dropped: the reply is 552 anyway.
-      if (size <= this.config.maxMessageSize) chunks.push(chunk);
       size += chunk.length;
+      // Past the limit the rest is read and dropped: the reply is 552 anyway.
+      if (size > this.config.maxMessageSize) return;
+      const written = incoming.add(chunk);
+      if (written) {
+        stream.pause();
+        void written.then(() => stream.resume());
+      }
     });
-    stream.on('error', (err) => cb(smtpReply(451, `4.3.0 Error reading message: ${err.message}`)));
+    stream.on('error', (err) => {
+      void incoming.discard();
+      reply(smtpReply(451, `4.3.0 Error reading message: ${err.message}`));
+    });
     stream.on('end', () => {
       if (stream.sizeExceeded || size > this.config.maxMessageSize) {
-        return cb(smtpReply(552, `5.3.4 Message size exceeds fixed limit of ${this.config.maxMessageSize} bytes`));
+        void incoming.discard();
+        return reply(smtpReply(552, `5.3.4 Message size exceeds fixed limit of ${this.config.maxMessageSize} bytes`));
       }
       if (this.ctx.queue.wouldOverflow(size)) {
+        void incoming.discard();
         this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, 'Queue Full'));
-        return cb(smtpReply(452, '4.3.1 Insufficient system storage'));
+        return reply(smtpReply(452, '4.3.1 Insufficient system storage'));
       }
-      const work = this.#queueMessage(session, chunks).then(
-        (msg) => cb(null, `2.0.0 Ok: Message ${msg.envelope.mid} accepted`),
+      deadlines?.queueing();
+      const work = this.#queueMessage(session, incoming, () => started!).then(
+        (msg) => {
+          this.#sent.set(session.id, (this.#sent.get(session.id) ?? 0) + 1);
+          reply(null, `2.0.0 Ok: Message ${msg.envelope.mid} accepted`);
+        },
         (err: Error) => {
           this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, err.message));
-          cb(smtpReply(451, '4.3.0 Local error in processing, message not accepted: try again later'));
+          // A disk that refuses the spool file (full, read-only) is storage, as the spec has it.
+          if (isStorageShort(err)) return reply(smtpReply(452, '4.3.1 Insufficient system storage'));
+          reply(smtpReply(451, '4.3.0 Local error in processing, message not accepted: try again later'));
         },
       );
       this.#inflight.add(work);
@@ -187,15 +259,13 @@ export class Listener {
     });
   }
 
-  async #queueMessage(session: SMTPServerSession, chunks: Buffer[]): Promise<QueuedMessage> {
-    const { ids, clock, log, counters, queue } = this.ctx;
-    const icid = this.#icids.get(session.id) ?? 0;
-    const mid = ids.take('mid');
-    const now = clock.now();
+  /** The MID, envelope and Received: header, taken when the content first needs them (its end, or spilling to disk). */
+  #spoolStart(session: SMTPServerSession, head: Buffer): SpoolStart {
+    const mid = this.ctx.ids.take('mid');
+    const now = this.ctx.clock.now();
     const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const to = session.envelope.rcptTo.map((r) => r.address);
-    const content = Buffer.concat(chunks);
-    const received = Buffer.from(
+    const prefix = Buffer.from(
       `Received: from ${session.hostNameAppearsAs || 'unknown'} ([${session.remoteAddress}])\r\n` +
         ` by ${this.ctx.hostname()} with ESMTP id ${mid}${to.length === 1 ? `\r\n for <${to[0]}>` : ''};\r\n` +
         ` ${formatRfc5322Date(now)}\r\n`,
@@ -205,13 +275,20 @@ export class Listener {
       from,
       to,
       arrival: now,
-      icid,
+      icid: this.#icids.get(session.id) ?? 0,
       listener: this.config.name,
       profile: this.config.bounceProfile,
-      messageId: headerValue(content, 'Message-ID'),
-      subject: headerValue(content, 'Subject'),
+      messageId: headerValue(head, 'Message-ID'),
+      subject: headerValue(head, 'Subject'),
     };
-    const msg = await queue.admit(envelope, [received, content]);
+    return { envelope, prefix };
+  }
+
+  async #queueMessage(session: SMTPServerSession, incoming: IncomingMessage, started: () => SpoolStart): Promise<QueuedMessage> {
+    const { log, counters, queue } = this.ctx;
+    const msg = await queue.admitIncoming(incoming);
+    const { envelope } = started();
+    const { mid, icid, from, to } = envelope;
     log.info(line.messageStart(mid, icid));
     log.info(line.messageFrom(mid, icid, from));
     to.forEach((address, rid) => log.info(line.messageTo(mid, icid, rid, address)));

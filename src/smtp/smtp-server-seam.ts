@@ -1,7 +1,9 @@
 // The only module that touches smtp-server's internals: its set of open sessions, its options
-// (read live by every session, so a limit can change without a new socket) and its reply writer.
-import type { SMTPServer } from 'smtp-server';
+// (read live by every session, so a limit can change without a new socket), its reply writer,
+// and its command parser and dispatcher (per-session hooks: command deadlines, broken pipelining).
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import { LibraryShapeError } from '../library-shape.js';
 
 /** The range package.json pins smtp-server to (the contract test keeps the two equal). */
@@ -75,4 +77,139 @@ export function useOwnEnhancedCodes(): void {
     if (typeof data === 'string' && HAS_ENHANCED_CODE.test(data)) context = false;
     return original.call(this, code, data, context);
   };
+}
+
+// ----- a listener's own banner (listenerconfig HOSTACCESS) -----
+
+const GREETING = Symbol('esa-greeting');
+
+type GreetingOptions = { name?: string; [GREETING]?: { code: number; lines: string[] } };
+
+let greetingPatched = false;
+
+/**
+ * smtp-server always greets `220 <name> ESMTP`. After this, a server whose options carry a
+ * greeting of its own (setGreeting) sends that instead; others are unchanged. Patches once.
+ */
+function useOwnGreetings(): void {
+  if (greetingPatched) return;
+  const proto = SMTPConnection.prototype as unknown as {
+    _sendGreeting?: () => void;
+    send(code: number, data: unknown, context?: unknown): void;
+  };
+  const original = proto._sendGreeting;
+  if (typeof original !== 'function') throw missing('SMTPConnection.prototype._sendGreeting()');
+  greetingPatched = true;
+  proto._sendGreeting = function sendGreeting(this: { _server: { options: GreetingOptions }; send(code: number, data: unknown, context?: unknown): void }) {
+    const own = this._server.options[GREETING];
+    if (!own) return original.call(this);
+    this.send(own.code, own.lines.length === 1 ? own.lines[0] : own.lines, false);
+  };
+}
+
+/**
+ * The banner of sessions opened from now on: `name` in smtp-server's `220 <name> ESMTP`, or a
+ * whole greeting of the listener's own (code and lines, the first line starting with the name).
+ */
+export function setGreeting(server: SMTPServer, name: string, greeting: { code: number; lines: string[] } | undefined): void {
+  if (greeting) useOwnGreetings();
+  const options = server.options as GreetingOptions;
+  options.name = name;
+  options[GREETING] = greeting;
+}
+
+// ----- per-session hooks: command lines seen, content pipelined behind DATA -----
+
+/** A reply line: the code and the text after it (starting with its enhanced code). */
+export interface SeamReply {
+  code: number;
+  text: string;
+}
+
+export interface SessionHooks {
+  /** A command line arrived, before it runs (the listener's command deadline starts again). */
+  command?(session: SMTPServerSession): void;
+  /**
+   * DATA arrived with more input behind it in the same read: the client sent content before
+   * our 354 (RFC 2920 makes DATA the last command of a group). The reply refuses DATA, and the
+   * session is closed without reading the rest.
+   */
+  pipelinedData?(session: SMTPServerSession): SeamReply;
+}
+
+interface HookedConnection {
+  _server: SMTPServer;
+  _ready: boolean;
+  _upgrading: boolean;
+  _nextHandler: unknown;
+  _parser: (SMTPStream & { [INPUT_BEHIND_DATA]?: boolean }) | false;
+  session: SMTPServerSession;
+  send(code: number, data: unknown, context?: unknown): void;
+  close(): void;
+}
+
+const hooksOf = new WeakMap<SMTPServer, SessionHooks>();
+const INPUT_BEHIND_DATA = Symbol('esa-input-behind-data');
+/** A `DATA` line (at a line start) with at least one byte after it. */
+const DATA_WITH_INPUT_BEHIND = /(?:^|\n)DATA[ \t]*\r?\n[\s\S]/i;
+const DATA_COMMAND = /^DATA[ \t]*$/i;
+let hooksPatched = false;
+
+function checkHookShape(): void {
+  const conn = SMTPConnection.prototype as unknown as { _onCommand?: unknown };
+  const stream = SMTPStream.prototype as unknown as { _write?: unknown };
+  if (typeof conn._onCommand !== 'function') throw missing('SMTPConnection.prototype._onCommand(command, callback)');
+  if (typeof stream._write !== 'function') throw missing('SMTPStream.prototype._write(chunk, encoding, next)');
+}
+
+/**
+ * Installs the hooks for one server's sessions (other servers, the sandbox backend's, are not
+ * affected). Patches smtp-server's command parser and dispatcher once: the parser notes, per
+ * chunk read in command mode, whether a DATA line has input behind it; the dispatcher calls the
+ * hooks before a command runs.
+ */
+export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
+  hooksOf.set(server, hooks);
+  if (hooksPatched) return;
+  checkHookShape();
+  hooksPatched = true;
+  const stream = SMTPStream.prototype as unknown as {
+    _write(this: SMTPStream & { [INPUT_BEHIND_DATA]?: boolean }, chunk: Buffer, encoding: BufferEncoding, next: (err?: Error | null) => void): void;
+  };
+  const write = stream._write;
+  stream._write = function _write(chunk, encoding, next) {
+    // Command mode only (a message's content is not scanned): the lines of this read and the
+    // partial line before it. Reads in command mode are a few commands: cheap.
+    if (!this._dataMode && chunk.length > 0) {
+      this[INPUT_BEHIND_DATA] = DATA_WITH_INPUT_BEHIND.test(this._remainder + chunk.toString('latin1'));
+    }
+    return write.call(this, chunk, encoding, next);
+  };
+  const conn = SMTPConnection.prototype as unknown as {
+    _onCommand(this: HookedConnection, command: Buffer, callback?: () => void): void;
+  };
+  const onCommand = conn._onCommand;
+  conn._onCommand = function _onCommand(command, callback) {
+    const own = hooksOf.get(this._server);
+    if (own && this._ready && !this._upgrading && !this._nextHandler && this._parser) {
+      own.command?.(this.session);
+      if (own.pipelinedData && this._parser[INPUT_BEHIND_DATA] && DATA_COMMAND.test(command.toString('latin1'))) {
+        const reply = own.pipelinedData(this.session);
+        this.send(reply.code, reply.text);
+        // close() stops the parser: what was pipelined is dropped, never read as a message.
+        this.close();
+        callback?.();
+        return;
+      }
+    }
+    return onCommand.call(this, command, callback);
+  };
+}
+
+/** The open session of that session object, to send it a reply (a 421 closes it). */
+export function sessionOf(server: SMTPServer, session: SMTPServerSession): OpenSession | undefined {
+  for (const conn of server.connections as ReadonlySet<OpenSession & { session?: SMTPServerSession }>) {
+    if (conn.session === session) return conn;
+  }
+  return undefined;
 }

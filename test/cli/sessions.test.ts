@@ -116,7 +116,7 @@ test('end of input in a dialog applies nothing and fails the batch (exit 1)', as
 test('quit ends the session: later lines are not run; with pending changes it asks first', async () => {
   const r = await batch(cli.socket, 'bounceconfig new Q\nquit\nn\nshowchanges\nexit\nyes\nstatus\n');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /Are you sure you want to exit and discard them\?\n\[N\]> n\n/);
+  assert.match(r.stdout, /Configuration changes entered but not committed\. Exiting will lose changes\.\n\nAre you sure you wish to exit\?\n\[N\]> n\n/);
   assert.match(r.stdout, /1\. Created bounce profile "Q"\./);
   assert.doesNotMatch(r.stdout, /Status as of/);
   assert.equal(cli.engine.config.bounceProfiles.Q, undefined);

@@ -83,7 +83,7 @@ const INTEGER_QUESTIONS: (Question & { range: string })[] = [
 
 const CHOICE_QUESTIONS: Question[] = [
   { name: 'tophosts sort column', command: 'tophosts', at: /Sort results by/ },
-  { name: 'bounceconfig profile to edit', command: 'bounceconfig', answers: ['edit'], at: /profile you wish to edit/ },
+  { name: 'bounceconfig profile to edit', command: 'bounceconfig', answers: ['edit'], at: /the profile to edit/ },
 ];
 
 const YES_NO_QUESTIONS: Question[] = [
@@ -91,7 +91,8 @@ const YES_NO_QUESTIONS: Question[] = [
   { name: 'bounceconfig: alternate address?', command: 'bounceconfig', answers: ['new', 'P'], at: /alternate address/ },
   { name: 'bounceconfig: DELETE confirmation', setup: PENDING, command: 'bounceconfig', answers: ['delete', 'Pending'], at: /Are you sure you want to delete/ },
   { name: 'clearchanges confirmation', setup: PENDING, command: 'clearchanges', at: /clear all changes/ },
-  { name: 'quit confirmation', setup: PENDING, command: 'quit', at: /exit and discard/ },
+  { name: 'quit confirmation', setup: PENDING, command: 'quit', at: /Are you sure you wish to exit/ },
+  { name: 'bounceconfig SETUP', command: 'bounceconfig', answers: ['setup'], at: /bounce all enqueued messages bound for a domain/ },
 ];
 
 test('1,0000 is refused at every integer and every choice question, with the question kind\'s reason', async () => {

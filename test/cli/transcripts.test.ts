@@ -81,7 +81,11 @@ function mask(text: string): string {
     // Measured from the machine (status's System gauges) and ports chosen by the OS.
     .replace(/^(\s+(?:RAM Utilization|Overall CPU load average|Disk I\/O Utilization|Logging Disk Usage|Logging Disk Available))\s+\S+$/gm, '$1 <measured>')
     .replace(/(Route "[^"]*": |Ordered IP addresses: )127\.0\.0\.1:\d{2,5}\b/g, '$1127.0.0.1:<port>')
-    .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>');
+    // A listener bound to port 0 shows the port the system chose (ephemeral: five digits).
+    .replace(/(TCP Port )\d{5}\b/g, '$1<port>')
+    .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>')
+    // version: the machine's figures, and a serial number made from the (temporary) data dir.
+    .replace(/^((?:Serial #|CPUs|Memory|Hard Disk):\s+).+$/gm, '$1<machine>');
 }
 
 for (const file of readdirSync(DIR).filter((f) => f.endsWith('.in')).sort()) {

@@ -48,7 +48,7 @@ async function shell() {
 
 test('typed keys run a command; lines pasted ahead answer its questions in order', async () => {
   const s = await shell();
-  s.controller.input('bounceconfig\rnew\rPasted\r\r\r\r\r\r\r\r\r\r\r\r');
+  s.controller.input('bounceconfig\rnew\rPasted\r\r\r\r\r\r\r\r\r\r\r\r\r');
   await s.until('the command to end', (v) => v.mode === 'idle' && v.transcript.held.length === 0);
   const text = s.lines();
   assert.equal(text[0], 'mail.example.com> bounceconfig');
@@ -108,7 +108,7 @@ test('Ctrl-D on an empty line quits, with the engine\'s warning when changes are
   await s.until('the change', (v) => v.mode === 'idle' && (v.status?.pendingChanges ?? 0) === 1);
   s.controller.input('\x04');
   await s.until('the warning', (v) => v.mode === 'question');
-  assert.match(s.lines().join('\n'), /You have uncommitted changes\. Are you sure you want to exit and discard them\?/);
+  assert.match(s.lines().join('\n'), /Configuration changes entered but not committed\. Exiting will lose changes\.\n+Are you sure you wish to exit\?/);
   s.controller.input('\r');
   await s.until('staying', (v) => v.mode === 'idle');
   assert.equal(s.view().exitCode, null);

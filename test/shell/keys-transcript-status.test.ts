@@ -164,9 +164,14 @@ test('status line: long labels when there is room, short ones in 80 columns, alw
     assert.ok(line.length <= width, `${width}: ${line}`);
     assert.ok(line.startsWith('Recv SUSP'), line);
   }
-  // In 80 columns the essentials stay: listeners, delivery, hosts down, the backend.
+  // In 80 columns the most useful fields stay: the suspension, hosts down, the backend, the
+  // active recipients and the simulated clock; delivery that is simply on leaves first.
   const line79 = statusLineText(sandbox, 79);
-  for (const part of ['Deliv on', 'Down 1', 'Backend down', 'Active 1,234']) assert.ok(line79.includes(part), line79);
+  for (const part of ['Recv SUSP', 'Down 1', 'Backend down', 'Active 1,234', 'Nov 28 14:11']) assert.ok(line79.includes(part), line79);
+  assert.ok(!line79.includes('Deliv on'), line79);
+  // A quiet sandbox in 80 columns with changes pending and a warning: the clock is still there.
+  const quiet: StatusParams = { ...STATUS, activeRecipients: 0, pendingChanges: 1, clock: sandbox.clock, backend: 'up', warnings: 1 };
+  assert.match(statusLineText(quiet, 79), /Nov 28 14:11/);
   const tones = Object.fromEntries(statusSegments(sandbox, 300).map((s) => [s.text.split(' ')[0], s.tone]));
   assert.equal(tones.Listeners, 'warn');
   assert.equal(tones.Hosts, 'bad');

@@ -1,0 +1,257 @@
+// The appliance's own SSH server (`--ssh H:P`): a front end in the engine process. It
+// authenticates users of the configuration (password: scrypt; public key: the user's keys),
+// locks out an address after five failures, and runs each SSH session as one CLI session of
+// that user, through the same front ends as `esa shell`: the Ink shell on a pty, the line
+// mode on a pty with TERM=dumb, batch on a pipe, `-c` for exec. See docs/ssh.md.
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { PassThrough, type Duplex, type Writable } from 'node:stream';
+import type { Connection, ServerChannel, Session, AuthContext, PseudoTtyInfo } from 'ssh2';
+import type { HostPort } from '../../src/config/config.js';
+import type { ControlServer } from '../../src/control/server.js';
+import { findUser } from '../../src/users/accounts.js';
+import { LoginLockout } from '../../src/users/lockout.js';
+import { verifyPassphrase } from '../../src/users/passphrase.js';
+import { parsePublicKey } from '../../src/users/public-key.js';
+import type { SessionUser } from '../../src/users/roles.js';
+import type { SessionLink } from '../front-end.js';
+import { channelTty, type TtyOutput } from './channel-tty.js';
+import { loadHostKey } from './host-key.js';
+import { LineDiscipline } from './line-discipline.js';
+import { loadSsh2, type Ssh2 } from './ssh2-seam.js';
+
+export interface SshServerOptions {
+  control: ControlServer;
+  listen: HostPort;
+  /** Wall clock for the lockout (tests may inject one). */
+  now?: () => number;
+}
+
+type Mode = 'ink' | 'line' | 'batch';
+
+/** Which front end a shell request gets: the Ink shell on a terminal for people, the line mode on a dumb one, batch without a pty. */
+export function shellMode(pty: PseudoTtyInfo | null): Mode {
+  if (!pty) return 'batch';
+  return !pty.term || pty.term === 'dumb' ? 'line' : 'ink';
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class SshServer {
+  readonly #clients = new Set<Connection>();
+  readonly #lockout: LoginLockout;
+  #closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly ssh2: Ssh2,
+    readonly server: InstanceType<Ssh2['Server']>,
+    readonly control: ControlServer,
+    readonly fingerprint: string,
+    now: () => number,
+  ) {
+    this.#lockout = new LoginLockout(now);
+  }
+
+  /** Loads or makes the host key, then listens; rejects with the bind error (EADDRINUSE...). */
+  static async start(o: SshServerOptions): Promise<SshServer> {
+    const ssh2 = await loadSsh2();
+    const hostKey = await loadHostKey(ssh2, o.control.engine.dataDir);
+    let self: SshServer | undefined;
+    const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'esa-sim' }, (client, info) => self?.accept(client, info.ip));
+    self = new SshServer(ssh2, server, o.control, hostKey.fingerprint, o.now ?? Date.now);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.listen.port, o.listen.host, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (e: Error) => o.control.engine.diagnostics.warn(`SSH server: ${e.message}`));
+    return self;
+  }
+
+  get address(): HostPort {
+    const a = this.server.address() as AddressInfo;
+    return { host: a.address, port: a.port };
+  }
+
+  get audit() {
+    return this.control.audit;
+  }
+
+  accept(client: Connection, ip: string): void {
+    this.#clients.add(client);
+    let user: SessionUser | undefined;
+    client.on('error', () => undefined);
+    // The user is known before ctx.accept(): 'ready' may follow at once.
+    client.on('authentication', (ctx) => void this.#authenticate(ctx, ip, (u) => (user = u)));
+    client.on('ready', () => {
+      if (!user) return client.end();
+      const who = user;
+      client.on('session', (acceptSession) => this.#session(acceptSession(), who));
+    });
+    client.on('close', () => {
+      this.#clients.delete(client);
+      if (user) this.audit.loggedOut(user);
+    });
+  }
+
+  /** Accepts or rejects ctx; `loggedIn` gets the user just before an acceptance. */
+  async #authenticate(ctx: AuthContext, ip: string, loggedIn: (user: SessionUser) => void): Promise<SessionUser | undefined> {
+    const methods: ('password' | 'publickey')[] = ['publickey', 'password'];
+    const name = ctx.username;
+    if (this.#lockout.locked(ip)) {
+      this.audit.refusedLocked(name, ip);
+      ctx.reject(methods);
+      return undefined;
+    }
+    const stored = findUser(this.control.engine.config(), name);
+    const ok = (method: 'password' | 'publickey'): SessionUser => {
+      const user = { name: stored!.name, role: stored!.role, from: ip };
+      this.#lockout.succeeded(ip);
+      this.audit.loggedIn(user, method);
+      loggedIn(user);
+      ctx.accept();
+      return user;
+    };
+    const fail = () => {
+      this.audit.loginFailed(name, ip, ctx.method);
+      if (this.#lockout.failed(ip)) this.audit.lockedOut(ip, Math.round(this.#lockout.lockMs / 1000), this.#lockout.maxFailures);
+      ctx.reject(methods);
+      return undefined;
+    };
+    if (ctx.method === 'password') {
+      // verifyPassphrase spends the same time for a missing user.
+      const good = await verifyPassphrase(ctx.password, stored?.passwordHash);
+      return good && stored ? ok('password') : fail();
+    }
+    if (ctx.method === 'publickey') {
+      const line = stored?.keys?.find((k) => {
+        const p = parsePublicKey(k);
+        return !('error' in p) && p.type === ctx.key.algo && sameBytes(p.blob, ctx.key.data);
+      });
+      if (!line) {
+        // An offered key that is not this user's: the client tries its next one; not a failure.
+        ctx.reject(methods);
+        return undefined;
+      }
+      // The client first asks whether the key would do (no signature), then signs.
+      if (!ctx.signature) {
+        ctx.accept();
+        return undefined;
+      }
+      const key = this.ssh2.utils.parseKey(line);
+      const parsed = key instanceof Error ? undefined : Array.isArray(key) ? key[0] : key;
+      return parsed?.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true ? ok('publickey') : fail();
+    }
+    ctx.reject(methods);
+    return undefined;
+  }
+
+  #link(user: SessionUser, opened: Duplex[]): SessionLink {
+    return {
+      open: () => {
+        const stream = this.control.openInProcess(user);
+        opened.push(stream);
+        return stream;
+      },
+      historyFile: path.join(this.control.engine.dataDir, `history.${user.name}`),
+    };
+  }
+
+  #session(session: Session, user: SessionUser): void {
+    let pty: PseudoTtyInfo | null = null;
+    let output: TtyOutput | null = null;
+    session.on('pty', (accept, _reject, info) => {
+      pty = info;
+      accept?.();
+    });
+    session.on('window-change', (accept, _reject, info) => {
+      output?.resize({ cols: info.cols, rows: info.rows });
+      accept?.();
+    });
+    session.on('env', (accept) => accept?.());
+    session.on('shell', (accept) => {
+      const channel = accept();
+      const run = async (opened: Duplex[]): Promise<number> => {
+        const mode = shellMode(pty);
+        if (mode === 'batch') {
+          const { runBatch } = await import('../batch.js');
+          return runBatch(this.#link(user, opened), channel, { output: channel, errors: channel.stderr });
+        }
+        const tty = channelTty(channel, pty!, pty!.term);
+        output = tty.output;
+        if (mode === 'line') return this.#lineMode(user, opened, tty.input, tty.output);
+        const { runInteractiveShell } = await import('../ink/run.js');
+        return runInteractiveShell(this.#link(user, opened), {
+          stdin: tty.input as unknown as NodeJS.ReadStream,
+          stdout: tty.output as unknown as NodeJS.WriteStream,
+          stderr: tty.output,
+        });
+      };
+      this.#runOn(channel, run);
+    });
+    session.on('exec', (accept, _reject, info) => {
+      const channel = accept();
+      this.#runOn(channel, async (opened) => {
+        const { runCommandLine } = await import('../batch.js');
+        const streams = pty ? { output: channelTty(channel, pty, pty.term).output, errors: channel.stderr } : { output: channel, errors: channel.stderr };
+        return runCommandLine(this.#link(user, opened), info.command, streams);
+      });
+    });
+  }
+
+  /** The line mode: cooked-mode echo and editing here, the batch front end on its lines. */
+  async #lineMode(user: SessionUser, opened: Duplex[], input: NodeJS.ReadableStream, output: TtyOutput): Promise<number> {
+    const discipline = new LineDiscipline();
+    const lines = new PassThrough();
+    let onInterrupt: () => void = () => undefined;
+    input.on('data', (chunk: Buffer) => {
+      for (const e of discipline.feed(chunk.toString('utf8'))) {
+        if (e.type === 'echo') output.write(e.text.replace(/\r\n/g, '\n'));
+        else if (e.type === 'line') lines.write(`${e.text}\n`);
+        else if (e.type === 'interrupt') onInterrupt();
+        else lines.end();
+      }
+    });
+    input.on('end', () => lines.end());
+    const { runBatch } = await import('../batch.js');
+    return runBatch(this.#link(user, opened), lines, { output, errors: output }, { echo: false, client: 'line', onInterrupt: (h) => (onInterrupt = h) });
+  }
+
+  /** Runs a front end on a channel, then sends its exit status and closes the channel. */
+  #runOn(channel: ServerChannel, run: (opened: Duplex[]) => Promise<number>): void {
+    const opened: Duplex[] = [];
+    // The client went away: end the session's stream, so the front end (and a dialog) ends too.
+    channel.on('close', () => {
+      for (const s of opened) s.destroy();
+    });
+    run(opened).then(
+      (code) => finish(channel, code),
+      (e: Error) => {
+        if (channel.writable) channel.stderr.write(`esa: ${e.message}\r\n`);
+        finish(channel, 2);
+      },
+    );
+  }
+
+  /** Ends every SSH connection, then stops listening. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const c of this.#clients) c.end();
+    });
+    return this.#closing;
+  }
+}
+
+function finish(channel: ServerChannel, code: number): void {
+  if (!channel.writable) return;
+  (channel as Writable).write('', () => {
+    channel.exit(code);
+    channel.end();
+  });
+}

@@ -1,0 +1,97 @@
+// The appliance's audit logs: `logs/authentication` (logins, failures, lockouts, logouts) and
+// `logs/cli_logs` (every command line with its user), in the mail log's date style. Lines are
+// appended in order, one file write at a time; a failed write costs a warning, not the session.
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { formatApplianceDate } from '../log/format-date.js';
+import type { SessionUser } from './roles.js';
+
+export interface AuditLogOptions {
+  /** The logs directory (`<data dir>/logs`). */
+  dir: string;
+  /** The engine clock's now (the mail log's dates use it too). */
+  now: () => number;
+  warn: (text: string) => void;
+}
+
+/**
+ * A command line with the passphrases of userconfig's batch forms replaced by `*****`:
+ * `password=...` / `passphrase=...`, and the last word of `userconfig add`.
+ */
+export function redactPassphrases(line: string): string {
+  return line
+    .split(';')
+    .map((piece) => {
+      let p = piece.replace(/\b(password|passphrase)=("[^"]*"|'[^']*'|\S*)/gi, '$1=*****');
+      if (/^\s*userconfig\s+add\s/i.test(p)) p = p.replace(/\S+(\s*)$/, '*****$1');
+      return p;
+    })
+    .join(';');
+}
+
+/** How a user logged in: the appliance's wording for the connection. */
+export type LoginMethod = 'password' | 'publickey';
+
+export class AuditLog {
+  #chain: Promise<void> = Promise.resolve();
+  #warned = false;
+
+  constructor(readonly options: AuditLogOptions) {}
+
+  get authenticationFile(): string {
+    return path.join(this.options.dir, 'authentication');
+  }
+
+  get cliFile(): string {
+    return path.join(this.options.dir, 'cli_logs');
+  }
+
+  loggedIn(user: SessionUser, method: LoginMethod): void {
+    this.#auth('Info', `The user ${user.name} successfully logged on from ${user.from} using an SSH connection (${method}).`);
+  }
+
+  loginFailed(name: string, from: string, method: string): void {
+    this.#auth('Info', `An authentication attempt by the user ${name} from ${from} failed (${method}).`);
+  }
+
+  lockedOut(from: string, seconds: number, failures: number): void {
+    this.#auth('Warning', `The address ${from} is locked out for ${seconds} seconds after ${failures} failed logins.`);
+  }
+
+  refusedLocked(name: string, from: string): void {
+    this.#auth('Warning', `An authentication attempt by the user ${name} from ${from} was refused: the address is locked out.`);
+  }
+
+  loggedOut(user: SessionUser): void {
+    this.#auth('Info', `The user ${user.name} logged out from ${user.from}.`);
+  }
+
+  /** One command line as typed, with its user (AsyncOS's `User x entered '...'` line); passphrases masked. */
+  command(user: SessionUser, line: string, prompt: string): void {
+    const from = user.from === 'local' ? 'the local socket' : user.from;
+    this.#write(this.cliFile, 'Info', `PID ${process.pid}: User ${user.name} (${from}) entered '${redactPassphrases(line)}'; prompt was '\\n${prompt}'`);
+  }
+
+  /** Resolves when every line so far is written (tests, shutdown). */
+  flushed(): Promise<void> {
+    return this.#chain;
+  }
+
+  #auth(level: string, text: string): void {
+    this.#write(this.authenticationFile, level, text);
+  }
+
+  #write(file: string, level: string, text: string): void {
+    const line = `${formatApplianceDate(this.options.now())} ${level}: ${text.replace(/[\r\n]+/g, ' ')}\n`;
+    this.#chain = this.#chain
+      .then(async () => {
+        await mkdir(this.options.dir, { recursive: true });
+        await appendFile(file, line, { mode: 0o600 });
+      })
+      .catch((e: Error) => {
+        if (this.#warned) return;
+        this.#warned = true;
+        this.options.warn(`cannot write the audit log ${file}: ${e.message}`);
+      });
+  }
+}

@@ -1,0 +1,103 @@
+// Issue 15 item 2: one engine per data dir. The lock is a kernel lock taken before anything is
+// read: a second engine exits at once with one line and touches nothing, even when the lock
+// file was deleted under the first or when both start together after a crash; temp files are
+// unique per writer.
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { writeFileDurably } from '../../src/config/durable-json-file.js';
+import { startControlServer } from '../../src/control/server.js';
+import { DataDirBusyError } from '../../src/data-dir-lock.js';
+import { finished, readMailLog, removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
+import { raceForDataDir } from '../soak/lock-race.js';
+
+/** Every file under `dir` with its size and mtime: what "touches nothing" compares. */
+async function snapshot(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(dir, { recursive: true })).sort()) {
+    const st = await stat(path.join(dir, name)).catch(() => null);
+    if (st?.isFile()) out.push(`${name} ${st.size} ${st.mtimeMs}`);
+  }
+  return out;
+}
+
+test('a second engine in the same process is refused at once and touches nothing', async () => {
+  const first = await startEngine();
+  try {
+    await first.log.sync();
+    const before = await snapshot(first.dataDir);
+    await assert.rejects(startEngine({ dataDir: first.dataDir }), (e: Error) => {
+      assert.ok(e instanceof DataDirBusyError);
+      assert.match(e.message, new RegExp(`^another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`));
+      return true;
+    });
+    assert.deepEqual(await snapshot(first.dataDir), before);
+  } finally {
+    await first.stop();
+    await removeDir(first.dataDir);
+  }
+});
+
+test('the lock file deleted under a running engine: a second `esa start` still exits 2 in one line, loads nothing; the first takes its lock again', async () => {
+  const first = await startEngine();
+  const control = await startControlServer(first.api);
+  try {
+    await unlink(path.join(first.dataDir, 'esa.lock'));
+    await first.log.sync();
+    const configBefore = await stat(path.join(first.dataDir, 'config.json'));
+    const { code, stderr } = await finished(spawnEsa(['start', '--data-dir', first.dataDir, '--listen', '127.0.0.1:0', '--route', '127.0.0.1:1']));
+    assert.equal(code, 2, stderr);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /^esa: another engine \(its control socket answers\) is running on .*: stop it first/);
+    // It read nothing and wrote nothing: one engine's start in the log, config.json as it was.
+    assert.equal((await readMailLog(first)).match(/Info: Startup:/g)?.length, 1);
+    assert.equal((await stat(path.join(first.dataDir, 'config.json'))).mtimeMs, configBefore.mtimeMs);
+    // The first engine's periodic check puts its lock back (called here instead of waiting 5 s).
+    assert.match((await first.lock.verify()) ?? '', /had been removed; it was taken again/);
+    assert.equal((await readFile(path.join(first.dataDir, 'esa.lock'), 'utf8')).trim(), String(process.pid));
+    await assert.rejects(startEngine({ dataDir: first.dataDir }), DataDirBusyError);
+  } finally {
+    await control.close();
+    await first.stop();
+    await removeDir(first.dataDir);
+  }
+});
+
+test('two engines started together on a data dir left by a crash: exactly one wins, every time', async () => {
+  const rounds = await raceForDataDir({ rounds: 8 });
+  assert.equal(rounds.bothWon, 0, 'never two winners');
+  assert.equal(rounds.noneWon, 0, 'never no winner');
+  assert.equal(rounds.otherErrors.length, 0, rounds.otherErrors.join('\n'));
+});
+
+test('temp files are unique per writer: concurrent durable writes of one file all land, none leaks', async () => {
+  const dir = await tempDir();
+  try {
+    const file = path.join(dir, 'config.json');
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => writeFileDurably(file, JSON.stringify({ writer: i }))));
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+      [],
+    );
+    assert.match(await readFile(file, 'utf8'), /^\{"writer":\d+\}$/);
+    assert.deepEqual(await readdir(dir), ['config.json']);
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+test('temp files of a writer that died are removed at the next start', async () => {
+  const engine = await startEngine();
+  const dataDir = engine.dataDir;
+  await engine.stop();
+  await writeFile(path.join(dataDir, '.config.json.12345-deadbeef.tmp'), '{"half');
+  await writeFile(path.join(dataDir, '.config.json.tmp'), '{"half');
+  const again = await startEngine({ dataDir });
+  try {
+    assert.deepEqual((await readdir(dataDir)).filter((n) => n.endsWith('.tmp')), []);
+  } finally {
+    await again.stop();
+    await removeDir(dataDir);
+  }
+});
