@@ -318,6 +318,7 @@ bounce_template and delay_template only empty: there are no templates).
 Each value has the range of its question; quote values with blanks:
   bounceconfig edit Default bounce_subject="Undeliverable mail"`,
   argWords: () => ['new', 'edit', 'delete', 'setup'],
+  laterWords: (io, before) => (before.length === 1 && /^(edit|delete)$/i.test(before[0]) ? Object.keys(io.pending.config.bounceProfiles) : []),
   async run(io, args) {
     if (args.length > 0) await batch(io, args);
     else await menu(io);

@@ -77,6 +77,8 @@ export interface Command {
   help: string;
   /** Words that may follow the command (completion of the second word). */
   argWords?: (io: Pick<CommandIO, 'engine' | 'pending' | 'commands'>) => readonly string[];
+  /** Words that may follow the second and later words (`bounceconfig edit <profile>`); `before` = the words after the name. */
+  laterWords?: (io: Pick<CommandIO, 'engine' | 'pending' | 'commands'>, before: readonly string[]) => readonly string[];
   /** What the user's role must allow (src/users/roles.ts): `look`, `act` or `users`; absent means `act`. */
   access?: Access;
   run(io: CommandIO, args: string[]): Promise<void>;

@@ -1,5 +1,5 @@
 // Tab completion at the main prompt: command names for the first word, then the words a
-// command declares (`bounceconfig new`, `status detail`, `help <command>`).
+// command declares (`bounceconfig new`, `bounceconfig edit <profile>`, `status detail`, `help <command>`).
 import type { CommandIO } from './command.js';
 
 export function completeLine(line: string, io: Pick<CommandIO, 'engine' | 'pending' | 'commands'>): string[] {
@@ -11,7 +11,7 @@ export function completeLine(line: string, io: Pick<CommandIO, 'engine' | 'pendi
   } else if (words.length === 1) {
     candidates = io.commands.find(words[0])?.argWords?.(io) ?? [];
   } else {
-    candidates = [];
+    candidates = io.commands.find(words[0])?.laterWords?.(io, words.slice(1)) ?? [];
   }
   return [...new Set(candidates.filter((c) => c.toLowerCase().startsWith(partial)))].sort();
 }

@@ -19,6 +19,8 @@ export class Destination {
   readonly ready = new Deque<Job>();
   /** Every job of this destination that is not gone (for kicks and `delivernow`). */
   readonly jobs = new Set<Job>();
+  /** The same jobs by message (a message has one job per destination): operator actions find theirs without a scan. */
+  readonly jobOf = new Map<QueuedMessage, Job>();
   /** Workers (delivery connections) running now, including one connecting. */
   workers = 0;
   /** Workers waiting, connected, for the next job. */

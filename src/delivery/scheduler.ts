@@ -174,6 +174,7 @@ export class DeliveryScheduler {
       for (const r of rcpts) if (r.nextAt > nextAt) nextAt = r.nextAt;
       const job: Job = { msg, dest, rcpts, nextAt, state: 'waiting' };
       dest.jobs.add(job);
+      dest.jobOf.set(msg, job);
       this.#schedule(job, nextAt);
     }
   }
@@ -262,13 +263,10 @@ export class DeliveryScheduler {
   forget(msg: QueuedMessage, rcpts: readonly Recipient[]): void {
     const gone = new Set(rcpts);
     for (const domain of new Set(rcpts.map((r) => r.domain))) {
-      const dest = this.destinations.get(domain);
-      if (!dest) continue;
-      for (const job of dest.jobs) {
-        if (job.msg !== msg) continue;
-        job.rcpts = job.rcpts.filter((r) => !gone.has(r));
-        if (job.rcpts.length === 0 && job.state !== 'active') this.#dropJob(job);
-      }
+      const job = this.destinations.get(domain)?.jobOf.get(msg);
+      if (!job) continue;
+      job.rcpts = job.rcpts.filter((r) => !gone.has(r));
+      if (job.rcpts.length === 0 && job.state !== 'active') this.#dropJob(job);
     }
   }
 
@@ -544,6 +542,7 @@ export class DeliveryScheduler {
   #dropJob(job: Job): void {
     job.state = 'gone';
     job.dest.jobs.delete(job);
+    if (job.dest.jobOf.get(job.msg) === job) job.dest.jobOf.delete(job.msg);
   }
 
   /** Removes a message whose recipients are all done (after a restart too). */

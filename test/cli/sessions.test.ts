@@ -129,6 +129,9 @@ test('completion of command names and their words', async () => {
     assert.deepEqual(await client.complete('bounceconfig e'), ['edit']);
     assert.deepEqual(await client.complete('tophosts '), ['active', 'connections', 'delivered', 'hard', 'soft']);
     assert.deepEqual(await client.complete('SUSPEND'), ['suspend', 'suspenddel', 'suspendlistener']);
+    // The third word: profile names after `bounceconfig edit` (issue 16), nothing after `status detail`.
+    assert.deepEqual(await client.complete('bounceconfig edit D'), ['Default']);
+    assert.deepEqual(await client.complete('status detail d'), []);
   } finally {
     client.close();
   }
