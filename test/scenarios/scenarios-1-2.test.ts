@@ -13,7 +13,7 @@ test('scenario 1, solved: the trainee waits for the backend and sends the queue 
   assert.equal(r.bounceDsns, 0);
   const debrief = r.outputOf('sim scenario debrief');
   assert.match(debrief, /Totals: 24 delivered\./);
-  assert.match(debrief, /#9 to user9@example\.com: accepted as MID \d+; delivered .*, 1h 1\dm in the appliance/);
+  assert.match(debrief, /#9 to user9@example\.com: accepted as MID \d+; delivered .*, 1h 1\dm( \d+s)? in the appliance/);
   assert.match(debrief, /Info: Message done DCID \d+ MID \d+ to RID \[0\]/);
   const graph = r.outputOf('sim graph');
   assert.match(graph, / +16 \|/);
@@ -48,7 +48,7 @@ test('scenario 2, wrong: no suspend; the appliance queues the mail during the ma
   assert.match(r.stderr, /NOT PASSED/);
   const debrief = r.outputOf('sim scenario debrief');
   assert.match(debrief, /What went wrong:\n {2}- while the backend was down the appliance's queue grew to 10 messages \(limit 2\): the listeners were taking mail in/);
-  assert.match(debrief, /#11 to user11@example\.com: accepted as MID \d+; (delivered .*, (\d+m|1h \d+m) in the appliance|still queued)/);
+  assert.match(debrief, /#11 to user11@example\.com: accepted as MID \d+; (delivered .*, (\d+m|1h \d+m)( \d+s)? in the appliance|still queued)/);
 });
 
 test('scenario 2, wrong: suspended but never resumed; the senders still hold their mail', async () => {
