@@ -136,12 +136,8 @@ class DefaultsTerminal implements ShellTerminal {
   }
 
   async ask(q: AskParams): Promise<AskResult> {
-    if (q.attempt > 1) {
-      this.print(`${q.label}\n${q.prompt}\n`);
-      return { eof: true };
-    }
     this.print(`${q.label}\n${q.prompt}\n`);
-    return { answer: '' };
+    return q.attempt > 1 ? { eof: true } : { answer: '' };
   }
 
   status(s: StatusParams): void {

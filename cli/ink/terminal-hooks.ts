@@ -45,7 +45,3 @@ export function useTerminalSize(): TerminalSize {
   }, [stdout]);
   return size;
 }
-
-export function useColumns(): number {
-  return useTerminalSize().columns;
-}

@@ -68,11 +68,15 @@ export class TtyInput extends PassThrough {
   }
 }
 
+/** The output side alone (exec with a pty: nothing is read from the terminal). */
+export function ttyOutput(channel: Writable, size: PtySize, term: string): TtyOutput {
+  return new TtyOutput(channel, size, term !== 'dumb' && !process.env.NO_COLOR);
+}
+
 /** The pair for a channel with a pty. */
 export function channelTty(channel: Duplex, size: PtySize, term: string): { input: TtyInput; output: TtyOutput } {
   const input = new TtyInput();
   channel.on('data', (chunk: Buffer) => input.write(chunk));
   channel.on('end', () => input.end());
-  const colors = term !== 'dumb' && !process.env.NO_COLOR;
-  return { input, output: new TtyOutput(channel, size, colors) };
+  return { input, output: ttyOutput(channel, size, term) };
 }

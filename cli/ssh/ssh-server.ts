@@ -16,7 +16,7 @@ import { verifyPassphrase } from '../../src/users/passphrase.js';
 import { parsePublicKey } from '../../src/users/public-key.js';
 import type { SessionUser } from '../../src/users/roles.js';
 import type { SessionLink } from '../front-end.js';
-import { channelTty, type TtyOutput } from './channel-tty.js';
+import { channelTty, ttyOutput, type TtyOutput } from './channel-tty.js';
 import { loadHostKey } from './host-key.js';
 import { LineDiscipline } from './line-discipline.js';
 import { loadSsh2, type Ssh2 } from './ssh2-seam.js';
@@ -100,28 +100,26 @@ export class SshServer {
   }
 
   /** Accepts or rejects ctx; `loggedIn` gets the user just before an acceptance. */
-  async #authenticate(ctx: AuthContext, ip: string, loggedIn: (user: SessionUser) => void): Promise<SessionUser | undefined> {
+  async #authenticate(ctx: AuthContext, ip: string, loggedIn: (user: SessionUser) => void): Promise<void> {
     const methods: ('password' | 'publickey')[] = ['publickey', 'password'];
     const name = ctx.username;
     if (this.#lockout.locked(ip)) {
       this.audit.refusedLocked(name, ip);
       ctx.reject(methods);
-      return undefined;
+      return;
     }
     const stored = findUser(this.control.engine.config(), name);
-    const ok = (method: 'password' | 'publickey'): SessionUser => {
+    const ok = (method: 'password' | 'publickey') => {
       const user = { name: stored!.name, role: stored!.role, from: ip };
       this.#lockout.succeeded(ip);
       this.audit.loggedIn(user, method);
       loggedIn(user);
       ctx.accept();
-      return user;
     };
     const fail = () => {
       this.audit.loginFailed(name, ip, ctx.method);
       if (this.#lockout.failed(ip)) this.audit.lockedOut(ip, Math.round(this.#lockout.lockMs / 1000), this.#lockout.maxFailures);
       ctx.reject(methods);
-      return undefined;
     };
     if (ctx.method === 'password') {
       // verifyPassphrase spends the same time for a missing user.
@@ -136,19 +134,18 @@ export class SshServer {
       if (!line) {
         // An offered key that is not this user's: the client tries its next one; not a failure.
         ctx.reject(methods);
-        return undefined;
+        return;
       }
       // The client first asks whether the key would do (no signature), then signs.
       if (!ctx.signature) {
         ctx.accept();
-        return undefined;
+        return;
       }
       const key = this.ssh2.utils.parseKey(line);
       const parsed = key instanceof Error ? undefined : Array.isArray(key) ? key[0] : key;
       return parsed?.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true ? ok('publickey') : fail();
     }
     ctx.reject(methods);
-    return undefined;
   }
 
   #link(user: SessionUser, opened: Duplex[]): SessionLink {
@@ -198,7 +195,7 @@ export class SshServer {
       const channel = accept();
       this.#runOn(channel, async (opened) => {
         const { runCommandLine } = await import('../batch.js');
-        const streams = pty ? { output: channelTty(channel, pty, pty.term).output, errors: channel.stderr } : { output: channel, errors: channel.stderr };
+        const streams = pty ? { output: ttyOutput(channel, pty, pty.term), errors: channel.stderr } : { output: channel, errors: channel.stderr };
         return runCommandLine(this.#link(user, opened), info.command, streams);
       });
     });

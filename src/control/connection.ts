@@ -71,9 +71,9 @@ export class ControlConnection {
   #addMethods(engine: EngineApi): void {
     const rpc = this.#rpc;
     rpc.addMethod(CLIENT_METHODS.hello, (params): HelloResult => {
-      const every = Number((params as Record<string, unknown> | undefined)?.statusIntervalMs ?? 0);
-      this.session.interactive = helloInteractive(params);
       const hello = (params ?? {}) as Record<string, unknown>;
+      const every = Number(hello.statusIntervalMs ?? 0);
+      this.session.interactive = helloInteractive(params);
       this.session.echoCommands = hello.client === 'command';
       this.session.setScreen(screenOf(hello.screen));
       if (every > 0 && !this.#statusTimer) {

@@ -348,8 +348,7 @@ export class CliSession {
     const controller = new AbortController();
     this.#pagerAbort = controller;
     try {
-      const r = await this.#askTerminal({ label: '', prompt: PAGER_PROMPT, attempt: 1, pause: true }, controller.signal);
-      return typeof r.answer === 'string' && !/^q/i.test(r.answer.trim());
+      return await this.#askPager(controller.signal);
     } catch {
       return false;
     } finally {
@@ -365,14 +364,18 @@ export class CliSession {
     this.#blankWanted = false;
     this.#printed = true;
     this.#atBlank = false;
-    let r: Partial<Record<string, unknown>>;
     try {
-      r = await this.#askTerminal({ label: '', prompt: PAGER_PROMPT, attempt: 1, pause: true }, signal);
+      return await this.#askPager(signal);
     } catch (e) {
       // Ctrl-C at the pager ends the listing, not the session; a closed session ends the command.
       if (e instanceof DialogAborted && e.why === 'interrupt') return false;
       throw e;
     }
+  }
+
+  /** Asks -Press Any Key For More-: true to go on, false when the reader typed `q` (or gave no answer). */
+  async #askPager(signal: AbortSignal): Promise<boolean> {
+    const r = await this.#askTerminal({ label: '', prompt: PAGER_PROMPT, attempt: 1, pause: true }, signal);
     return typeof r.answer === 'string' && !/^q/i.test(r.answer.trim());
   }
 }
