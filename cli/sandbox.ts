@@ -13,7 +13,7 @@ import { frontEnd } from './shell.js';
 import { startUsersAndSsh } from './ssh/serve.js';
 import type { SshServer } from './ssh/ssh-server.js';
 import { logOptionsOf, overridesOf, startupError, type StartArgs } from './start.js';
-import { defaultRouteHost, describeOverrides, type HostPort } from '../src/config/config.js';
+import { defaultRouteHost, type HostPort } from '../src/config/config.js';
 import { readStoredConfig } from '../src/config/state-file.js';
 
 export interface SandboxArgs extends StartArgs {
@@ -59,7 +59,6 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
   const overrides = overridesOf(args);
   // Port 0 picks a free port: the stored route follows the backend.
   if (args.route) overrides.route = { host: route.host, port: backend.port };
-  const report = stored ? describeOverrides(stored, overrides) : [];
   const sandbox = new Sandbox(backend);
   let engine: Engine;
   try {
@@ -109,7 +108,7 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
     });
   }
   const listener = engine.api.listenerViews()[0];
-  for (const line of report) process.stderr.write(`esa sandbox: ${line}\n`);
+  for (const line of engine.overrideReport) process.stderr.write(`esa sandbox: ${line}\n`);
   process.stderr.write(
     `esa sandbox: listener ${listener?.name} on ${listener?.host}:${listener?.port}, backend mail server on ${backend.address}, data dir ${dataDir}\n` +
       // The welcome is for a person at the shell, not for -c or a script.

@@ -1,7 +1,6 @@
 // `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
 import path from 'node:path';
-import { describeOverrides, type HostPort, type StartOverrides } from '../src/config/config.js';
-import { readStoredConfig } from '../src/config/state-file.js';
+import { type HostPort, type StartOverrides } from '../src/config/config.js';
 import { socketAnswers, StartRefusedError } from '../src/data-dir-lock.js';
 import { LibraryShapeError } from '../src/library-shape.js';
 import { Engine } from '../src/engine.js';
@@ -79,15 +78,6 @@ export function overridesOf(args: StartArgs): StartOverrides {
   };
 }
 
-/**
- * The one-line reports of the flags that change the stored configuration (nothing for a new
- * data dir: there the flags only seed it). Read before the engine starts, without the lock.
- */
-export async function overrideReport(dataDir: string, overrides: StartOverrides): Promise<string[]> {
-  const stored = await readStoredConfig(dataDir);
-  return stored ? describeOverrides(stored, overrides) : [];
-}
-
 export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
   const dataDir = path.resolve(args.dataDir);
@@ -98,7 +88,6 @@ export async function runStart(args: StartArgs): Promise<void> {
     process.exit(2);
   }
   const overrides = overridesOf(args);
-  const report = await overrideReport(dataDir, overrides);
   let engine: Engine;
   try {
     engine = await Engine.start({
@@ -141,7 +130,7 @@ export async function runStart(args: StartArgs): Promise<void> {
     await control.close();
     await engine.stop();
   });
-  for (const line of report) process.stdout.write(`esa: ${line}\n`);
+  for (const line of engine.overrideReport) process.stdout.write(`esa: ${line}\n`);
   for (const l of engine.api.listenerViews()) process.stdout.write(`esa: listener ${l.name} on ${l.host}:${l.port}\n`);
   process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.api.gauges().queuedMessages} queued, control socket ${control.socketPath})\n`);
 }

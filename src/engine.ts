@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BounceGenerator, DsnDeferred, type BounceHost } from './bounce/bounce-generator.js';
 import type { BounceSink } from './bounce/bounce-sink.js';
 import { SimClock } from './clock.js';
-import { applyOverrides, type ApplianceConfig, type HostPort, type ListenerConfig, type OperationalState, type StartOverrides } from './config/config.js';
+import { applyOverrides, describeOverrides, type ApplianceConfig, type HostPort, type ListenerConfig, type OperationalState, type StartOverrides } from './config/config.js';
 import { StateFile } from './config/state-file.js';
 import { Counters } from './counters.js';
 import { DataDirLock } from './data-dir-lock.js';
@@ -91,6 +91,7 @@ interface EngineParts {
   events: EventEmitter;
   startedAt: number;
   storage: StorageHealth;
+  overrideReport: readonly string[];
 }
 
 export class Engine {
@@ -109,6 +110,8 @@ export class Engine {
   readonly listeners = new Map<string, Listener>();
   readonly diagnostics: CollectedDiagnostics;
   readonly startedAt: number;
+  /** One line per start flag that changed the stored configuration (`esa: --route ... overrides ...`). */
+  readonly overrideReport: readonly string[];
   /** Whether the data dir can be written (storage-short mode: 452 4.3.1, status, probes). */
   readonly storage: StorageHealth;
   readonly api: EngineApi;
@@ -166,7 +169,10 @@ export class Engine {
       const corrupt = await state.load();
       if (corrupt) diagnostics.warn(corrupt);
       const stored = state.data;
-      stored.config = applyOverrides(migrateListeners(stored.config), options.overrides ?? {});
+      const migrated = migrateListeners(stored.config);
+      // What the flags change in a stored configuration (a new data dir: they only seed it).
+      const overrideReport = state.found ? describeOverrides(migrated, options.overrides ?? {}) : [];
+      stored.config = applyOverrides(migrated, options.overrides ?? {});
       if (options.clockStart === undefined && stored.clockOffsetMs > 0) clock.advance(stored.clockOffsetMs);
       const startedAt = clock.now();
       stored.startedAt = startedAt;
@@ -190,7 +196,7 @@ export class Engine {
       queue.storageShort = () => storage.short !== null || !ids.canTakeMid();
       const events = new EventEmitter();
       const records = new QueueRecords({ counters, now: () => clock.now(), changed: (msg) => queue.changed(msg) });
-      engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt, storage });
+      engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt, storage, overrideReport });
       await engine.#startParts(loaded.pending, loaded.unnotified, loaded.rebuilt);
       options.sandbox?.attach({ api: engine.api, clock: engine.clock, log: engine.log, idle: () => engine!.idle() });
       return engine;
@@ -220,6 +226,7 @@ export class Engine {
     this.diagnostics = p.diagnostics;
     this.#events = p.events;
     this.startedAt = p.startedAt;
+    this.overrideReport = p.overrideReport;
     this.storage = p.storage;
     this.sandbox = p.options.sandbox;
     const host: BounceHost = {

@@ -41,6 +41,7 @@ export class StateFile {
   readonly file: string;
   readonly #db: Low<StoredState>;
   #corruptKept = 0;
+  #found = false;
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'config.json');
@@ -53,6 +54,11 @@ export class StateFile {
 
   get backupFile(): string {
     return `${this.file}.bak`;
+  }
+
+  /** `load()` found a stored configuration (the file, or its backup): not a new data dir. */
+  get found(): boolean {
+    return this.#found;
   }
 
   /** Moved-aside corrupt copies (`config.json.corrupt-*`) kept in the data dir (for `status`). */
@@ -114,6 +120,7 @@ export class StateFile {
       throw new CorruptFileError(file, 'not a configuration');
     }
     if (!d.config || !Array.isArray(d.config.listeners)) throw new CorruptFileError(file, 'missing the configuration');
+    this.#found = true;
     const base = emptyState();
     this.#db.data = {
       ...base,
@@ -131,8 +138,8 @@ export class StateFile {
 
 /**
  * The configuration stored in a data dir, read without taking it over (no lock, nothing
- * written): what `esa start` and `esa sandbox` compare their flags with before the engine
- * starts. The backup when config.json does not parse; undefined for a new data dir.
+ * written): where `esa sandbox` puts its backend (the stored route) before the engine starts.
+ * The backup when config.json does not parse; undefined for a new data dir.
  */
 export async function readStoredConfig(dataDir: string): Promise<ApplianceConfig | undefined> {
   const file = path.join(dataDir, 'config.json');
