@@ -292,7 +292,10 @@ export class Engine {
   }
 
   async #startParts(pending: QueuedMessage[], unnotified: QueuedMessage[], rebuilt: number): Promise<void> {
-    this.log.subscribe((line) => this.emit('log', line.replace(/\n$/, '')));
+    // Every line passes here (a dozen per relayed message): only trimmed when someone listens (tail, grep).
+    this.log.subscribe((line) => {
+      if (this.#events.listenerCount('log') > 0) this.emit('log', line.endsWith('\n') ? line.slice(0, -1) : line);
+    });
     this.log.info(`Startup: ${pending.length} message(s) in the queue${rebuilt ? ` (${rebuilt} recovered from the spool)` : ''}`);
     for (const msg of pending) this.scheduler.add(msg);
     // Hard bounces whose DSN was not queued before the last stop: tell the senders now.

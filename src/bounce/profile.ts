@@ -2,9 +2,6 @@
 // dialogs, the batch form and validation), inheritance from Default, and the retry schedule.
 import { parseInteger, parseYesNo } from '../commands/answers.js';
 
-// Counts are formatted in one place; imported from here by older callers.
-export { formatCount } from '../log/format-count.js';
-
 export interface BounceSettings {
   max_retries: number;
   max_queue_lifetime: number;

@@ -4,7 +4,6 @@ import {
   BOUNCE_KEYS,
   checkProfile,
   DEFAULT_PROFILE_NAME,
-  formatCount,
   HOST_LEVEL_KEYS,
   parseSetting,
   resolveProfile,
@@ -13,6 +12,7 @@ import {
   type StoredProfile,
 } from '../bounce/profile.js';
 import type { ApplianceConfig } from '../config/config.js';
+import { formatCount } from '../log/format-count.js';
 import { INHERIT, isInherit, parseYesNo } from './answers.js';
 import { askProfileSettings } from './bounce-profile-dialog.js';
 import type { Command, CommandIO } from './command.js';

@@ -1,6 +1,6 @@
 // The `hoststatus` report as text, from the engine's view of one recipient host: pure, so
 // its layout is unit-tested. Labels and section order are the appliance's (see docs/commands.md).
-import { formatCount } from '../bounce/profile.js';
+import { formatCount } from '../log/format-count.js';
 import type { HostStatusView } from '../engine-api.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import { formatDuration } from './status-report.js';

@@ -1,6 +1,6 @@
 // `sim`: the sandbox's own commands (clearly not AsyncOS): the built-in backend's state and
 // mailboxes, test traffic through the listener, and the simulated clock.
-import { formatCount } from '../bounce/profile.js';
+import { formatCount } from '../log/format-count.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import type { BackendMode } from '../sandbox/backend.js';
 import { formatDuration, parseDuration } from '../sandbox/duration.js';

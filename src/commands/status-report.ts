@@ -1,6 +1,6 @@
 // The `status` / `status detail` report as text, from a snapshot of counters and gauges:
 // pure, so its layout is unit-tested. Labels are the appliance's; numbers have separators.
-import { formatCount } from '../bounce/profile.js';
+import { formatCount } from '../log/format-count.js';
 import type { CounterColumns, CounterName } from '../counters.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import { field, FIELD_WIDTH } from './report-field.js';

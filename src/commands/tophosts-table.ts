@@ -1,6 +1,6 @@
 // The `tophosts` report as text: pure, so its layout (which scripts written for the real
 // appliance parse) is unit-tested. Four lines separate `Status as of:` from the first row.
-import { formatCount } from '../bounce/profile.js';
+import { formatCount } from '../log/format-count.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import { field } from './report-field.js';
 import type { HostRow } from '../engine-api.js';

@@ -288,8 +288,3 @@ export function destinationSettings(config: ApplianceConfig, domain: string): De
     bounceProfile: own?.bounceProfile,
   };
 }
-
-/** The concurrency of the most specific destination setting for a domain, else `DEFAULT`'s. */
-export function concurrencyFor(config: ApplianceConfig, domain: string): number {
-  return destinationSettings(config, domain).concurrency;
-}

@@ -148,10 +148,13 @@ export class DeliveryScheduler {
 
   /** An open connection takes another job while its route is unchanged and its messages limit not reached. */
   #reusable(dest: Destination, session: DeliverySession): boolean {
-    const s = this.settingsOf(dest.domain);
-    const redirect = this.ctx.redirect(dest.domain);
-    const key = redirect ? `redirect ${redirect.host}:${redirect.port}` : s.routeKey;
-    return session.routeKey === key && session.messages < s.maxMessagesPerConnection;
+    const key = this.#routeKeyOf(dest.domain, this.ctx.redirect(dest.domain));
+    return session.routeKey === key && session.messages < this.settingsOf(dest.domain).maxMessagesPerConnection;
+  }
+
+  /** Where a domain's connections go now, as one string: an operator's redirect, else its route. */
+  #routeKeyOf(domain: string, redirect: HostPort | undefined): string {
+    return redirect ? `redirect ${redirect.host}:${redirect.port}` : this.settingsOf(domain).routeKey;
   }
 
   // ----- entering the schedule -----
@@ -286,7 +289,7 @@ export class DeliveryScheduler {
     const { log, config, ids } = this.ctx;
     const dcid = ids.take('dcid');
     const redirect = this.ctx.redirect(dest.domain);
-    const key = redirect ? `redirect ${redirect.host}:${redirect.port}` : this.settingsOf(dest.domain).routeKey;
+    const key = this.#routeKeyOf(dest.domain, redirect);
     let target: RouteTarget;
     try {
       target = after ? { kind: 'hosts', hosts: after.rest } : redirect ? { kind: 'hosts', hosts: [redirect] } : await resolveDestination(config().routes, dest.domain);

@@ -142,17 +142,30 @@ interface HookedConnection {
   _ready: boolean;
   _upgrading: boolean;
   _nextHandler: unknown;
-  _parser: (SMTPStream & { [INPUT_BEHIND_DATA]?: boolean }) | false;
+  _parser: ParserWithRead | false;
   session: SMTPServerSession;
   send(code: number, data: unknown, context?: unknown): void;
   close(): void;
 }
 
 const hooksOf = new WeakMap<SMTPServer, SessionHooks>();
-const INPUT_BEHIND_DATA = Symbol('esa-input-behind-data');
+/** The parser's current read in command mode: the partial line before it, and the chunk. */
+const READ_BEFORE = Symbol('esa-read-before');
+const READ_CHUNK = Symbol('esa-read-chunk');
+type ParserWithRead = SMTPStream & { [READ_BEFORE]?: string; [READ_CHUNK]?: Buffer };
 /** A `DATA` line (at a line start) with at least one byte after it. */
 const DATA_WITH_INPUT_BEHIND = /(?:^|\n)DATA[ \t]*\r?\n[\s\S]/i;
 const DATA_COMMAND = /^DATA[ \t]*$/i;
+const LOWER_D = 0x64;
+
+/** A DATA command line (the first byte is checked before the pattern: most lines are not DATA). */
+const isDataCommand = (command: Buffer) => (command[0] | 0x20) === LOWER_D && DATA_COMMAND.test(command.toString('latin1'));
+
+/** Whether the read that carried this DATA line has input behind a DATA line (scanned only when DATA runs). */
+function inputBehindData(parser: ParserWithRead): boolean {
+  const chunk = parser[READ_CHUNK];
+  return chunk !== undefined && DATA_WITH_INPUT_BEHIND.test((parser[READ_BEFORE] ?? '') + chunk.toString('latin1'));
+}
 let hooksPatched = false;
 
 function checkHookShape(): void {
@@ -164,9 +177,10 @@ function checkHookShape(): void {
 
 /**
  * Installs the hooks for one server's sessions (other servers, the sandbox backend's, are not
- * affected). Patches smtp-server's command parser and dispatcher once: the parser notes, per
- * chunk read in command mode, whether a DATA line has input behind it; the dispatcher calls the
- * hooks before a command runs.
+ * affected). Patches smtp-server's command parser and dispatcher once: the parser keeps the
+ * chunk it is reading in command mode (a parser takes the next chunk only once every line of
+ * this one has run), the dispatcher calls the hooks before a command runs and, for DATA only,
+ * scans that chunk for input behind the DATA line.
  */
 export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
   hooksOf.set(server, hooks);
@@ -174,14 +188,15 @@ export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
   checkHookShape();
   hooksPatched = true;
   const stream = SMTPStream.prototype as unknown as {
-    _write(this: SMTPStream & { [INPUT_BEHIND_DATA]?: boolean }, chunk: Buffer, encoding: BufferEncoding, next: (err?: Error | null) => void): void;
+    _write(this: ParserWithRead, chunk: Buffer, encoding: BufferEncoding, next: (err?: Error | null) => void): void;
   };
   const write = stream._write;
   stream._write = function _write(chunk, encoding, next) {
     // Command mode only (a message's content is not scanned): the lines of this read and the
-    // partial line before it. Reads in command mode are a few commands: cheap.
+    // partial line before it, kept by reference; nothing is scanned per read.
     if (!this._dataMode && chunk.length > 0) {
-      this[INPUT_BEHIND_DATA] = DATA_WITH_INPUT_BEHIND.test(this._remainder + chunk.toString('latin1'));
+      this[READ_BEFORE] = this._remainder;
+      this[READ_CHUNK] = chunk;
     }
     return write.call(this, chunk, encoding, next);
   };
@@ -193,7 +208,7 @@ export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
     const own = hooksOf.get(this._server);
     if (own && this._ready && !this._upgrading && !this._nextHandler && this._parser) {
       own.command?.(this.session);
-      if (own.pipelinedData && this._parser[INPUT_BEHIND_DATA] && DATA_COMMAND.test(command.toString('latin1'))) {
+      if (own.pipelinedData && isDataCommand(command) && inputBehindData(this._parser)) {
         const reply = own.pipelinedData(this.session);
         this.send(reply.code, reply.text);
         // close() stops the parser: what was pipelined is dropped, never read as a message.

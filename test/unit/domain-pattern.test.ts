@@ -2,7 +2,7 @@
 // the recipient access table, SMTP routes and destination settings.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { concurrencyFor, defaultConfig, type SmtpRoute } from '../../src/config/config.js';
+import { defaultConfig, destinationSettings, type SmtpRoute } from '../../src/config/config.js';
 import { matchRoute } from '../../src/delivery/routes.js';
 import { DomainPattern, listMatches, mostSpecific } from '../../src/domain-pattern.js';
 import { ratAccepts } from '../../src/smtp/rat.js';
@@ -97,8 +97,8 @@ test('destination settings: the most specific one, else DEFAULT', () => {
     { domain: '.example.com', concurrency: 3 },
     { domain: 'big.example.com', concurrency: 50 },
   ];
-  assert.equal(concurrencyFor(config, 'big.example.com'), 50);
-  assert.equal(concurrencyFor(config, 'small.example.com'), 3);
-  assert.equal(concurrencyFor(config, 'example.com'), 10);
-  assert.equal(concurrencyFor(config, 'default'), 10, 'DEFAULT is not a domain');
+  assert.equal(destinationSettings(config, 'big.example.com').concurrency, 50);
+  assert.equal(destinationSettings(config, 'small.example.com').concurrency, 3);
+  assert.equal(destinationSettings(config, 'example.com').concurrency, 10);
+  assert.equal(destinationSettings(config, 'default').concurrency, 10, 'DEFAULT is not a domain');
 });
