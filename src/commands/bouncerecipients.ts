@@ -2,7 +2,7 @@
 // queue now; each gets a DSN per its bounce profile (they count as Other Hard Bounces).
 import type { Command } from './command.js';
 import { runRecipientAction } from './recipient-action.js';
-import { SELECTION_SYNTAX } from './recipient-selection.js';
+import { CONFIRMED_SELECTION_HELP, SELECTION_SYNTAX } from './recipient-selection.js';
 import { deliverySuspended } from './suspension.js';
 
 export const SUSPENDED_NOTE = 'Delivery is currently suspended: bounce messages to suspended domains wait until delivery is resumed.';
@@ -12,11 +12,7 @@ export const bouncerecipients: Command = {
   summary: 'Bounce messages from the queue.',
   help: `bouncerecipients - Bounce messages from the queue.
 
-Asks how to choose them:
-  1. By recipient host.           the recipients queued for one host (domain)
-  2. By Envelope From address.    the recipients of the messages from one sender (<> = null sender)
-  3. All.                         every queued recipient
-then for the host or the address, and for a confirmation (default No). The recipients
+${CONFIRMED_SELECTION_HELP} The recipients
 are hard-bounced at once: the sender gets a delivery status notification as the
 listener's bounce profile says, and they count as Other Hard Bounces in status.
 

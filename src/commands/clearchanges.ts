@@ -1,7 +1,7 @@
 // `clearchanges` (`clear`): discards this session's pending configuration changes.
 import { formatApplianceDate } from '../log/format-date.js';
 import { parseYesNo } from './answers.js';
-import { CommandError, type Command } from './command.js';
+import { parsedArg, type Command } from './command.js';
 import { askYesNo } from './dialog.js';
 
 export const clearchanges: Command = {
@@ -30,7 +30,5 @@ Batch: clearchanges [yes | no]`,
 
 /** The batch form's answer, in the grammar of the question it replaces. */
 function yesNoArg(arg: string): boolean {
-  const p = parseYesNo(arg);
-  if ('error' in p) throw new CommandError(p.error);
-  return p.value;
+  return parsedArg(parseYesNo(arg));
 }

@@ -1,6 +1,7 @@
 // What a CLI command is (one module each, listed in registry.ts) and the `io` it runs with:
 // output, questions answered by the terminal, the engine, and the session's pending changes.
 import type { ApplianceConfig, CommitRecord } from '../config/config.js';
+import type { Parsed } from './answers.js';
 import type { EngineApi } from '../engine-api.js';
 import type { Access, SessionUser } from '../users/roles.js';
 
@@ -91,6 +92,12 @@ export interface CommandRegistry {
 
 /** A failure the user caused or can fix: printed as one line, the command counts as failed. */
 export class CommandError extends Error {}
+
+/** A parsed batch argument's value; its refusal ends the command as one line (`<prefix>: <why>` with a prefix). */
+export function parsedArg<T>(p: Parsed<T>, prefix?: string): T {
+  if ('error' in p) throw new CommandError(prefix ? `${prefix}: ${p.error}` : p.error);
+  return p.value;
+}
 
 /** A dialog ended by Ctrl-C or end of input: nothing of it is applied. */
 export class DialogAborted extends Error {

@@ -2,18 +2,14 @@
 // without any DSN (they count as Deleted Recipients).
 import type { Command } from './command.js';
 import { runRecipientAction } from './recipient-action.js';
-import { SELECTION_SYNTAX } from './recipient-selection.js';
+import { CONFIRMED_SELECTION_HELP, SELECTION_SYNTAX } from './recipient-selection.js';
 
 export const deleterecipients: Command = {
   name: 'deleterecipients',
   summary: 'Delete messages in the queue.',
   help: `deleterecipients - Delete messages in the queue.
 
-Asks how to choose them:
-  1. By recipient host.           the recipients queued for one host (domain)
-  2. By Envelope From address.    the recipients of the messages from one sender (<> = null sender)
-  3. All.                         every queued recipient
-then for the host or the address, and for a confirmation (default No). The recipients
+${CONFIRMED_SELECTION_HELP} The recipients
 are removed at once, without a delivery status notification to the sender, and count as
 Deleted Recipients in status. A message leaves the queue with its last recipient.
 

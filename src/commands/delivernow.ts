@@ -1,9 +1,9 @@
 // `delivernow`: every queued recipient (of one domain, or all) is tried now; a host-down
 // mark is cleared.
 import type { Command } from './command.js';
-import { CommandError } from './command.js';
-import { parseChoice } from './answers.js';
-import { askValid, numberedLines, type Parsed } from './dialog.js';
+import { parsedArg } from './command.js';
+import { parseChoice, type Parsed } from './answers.js';
+import { askValid, numberedLines } from './dialog.js';
 import { parseDomainList } from './suspension.js';
 
 function parseTarget(text: string): Parsed<string> {
@@ -40,9 +40,7 @@ Batch: delivernow [domain | ALL]`,
   async run(io, args) {
     let target: string;
     if (args.length > 0) {
-      const p = parseTarget(args.join(' '));
-      if ('error' in p) throw new CommandError(p.error);
-      target = p.value;
+      target = parsedArg(parseTarget(args.join(' ')));
     } else {
       const label = ['Please choose an option for scheduling immediate delivery.', ...numberedLines(MENU)].join('\n');
       const picked = await askValid(io, { label, default: '2', choices: ['domain', 'all'] }, parseMenu);

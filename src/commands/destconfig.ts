@@ -11,7 +11,7 @@ import {
 import { DomainPattern } from '../domain-pattern.js';
 import { formatCount } from '../log/format-count.js';
 import { parseInteger, type Parsed } from './answers.js';
-import { CommandError, type Command, type CommandIO } from './command.js';
+import { CommandError, parsedArg, type Command, type CommandIO } from './command.js';
 import { parseAssignments } from './command-line.js';
 import { askInteger, askMenu, askNumbered, askValid, askYesNo } from './dialog.js';
 
@@ -356,19 +356,14 @@ const USAGE = [
   'destconfig detail <domain|default|all>',
 ];
 
-function valueOf<T>(p: Parsed<T>, key?: string): T {
-  if ('error' in p) throw new CommandError(key ? `${key}: ${p.error}` : p.error);
-  return p.value;
-}
-
 /** `key=value ...` onto an entry's own settings, with the questions' checks. */
 function applyAssignments(config: ApplianceConfig, s: EntrySettings, args: readonly string[], allowed: readonly string[]): EntrySettings {
   const next = { ...s };
   for (const { key, value } of parseAssignments(args)) {
     if (!allowed.includes(key)) throw new CommandError(`Unknown setting "${key}": use ${allowed.join(', ')}.`);
     const unset = value.trim() === '';
-    if (key === 'concurrency') next.concurrency = unset ? undefined : valueOf(parseInteger(value, LIMITS.concurrency.min, LIMITS.concurrency.max), key);
-    else if (key === 'max_messages') next.maxMessagesPerConnection = unset ? undefined : valueOf(parseInteger(value, LIMITS.messages.min, LIMITS.messages.max), key);
+    if (key === 'concurrency') next.concurrency = unset ? undefined : parsedArg(parseInteger(value, LIMITS.concurrency.min, LIMITS.concurrency.max), key);
+    else if (key === 'max_messages') next.maxMessagesPerConnection = unset ? undefined : parsedArg(parseInteger(value, LIMITS.messages.min, LIMITS.messages.max), key);
     else {
       const stored = Object.keys(config.bounceProfiles).find((n) => n.toLowerCase() === value.trim().toLowerCase());
       if (!unset && !stored) throw new CommandError(`Invalid profile name "${value}": there is no such bounce profile (create it with bounceconfig).`);
@@ -392,18 +387,18 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
     case 'detail':
       if (!target || settings.length) throw usage();
       io.blank();
-      io.print(...detailLines(config, valueOf(detailSelection(config, target))));
+      io.print(...detailLines(config, parsedArg(detailSelection(config, target))));
       return;
     case 'new': {
       if (!target) throw usage();
-      const domain = valueOf(newDomain(config, target));
+      const domain = parsedArg(newDomain(config, target));
       createEntry(io, domain, applyAssignments(config, {}, settings, KEYS));
       break;
     }
     case 'edit': {
       if (!target) throw usage();
       if (settings.length === 0) throw new CommandError('Nothing to change: give key=value settings.');
-      const domain = valueOf(existingDomain(config, target));
+      const domain = parsedArg(existingDomain(config, target));
       const before = ownSettings(findEntry(config, domain)!);
       if (!editEntry(io, domain, before, applyAssignments(config, before, settings, KEYS))) {
         io.print('No changes.');
@@ -426,7 +421,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
     }
     case 'delete':
       if (!target || settings.length) throw usage();
-      deleteEntry(io, valueOf(existingDomain(config, target)));
+      deleteEntry(io, parsedArg(existingDomain(config, target)));
       break;
     case 'clear':
       if (target) throw usage();

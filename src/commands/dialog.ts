@@ -3,7 +3,6 @@
 // list). A bad answer prints why and asks again; it never ends or half-applies a dialog.
 // What an answer means is answers.ts's alone: this file only asks.
 import {
-  matchChoice,
   parseChoice,
   parseCommaList,
   parseInteger,
@@ -12,9 +11,6 @@ import {
   type Parsed,
 } from './answers.js';
 import type { CommandIO } from './command.js';
-
-// The grammar's names, for the callers that import them from here.
-export { parseCommaList, parseInteger, parseYesNo, splitCommaList, UNKNOWN_OPTION, type Parsed } from './answers.js';
 
 interface AskSpec {
   label: string;
@@ -66,20 +62,23 @@ export interface MenuOption {
   description: string;
 }
 
+/** The appliance's menu words this simulator does not model: each is answered with `why(WORD)`, then the menu again. */
+export interface Unmodelled {
+  words: readonly string[];
+  why(word: string): string;
+}
+
 /** `- NEW - Create a new profile.` lines; an empty answer leaves (undefined). */
-export function askMenu(io: CommandIO, label: string, options: readonly MenuOption[]): Promise<string | undefined> {
+export function askMenu(io: CommandIO, label: string, options: readonly MenuOption[], unmodelled?: Unmodelled): Promise<string | undefined> {
   const lines = [label, ...options.map((o) => `- ${o.word} - ${o.description}`)];
   return askValid(io, { label: lines.join('\n'), choices: options.map((o) => o.word) }, (a) => {
     if (a === '') return { value: undefined };
     // The menu is shown without numbers: it is picked by word only.
     const p = parseChoice(a, options.map((o) => o.word), false);
-    return 'error' in p ? p : { value: options[p.value].word };
+    if ('value' in p) return { value: options[p.value].word };
+    const word = a.toUpperCase();
+    return unmodelled?.words.includes(word) ? { error: unmodelled.why(word) } : p;
   });
-}
-
-/** An item of a numbered list by its number or its text (case-insensitive); its index. */
-export function matchNumbered(answer: string, items: readonly string[]): number | undefined {
-  return matchChoice(answer, items);
 }
 
 export const numberedLines = (items: readonly string[]): string[] => items.map((item, i) => `${i + 1}. ${item}`);

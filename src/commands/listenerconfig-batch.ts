@@ -54,10 +54,24 @@ function setResponse(lc: ListenerConfig, field: 'acceptResponse' | 'rejectRespon
   lc[field] = next;
 }
 
+/** The integer keys: each sets the listener field of the same name, within RANGES. */
+const INTEGER_KEYS: Record<string, keyof typeof RANGES> = {
+  max_connections: 'maxConnections',
+  listen_queue: 'listenQueue',
+  max_conn: 'maxConnectionsPerHost',
+  max_msgs: 'maxMessagesPerConnection',
+  max_rcpt: 'maxRecipients',
+};
+
 /** Applies `key=value` settings to a listener (a copy); throws on the first bad one. */
 function applyKeys(lc: ListenerConfig, args: readonly string[], config: ApplianceConfig, creating: boolean): void {
   const responses: Record<string, string> = {};
   for (const { key, value: v } of parseAssignments(args)) {
+    const field = Object.hasOwn(INTEGER_KEYS, key) ? INTEGER_KEYS[key] : undefined;
+    if (field) {
+      lc[field] = value(key, parseInteger(v, RANGES[field].min, RANGES[field].max));
+      continue;
+    }
     switch (key) {
       case 'name':
         lc.name = v;
@@ -87,23 +101,8 @@ function applyKeys(lc: ListenerConfig, args: readonly string[], config: Applianc
         lc.bounceProfile = p;
         break;
       }
-      case 'max_connections':
-        lc.maxConnections = value(key, parseInteger(v, RANGES.maxConnections.min, RANGES.maxConnections.max));
-        break;
-      case 'listen_queue':
-        lc.listenQueue = value(key, parseInteger(v, RANGES.listenQueue.min, RANGES.listenQueue.max));
-        break;
       case 'max_size':
         lc.maxMessageSize = value(key, parseSize(v));
-        break;
-      case 'max_conn':
-        lc.maxConnectionsPerHost = value(key, parseInteger(v, RANGES.maxConnectionsPerHost.min, RANGES.maxConnectionsPerHost.max));
-        break;
-      case 'max_msgs':
-        lc.maxMessagesPerConnection = value(key, parseInteger(v, RANGES.maxMessagesPerConnection.min, RANGES.maxMessagesPerConnection.max));
-        break;
-      case 'max_rcpt':
-        lc.maxRecipients = value(key, parseInteger(v, RANGES.maxRecipients.min, RANGES.maxRecipients.max));
         break;
       case 'override':
         if (isNo(v)) delete lc.bannerHostname;
@@ -124,10 +123,6 @@ function applyKeys(lc: ListenerConfig, args: readonly string[], config: Applianc
   const code = (key: string, kind: 'accept' | 'reject') => (responses[key] === undefined ? undefined : value(key, parseCode(kind)(responses[key])));
   if (responses.cust_acc !== undefined || responses.acc_code !== undefined) setResponse(lc, 'acceptResponse', responses.cust_acc, code('acc_code', 'accept'));
   if (responses.cust_rej !== undefined || responses.rej_code !== undefined) setResponse(lc, 'rejectResponse', responses.cust_rej, code('rej_code', 'reject'));
-}
-
-function describeKeys(args: readonly string[]): string {
-  return args.join(' ');
 }
 
 function existing(config: ApplianceConfig, name: string | undefined): ListenerConfig {
@@ -203,7 +198,7 @@ function batchEdit(io: CommandIO, lc: ListenerConfig, settings: string[]): void 
   applyKeys(trial, settings, io.pending.config, false);
   const refusal = listenerRefusal(io.pending.config, trial, lc.name);
   if (refusal) throw new CommandError(refusal);
-  recordEdit(io, lc.name, describeKeys(settings), (l, config) => applyKeys(l, settings, config, false));
+  recordEdit(io, lc.name, settings.join(' '), (l, config) => applyKeys(l, settings, config, false));
   io.print(io.pending.descriptions.at(-1)!);
 }
 

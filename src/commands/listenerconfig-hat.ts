@@ -3,9 +3,8 @@
 // texts carry the appliance's substrings (asyncos-reference.md §3, HAT policy parameters).
 import type { ListenerConfig, SmtpResponse } from '../config/config.js';
 import { formatCount } from '../log/format-count.js';
-import { parseInteger, type Parsed } from './answers.js';
 import type { CommandIO } from './command.js';
-import { askValid, askYesNo } from './dialog.js';
+import { askInteger, askMenu, askValid, askYesNo } from './dialog.js';
 import { recordEdit } from './listenerconfig-changes.js';
 import { formatSize, parseCode, parseHostname, parseSize } from './listenerconfig-values.js';
 
@@ -42,7 +41,7 @@ export function pickHat(lc: ListenerConfig): HatParams {
 }
 
 function int(io: CommandIO, label: string, current: number, range: { min: number; max: number }): Promise<number> {
-  return askValid(io, { label, default: String(current) }, (a) => parseInteger(a, range.min, range.max));
+  return askInteger(io, label, { ...range, default: current });
 }
 
 /** Lines of free text ending with an empty one; an empty first line keeps a one-line current text. */
@@ -179,13 +178,8 @@ export async function hostAccessMenu(io: CommandIO, current: () => ListenerConfi
 }
 
 function askHatMenu(io: CommandIO): Promise<string | undefined> {
-  const words = HAT_OPERATIONS.map((o) => o.word);
-  const label = ['Choose the operation you want to perform:', ...HAT_OPERATIONS.map((o) => `- ${o.word} - ${o.description}`)].join('\n');
-  return askValid<string | undefined>(io, { label, choices: words }, (a): Parsed<string | undefined> => {
-    if (a === '') return { value: undefined };
-    const w = a.toUpperCase();
-    if (words.includes(w)) return { value: w };
-    if (HAT_UNMODELLED.includes(w)) return { error: `${w}: sender groups and other policies are not simulated; every client gets the default policy.` };
-    return { error: 'Unknown option.' };
+  return askMenu(io, 'Choose the operation you want to perform:', HAT_OPERATIONS, {
+    words: HAT_UNMODELLED,
+    why: (w) => `${w}: sender groups and other policies are not simulated; every client gets the default policy.`,
   });
 }

@@ -4,7 +4,7 @@ import type { ListenerConfig, RatAction, RatEntry, SmtpResponse } from '../confi
 import { parseRatPattern, samePattern } from '../smtp/rat.js';
 import { parseChoice, parseCommaList, type Parsed } from './answers.js';
 import { CommandError, type CommandIO } from './command.js';
-import { askNumbered, askValid, askYesNo } from './dialog.js';
+import { askMenu, askNumbered, askValid, askYesNo } from './dialog.js';
 import { recordEdit } from './listenerconfig-changes.js';
 import { askResponseText } from './listenerconfig-hat.js';
 import { parseCode } from './listenerconfig-values.js';
@@ -126,14 +126,9 @@ const RAT_UNMODELLED = ['IMPORT', 'EXPORT'];
 
 function askRatMenu(io: CommandIO, empty: boolean): Promise<string | undefined> {
   const ops = empty ? RAT_OPERATIONS.filter((o) => o.word !== 'EDIT' && o.word !== 'DELETE') : RAT_OPERATIONS;
-  const words = ops.map((o) => o.word);
-  const label = ['Choose the operation you want to perform:', ...ops.map((o) => `- ${o.word} - ${o.description}`)].join('\n');
-  return askValid<string | undefined>(io, { label, choices: words }, (a) => {
-    if (a === '') return { value: undefined };
-    const w = a.toUpperCase();
-    if (words.includes(w)) return { value: w };
-    if (RAT_UNMODELLED.includes(w)) return { error: `${w}: the ${RAT_TITLE} is edited here, not through files, in this simulator.` };
-    return { error: 'Unknown option.' };
+  return askMenu(io, 'Choose the operation you want to perform:', ops, {
+    words: RAT_UNMODELLED,
+    why: (w) => `${w}: the ${RAT_TITLE} is edited here, not through files, in this simulator.`,
   });
 }
 

@@ -2,9 +2,9 @@
 // to the session's pending copy until `commit`, which rebinds the running listeners at once).
 import { DEFAULT_PROFILE_NAME, validProfileName } from '../bounce/profile.js';
 import type { ApplianceConfig, ListenerConfig, ListenerType, RatEntry } from '../config/config.js';
-import { parseChoice, parseInteger, type Parsed } from './answers.js';
+import { parseChoice } from './answers.js';
 import type { Command, CommandIO } from './command.js';
-import { askNumbered, askValid, askYesNo } from './dialog.js';
+import { askInteger, askMenu, askNumbered, askValid, askYesNo, numberedLines } from './dialog.js';
 import { listenerBatch, BATCH_HELP } from './listenerconfig-batch.js';
 import { listLines, newListener, recordCreate, recordDelete, recordEdit, shownPort } from './listenerconfig-changes.js';
 import { askHatParams, hostAccessMenu, pickHat, RANGES } from './listenerconfig-hat.js';
@@ -32,7 +32,7 @@ async function askInterface(io: CommandIO, current: string): Promise<string> {
   const choices = interfaceChoices(io.pending.config);
   const items = choices.map(interfaceLabel);
   const i = choices.findIndex((c) => c.address === current);
-  const label = ['Please choose an IP interface for this Listener (or type an address).', ...items.map((t, n) => `${n + 1}. ${t}`)].join('\n');
+  const label = ['Please choose an IP interface for this Listener (or type an address).', ...numberedLines(items)].join('\n');
   return askValid<string>(io, { label, default: String((i < 0 ? 0 : i) + 1), choices: items }, (a) => {
     const pick = parseChoice(a, [...choices.map((c) => [interfaceLabel(c), c.name])]);
     if ('value' in pick) return { value: choices[pick.value].address };
@@ -135,14 +135,10 @@ function summaryLines(io: CommandIO, lc: ListenerConfig): string[] {
 }
 
 function askEditMenu(io: CommandIO): Promise<string | undefined> {
-  const words = EDIT_OPERATIONS.map((o) => o.word);
-  const label = ['Choose the operation you want to perform:', ...EDIT_OPERATIONS.map((o) => `- ${o.word} - ${o.description}`)].join('\n');
-  return askValid<string | undefined>(io, { label, choices: words }, (a): Parsed<string | undefined> => {
-    if (a === '') return { value: undefined };
-    const w = a.toUpperCase();
-    if (words.includes(w)) return { value: w };
-    if (EDIT_UNMODELLED.includes(w)) return { error: `${w} is not simulated: a listener here has ${words.join(', ')}.` };
-    return { error: 'Unknown option.' };
+  const words = EDIT_OPERATIONS.map((o) => o.word).join(', ');
+  return askMenu(io, 'Choose the operation you want to perform:', EDIT_OPERATIONS, {
+    words: EDIT_UNMODELLED,
+    why: (w) => `${w} is not simulated: a listener here has ${words}.`,
   });
 }
 
@@ -169,12 +165,8 @@ async function editInterface(io: CommandIO, lc: ListenerConfig): Promise<void> {
 }
 
 async function editLimits(io: CommandIO, lc: ListenerConfig): Promise<void> {
-  const conn = await askValid(io, { label: 'Please enter the maximum number of concurrent connections allowed.', default: String(lc.maxConnections) }, (a) =>
-    parseIntRange(a, RANGES.maxConnections),
-  );
-  const queue = await askValid(io, { label: 'Please enter the TCP listen queue size.', default: String(lc.listenQueue) }, (a) =>
-    parseIntRange(a, RANGES.listenQueue),
-  );
+  const conn = await askInteger(io, 'Please enter the maximum number of concurrent connections allowed.', { ...RANGES.maxConnections, default: lc.maxConnections });
+  const queue = await askInteger(io, 'Please enter the TCP listen queue size.', { ...RANGES.listenQueue, default: lc.listenQueue });
   if (conn === lc.maxConnections && queue === lc.listenQueue) return;
   recordEdit(io, lc.name, `maxConnections ${formatCount(lc.maxConnections)} -> ${formatCount(conn)}, listenQueue ${formatCount(lc.listenQueue)} -> ${formatCount(queue)}`, (l) => {
     l.maxConnections = conn;
@@ -252,14 +244,9 @@ async function menu(io: CommandIO): Promise<void> {
     io.print(...listLines(io));
     const empty = io.pending.config.listeners.length === 0;
     const ops = empty ? OPERATIONS.slice(0, 1) : OPERATIONS;
-    const words = ops.map((o) => o.word);
-    const label = ['Choose the operation you want to perform:', ...ops.map((o) => `- ${o.word} - ${o.description}`)].join('\n');
-    const op = await askValid<string | undefined>(io, { label, choices: words }, (a) => {
-      if (a === '') return { value: undefined };
-      const w = a.toUpperCase();
-      if (words.includes(w)) return { value: w };
-      if (TOP_UNMODELLED.includes(w)) return { error: `${w} is not simulated: global listener settings are fixed here.` };
-      return { error: 'Unknown option.' };
+    const op = await askMenu(io, 'Choose the operation you want to perform:', ops, {
+      words: TOP_UNMODELLED,
+      why: (w) => `${w} is not simulated: global listener settings are fixed here.`,
     });
     if (op === undefined) return;
     if (op === 'NEW') await newDialog(io);
@@ -268,7 +255,6 @@ async function menu(io: CommandIO): Promise<void> {
   }
 }
 
-const parseIntRange = (a: string, range: { min: number; max: number }): Parsed<number> => parseInteger(a, range.min, range.max);
 
 export const listenerconfig: Command = {
   name: 'listenerconfig',

@@ -7,6 +7,13 @@ import { askNumbered, askText, askYesNo } from './dialog.js';
 /** The menu's items, in the appliance's fixed order (drivers type 1, 2, 3). */
 export const SELECTION_ITEMS = ['By recipient host.', 'By Envelope From address.', 'All.'] as const;
 
+/** What the help of deleterecipients and bouncerecipients says about their questions. */
+export const CONFIRMED_SELECTION_HELP = `Asks how to choose them:
+  1. By recipient host.           the recipients queued for one host (domain)
+  2. By Envelope From address.    the recipients of the messages from one sender (<> = null sender)
+  3. All.                         every queued recipient
+then for the host or the address, and for a confirmation (default No).`;
+
 /** What `help` says about the batch words. */
 export const SELECTION_SYNTAX = 'host <hostname> | sender <address> | all';
 

@@ -1,9 +1,10 @@
 // `redirectrecipients`: every queued recipient goes to one host instead of its SMTP route,
 // until its domain has nothing queued any more.
 import type { HostPort } from '../config/config.js';
+import type { Parsed } from './answers.js';
 import type { Command } from './command.js';
-import { CommandError } from './command.js';
-import { askValid, askYesNo, type Parsed } from './dialog.js';
+import { parsedArg } from './command.js';
+import { askValid, askYesNo } from './dialog.js';
 
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
@@ -36,9 +37,7 @@ Batch: redirectrecipients <host[:port]>
   async run(io, args) {
     let target: HostPort;
     if (args.length > 0) {
-      const p = parseRedirectTarget(args.join(' '));
-      if ('error' in p) throw new CommandError(p.error);
-      target = p.value;
+      target = parsedArg(parseRedirectTarget(args.join(' ')));
     } else {
       target = await askValid(io, { label: 'Please enter the hostname or IP address of the machine you want to send all mail to.' }, (a) =>
         a === '' ? { error: 'You must enter a hostname or IP address.' } : parseRedirectTarget(a),

@@ -3,7 +3,7 @@
 import { restoredConfig, ROLLBACK_KEPT, type RollbackPoint } from '../config/rollback-store.js';
 import { formatApplianceDate } from '../log/format-date.js';
 import { parseInteger } from './answers.js';
-import { CommandError, type Command, type CommandIO } from './command.js';
+import { CommandError, parsedArg, type Command, type CommandIO } from './command.js';
 import { askNumbered, askYesNo, numberedLines } from './dialog.js';
 
 export const PENDING_REFUSAL = 'You have uncommitted changes: "commit" or "clearchanges" them before a rollback.';
@@ -53,10 +53,9 @@ Batch: rollbackconfig <number>      (restores and commits)`,
     const points = await io.engine.rollbackPoints();
     if (args.length > 0) {
       if (args.length > 1 || points.length === 0) throw new CommandError(points.length ? 'Usage: rollbackconfig <number>' : 'There are no saved configurations to roll back to.');
-      const n = parseInteger(args[0], 1, points.length);
-      if ('error' in n) throw new CommandError(n.error);
-      restore(io, points[n.value - 1]);
-      await commitRollback(io, points[n.value - 1]);
+      const point = points[parsedArg(parseInteger(args[0], 1, points.length)) - 1];
+      restore(io, point);
+      await commitRollback(io, point);
       return;
     }
     if (points.length === 0) {

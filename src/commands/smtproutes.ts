@@ -5,7 +5,7 @@ import type { ApplianceConfig, SmtpRoute } from '../config/config.js';
 import { DomainPattern } from '../domain-pattern.js';
 import { formatCount } from '../log/format-count.js';
 import type { Parsed } from './answers.js';
-import { CommandError, type Command, type CommandIO } from './command.js';
+import { CommandError, parsedArg, type Command, type CommandIO } from './command.js';
 import { askMenu, askNumbered, askValid, askYesNo } from './dialog.js';
 import {
   addDestinations,
@@ -267,11 +267,6 @@ const USAGE = [
   'smtproutes clear',
 ];
 
-const valueOf = <T>(p: Parsed<T>): T => {
-  if ('error' in p) throw new CommandError(p.error);
-  return p.value;
-};
-
 /** REMOVE in batch: each named host must be in the route, and one must stay. */
 function removeHosts(current: RouteDestinations, text: string): RouteDestinations {
   let hosts = current.hosts;
@@ -302,29 +297,29 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
     clearRoutes(io);
   } else if (verb === 'new') {
     if (!domainArg || rest.length === 0) throw usage();
-    const domain = valueOf(newDomain(config, domainArg));
-    createRoute(io, domain, valueOf(parseDestinations(rest.join(','))));
+    const domain = parsedArg(newDomain(config, domainArg));
+    createRoute(io, domain, parsedArg(parseDestinations(rest.join(','))));
   } else if (verb === 'delete') {
     if (!domainArg || rest.length) throw usage();
-    deleteRoute(io, canonical(valueOf(pickRoute(config, domainArg)).domain));
+    deleteRoute(io, canonical(parsedArg(pickRoute(config, domainArg)).domain));
   } else if (verb === 'edit') {
     const [sub, ...values] = rest;
     if (!domainArg || !sub || values.length === 0) throw usage();
-    const route = valueOf(pickRoute(config, domainArg));
+    const route = parsedArg(pickRoute(config, domainArg));
     const domain = canonical(route.domain);
     const before = destinationsOf(route);
     const text = values.join(',');
     const s = sub.toLowerCase();
     let rename = domain;
     let after = before;
-    if (s === 'add') after = valueOf(addDestinations(before, text));
-    else if (s === 'replace') after = valueOf(parseDestinations(text));
+    if (s === 'add') after = parsedArg(addDestinations(before, text));
+    else if (s === 'replace') after = parsedArg(parseDestinations(text));
     else if (s === 'remove') {
       if (before.special) throw new CommandError(`This route uses ${before.special}: use replace.`);
       after = removeHosts(before, text);
     } else if (s === 'rename') {
       if (values.length !== 1) throw usage();
-      rename = valueOf(newDomain(config, values[0], domain));
+      rename = parsedArg(newDomain(config, values[0], domain));
     } else throw new CommandError(`Unknown option "${sub}": use add, replace, remove or rename.`);
     const error = after.special ? undefined : checkHosts(after.hosts);
     if (error) throw new CommandError(error);

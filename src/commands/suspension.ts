@@ -4,7 +4,7 @@ import { DomainPattern } from '../domain-pattern.js';
 import { matchChoice, parseCommaList, parseInteger, type Parsed } from './answers.js';
 import type { CommandIO } from './command.js';
 import { askInteger, askNumberedMany, askValid } from './dialog.js';
-import { CommandError } from './command.js';
+import { CommandError, parsedArg } from './command.js';
 import { liveLine } from './live-line.js';
 
 export const CLOSE_DELAY = { min: 0, max: 3_600, default: 30 } as const;
@@ -18,9 +18,7 @@ export function askCloseDelay(io: CommandIO): Promise<number> {
 /** The delay of a batch form (`suspend 0`); absent: the default. */
 export function closeDelayArg(arg: string | undefined): number {
   if (arg === undefined) return CLOSE_DELAY.default;
-  const p = parseInteger(arg, CLOSE_DELAY.min, CLOSE_DELAY.max);
-  if ('error' in p) throw new CommandError(`Delay: ${p.error}`);
-  return p.value;
+  return parsedArg(parseInteger(arg, CLOSE_DELAY.min, CLOSE_DELAY.max), 'Delay');
 }
 
 // ----- listeners -----
@@ -70,9 +68,7 @@ export function askDomains(io: CommandIO, verb: 'suspend' | 'resume'): Promise<s
 }
 
 export function domainsArg(arg: string): string[] {
-  const p = parseDomainList(arg);
-  if ('error' in p) throw new CommandError(p.error);
-  return p.value;
+  return parsedArg(parseDomainList(arg));
 }
 
 // ----- waiting for connections to end -----

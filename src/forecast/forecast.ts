@@ -1,7 +1,7 @@
 // `forecast` (esa-sim's own, not AsyncOS), the pure part: if the destinations stay down, when
 // the queue's storage fills (senders get 452), when delay warnings go out, and when the queued
 // recipients bounce — from each one's bounce profile, attempts and arrival — as a timeline.
-import type { BounceSettings } from '../bounce/profile.js';
+import { isExpired, type BounceSettings } from '../bounce/profile.js';
 
 /** What the forecast needs of the engine now (EngineApi.forecastSnapshot). */
 export interface ForecastSnapshot {
@@ -44,9 +44,9 @@ export interface Forecast {
   total: number;
 }
 
-/** When one recipient expires: lifetime after arrival, or now when its retries are used up. */
+/** When one recipient expires (isExpired's rule): lifetime after arrival, or now when its retries are used up. */
 function expiryOf(r: ForecastSnapshot['recipients'][number], p: BounceSettings, now: number): number {
-  if (r.attempts > 0 && r.attempts - 1 >= p.max_retries) return now;
+  if (isExpired(p, r.arrival, r.attempts, now) === 'retries') return now;
   return Math.max(now, r.arrival + p.max_queue_lifetime * 1000 + 1);
 }
 

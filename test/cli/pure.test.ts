@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseAssignments, splitCommands, tokenize } from '../../src/commands/command-line.js';
-import { matchNumbered, parseCommaList, parseInteger, parseYesNo } from '../../src/commands/dialog.js';
-import { formatDuration, formatStatus, type StatusSnapshot } from '../../src/commands/status-report.js';
+import { matchChoice, parseCommaList, parseInteger, parseYesNo } from '../../src/commands/answers.js';
+import { formatDuration, formatStatus } from '../../src/commands/status-report.js';
 import { parseDomainList } from '../../src/commands/suspension.js';
 import { systemStatus } from '../../src/commands/system-status.js';
-import { COUNTER_NAMES } from '../../src/counters.js';
 import { LineSplitter, LineTooLongError } from '../../src/control/ndjson.js';
+import { statusSnapshot } from '../helpers/status-snapshot.js';
 
 test('integers: range message with separators, thousands separators accepted', () => {
   assert.deepEqual(parseInteger('100', 0, 10_000), { value: 100 });
@@ -25,10 +25,10 @@ test('yes/no in any case; anything else asks again', () => {
 
 test('numbered lists by number or word, case-insensitive', () => {
   const items = ['All', 'IncomingMail'];
-  assert.equal(matchNumbered('2', items), 1);
-  assert.equal(matchNumbered('incomingmail', items), 1);
-  assert.equal(matchNumbered('3', items), undefined);
-  assert.equal(matchNumbered('0', items), undefined);
+  assert.equal(matchChoice('2', items), 1);
+  assert.equal(matchChoice('incomingmail', items), 1);
+  assert.equal(matchChoice('3', items), undefined);
+  assert.equal(matchChoice('0', items), undefined);
   assert.deepEqual(parseCommaList('1, 2,,', (i) => ({ value: Number(i) })), { value: [1, 2] });
   assert.deepEqual(parseCommaList(' , ', (i) => ({ value: i })), { error: 'Please enter at least one entry.' });
 });
@@ -74,15 +74,10 @@ test('status report: durations, separators, Never, detail adds the rates', () =>
   assert.equal(formatDuration(0), '0s');
   assert.equal(formatDuration(((26 * 60 + 11) * 60 + 22) * 1000), '1d 2h 11m 22s');
   assert.equal(formatDuration(3_600_000), '1h 0m 0s');
-  const counters = Object.fromEntries(COUNTER_NAMES.map((n) => [n, { reset: 1_234, uptime: 12_345, lifetime: 1_234_567 }])) as StatusSnapshot['counters'];
-  const snap: StatusSnapshot = {
-    now: Date.UTC(2026, 10, 28, 14, 0, 0),
-    startedAt: Date.UTC(2026, 10, 28, 12, 0, 0),
-    systemStatus: 'Online',
-    counters,
+  const snap = statusSnapshot({ reset: 1_234, uptime: 12_345, lifetime: 1_234_567 }, {
     ids: { mid: 42, icid: 7, dcid: 9 },
     gauges: { connectionsIn: 1, connectionsOut: 2, activeRecipients: 3, unattempted: 1, attempted: 2, destinations: 4, kilobytesUsed: 5, kilobytesFree: 10_485_755, hostsDown: 0, queuedMessages: 1, messagesInWorkQueue: 0, storageUsedPercent: 0 },
-  };
+  });
   const plain = formatStatus(snap, false);
   assert.equal(plain[0], 'Status as of:                  Sat Nov 28 14:00:00 2026 UTC');
   assert.equal(plain[1], 'Up since:                      Sat Nov 28 12:00:00 2026 UTC (2h 0m 0s)');
