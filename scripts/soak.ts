@@ -3,9 +3,8 @@
 // when a message that got a 250 was lost, a duplicate has no cause, or two engines shared a
 // data dir. `--quick` runs every phase small (a check of the script itself).
 //
-// Hook for more phases: any `test/soak/*.phase.ts` or `test/hardening/smtp*.soak.ts` that
-// exports `soakPhase: SoakPhase` (test/soak/phase.ts) is run too, after the built-in ones
-// (the hostile-SMTP set plugs in here).
+// Hook for more phases: any `test/soak/*.phase.ts` that exports `soakPhase: SoakPhase`
+// (test/soak/phase.ts) is run too, after the built-in ones (the hostile-SMTP set plugs in here).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -118,16 +117,11 @@ const builtIn: SoakPhase[] = [
 
 /** Phases other files add (see the hook above). */
 async function pluggedIn(): Promise<SoakPhase[]> {
-  const found: string[] = [];
-  for (const [dir, pattern] of [
-    ['test/soak', /\.phase\.ts$/],
-    ['test/hardening', /^smtp.*\.soak\.ts$/],
-  ] as const) {
-    for (const name of await readdir(path.join(ROOT, dir)).catch(() => [] as string[])) if (pattern.test(name)) found.push(path.join(ROOT, dir, name));
-  }
+  const dir = path.join(ROOT, 'test/soak');
+  const found = (await readdir(dir)).filter((name) => name.endsWith('.phase.ts')).sort();
   const phases: SoakPhase[] = [];
-  for (const file of found.sort()) {
-    const mod = (await import(pathToFileURL(file).href)) as { soakPhase?: SoakPhase };
+  for (const name of found) {
+    const mod = (await import(pathToFileURL(path.join(dir, name)).href)) as { soakPhase?: SoakPhase };
     if (mod.soakPhase) phases.push(mod.soakPhase);
   }
   return phases;

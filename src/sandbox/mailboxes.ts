@@ -107,6 +107,11 @@ export class Mailboxes {
     return this.#entries.filter((e) => e.to.includes(a));
   }
 
+  /** Every stored message, oldest first. */
+  all(): readonly MailboxEntry[] {
+    return this.#entries;
+  }
+
   get count(): number {
     return this.#entries.length;
   }

@@ -40,6 +40,12 @@ export function refusalOf(e: unknown): string {
   return text.split(/\r?\n/)[0].replace(/<[^>]*>/g, '<...>').trim();
 }
 
+/** Where the sandbox's test senders reach the first listener (a wildcard address through loopback). */
+export function firstListenerTarget(api: EngineApi): { host: string; port: number } | undefined {
+  const l = api.listenerViews()[0];
+  return l ? { host: l.host === '0.0.0.0' ? '127.0.0.1' : l.host, port: l.port } : undefined;
+}
+
 /** What the `sim` commands and the status bar see of the sandbox. */
 export interface SandboxControls {
   readonly backend: BackendServer;
@@ -124,13 +130,12 @@ export class Sandbox implements SandboxControls {
   }
 
   async inject(count: number, domain: string, onProgress?: (p: InjectProgress) => void, signal?: AbortSignal): Promise<InjectProgress> {
-    const listener = this.#engine.api.listenerViews()[0];
-    if (!listener) throw new Error('There are no listeners to send through.');
-    const host = listener.host === '0.0.0.0' ? '127.0.0.1' : listener.host;
+    const target = firstListenerTarget(this.#engine.api);
+    if (!target) throw new Error('There are no listeners to send through.');
     const transport = nodemailer.createTransport({
       pool: true,
-      host,
-      port: listener.port,
+      host: target.host,
+      port: target.port,
       secure: false,
       ignoreTLS: true,
       maxConnections: 5,

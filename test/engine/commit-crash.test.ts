@@ -3,7 +3,6 @@
 // last commit or the one before, never a mix; the configurations saved for rollback all
 // name a commit that happened, survive the restart, and rollbackconfig brings one back.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ControlClient, type ShellTerminal } from '../../cli/client.js';
@@ -11,17 +10,13 @@ import type { AskParams, AskResult } from '../../src/control/protocol.js';
 import { RollbackStore, referencedPoints } from '../../src/config/rollback-store.js';
 import { readStoredConfig } from '../../src/config/state-file.js';
 import type { ApplianceConfig } from '../../src/config/config.js';
-import type { BackendServer } from '../../src/sandbox/backend.js';
-import { removeDir, startBackend, startEngineChild, tempDir } from '../helpers/harness.js';
+import { CrashRig, exited } from '../helpers/crash-rig.js';
 
-let backend: BackendServer;
+let rig: CrashRig | undefined;
 let dataDir: string;
-const children: ChildProcess[] = [];
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await backend?.stop();
-  if (dataDir) await removeDir(dataDir);
+  await rig?.close();
 });
 
 /** Batch-style terminal: every question takes its default. */
@@ -30,12 +25,6 @@ class Defaults implements ShellTerminal {
   async ask(_q: AskParams): Promise<AskResult> {
     return { answer: '' };
   }
-}
-
-/** Resolves once the child has exited (at once if it already has: its 'exit' event is gone then). */
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function client(): Promise<ControlClient> {
@@ -61,13 +50,12 @@ function assertWhole(config: ApplianceConfig, before: number, comment = config.c
 }
 
 test('kill -9 during commits: old or new configuration, never a mix; rollback points survive', async () => {
-  backend = await startBackend();
-  dataDir = await tempDir();
+  rig = await CrashRig.create();
+  dataDir = rig.dataDir;
   let confirmed = 0;
   let n = 0;
   for (let round = 0; round < 3; round++) {
-    const started = await startEngineChild(dataDir, backend.port);
-    children.push(started.child);
+    const started = await rig.startChild();
     const c = await client();
     // A few commits that are confirmed, then one in flight when the engine dies.
     for (let i = 0; i < 3; i++) {
@@ -90,8 +78,7 @@ test('kill -9 during commits: old or new configuration, never a mix; rollback po
   }
 
   // After a clean restart the engine runs that configuration and offers its rollback points.
-  const started = await startEngineChild(dataDir, backend.port);
-  children.push(started.child);
+  const started = await rig.startChild();
   const c = await client();
   try {
     const stored = await readStoredConfig(dataDir);

@@ -1,36 +1,25 @@
 // No accepted message is ever lost: the engine is killed with SIGKILL while clients send,
 // restarted on the same data dir, and every message that got a 250 is delivered.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
 import nodemailer from 'nodemailer';
-import type { BackendServer } from '../../src/sandbox/backend.js';
-import { removeDir, startBackend, startEngineChild, tempDir, waitFor } from '../helpers/harness.js';
+import { CrashRig } from '../helpers/crash-rig.js';
+import { waitFor } from '../helpers/harness.js';
 
-let backend: BackendServer;
-let dataDir: string;
-const children: ChildProcess[] = [];
+let rig: CrashRig | undefined;
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await backend?.stop();
-  if (dataDir) await removeDir(dataDir);
+  await rig?.close();
 });
-
-async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const started = await startEngineChild(dataDir, backend.port);
-  children.push(started.child);
-  return started;
-}
 
 function deliveredMid(content: Buffer): number {
   return Number(/with ESMTP id (\d+)/.exec(content.toString('latin1'))?.[1]);
 }
 
 test('kill -9 while clients send: every message that got a 250 is delivered after restart', async () => {
-  backend = await startBackend();
-  dataDir = await tempDir();
-  const first = await startChild();
+  rig = await CrashRig.create();
+  const { backend } = rig;
+  const first = await rig.startChild();
 
   const accepted = new Set<number>();
   let stop = false;
@@ -54,7 +43,7 @@ test('kill -9 while clients send: every message that got a 250 is delivered afte
   await Promise.all(senders);
   const acceptedAtKill = accepted.size;
 
-  const second = await startChild();
+  const second = await rig.startChild();
   await waitFor(
     () => {
       const got = new Set(backend.messages.map((m) => deliveredMid(m.content)));

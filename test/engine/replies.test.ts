@@ -1,31 +1,20 @@
 // The listener's SMTP replies: the codes of engine.md's table, exact reply lines.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Engine } from '../../src/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import { commitChange, engineForFile } from '../helpers/engine-for-file.js';
+import { sendMail, waitFor } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 
 let backend: BackendServer;
 let engine: Engine;
 let port: number;
 
-before(async () => {
-  backend = await startBackend();
-  engine = await startEngine({ backendPort: backend.port });
-  port = listenerPort(engine);
-});
+engineForFile((s) => ({ engine, backend, port } = s));
 
-after(async () => {
-  await engine.stop();
-  await backend.stop();
-  await removeDir(engine.dataDir);
-});
-
-async function withLimits(change: (c: Engine['config']) => void): Promise<void> {
-  const next = structuredClone(engine.config);
-  change(next);
-  await engine.applyConfig(next);
+function withLimits(change: (c: Engine['config']) => void): Promise<void> {
+  return commitChange(engine, change);
 }
 
 test('banner and EHLO extensions', async () => {

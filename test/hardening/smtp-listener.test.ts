@@ -2,10 +2,11 @@
 // 354 (item 6), `RCPT TO:<postmaster>` (item 8); plus the malformed and oversized inputs of the
 // soak's hostile set. Real SMTP on loopback; the slowloris comes from 127.0.0.2.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Engine } from '../../src/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, readMailLog, removeDir, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import { commitChange, engineForFile } from '../helpers/engine-for-file.js';
+import { readMailLog, waitFor } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 import { brokenPipelining, malformedInput, oversizedMail, realSender, slowloris } from './hostile-smtp.js';
 
@@ -13,22 +14,10 @@ let backend: BackendServer;
 let engine: Engine;
 let port: number;
 
-before(async () => {
-  backend = await startBackend();
-  engine = await startEngine({ backendPort: backend.port });
-  port = listenerPort(engine);
-});
+engineForFile((s) => ({ engine, backend, port } = s));
 
-after(async () => {
-  await engine.stop();
-  await backend.stop();
-  await removeDir(engine.dataDir);
-});
-
-async function withListener(change: (l: Engine['config']['listeners'][number]) => void): Promise<void> {
-  const next = structuredClone(engine.config);
-  change(next.listeners[0]);
-  await engine.applyConfig(next);
+function withListener(change: (l: Engine['config']['listeners'][number]) => void): Promise<void> {
+  return commitChange(engine, (next) => change(next.listeners[0]));
 }
 
 test('item 4: 50 connections trickling EHLO from one address leave room for a real sender (default limits)', async () => {

@@ -4,24 +4,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseGrepArgs, compileRegexp } from '../../src/commands/grep.js';
 import { hostUpDown } from '../../src/commands/hoststatus-report.js';
-import { formatBytesShort, formatStatus, resourceConservation, type StatusSnapshot } from '../../src/commands/status-report.js';
-import { COUNTER_NAMES } from '../../src/counters.js';
+import { formatBytesShort, formatStatus, resourceConservation } from '../../src/commands/status-report.js';
+import { statusSnapshot } from '../helpers/status-snapshot.js';
 
 test('status: System gauges, Resource Conservation levels, Messages In Work Queue, no ">"', () => {
   assert.deepEqual([0, 79, 80, 89, 90, 99, 100].map(resourceConservation), [0, 0, 1, 1, 2, 2, 3]);
   assert.equal(formatBytesShort(79 * 1024 ** 3 + 5), '79G');
   assert.equal(formatBytesShort(9.56 * 1024 ** 3), '9.5G');
   assert.equal(formatBytesShort(512), '512B');
-  const counters = Object.fromEntries(COUNTER_NAMES.map((n) => [n, { reset: 0, uptime: 0, lifetime: 0 }])) as StatusSnapshot['counters'];
-  const snap: StatusSnapshot = {
-    now: Date.UTC(2026, 10, 28, 14, 0, 0),
-    startedAt: Date.UTC(2026, 10, 28, 12, 0, 0),
-    systemStatus: 'Online',
-    counters,
+  const snap = statusSnapshot({ reset: 0, uptime: 0, lifetime: 0 }, {
     ids: { mid: 1, icid: 1, dcid: 1 },
     gauges: { connectionsIn: 0, connectionsOut: 0, activeRecipients: 0, unattempted: 0, attempted: 0, destinations: 0, kilobytesUsed: 0, kilobytesFree: 0, hostsDown: 0, queuedMessages: 0, messagesInWorkQueue: 7, storageUsedPercent: 85 },
     system: { ramPercent: 14, cpuPercent: 3, diskIoPercent: 0, loggingDiskPercent: 4, loggingDiskAvailable: 171 * 1024 ** 3 },
-  };
+  });
   for (const detail of [false, true]) {
     const lines = formatStatus(snap, detail);
     assert.ok(!lines.join('\n').includes('>'));

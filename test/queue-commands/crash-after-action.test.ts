@@ -2,35 +2,24 @@
 // with SIGKILL as soon as the commands have answered, restarted on the same data dir, and the
 // backend comes up: nothing deleted comes back, nothing bounced is delivered or bounced twice.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { BackendServer } from '../../src/sandbox/backend.js';
 import { parseDsn } from '../bounce/dsn-parse.js';
 import { shellProcess } from '../cli/cli-harness.js';
-import { removeDir, sendMail, startBackend, startEngineChild, tempDir, waitFor } from '../helpers/harness.js';
+import { CrashRig } from '../helpers/crash-rig.js';
+import { sendMail, waitFor } from '../helpers/harness.js';
 
-let backend: BackendServer;
-let dataDir: string;
-const children: ChildProcess[] = [];
+let rig: CrashRig | undefined;
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  await backend?.stop();
-  if (dataDir) await removeDir(dataDir);
+  await rig?.close();
 });
 
-async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const started = await startEngineChild(dataDir, backend.port);
-  children.push(started.child);
-  return started;
-}
-
 test('kill -9 right after deleterecipients and bouncerecipients answered: after restart nothing comes back or repeats', async () => {
-  backend = await startBackend();
+  rig = await CrashRig.create();
+  const { backend, dataDir } = rig;
   await backend.setMode('down');
-  dataDir = await tempDir();
-  const first = await startChild();
+  const first = await rig.startChild();
   for (let i = 0; i < 20; i++) {
     assert.ok((await sendMail(first.port, { from: 'alice@example.org', to: [`a${i}@example.com`, `x${i}@example.com`] })).ok);
     assert.ok((await sendMail(first.port, { from: 'bob@example.org', to: `b${i}@example.com` })).ok);
@@ -45,7 +34,7 @@ test('kill -9 right after deleterecipients and bouncerecipients answered: after 
   await new Promise((resolve) => first.child.once('exit', resolve));
 
   await backend.setMode('up');
-  await startChild();
+  await rig.startChild();
   // carol's 20 messages and alice's 20 DSNs (one per message, both of its recipients in it).
   await waitFor(() => backend.messages.length >= 40, 'carol\'s mail and the DSNs', 30_000);
   // The queue empty: whatever else was still in it has been delivered by now.

@@ -42,6 +42,11 @@ test('mailboxes: stored per recipient in the data dir, read again after a restar
     await again.store({ from: 'x@y', to: ['two@example.com'], content: message('fourth') }, 4_000);
     assert.equal(again.count, 3);
     assert.deepEqual(
+      again.all().map((m) => m.subject),
+      ['a DSN', 'third', 'fourth'],
+      'every message, oldest first',
+    );
+    assert.deepEqual(
       again.messagesOf('two@example.com').map((m) => m.subject),
       ['third', 'fourth'],
     );

@@ -1,8 +1,8 @@
 // What really happened to each scenario message, gathered from the real places: the backend's
 // mailboxes (delivered), the sender's mailbox (DSNs: bounced, delay warnings), the engine's
 // queue (still waiting) and the mail log (the lines that prove each of these).
-import { readFile } from 'node:fs/promises';
 import type { EngineApi } from '../../engine-api.js';
+import { eachLine } from '../../log/log-files.js';
 import type { Mailboxes } from '../mailboxes.js';
 import { SANDBOX_SENDER } from '../sandbox.js';
 import type { SentMessage } from './senders.js';
@@ -33,11 +33,19 @@ export function logTime(line: string): number | undefined {
   return m ? Date.parse(`${m[1]} UTC`) : undefined;
 }
 
-/** The mail log's current file (the sandbox's logs are small; rotated files hold older runs). */
-async function logLines(api: EngineApi): Promise<string[]> {
+/** The lines of the mail log's current file that name a MID, by MID (the sandbox's logs are small; rotated files hold older runs). */
+async function logLinesByMid(api: EngineApi): Promise<Map<number, string[]>> {
+  const byMid = new Map<number, string[]>();
   const [current] = await api.mailLogFiles();
-  if (!current) return [];
-  return (await readFile(current, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  if (!current) return byMid;
+  await eachLine([current], (l) => {
+    const m = /\bMID (\d+)\b/.exec(l);
+    if (!m) return;
+    const list = byMid.get(Number(m[1])) ?? [];
+    list.push(l);
+    byMid.set(Number(m[1]), list);
+  });
+  return byMid;
 }
 
 /** The lines that matter most for a message's fate, oldest first, at most `max`. */
@@ -58,38 +66,25 @@ export async function gatherOutcomes(api: EngineApi, mailboxes: Mailboxes | null
   const byN = new Map<number, { deliveredAt?: number; dsnAt?: number; warnings: number; failed?: { status: string; why: string } }>();
   const slot = (n: number) => byN.get(n) ?? (byN.set(n, { warnings: 0 }), byN.get(n)!);
   if (mailboxes) {
-    const seen = new Set<number>();
-    for (const { address } of mailboxes.summaries()) {
-      for (const entry of mailboxes.messagesOf(address)) {
-        if (seen.has(entry.id) || entry.at < since) continue;
-        seen.add(entry.id);
-        if (entry.from !== '') {
-          const tag = TAG.exec(entry.subject);
-          if (tag && tag[1] === run) slot(Number(tag[2])).deliveredAt ??= entry.at;
-          continue;
-        }
-        if (!entry.to.includes(SANDBOX_SENDER)) continue;
-        // A DSN: it quotes the original's header section, tag included.
-        // Unfolded: a long subject is folded over lines in the quoted header section.
-        const text = (await mailboxes.content(entry)).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
-        const tag = TAG.exec(text);
-        if (!tag || tag[1] !== run) continue;
-        const s = slot(Number(tag[2]));
-        if (/^Action: delayed/im.test(text)) s.warnings++;
-        else if (/^Action: failed/im.test(text)) s.dsnAt ??= entry.at;
+    for (const entry of mailboxes.all()) {
+      if (entry.at < since) continue;
+      if (entry.from !== '') {
+        const tag = TAG.exec(entry.subject);
+        if (tag && tag[1] === run) slot(Number(tag[2])).deliveredAt ??= entry.at;
+        continue;
       }
+      if (!entry.to.includes(SANDBOX_SENDER)) continue;
+      // A DSN: it quotes the original's header section, tag included.
+      // Unfolded: a long subject is folded over lines in the quoted header section.
+      const text = (await mailboxes.content(entry)).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+      const tag = TAG.exec(text);
+      if (!tag || tag[1] !== run) continue;
+      const s = slot(Number(tag[2]));
+      if (/^Action: delayed/im.test(text)) s.warnings++;
+      else if (/^Action: failed/im.test(text)) s.dsnAt ??= entry.at;
     }
   }
-  const lines = await logLines(api);
-  const byMid = new Map<number, string[]>();
-  for (const l of lines) {
-    const m = /\bMID (\d+)\b/.exec(l);
-    if (m) {
-      const list = byMid.get(Number(m[1])) ?? [];
-      list.push(l);
-      byMid.set(Number(m[1]), list);
-    }
-  }
+  const byMid = await logLinesByMid(api);
   const queued = new Set(api.queuedRecipients({ kind: 'all' }).rows.map((r) => r.mid));
   return messages.map((msg) => {
     const found = slot(msg.n);

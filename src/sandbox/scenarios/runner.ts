@@ -6,7 +6,7 @@ import type { ApplianceConfig, HostPort } from '../../config/config.js';
 import type { EngineApi } from '../../engine-api.js';
 import type { BackendMode } from '../backend.js';
 import { formatDuration } from '../duration.js';
-import { BACKEND_MODES, type SandboxControls } from '../sandbox.js';
+import { BACKEND_MODES, firstListenerTarget, type SandboxControls } from '../sandbox.js';
 import type { Scenario, TimelineStep } from './format.js';
 import { QueueSampler } from './queue-graph.js';
 import { Senders } from './senders.js';
@@ -76,10 +76,7 @@ export class ScenarioRun {
     private readonly before: { config: ApplianceConfig; backend: BackendMode; scale: number },
   ) {
     this.startedAt = api.now();
-    this.senders = new Senders(run, scenario.title, scenario.senderRetry, () => {
-      const l = api.listenerViews()[0];
-      return l ? { host: l.host === '0.0.0.0' ? '127.0.0.1' : l.host, port: l.port } : undefined;
-    });
+    this.senders = new Senders(run, scenario.title, scenario.senderRetry, () => firstListenerTarget(api));
   }
 
   /** Sets the world up and plays what is due at the start. */
