@@ -60,6 +60,16 @@ export interface QueuedMessage {
   pending: number;
 }
 
+/**
+ * A queued message: every part of the engine builds one through here (the record's layout is
+ * this module's business: memory per queued message is what bounds the queue).
+ */
+export function newMessage(envelope: Envelope | QueuedEnvelope, size: number, rcpts: Recipient[]): QueuedMessage {
+  let pending = 0;
+  for (const r of rcpts) if (r.state === 'pending') pending++;
+  return { envelope: queuedEnvelope(envelope), size, rcpts, pending };
+}
+
 export function newRecipients(to: string[], domainOf: (a: string) => string): Recipient[] {
   return to.map((address, rid) => ({
     rid,

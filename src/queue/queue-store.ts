@@ -11,7 +11,7 @@ import { Low } from 'lowdb';
 import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.js';
 import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
-import { queuedEnvelope, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
+import { newMessage, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
 
 /** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
 type StoredRecipient = [string, RecipientState, number, number, number, number, string, string?];
@@ -259,10 +259,5 @@ export function fromStored(stored: StoredMessage, domainOf: (a: string) => strin
     lastReply,
     dsnPending: dsnPending ?? '',
   }));
-  return {
-    envelope: queuedEnvelope(stored.e),
-    size: stored.size,
-    rcpts,
-    pending: rcpts.filter((r) => r.state === 'pending').length,
-  };
+  return newMessage(stored.e, stored.size, rcpts);
 }

@@ -3,7 +3,7 @@
 // two are reconciled. Storage limits are checked here so the listener can soft-bounce.
 import type { MailLog } from '../log/mail-log.js';
 import { domainOf } from '../smtp/rat.js';
-import { newRecipients, queuedEnvelope, type Envelope, type QueuedMessage } from './message.js';
+import { newMessage, newRecipients, type Envelope, type QueuedMessage } from './message.js';
 import { fromStored, QueueStore } from './queue-store.js';
 import { Spool, SpoolDamagedError, type IncomingMessage, type SpoolStart } from './spool.js';
 
@@ -124,12 +124,7 @@ export class MailQueue {
   /** A message on disk joins the queue (its content cached when it was kept in memory). */
   #queued(envelope: Envelope, size: number, content: Buffer[] | undefined): QueuedMessage {
     if (content && this.cacheFor(envelope)) this.#remember(envelope.mid, content, size);
-    const msg: QueuedMessage = {
-      envelope: queuedEnvelope(envelope),
-      size,
-      rcpts: newRecipients(envelope.to, domainOf),
-      pending: envelope.to.length,
-    };
+    const msg = newMessage(envelope, size, newRecipients(envelope.to, domainOf));
     this.messages.set(envelope.mid, msg);
     this.store.track(msg);
     return msg;
@@ -241,7 +236,7 @@ export class MailQueue {
       } else {
         try {
           const { envelope, size } = await this.spool.readEnvelope(mid);
-          msg = { envelope: queuedEnvelope(envelope), size, rcpts: newRecipients(envelope.to, domainOf), pending: envelope.to.length };
+          msg = newMessage(envelope, size, newRecipients(envelope.to, domainOf));
           rebuilt++;
         } catch (e) {
           if (e instanceof SpoolDamagedError) {

@@ -7,14 +7,14 @@ import { judgeAttempt, nextAttemptAt } from '../../src/delivery/attempt-outcome.
 import { Destination } from '../../src/delivery/destination.js';
 import { HostStates } from '../../src/delivery/host-state.js';
 import type { TransactionOutcome } from '../../src/delivery/outcome.js';
-import { newRecipients, type QueuedMessage } from '../../src/queue/message.js';
+import { newMessage, newRecipients, type QueuedMessage } from '../../src/queue/message.js';
 import { QueueRecords } from '../../src/queue/records.js';
 
 const domainOf = (a: string) => a.slice(a.indexOf('@') + 1);
 const PROFILE = { initial_retry: 60, max_retry_timeout: 3600 };
 
 function message(to: string[]): QueuedMessage {
-  return { envelope: { mid: 1, from: 'a@example.org', arrival: 0, icid: 1, listener: 'In', profile: 'Default' }, size: 10, rcpts: newRecipients(to, domainOf), pending: to.length };
+  return newMessage({ mid: 1, from: 'a@example.org', arrival: 0, icid: 1, listener: 'In', profile: 'Default' }, 10, newRecipients(to, domainOf));
 }
 
 test('judgeAttempt: delivered, hard and soft per recipient; soft ones wait per the profile', () => {
