@@ -26,6 +26,7 @@ import type { Engine } from './engine.js';
 import type { ForecastSnapshot } from './forecast/forecast.js';
 import { counterValues, gauges, hostRows, hostStatus, recipientPage, selectRecipients } from './engine-views.js';
 import type { QueuedMessage, Recipient } from './queue/message.js';
+import type { QueueLoadProgress } from './queue/queue.js';
 import type { SandboxControls } from './sandbox/sandbox.js';
 import { SystemMeter } from './system-meter.js';
 
@@ -112,6 +113,7 @@ export class EngineApiImpl implements EngineApi {
       corruptFilesKept: e.queue.store.corruptFilesKept() + e.state.corruptFilesKept(),
       damagedSpoolFiles: e.queue.spool.damagedFilesKept(),
       ...(e.storage.short ? { storageShort: { ...e.storage.short } } : {}),
+      ...queueLoading(e.queue.loading),
     };
   }
 
@@ -314,4 +316,8 @@ export class EngineApiImpl implements EngineApi {
   on<E extends EngineEventName>(event: E, listener: (...args: EngineEvents[E]) => void): () => void {
     return this.engine.on(event, listener);
   }
+}
+
+function queueLoading(l: QueueLoadProgress | undefined): Pick<StatusSnapshot, 'queueLoading'> {
+  return l ? { queueLoading: { messages: l.messages, expectedMessages: l.expectedMessages, ranges: l.buckets, rangesDone: l.bucketsDone } } : {};
 }

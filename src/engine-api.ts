@@ -95,6 +95,8 @@ export interface StatusSnapshot {
   damagedSpoolFiles?: number;
   /** Set while the disk refuses writes (storage-short mode): what failed, why, since when (ms). */
   storageShort?: { what: string; reason: string; since: number };
+  /** Set while the queue on disk is still being loaded after a start (it loads behind the open listeners). */
+  queueLoading?: { messages: number; expectedMessages: number; ranges: number; rangesDone: number };
 }
 
 /** Which queued recipients an operator action or listing is about. */

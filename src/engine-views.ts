@@ -31,8 +31,7 @@ export function hostStatus(scheduler: DeliveryScheduler, config: ApplianceConfig
   const dest = scheduler.destinations.get(domain.toLowerCase());
   if (!dest) return undefined;
   const c = dest.counters;
-  let oldest: number | undefined;
-  for (const job of dest.jobs) if (oldest === undefined || job.msg.envelope.arrival < oldest) oldest = job.msg.envelope.arrival;
+  const oldest = dest.oldestArrival();
   const route = redirect ? { domain: dest.domain, hosts: [redirect] } : matchRoute(config.routes, dest.domain);
   return {
     now,

@@ -38,6 +38,8 @@ const namesAll = (domains: readonly string[]) => domains.length === 0 || domains
 
 /** How often a generated message waiting for queue room looks again (real ms). */
 const GENERATED_ROOM_POLL_MS = 250;
+/** How long a start loads the queue before the listeners open (the rest loads behind them). */
+const FOREGROUND_LOAD_MS = 300;
 
 export interface EngineOptions {
   dataDir: string;
@@ -47,6 +49,10 @@ export interface EngineOptions {
   clockStart?: number;
   /** Where warnings and bugs go (default: stderr, as `esa start`). */
   diagnostics?: Diagnostics;
+  /** How long a start loads the queue before the listeners open (default 300 ms; the rest loads behind them). */
+  foregroundLoadMs?: number;
+  /** Tests: awaited before each range the background load takes (to look at the engine while it loads). */
+  beforeQueueRange?: (rangesDone: number, ranges: number) => Promise<void>;
   /** Shorthand for tests: warnings only, to this function. */
   warn?: (line: string) => void;
   /** Echo mail log lines (the foreground engine: stdout). */
@@ -178,8 +184,7 @@ export class Engine {
       stored.startedAt = startedAt;
       const counters = new Counters(() => clock.now(), startedAt, stored.lifetimeCounters);
       await log.open();
-      const loaded = await queue.load();
-      for (const w of loaded.warnings) diagnostics.warn(w);
+      const opened = await queue.open(stored.queueSummary);
       const ids = new IdAllocator(
         stored.ids,
         () => state.save(),
@@ -190,14 +195,16 @@ export class Engine {
       // A full disk does not keep the engine from starting: it starts refusing mail (452).
       // Past the ids the mail log names too: after a lost config.json, log ids do not repeat.
       const logged = await idsAfterLogs([log.file, `${log.file}.1`]);
-      await ids.open({ ...logged, mid: Math.max(logged.mid, loaded.maxMid + 1) }).catch((e: unknown) => {
+      // New MIDs start past every range on disk (buckets.ts), so they never share one with
+      // messages still loading in the background.
+      await ids.open({ ...logged, mid: Math.max(logged.mid, opened.firstFreeMid) }).catch((e: unknown) => {
         if (!storage.failed('config.json', e)) throw e;
       });
       queue.storageShort = () => storage.short !== null || !ids.canTakeMid();
       const events = new EventEmitter();
       const records = new QueueRecords({ counters, now: () => clock.now(), changed: (msg) => queue.changed(msg) });
       engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt, storage, overrideReport });
-      await engine.#startParts(loaded.pending, loaded.unnotified, loaded.rebuilt);
+      await engine.#startParts();
       options.sandbox?.attach({ api: engine.api, clock: engine.clock, log: engine.log, idle: () => engine!.idle() });
       return engine;
     } catch (e) {
@@ -291,23 +298,21 @@ export class Engine {
     return () => this.#events.off(event, fn);
   }
 
-  async #startParts(pending: QueuedMessage[], unnotified: QueuedMessage[], rebuilt: number): Promise<void> {
+  async #startParts(): Promise<void> {
     // Every line passes here (a dozen per relayed message): only trimmed when someone listens (tail, grep).
     this.log.subscribe((line) => {
       if (this.#events.listenerCount('log') > 0) this.emit('log', line.endsWith('\n') ? line.slice(0, -1) : line);
     });
-    this.log.info(`Startup: ${pending.length} message(s) in the queue${rebuilt ? ` (${rebuilt} recovered from the spool)` : ''}`);
-    for (const msg of pending) this.scheduler.add(msg);
-    // Hard bounces whose DSN was not queued before the last stop: tell the senders now.
-    for (const msg of unnotified) {
-      const owed = msg.rcpts.filter((r) => r.dsnPending !== '');
-      this.log.info(`MID ${msg.envelope.mid} RID [${owed.map((r) => r.rid).join(', ')}] bounce notice owed since before the restart`);
-      this.bounces.hardBounced(
-        msg,
-        owed.map((r) => ({ rcpt: r, status: r.dsnPending, reply: r.lastReply, kind: r.dsnPending === '5.4.7' ? 'expired' : '5xx' })),
-      );
-      this.scheduler.finishIfDone(msg);
+    // A small queue is loaded before the listeners open; a big one goes on loading behind them.
+    const foreground = performance.now() + (this.options.foregroundLoadMs ?? FOREGROUND_LOAD_MS);
+    while (performance.now() < foreground && (await this.#loadRange())) {
+      /* next range */
     }
+    if (this.queue.loading) {
+      const l = this.queue.loading;
+      this.log.info(`Loading the queue in the background: ${l.messages} message(s) of about ${l.expectedMessages} loaded, ${l.buckets - l.bucketsDone} of ${l.buckets} range(s) to go`);
+      this.#loaded = this.#loadRest();
+    } else this.#loadedLine();
     for (const lc of this.config.listeners) {
       const listener = this.#newListener(lc);
       await listener.listen();
@@ -322,6 +327,56 @@ export class Engine {
     await this.saveState().catch((e: unknown) => {
       if (!this.storage.failed('config.json', e)) throw e;
     });
+  }
+
+  /** Resolves once every message on disk at start is queued (at once for a small queue). */
+  get queueLoaded(): Promise<void> {
+    return this.#loaded;
+  }
+
+  #loaded: Promise<void> = Promise.resolve();
+
+  /** Loads the rest of the queue range by range, the event loop free between ranges. */
+  async #loadRest(): Promise<void> {
+    try {
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        const l = this.queue.loading;
+        if (l && this.options.beforeQueueRange) await this.options.beforeQueueRange(l.bucketsDone, l.buckets);
+        if (this.#stopped || !(await this.#loadRange())) break;
+      }
+      if (!this.#stopped) this.#loadedLine();
+    } catch (e) {
+      // The rest stays on disk, untouched: the next start loads it.
+      const text = `cannot load the rest of the queue: ${(e as Error).message}; the messages not loaded stay on disk and load at the next start`;
+      this.log.info(`Warning: ${text}`);
+      this.diagnostics.warn(text);
+    }
+  }
+
+  #loadedLine(): void {
+    const { messages, rebuilt } = this.queue.loadedAtStart;
+    this.log.info(`Startup: ${messages} message(s) in the queue${rebuilt ? ` (${rebuilt} recovered from the spool)` : ''}`);
+  }
+
+  /** Queues one range of the queue on disk: its pending mail scheduled, DSNs owed from before the restart sent. */
+  async #loadRange(): Promise<boolean> {
+    const range = await this.queue.loadNext();
+    if (!range) return false;
+    for (const w of range.warnings) this.diagnostics.warn(w);
+    for (const msg of range.pending) this.scheduler.add(msg);
+    // Hard bounces whose DSN was not queued before the last stop: tell the senders now.
+    for (const msg of range.unnotified) {
+      const owed = msg.rcpts.filter((r) => r.dsnPending !== '');
+      this.log.info(`MID ${msg.envelope.mid} RID [${owed.map((r) => r.rid).join(', ')}] bounce notice owed since before the restart`);
+      this.bounces.hardBounced(
+        msg,
+        owed.map((r) => ({ rcpt: r, status: r.dsnPending, reply: r.lastReply, kind: r.dsnPending === '5.4.7' ? 'expired' : '5xx' })),
+      );
+      this.scheduler.finishIfDone(msg);
+    }
+    if (range.pending.length || range.unnotified.length) this.emit('queue');
+    return true;
   }
 
   /** Every 5 s: counters and clock offset saved, the lock file checked. Never rejects. */
@@ -360,6 +415,8 @@ export class Engine {
     const s = this.state.data;
     s.lifetimeCounters = this.counters.lifetimeSnapshot();
     s.clockOffsetMs = Math.max(0, this.clock.now() - Date.now());
+    // While the queue still loads, the summary saved at the last start still holds for what is not loaded.
+    if (!this.queue.loading) s.queueSummary = { messages: this.queue.count, bytes: this.queue.bytes };
     await this.ids.save();
   }
 
@@ -582,6 +639,8 @@ export class Engine {
     for (const cancel of this.#suspendTimers.values()) cancel();
     await Promise.allSettled([...this.listeners.values()].map((l) => l.stop()));
     await Promise.allSettled([...this.#retiring]);
+    // A background load stops after its current range; what is not loaded stays on disk as it is.
+    await this.#loaded;
     await this.scheduler.stop();
     await this.bounces.idle?.();
     this.log.info('Shutdown: queue state flushed');
@@ -608,6 +667,7 @@ export class Engine {
    * running or due, no DSN being built, the queue state written. Tests wait on this, not on sleeps.
    */
   async idle(): Promise<void> {
+    await this.#loaded;
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await this.bounces.idle?.();

@@ -96,14 +96,20 @@ export async function dirUsage(dir: string): Promise<{ bytes: number; files: num
 }
 
 /** How many spool files (`*.msg`) a directory holds. */
+/** Spool files (`*.msg`) under a directory and its bucket subdirectories. */
 export async function countMessages(dir: string): Promise<number> {
+  let entries;
   try {
-    let n = 0;
-    for (const name of await readdir(dir)) if (name.endsWith('.msg')) n++;
-    return n;
+    entries = await readdir(dir, { withFileTypes: true });
   } catch {
     return 0;
   }
+  let n = 0;
+  for (const e of entries) {
+    if (e.isDirectory()) n += await countMessages(path.join(dir, e.name));
+    else if (e.name.endsWith('.msg')) n++;
+  }
+  return n;
 }
 
 export function loadAverage(): [number, number, number] {

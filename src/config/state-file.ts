@@ -24,6 +24,11 @@ export interface StoredState {
   /** Simulated minus wall-clock ms when last saved, so simulated time never runs backwards. */
   clockOffsetMs: number;
   startedAt?: number;
+  /**
+   * The queue as last saved (every 5 s): what a restart expects to load, so the storage limits
+   * hold while the queue still loads in the background.
+   */
+  queueSummary?: { messages: number; bytes: number };
 }
 
 export function emptyState(): StoredState {

@@ -15,12 +15,12 @@ import * as line from '../log/log-lines.js';
 import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
 import { SpoolDamagedError } from '../queue/spool.js';
-import type { QueuedMessage, Recipient } from '../queue/message.js';
+import { pendingRcptsFor, type QueuedMessage, type Recipient } from '../queue/message.js';
 import type { MailQueue } from '../queue/queue.js';
 import type { QueueRecords } from '../queue/records.js';
 import { domainListMatches } from '../smtp/rat.js';
 import { judgeAttempt, nextAttemptAt } from './attempt-outcome.js';
-import { Destination, type Job } from './destination.js';
+import { Destination, Job, type JobView } from './destination.js';
 import { HostStates } from './host-state.js';
 import { connectionErrorDetail, type SmtpError, type TransactionOutcome } from './outcome.js';
 import { RetryTimer } from './retry-timer.js';
@@ -65,6 +65,10 @@ export interface DeliveryContext {
 
 /** Jobs checked per event-loop turn when sweeping a down destination for expiry. */
 const SWEEP_SLICE = 2_000;
+/** Jobs made due per event-loop turn by a kick (a million may wait for a host that came back). */
+const KICK_SLICE = 5_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DeliveryScheduler {
   readonly destinations = new Map<string, Destination>();
@@ -143,7 +147,11 @@ export class DeliveryScheduler {
 
   /** The bounce profile for a job's recipients: their destination's, else the message's (its listener's). */
   #profileName(job: Job): string | undefined {
-    return this.settingsOf(job.dest.domain).bounceProfile ?? job.msg.envelope.profile;
+    return this.#profileNameOf(job.msg, job.dest);
+  }
+
+  #profileNameOf(msg: QueuedMessage, dest: Destination): string | undefined {
+    return this.settingsOf(dest.domain).bounceProfile ?? msg.envelope.profile;
   }
 
   /** An open connection takes another job while its route is unchanged and its messages limit not reached. */
@@ -175,10 +183,11 @@ export class DeliveryScheduler {
       this.ctx.records.enter(msg, rcpts);
       let nextAt = 0;
       for (const r of rcpts) if (r.nextAt > nextAt) nextAt = r.nextAt;
-      const job: Job = { msg, dest, rcpts, nextAt, state: 'waiting' };
-      dest.jobs.add(job);
-      dest.jobOf.set(msg, job);
-      this.#schedule(job, nextAt);
+      if (nextAt <= this.ctx.clock.now()) {
+        // Due now: parked as itself until a worker takes it (destination.ts).
+        dest.park(msg);
+        this.#pool.pump(dest);
+      } else this.#timer.push(dest.newJob(msg, rcpts, nextAt, 'waiting'), nextAt);
     }
   }
 
@@ -189,17 +198,6 @@ export class DeliveryScheduler {
       this.destinations.set(domain, dest);
     }
     return dest;
-  }
-
-  #schedule(job: Job, at: number): void {
-    if (at <= this.ctx.clock.now()) {
-      job.nextAt = at;
-      job.state = 'ready';
-      job.dest.ready.push(job);
-      this.#pool.pump(job.dest);
-      return;
-    }
-    this.#timer.push(job, at);
   }
 
   /** The retry timer fired: due jobs join their ready queues; down hosts whose probe is due are swept and probed. */
@@ -223,13 +221,18 @@ export class DeliveryScheduler {
     return op.deliverySuspended || domainListMatches(op.suspendedDomains, domain);
   }
 
-  /** Every queued recipient for the domain (or all) is tried now; a down mark is cleared. */
+  /**
+   * Every queued recipient for the domain (or all) is tried now; a down mark is cleared.
+   * Returns how many recipients that makes due: all pending ones but those being attempted.
+   */
   deliverNow(domain?: string): number {
     let n = 0;
     for (const dest of this.destinations.values()) {
       if (domain && dest.domain !== domain.toLowerCase()) continue;
       this.hosts.up(dest);
-      n += this.#kick(dest);
+      n += dest.counters.activeRecipients;
+      for (const job of dest.inFlight) for (const r of job.rcpts) if (r.state === 'pending') n--;
+      void this.#kick(dest);
       this.#pool.pump(dest);
     }
     this.#timer.arm();
@@ -241,21 +244,25 @@ export class DeliveryScheduler {
     for (const dest of this.destinations.values()) this.#pool.pump(dest);
   }
 
-  /** Moves every waiting job of a destination to its ready queue. */
-  #kick(dest: Destination): number {
-    let n = 0;
-    const now = this.ctx.clock.now();
-    for (const job of dest.jobs) {
-      if (job.state === 'waiting') {
-        job.state = 'ready';
-        job.nextAt = now;
-        dest.ready.push(job);
-        n += job.rcpts.length;
-      } else if (job.state === 'ready') {
-        n += job.rcpts.length;
+  /**
+   * Moves every waiting job of a destination to its ready queue (parked messages are there
+   * already), in slices: the jobs of each slice go to work before the next slice is made due.
+   */
+  async #kick(dest: Destination): Promise<void> {
+    let i = 0;
+    // A Map's iterator stays valid while jobs are added and removed between the slices.
+    for (const job of dest.jobOf.values()) {
+      if (++i % KICK_SLICE === 0) {
+        this.#pool.pump(dest);
+        await nextTurn();
+        if (this.#stopping) return;
       }
+      if (job.state !== 'waiting') continue;
+      job.state = 'ready';
+      job.nextAt = this.ctx.clock.now();
+      dest.ready.push(job);
     }
-    return n;
+    this.#pool.pump(dest);
   }
 
   /**
@@ -266,7 +273,7 @@ export class DeliveryScheduler {
   forget(msg: QueuedMessage, rcpts: readonly Recipient[]): void {
     const gone = new Set(rcpts);
     for (const domain of new Set(rcpts.map((r) => r.domain))) {
-      const job = this.destinations.get(domain)?.jobOf.get(msg);
+      const job = this.destinations.get(domain)?.jobFor(msg);
       if (!job) continue;
       job.rcpts = job.rcpts.filter((r) => !gone.has(r));
       if (job.rcpts.length === 0 && job.state !== 'active') this.#dropJob(job);
@@ -274,8 +281,8 @@ export class DeliveryScheduler {
   }
 
   /** Jobs of a destination (queries walk them; nothing else in the hot path does). */
-  jobsOf(domain: string): Iterable<Job> {
-    return this.destinations.get(domain)?.jobs ?? [];
+  jobsOf(domain: string): Iterable<JobView> {
+    return this.destinations.get(domain)?.jobs() ?? [];
   }
 
   // ----- connecting -----
@@ -313,9 +320,8 @@ export class DeliveryScheduler {
         });
         log.info(line.newDelivery(dcid, host.host, host.port));
         if (this.hosts.up(dest)) {
-          this.#kick(dest);
-          // The jobs just made due may use more connections than this one.
-          setImmediate(() => this.#pool.pump(dest));
+          // The jobs made due may use more connections than this one (the kick pumps after each slice).
+          setImmediate(() => void this.#kick(dest));
         }
         return { conn, dcid, rest: targets.slice(i + 1), messages: 0, routeKey: after?.routeKey ?? key };
       } catch (e) {
@@ -345,22 +351,36 @@ export class DeliveryScheduler {
     if (this.ctx.config().bounceAllWhenHostDown) setImmediate(() => void this.#bounceAllOf(dest));
   }
 
-  /** Hard-bounces (5.4.1, a DSN per profile) every recipient queued for a destination found down; in slices. */
+  /**
+   * Hard-bounces (5.4.1, a DSN per profile) every recipient queued for a destination found
+   * down, in slices: first what is due (the destination being down, nothing else takes it),
+   * then the jobs waiting for a retry.
+   */
   async #bounceAllOf(dest: Destination): Promise<void> {
-    const jobs = [...dest.jobs];
-    for (let i = 0; i < jobs.length; i++) {
-      if (i > 0 && i % SWEEP_SLICE === 0) {
-        await new Promise((r) => setImmediate(r));
-        if (this.#stopping) return;
-      }
-      const job = jobs[i];
-      if (job.state === 'active' || job.state === 'gone') continue;
+    const bounce = (job: Job) => {
       // A job holds all of its message's recipients for this domain: no other job to tell.
       const pending = job.rcpts.filter((r) => r.state === 'pending');
       job.rcpts = [];
       if (pending.length) this.#hardBounce(job, pending.map((r) => ({ rcpt: r, status: '5.4.1', reply: '', kind: 'other' as HardBounceKind })), 0);
       this.#dropJob(job);
       this.#maybeFinish(job.msg);
+    };
+    let i = 0;
+    for (let left = dest.ready.length; left > 0; left--) {
+      if (++i % SWEEP_SLICE === 0) {
+        await nextTurn();
+        if (this.#stopping) return;
+      }
+      const job = dest.takeReady();
+      if (!job) break;
+      bounce(job);
+    }
+    for (const job of dest.jobOf.values()) {
+      if (++i % SWEEP_SLICE === 0) {
+        await nextTurn();
+        if (this.#stopping) return;
+      }
+      if (job.state === 'waiting' || job.state === 'ready') bounce(job);
     }
   }
 
@@ -373,14 +393,23 @@ export class DeliveryScheduler {
     if (this.#sweeping.has(dest)) return;
     this.#sweeping.add(dest);
     try {
-      const jobs = [...dest.ready];
-      for (let i = 0; i < jobs.length; i++) {
-        if (i > 0 && i % SWEEP_SLICE === 0) {
-          await new Promise((r) => setImmediate(r));
+      // Each entry is taken from the head and put back at the tail: one turn of the queue,
+      // its order kept, without a copy of it.
+      for (let left = dest.ready.length, i = 0; left > 0; left--) {
+        if (++i % SWEEP_SLICE === 0) {
+          await nextTurn();
           if (this.#stopping) return;
         }
-        const job = jobs[i];
-        if (job.state !== 'ready') continue;
+        const entry = dest.ready.shift();
+        if (!entry) break;
+        if (dest.isParked(entry)) {
+          this.#sweepParked(dest, entry);
+          dest.ready.push(entry);
+          continue;
+        }
+        const job = entry instanceof Job ? entry : dest.jobOf.get(entry);
+        if (!job || job.state !== 'ready') continue;
+        dest.ready.push(entry);
         job.state = 'active';
         if (this.#expireBeforeAttempt(job)) continue;
         job.state = 'ready';
@@ -390,6 +419,23 @@ export class DeliveryScheduler {
     } finally {
       this.#sweeping.delete(dest);
     }
+  }
+
+  /** The expiry check and delay warnings of a parked message: its job is made only if some recipient expired. */
+  #sweepParked(dest: Destination, msg: QueuedMessage): void {
+    const profileName = this.#profileNameOf(msg, dest);
+    const now = this.ctx.clock.now();
+    const profile = this.profile(profileName);
+    const rcpts = pendingRcptsFor(msg, dest.domain);
+    if (rcpts.some((r) => isExpired(profile, msg.envelope.arrival, r.attempts, now))) {
+      const job = dest.jobFor(msg)!;
+      job.state = 'active';
+      if (this.#expireBeforeAttempt(job)) return;
+      job.state = 'ready';
+      this.#maybeWarn(msg, job.rcpts, now, profileName);
+      return;
+    }
+    this.#maybeWarn(msg, rcpts, now, profileName);
   }
 
   // ----- one attempt and its outcome -----
@@ -544,7 +590,6 @@ export class DeliveryScheduler {
 
   #dropJob(job: Job): void {
     job.state = 'gone';
-    job.dest.jobs.delete(job);
     if (job.dest.jobOf.get(job.msg) === job) job.dest.jobOf.delete(job.msg);
   }
 

@@ -1,4 +1,8 @@
 // The queue's records: a message and its recipients, as the engine holds them in memory.
+// Memory per queued message bounds the queue (a million queued must fit in 512 MB), so the
+// layout is this module's business: a message is one object (its envelope is itself), a
+// message with one recipient is also that recipient, fields that are rarely set live in a
+// side object made on first write, and strings that repeat across messages are kept once.
 
 export type RecipientState = 'pending' | 'delivered' | 'bounced' | 'deleted';
 
@@ -40,47 +44,263 @@ export interface Envelope {
 
 /**
  * What the queue keeps in memory of the envelope: the recipients live in `rcpts`, and the
- * Message-ID and Subject (logged at receipt) stay in the spool file: at 100,000 queued
- * every field costs megabytes.
+ * Message-ID and Subject (logged at receipt) stay in the spool file.
  */
 export type QueuedEnvelope = Omit<Envelope, 'to' | 'messageId' | 'subject'>;
 
-/** The in-memory envelope of a message (drops what `rcpts` and the spool file hold). */
+/** The in-memory envelope of a message as a plain object (the queue state's form of it). */
 export function queuedEnvelope(e: Envelope | QueuedEnvelope): QueuedEnvelope {
   const { mid, from, arrival, icid, listener, profile, bounceOf } = e;
   return bounceOf === undefined ? { mid, from, arrival, icid, listener, profile } : { mid, from, arrival, icid, listener, profile, bounceOf };
 }
 
 export interface QueuedMessage {
-  envelope: QueuedEnvelope;
+  /** The message itself: its envelope fields are its own (no second object per message). */
+  readonly envelope: QueuedEnvelope;
   /** Bytes of content on disk (after the Received: header). */
   size: number;
-  rcpts: Recipient[];
+  /** Every recipient, in RID order (read-only: recipients change through QueueRecords). */
+  readonly rcpts: Recipient[];
   /** Recipients still pending. */
   pending: number;
 }
 
 /**
- * A queued message: every part of the engine builds one through here (the record's layout is
- * this module's business: memory per queued message is what bounds the queue).
+ * Strings that repeat across messages (senders, listener and profile names, domains), kept
+ * once. Bounded: a queue of distinct senders starts the table afresh instead of growing it.
+ */
+class StringTable {
+  #strings = new Map<string, string>();
+  constructor(readonly max: number) {}
+
+  intern(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    if (this.#strings.size >= this.max) this.#strings = new Map();
+    const flat = flatString(text);
+    this.#strings.set(flat, flat);
+    return flat;
+  }
+}
+
+const strings = new StringTable(10_000);
+
+/** Shares one copy of a string that repeats across queued messages (a domain, a sender). */
+export function intern(text: string): string {
+  return strings.intern(text);
+}
+
+/**
+ * A copy of the string that holds its own characters: smtp-server's addresses are slices of
+ * its command line, which would otherwise stay in memory as long as the message is queued
+ * (V8 makes slices of 13 characters or more; a JSON round trip copies the characters).
+ */
+function flatString(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
+/** Where a message came from: the same few combinations for every message, so shared. */
+interface Origin {
+  readonly listener: string;
+  readonly profile: string;
+  readonly bounceOf: number | undefined;
+}
+
+const origins = new Map<string, Origin>();
+
+function originOf(listener: string, profile: string, bounceOf: number | undefined): Origin {
+  // A DSN's origin names its original: one of its own (DSNs are few).
+  if (bounceOf !== undefined) return { listener, profile, bounceOf };
+  const key = `${listener}\n${profile}`;
+  let origin = origins.get(key);
+  if (!origin) {
+    // Bounded like the string table (listener and profile names come from the configuration).
+    if (origins.size >= 1_000) origins.clear();
+    origin = { listener: intern(listener), profile: intern(profile), bounceOf: undefined };
+    origins.set(key, origin);
+  }
+  return origin;
+}
+
+/** The recipient fields that stay at their initial value until a delivery attempt. */
+interface Progress {
+  lastAttemptAt: number;
+  lastReply: string;
+  warningsSent: number;
+  dsnPending: string;
+}
+
+/** A message's envelope fields: one object per message, which is also its envelope. */
+abstract class MessageBase implements QueuedEnvelope {
+  readonly #origin: Origin;
+  mid: number;
+  from: string;
+  arrival: number;
+  icid: number;
+  size: number;
+
+  constructor(e: QueuedEnvelope, size: number) {
+    this.mid = e.mid;
+    this.from = intern(e.from);
+    this.arrival = e.arrival;
+    this.icid = e.icid;
+    this.size = size;
+    this.#origin = originOf(e.listener, e.profile, e.bounceOf);
+  }
+
+  get envelope(): QueuedEnvelope {
+    return this;
+  }
+
+  get listener(): string {
+    return this.#origin.listener;
+  }
+
+  get profile(): string {
+    return this.#origin.profile;
+  }
+
+  get bounceOf(): number | undefined {
+    return this.#origin.bounceOf;
+  }
+}
+
+/** A message with several recipients (or none): its recipients are objects of their own. */
+class Message extends MessageBase implements QueuedMessage {
+  pending: number;
+
+  constructor(
+    e: QueuedEnvelope,
+    size: number,
+    readonly rcpts: Recipient[],
+  ) {
+    super(e, size);
+    let pending = 0;
+    for (const r of rcpts) if (r.state === 'pending') pending++;
+    this.pending = pending;
+  }
+}
+
+/** Recipient fields that keep their initial value until a delivery attempt. */
+const PROGRESS_INITIAL: Progress = { lastAttemptAt: 0, lastReply: '', warningsSent: 0, dsnPending: '' };
+
+/** How both layouts hold the recipient fields behind the accessors of `recipientAccessors`. */
+interface RecipientStorage {
+  /** `nextAt`, undefined for 0: the field then holds small integers unboxed until a retry is set. */
+  due: number | undefined;
+  /** The progress fields, made on their first write. */
+  progress: Progress | undefined;
+}
+
+/** Defines nextAt and the progress fields on a recipient class's prototype (both layouts share them). */
+function recipientAccessors(proto: object): void {
+  Object.defineProperty(proto, 'nextAt', {
+    get(this: RecipientStorage) {
+      return this.due ?? 0;
+    },
+    set(this: RecipientStorage, at: number) {
+      this.due = at === 0 ? undefined : at;
+    },
+  });
+  for (const key of Object.keys(PROGRESS_INITIAL) as (keyof Progress)[]) {
+    Object.defineProperty(proto, key, {
+      get(this: RecipientStorage) {
+        return (this.progress ?? PROGRESS_INITIAL)[key];
+      },
+      set(this: RecipientStorage, value: never) {
+        (this.progress ??= { ...PROGRESS_INITIAL })[key] = value;
+      },
+    });
+  }
+}
+
+class RecipientRecord implements Recipient, RecipientStorage {
+  state: RecipientState = 'pending';
+  attempts = 0;
+  due: number | undefined = undefined;
+  progress: Progress | undefined = undefined;
+  declare nextAt: number;
+  declare lastAttemptAt: number;
+  declare lastReply: string;
+  declare warningsSent: number;
+  declare dsnPending: string;
+
+  constructor(
+    readonly rid: number,
+    public address: string,
+    public domain: string,
+  ) {}
+}
+recipientAccessors(RecipientRecord.prototype);
+
+/**
+ * A message with one recipient (most mail): one object that is message, envelope and its
+ * recipient (RID 0) at once. `rcpts` is a new one-element array on each read; the recipient
+ * in it is always this same object. `pending` follows the recipient's state.
+ */
+class SoloMessage extends MessageBase implements QueuedMessage, Recipient, RecipientStorage {
+  address: string;
+  domain: string;
+  state: RecipientState;
+  attempts: number;
+  due: number | undefined;
+  progress: Progress | undefined;
+  declare nextAt: number;
+  declare lastAttemptAt: number;
+  declare lastReply: string;
+  declare warningsSent: number;
+  declare dsnPending: string;
+
+  constructor(e: QueuedEnvelope, size: number, r: Recipient) {
+    super(e, size);
+    this.address = r.address;
+    this.domain = r.domain;
+    this.state = r.state;
+    this.attempts = r.attempts;
+    this.due = r.nextAt === 0 ? undefined : r.nextAt;
+    const { lastAttemptAt, lastReply, warningsSent, dsnPending } = r;
+    const untouched = lastAttemptAt === 0 && lastReply === '' && warningsSent === 0 && dsnPending === '';
+    this.progress = untouched ? undefined : { lastAttemptAt, lastReply, warningsSent, dsnPending };
+  }
+
+  get rid(): number {
+    return 0;
+  }
+  get rcpts(): Recipient[] {
+    return [this];
+  }
+  get pending(): number {
+    return this.state === 'pending' ? 1 : 0;
+  }
+  set pending(_n: number) {
+    // Follows the state: QueueRecords changes the state before it counts the message down.
+  }
+}
+recipientAccessors(SoloMessage.prototype);
+
+/**
+ * A queued message: every part of the engine builds one through here. The recipients come
+ * from newRecipients (or the queue state); a single one becomes part of the message object.
  */
 export function newMessage(envelope: Envelope | QueuedEnvelope, size: number, rcpts: Recipient[]): QueuedMessage {
-  let pending = 0;
-  for (const r of rcpts) if (r.state === 'pending') pending++;
-  return { envelope: queuedEnvelope(envelope), size, rcpts, pending };
+  return rcpts.length === 1 && rcpts[0].rid === 0 ? new SoloMessage(envelope, size, rcpts[0]) : new Message(envelope, size, rcpts);
 }
 
 export function newRecipients(to: string[], domainOf: (a: string) => string): Recipient[] {
-  return to.map((address, rid) => ({
-    rid,
-    address,
-    domain: domainOf(address),
-    state: 'pending',
-    attempts: 0,
-    nextAt: 0,
-    lastAttemptAt: 0,
-    lastReply: '',
-    warningsSent: 0,
-    dsnPending: '',
-  }));
+  const rcpts = new Array<Recipient>(to.length);
+  for (let rid = 0; rid < to.length; rid++) rcpts[rid] = new RecipientRecord(rid, flatString(to[rid]), intern(domainOf(to[rid])));
+  return rcpts;
+}
+
+/** Whether the message has a pending recipient for the domain (without building any list). */
+export function pendingFor(msg: QueuedMessage, domain: string): boolean {
+  if (msg instanceof SoloMessage) return msg.state === 'pending' && msg.domain === domain;
+  for (const r of msg.rcpts) if (r.state === 'pending' && r.domain === domain) return true;
+  return false;
+}
+
+/** The message's pending recipients for the domain. */
+export function pendingRcptsFor(msg: QueuedMessage, domain: string): Recipient[] {
+  if (msg instanceof SoloMessage) return msg.state === 'pending' && msg.domain === domain ? [msg] : [];
+  return msg.rcpts.filter((r) => r.state === 'pending' && r.domain === domain);
 }

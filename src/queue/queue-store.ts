@@ -1,5 +1,5 @@
 // Queue state on disk: how far each recipient got, in many small lowdb JSON files. A shard
-// holds a range of 1,000 consecutive MIDs, so new mail dirties only the newest shard and a
+// holds a range of 1,000 consecutive MIDs (a spool bucket), so new mail dirties only the newest shard and a
 // flush rewrites only the shards that changed since the last one, one at a time with the
 // event loop free between them: persistence cost follows the changes, not the queue size.
 // A flush is durable (each shard fsynced, then one fsync of the directory for all of them):
@@ -11,7 +11,8 @@ import { Low } from 'lowdb';
 import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.js';
 import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
-import { newMessage, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
+import { BUCKET_SPAN, bucketOf } from './buckets.js';
+import { newMessage, queuedEnvelope, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
 
 /** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
 type StoredRecipient = [string, RecipientState, number, number, number, number, string, string?];
@@ -27,12 +28,14 @@ interface ShardData {
   messages: StoredMessage[];
 }
 
-/** MIDs per shard file. */
-export const SHARD_SPAN = 1_000;
+/** MIDs per shard file: one bucket (buckets.ts). */
+export const SHARD_SPAN = BUCKET_SPAN;
 
 const SHARD_FILE = /^shard-(\d+)\.json$/;
 
 export interface QueueStoreOptions {
+  /** The queued message with this MID, if any (the store keeps no list of its own). */
+  lookup: (mid: number) => QueuedMessage | undefined;
   /** ms between flushes of the changed shards. */
   flushMs?: number;
   /**
@@ -41,6 +44,8 @@ export interface QueueStoreOptions {
    * back, the message would be queued again from the start and delivered twice.
    */
   syncRemovals?: () => Promise<void>;
+  /** A shard's range has no message left and its file is gone (the spool may drop the bucket). */
+  rangeDone?: (shard: number) => void;
   /** Where a failed write is reported (one line, without the `esa: ` prefix). */
   warn?: (line: string) => void;
   /** Told of a failed write first; true: a storage shortage the engine handles (no warning). */
@@ -50,21 +55,24 @@ export interface QueueStoreOptions {
 export class QueueStore {
   readonly dir: string;
   readonly flushMs: number;
-  readonly #members = new Map<number, Map<number, QueuedMessage>>();
   readonly #dbs = new Map<number, Low<ShardData>>();
   readonly #dirty = new Set<number>();
+  /** Shards with a file on disk. */
+  readonly #onDisk = new Set<number>();
   /**
    * Messages that left the queue since the last flush. They stay in their shard until a flush
    * has made their spool unlinks durable (see `syncRemovals`): one that leaves while a flush
    * runs is written once more, as finished, and dropped by the next flush.
    */
-  #leaving = new Set<number>();
+  #leaving = new Map<number, QueuedMessage>();
+  /** Messages out of the queue whose spool file is being unlinked (or could not be): still written as they are. */
+  readonly #finishing = new Map<number, QueuedMessage>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
   #corruptKept = 0;
   readonly warnings: string[] = [];
 
-  constructor(queueDir: string, readonly options: QueueStoreOptions = {}) {
+  constructor(queueDir: string, readonly options: QueueStoreOptions) {
     this.dir = path.join(queueDir, 'state');
     this.flushMs = options.flushMs ?? 500;
   }
@@ -93,38 +101,44 @@ export class QueueStore {
     return this.#corruptKept;
   }
 
-  /** Reads every shard; a corrupt one is set aside with a warning (the spool rebuilds it). */
-  async load(): Promise<StoredMessage[]> {
+  /** The shards on disk, oldest first; temporary files of an interrupted write are removed. */
+  async open(): Promise<number[]> {
     await makeDurableDir(this.dir);
-    const out: StoredMessage[] = [];
     for (const name of await readdir(this.dir)) {
-      const file = path.join(this.dir, name);
       // Temporary files of an interrupted write are never the newest state.
       if (name.endsWith('.tmp')) {
-        await unlink(file).catch(() => undefined);
+        await unlink(path.join(this.dir, name)).catch(() => undefined);
         continue;
       }
       const m = SHARD_FILE.exec(name);
-      if (!m) continue;
-      const shard = Number(m[1]);
-      const db = this.#db(shard);
-      try {
-        await db.read();
-        const data = db.data;
-        if (!data || !Array.isArray(data.messages)) throw new CorruptFileError(file, 'no messages list');
-        for (const msg of data.messages) out.push(msg);
-      } catch (e) {
-        const reason = e instanceof CorruptFileError ? e.message : `${file}: ${(e as Error).message}`;
-        const aside = await moveAside(file).catch(() => undefined);
-        this.warnings.push(
-          `queue state ${reason}; ${aside ? `moved aside to ${aside}` : 'left in place'}, rebuilding from the spool (no message is lost, retry counts of those messages restart)`,
-        );
-        this.#dirty.add(shard);
-      }
-      db.data = { v: 1, messages: [] };
+      if (m) this.#onDisk.add(Number(m[1]));
     }
     this.#corruptKept = await pruneCorrupt(this.dir, SHARD_FILE);
-    return out;
+    return [...this.#onDisk].sort((a, b) => a - b);
+  }
+
+  /** Reads one shard; a corrupt one is set aside with a warning (the spool rebuilds its messages). */
+  async read(shard: number): Promise<StoredMessage[]> {
+    if (!this.#onDisk.has(shard)) return [];
+    const file = this.#file(shard);
+    const db = this.#db(shard);
+    try {
+      await db.read();
+      const data = db.data;
+      if (!data || !Array.isArray(data.messages)) throw new CorruptFileError(file, 'no messages list');
+      return data.messages;
+    } catch (e) {
+      const reason = e instanceof CorruptFileError ? e.message : `${file}: ${(e as Error).message}`;
+      const aside = await moveAside(file).catch(() => undefined);
+      this.#onDisk.delete(shard);
+      this.#corruptKept = await pruneCorrupt(this.dir, SHARD_FILE);
+      this.warnings.push(
+        `queue state ${reason}; ${aside ? `moved aside to ${aside}` : 'left in place'}, rebuilding from the spool (no message is lost, retry counts of those messages restart)`,
+      );
+      return [];
+    } finally {
+      db.data = { v: 1, messages: [] };
+    }
   }
 
   start(): void {
@@ -134,26 +148,26 @@ export class QueueStore {
     this.#timer.unref();
   }
 
-  /** `dirty` false: the message is on disk as it is (loaded at start), nothing to rewrite. */
-  track(msg: QueuedMessage, dirty = true): void {
-    const shard = Math.floor(msg.envelope.mid / SHARD_SPAN);
-    let members = this.#members.get(shard);
-    if (!members) {
-      members = new Map();
-      this.#members.set(shard, members);
-    }
-    members.set(msg.envelope.mid, msg);
-    if (dirty) this.#dirty.add(shard);
+  /** The message's state must be written (it is new, or loaded from the spool without state). */
+  changed(msg: QueuedMessage): void {
+    this.#dirty.add(bucketOf(msg.envelope.mid));
   }
 
-  changed(msg: QueuedMessage): void {
-    this.#dirty.add(Math.floor(msg.envelope.mid / SHARD_SPAN));
+  /** The shard must be written again, whatever its messages (a loaded range whose state differs from its file). */
+  rewrite(shard: number): void {
+    this.#dirty.add(shard);
+  }
+
+  /** The message is leaving the queue: until `untrack`, its shard still holds it as it is. */
+  finishing(msg: QueuedMessage): void {
+    this.#finishing.set(msg.envelope.mid, msg);
   }
 
   /** The message left the queue: call only once its spool file is unlinked. */
-  untrack(mid: number): void {
-    this.#leaving.add(mid);
-    this.#dirty.add(Math.floor(mid / SHARD_SPAN));
+  untrack(msg: QueuedMessage): void {
+    this.#finishing.delete(msg.envelope.mid);
+    this.#leaving.set(msg.envelope.mid, msg);
+    this.#dirty.add(bucketOf(msg.envelope.mid));
   }
 
   /** Resolves once every change made before the call is on disk (or its write failed). */
@@ -169,49 +183,62 @@ export class QueueStore {
     return this.#flushing;
   }
 
+  /** A shard's messages now: the queued ones of its range, and those leaving whose unlink is not yet durable. */
+  #members(shard: number): QueuedMessage[] {
+    const members: QueuedMessage[] = [];
+    const first = shard * SHARD_SPAN;
+    for (let mid = first; mid < first + SHARD_SPAN; mid++) {
+      const msg = this.options.lookup(mid) ?? this.#finishing.get(mid) ?? this.#leaving.get(mid);
+      if (msg) members.push(msg);
+    }
+    return members;
+  }
+
   async #flushDirty(): Promise<void> {
     const shards = [...this.#dirty];
-    const leaving = [...this.#leaving];
+    const leaving = this.#leaving;
     this.#dirty.clear();
-    this.#leaving.clear();
+    this.#leaving = new Map();
     const retry = (failed: number[], what: string, e: unknown) => {
       for (const shard of failed) this.#dirty.add(shard);
       if (this.options.storageFailed?.('the queue state', e)) return;
       this.#warn(`cannot write queue state ${what}: ${(e as Error).message}`);
     };
-    if (leaving.length && this.options.syncRemovals) {
+    if (leaving.size && this.options.syncRemovals) {
       try {
         await this.options.syncRemovals();
       } catch (e) {
-        for (const mid of leaving) this.#leaving.add(mid);
+        for (const [mid, msg] of leaving) if (!this.#leaving.has(mid)) this.#leaving.set(mid, msg);
         retry(shards, `${this.dir} (the spool's removals are not on disk)`, e);
         return;
       }
     }
-    for (const mid of leaving) this.#members.get(Math.floor(mid / SHARD_SPAN))?.delete(mid);
     const written: number[] = [];
     let synced = false;
     for (const shard of shards) {
-      const members = this.#members.get(shard);
+      const members = this.#members(shard);
       try {
-        if (!members || members.size === 0) {
+        if (members.length === 0) {
           // Every message of the range is done: the shard file goes.
-          this.#members.delete(shard);
           this.#dbs.delete(shard);
-          await unlink(this.#file(shard)).catch((e: NodeJS.ErrnoException) => {
-            if (e.code !== 'ENOENT') throw e;
-          });
+          if (this.#onDisk.has(shard)) {
+            await unlink(this.#file(shard)).catch((e: NodeJS.ErrnoException) => {
+              if (e.code !== 'ENOENT') throw e;
+            });
+            this.#onDisk.delete(shard);
+          }
+          this.options.rangeDone?.(shard);
         } else {
           const db = this.#db(shard);
-          const messages = [...members.values()];
           // Fresh messages only: after a power cut the spool rebuilds exactly this shard, so its
           // fsync is not worth the disk's time (it is most of the shards written while relaying).
-          const needsSync = !messages.every(rebuiltAsIs);
+          const needsSync = !members.every(rebuiltAsIs);
           (db.adapter as DurableJSONFile<ShardData>).syncFile = needsSync;
           synced ||= needsSync;
-          db.data = { v: 1, messages: messages.map(toStored) };
+          db.data = { v: 1, messages: members.map(toStored) };
           await db.write();
           db.data = { v: 1, messages: [] };
+          this.#onDisk.add(shard);
         }
         written.push(shard);
       } catch (e) {
@@ -240,7 +267,8 @@ function rebuiltAsIs(msg: QueuedMessage): boolean {
 
 function toStored(msg: QueuedMessage): StoredMessage {
   return {
-    e: msg.envelope,
+    // A plain copy: the message object is its own envelope and holds more than the envelope.
+    e: queuedEnvelope(msg.envelope),
     size: msg.size,
     r: msg.rcpts.map((r) => [r.address, r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.warningsSent, r.lastReply, r.dsnPending]),
   };

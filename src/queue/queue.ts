@@ -4,8 +4,29 @@
 import type { MailLog } from '../log/mail-log.js';
 import { domainOf } from '../smtp/rat.js';
 import { newMessage, newRecipients, type Envelope, type QueuedMessage } from './message.js';
+import { bucketOf, firstMidAfter } from './buckets.js';
+import { MessageIndex } from './message-index.js';
 import { fromStored, QueueStore } from './queue-store.js';
 import { Spool, SpoolDamagedError, type IncomingMessage, type SpoolStart } from './spool.js';
+
+/** A range loaded at start: its messages still to deliver, and those owing a DSN from before the restart. */
+export interface LoadedRange {
+  pending: QueuedMessage[];
+  unnotified: QueuedMessage[];
+  warnings: string[];
+}
+
+/** How far the queue's load at start has got (`status` shows it). */
+export interface QueueLoadProgress {
+  buckets: number;
+  bucketsDone: number;
+  /** Messages read so far (some may have left the queue since). */
+  messages: number;
+  /** Of those, rebuilt from their spool file (no queue state). */
+  rebuilt: number;
+  /** Messages the last saved summary counted (at least those read). */
+  expectedMessages: number;
+}
 
 export interface StorageLimits {
   maxMessages: number;
@@ -13,7 +34,7 @@ export interface StorageLimits {
 }
 
 export class MailQueue {
-  readonly messages = new Map<number, QueuedMessage>();
+  readonly messages = new MessageIndex();
   readonly spool: Spool;
   readonly store: QueueStore;
   /** Bytes of content held (queued plus being written). */
@@ -45,7 +66,16 @@ export class MailQueue {
     storageFailed?: (what: string, e: unknown) => boolean,
   ) {
     this.spool = new Spool(queueDir);
-    this.store = new QueueStore(queueDir, { syncRemovals: () => this.spool.syncDir(), warn, storageFailed });
+    this.store = new QueueStore(queueDir, {
+      lookup: (mid) => this.messages.get(mid),
+      syncRemovals: () => this.spool.syncRemovals(),
+      // An emptied range's directory goes, unless new mail is still being written into it.
+      rangeDone: (bucket) => {
+        if (bucket < this.#newestBucket) void this.spool.dropBucket(bucket).catch(() => undefined);
+      },
+      warn,
+      storageFailed,
+    });
     this.#storageFailed = storageFailed ?? (() => false);
     this.#warn = warn;
   }
@@ -58,6 +88,14 @@ export class MailQueue {
     return this.messages.size;
   }
 
+  /** The bucket of the newest MID admitted (new mail goes there): never dropped when it empties. */
+  #newestBucket = 0;
+
+  /** Messages loaded from disk at start so far, and how many of them were rebuilt from their spool file (no queue state). */
+  get loadedAtStart(): { messages: number; rebuilt: number } {
+    return { messages: this.#load.messages, rebuilt: this.#load.rebuilt };
+  }
+
   /** Messages received and being written to the spool now (AsyncOS's work queue). */
   get writing(): number {
     return this.#reserved;
@@ -67,13 +105,15 @@ export class MailQueue {
   wouldOverflow(size = 0): boolean {
     if (this.storageShort()) return true;
     const { maxMessages, maxBytes } = this.limits();
-    return this.messages.size + this.#reserved + 1 > maxMessages || this.bytes + size > maxBytes;
+    const unloaded = this.#unloaded();
+    return this.messages.size + unloaded.messages + this.#reserved + 1 > maxMessages || this.bytes + unloaded.bytes + size > maxBytes;
   }
 
   isFull(): boolean {
     if (this.storageShort()) return true;
     const { maxMessages, maxBytes } = this.limits();
-    return this.messages.size + this.#reserved >= maxMessages || this.bytes >= maxBytes;
+    const unloaded = this.#unloaded();
+    return this.messages.size + unloaded.messages + this.#reserved >= maxMessages || this.bytes + unloaded.bytes >= maxBytes;
   }
 
   /** Writes the message durably and queues it; resolves once it may be acknowledged. */
@@ -125,8 +165,10 @@ export class MailQueue {
   #queued(envelope: Envelope, size: number, content: Buffer[] | undefined): QueuedMessage {
     if (content && this.cacheFor(envelope)) this.#remember(envelope.mid, content, size);
     const msg = newMessage(envelope, size, newRecipients(envelope.to, domainOf));
-    this.messages.set(envelope.mid, msg);
-    this.store.track(msg);
+    this.messages.admit(msg);
+    this.store.changed(msg);
+    const bucket = bucketOf(envelope.mid);
+    if (bucket > this.#newestBucket) this.#newestBucket = bucket;
     return msg;
   }
 
@@ -192,6 +234,7 @@ export class MailQueue {
   async finish(msg: QueuedMessage): Promise<void> {
     const mid = msg.envelope.mid;
     if (!this.messages.delete(mid)) return;
+    this.store.finishing(msg);
     this.#damaged.delete(mid);
     this.#forget(mid);
     this.bytes -= msg.size;
@@ -204,64 +247,116 @@ export class MailQueue {
       if (this.#storageFailed('the spool (queue/spool)', e)) return;
       throw e;
     }
-    this.store.untrack(mid);
+    this.store.untrack(msg);
   }
 
   /**
-   * Reconciles spool and state: every spooled message is queued (with its recorded progress
-   * when the state has it), state entries without a spool file are dropped, finished
-   * messages are cleaned up. Returns the messages still pending, in MID order.
+   * Opens the spool and the queue state and plans the load: one range (bucket) at a time,
+   * oldest first (`loadNext`). Returns the first MID new mail may take: past every bucket on
+   * disk, so new messages never share a range with messages still to be loaded.
    */
-  async load(): Promise<{ pending: QueuedMessage[]; unnotified: QueuedMessage[]; warnings: string[]; maxMid: number; rebuilt: number }> {
+  async open(expected: { messages: number; bytes: number } = { messages: 0, bytes: 0 }): Promise<{ firstFreeMid: number }> {
     await this.spool.open();
-    const stored = await this.store.load();
-    const spooled = await this.spool.list();
+    const shards = await this.store.open();
+    this.#plan = [...new Set([...this.spool.buckets(), ...shards])].sort((a, b) => a - b);
+    this.#load = { buckets: this.#plan.length, bucketsDone: 0, messages: 0, bytes: 0, rebuilt: 0, expected };
+    const last = this.#plan[this.#plan.length - 1];
+    const firstFreeMid = last === undefined ? 1 : firstMidAfter(last);
+    this.#newestBucket = bucketOf(firstFreeMid);
+    return { firstFreeMid };
+  }
+
+  /** The ranges (buckets) on disk at start, oldest first: `loadNext` takes them in order. */
+  #plan: number[] = [];
+  #load: Omit<QueueLoadProgress, 'expectedMessages'> & { bytes: number; expected: { messages: number; bytes: number } } = {
+    buckets: 0,
+    bucketsDone: 0,
+    messages: 0,
+    bytes: 0,
+    rebuilt: 0,
+    expected: { messages: 0, bytes: 0 },
+  };
+
+  /** How far the load at start has got; undefined once everything on disk is queued. */
+  get loading(): QueueLoadProgress | undefined {
+    const l = this.#load;
+    if (l.bucketsDone >= l.buckets) return undefined;
+    return { buckets: l.buckets, bucketsDone: l.bucketsDone, messages: l.messages, rebuilt: l.rebuilt, expectedMessages: Math.max(l.expected.messages, l.messages) };
+  }
+
+  /** Messages and bytes on disk not loaded yet, as the last saved summary expects them (0 once loaded). */
+  #unloaded(): { messages: number; bytes: number } {
+    const l = this.#load;
+    if (l.bucketsDone >= l.buckets) return { messages: 0, bytes: 0 };
+    return { messages: Math.max(0, l.expected.messages - l.messages), bytes: Math.max(0, l.expected.bytes - l.bytes) };
+  }
+
+  /**
+   * Loads the next range: every spooled message of it is queued (with its recorded progress
+   * when the state has it), state entries without a spool file are dropped, finished messages
+   * are cleaned up. Returns undefined when every range is loaded.
+   */
+  async loadNext(): Promise<LoadedRange | undefined> {
+    const l = this.#load;
+    if (l.bucketsDone >= l.buckets) return undefined;
+    const bucket = this.#plan[l.bucketsDone];
+    const stored = await this.store.read(bucket);
+    const spooled = await this.spool.list(bucket);
     const byMid = new Map(stored.map((s) => [s.e.mid, s]));
-    const warnings = [...this.store.warnings];
+    const warnings = this.store.warnings.splice(0);
     const pending: QueuedMessage[] = [];
     // Messages with hard-bounced recipients whose DSN was not queued before a crash.
     const unnotified: QueuedMessage[] = [];
-    let rebuilt = 0;
-    // Strings that repeat in every message are kept once (memory at 100,000 queued).
-    const strings = new Map<string, string>();
-    const intern = (text: string) => strings.get(text) ?? (strings.set(text, text), text);
+    // An empty range is rewritten too: its shard file and directory go.
+    let rewrite = stored.length !== spooled.length || spooled.length === 0;
     for (const mid of spooled) {
       let msg: QueuedMessage;
       const s = byMid.get(mid);
       if (s) {
-        s.e.listener = intern(s.e.listener);
-        s.e.profile = intern(s.e.profile);
-        s.e.from = intern(s.e.from);
+        s.e.listener = this.#intern(s.e.listener);
+        s.e.profile = this.#intern(s.e.profile);
         msg = fromStored(s, domainOf);
       } else {
         try {
           const { envelope, size } = await this.spool.readEnvelope(mid);
           msg = newMessage(envelope, size, newRecipients(envelope.to, domainOf));
-          rebuilt++;
+          l.rebuilt++;
+          rewrite = true;
         } catch (e) {
           if (e instanceof SpoolDamagedError) {
             const where = await this.spool.quarantine(mid).catch((err: Error) => `nowhere (${err.message})`);
             warnings.push(`${e.message}: moved to ${where}, not queued`);
           } else warnings.push(`spool file ${this.spool.file(mid)} is unreadable (${(e as Error).message}); left in place, not queued`);
+          rewrite = true;
           continue;
         }
       }
+      l.messages++;
+      l.bytes += msg.size;
       const owesDsn = msg.rcpts.some((r) => r.dsnPending !== '');
       if (msg.pending === 0 && !owesDsn) {
         await this.spool.remove(mid);
+        this.store.untrack(msg);
         continue;
       }
-      this.messages.set(mid, msg);
+      this.messages.restore(msg);
       this.bytes += msg.size;
-      this.store.track(msg, !s);
       if (msg.pending > 0) pending.push(msg);
       if (owesDsn) unnotified.push(msg);
     }
-    let maxMid = spooled.length ? spooled[spooled.length - 1] : 0;
-    for (const s of stored) {
-      if (s.e.mid > maxMid) maxMid = s.e.mid;
-      if (!this.messages.has(s.e.mid)) this.store.untrack(s.e.mid);
-    }
-    return { pending, unnotified, warnings, maxMid, rebuilt };
+    // The shard is written again when it differs from what is now queued (and goes when the range is empty).
+    if (rewrite) this.store.rewrite(bucket);
+    l.bucketsDone++;
+    if (l.bucketsDone >= l.buckets) this.#strings.clear();
+    return { pending, unnotified, warnings };
+  }
+
+  /** Strings that repeat in every message (listener, profile) are kept once while loading. */
+  readonly #strings = new Map<string, string>();
+  #intern(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    this.#strings.set(text, text);
+    return text;
   }
 }

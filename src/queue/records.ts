@@ -4,7 +4,7 @@
 // step, so no caller has to remember the bookkeeping (as Postfix's qmgr lets queue entries
 // leave only through one function).
 import type { Counters, HardBounceKind, HostCounters } from '../counters.js';
-import type { QueuedMessage, Recipient } from './message.js';
+import { intern, type QueuedMessage, type Recipient } from './message.js';
 
 /** How recipients leave the queue. */
 export type Finish =
@@ -57,7 +57,8 @@ export class QueueRecords {
       }
       r.attempts++;
       r.lastAttemptAt = now;
-      r.lastReply = typeof reply === 'string' ? reply : reply(r);
+      // The same few replies for thousands of recipients (a host refusing): kept once.
+      r.lastReply = intern(typeof reply === 'string' ? reply : reply(r));
       this.#host(r).lastActivity = now;
     }
     this.ctx.changed(msg);

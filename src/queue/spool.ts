@@ -7,11 +7,14 @@
 // Layout: the envelope as one JSON line (with `"spool":2`), the content, then a line of its own
 // `ESA-END size=<bytes> crc32=<hex>`: a file cut short or damaged fails the check and is moved to
 // `queue/corrupt/` instead of being delivered half. Files of version 1 (no trailer) still read.
+// Files live in bucket directories, `spool/<bucket>/<mid>.msg` (buckets.ts); a spool of the flat
+// layout (`spool/<mid>.msg`, before bucket directories) is moved into them at start.
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
+import { bucketOf } from './buckets.js';
 import type { Envelope } from './message.js';
 
 /** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
@@ -179,7 +182,7 @@ export class IncomingMessage {
     if (!this.#file) {
       const start = this.#begin(parts);
       const tmp = this.spool.file(start.envelope.mid) + '.tmp';
-      this.#file = { fh: await open(tmp, PLAIN_WRITE, 0o600), tmp };
+      this.#file = { fh: await this.spool.openTemp(start.envelope.mid, tmp, PLAIN_WRITE), tmp };
       if (this.#closed) return;
       await this.#write([headerLine(start.envelope)], false);
       parts = [start.prefix, ...parts];
@@ -246,7 +249,7 @@ export class IncomingMessage {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
-    await this.spool.syncDir();
+    await this.spool.syncBucket(mid);
     return { envelope: this.#start!.envelope, size: this.#written };
   }
 
@@ -267,18 +270,113 @@ export class Spool {
   readonly dir: string;
   /** Where damaged spool files are moved (not queued, never delivered; kept for the operator). */
   readonly corruptDir: string;
-  readonly #dirSync: DirectorySync;
+  /** Bucket directories known to exist (their creation durable), or being created. */
+  readonly #buckets = new Map<number, Promise<void>>();
+  /** One group-commit directory sync per bucket written to. */
+  readonly #dirSyncs = new Map<number, DirectorySync>();
+  /** Buckets with unlinks not yet made durable. */
+  #removedFrom = new Set<number>();
   #corrupt = 0;
 
   constructor(queueDir: string) {
     this.dir = path.join(queueDir, 'spool');
     this.corruptDir = path.join(queueDir, 'corrupt');
-    this.#dirSync = new DirectorySync(this.dir);
   }
 
+  /** Makes the spool directory, moves files of the flat layout into buckets, and notes the buckets there are. */
   async open(): Promise<void> {
     await makeDurableDir(this.dir);
     this.#corrupt = (await readdir(this.corruptDir).catch(() => [] as string[])).filter((n) => n.endsWith('.msg')).length;
+    const moved = new Set<number>();
+    for (const entry of await readdir(this.dir, { withFileTypes: true })) {
+      const name = entry.name;
+      if (entry.isDirectory()) {
+        if (/^\d+$/.test(name)) this.#buckets.set(Number(name), Promise.resolve());
+        continue;
+      }
+      if (name.endsWith('.tmp')) {
+        await unlink(path.join(this.dir, name)).catch(() => undefined);
+        continue;
+      }
+      const m = /^(\d+)\.msg$/.exec(name);
+      if (!m) continue;
+      const mid = Number(m[1]);
+      await this.#ensureBucket(mid);
+      await rename(path.join(this.dir, name), this.file(mid));
+      moved.add(bucketOf(mid));
+    }
+    for (const bucket of moved) await fsyncDir(this.bucketDir(bucket));
+    if (moved.size) await fsyncDir(this.dir);
+  }
+
+  /** The bucket directories there are, oldest first (after `open`). */
+  buckets(): number[] {
+    return [...this.#buckets.keys()].sort((a, b) => a - b);
+  }
+
+  bucketDir(bucket: number): string {
+    return path.join(this.dir, String(bucket));
+  }
+
+  /** Creates a bucket's directory durably, once (concurrent writers share the creation). */
+  #ensureBucket(mid: number): Promise<void> {
+    const bucket = bucketOf(mid);
+    let made = this.#buckets.get(bucket);
+    if (!made) {
+      made = mkdir(this.bucketDir(bucket), { mode: 0o700 })
+        .catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        })
+        .then(() => fsyncDir(this.dir));
+      made.catch(() => this.#buckets.delete(bucket));
+      this.#buckets.set(bucket, made);
+    }
+    return made;
+  }
+
+  /** Opens a message's temporary file in its bucket (made first; made again if an emptied bucket was removed meanwhile). */
+  async openTemp(mid: number, tmp: string, flags: number): Promise<FileHandle> {
+    await this.#ensureBucket(mid);
+    try {
+      return await open(tmp, flags, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.#buckets.delete(bucketOf(mid));
+      await this.#ensureBucket(mid);
+      return await open(tmp, flags, 0o600);
+    }
+  }
+
+  /** Makes the files written into a message's bucket so far durable (group commit). */
+  syncBucket(mid: number): Promise<void> {
+    return this.#syncOf(bucketOf(mid));
+  }
+
+  #syncOf(bucket: number): Promise<void> {
+    let sync = this.#dirSyncs.get(bucket);
+    if (!sync) {
+      sync = new DirectorySync(this.bucketDir(bucket));
+      this.#dirSyncs.set(bucket, sync);
+    }
+    return sync.sync();
+  }
+
+  /**
+   * Removes a bucket's directory once it is empty (its range is done). A bucket still being
+   * written to is never asked for; one that is not empty stays.
+   */
+  async dropBucket(bucket: number): Promise<void> {
+    try {
+      await rmdir(this.bucketDir(bucket));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return;
+      throw e;
+    }
+    this.#buckets.delete(bucket);
+    this.#dirSyncs.delete(bucket);
+    this.#removedFrom.delete(bucket);
   }
 
   /** Damaged spool files kept in `queue/corrupt/` (for `status`). */
@@ -287,15 +385,22 @@ export class Spool {
   }
 
   /**
-   * Makes the unlinks done so far durable (shares the writers' directory fsync). Removals are
+   * Makes the unlinks done so far durable (shares the writers' directory fsyncs). Removals are
    * not synced one by one: the queue state waits for this before it forgets their messages.
    */
-  syncDir(): Promise<void> {
-    return this.#dirSync.sync();
+  async syncRemovals(): Promise<void> {
+    const buckets = this.#removedFrom;
+    this.#removedFrom = new Set();
+    try {
+      await Promise.all([...buckets].map((bucket) => this.#syncOf(bucket)));
+    } catch (e) {
+      for (const bucket of buckets) this.#removedFrom.add(bucket);
+      throw e;
+    }
   }
 
   file(mid: number): string {
-    return path.join(this.dir, `${mid}.msg`);
+    return path.join(this.dir, String(bucketOf(mid)), `${mid}.msg`);
   }
 
   /** A message that arrives in pieces; `start` takes its MID when it is first needed. */
@@ -316,7 +421,7 @@ export class Spool {
     }
     const parts = [header, ...content, trailer(size, crc)];
     const total = header.length + size + parts[parts.length - 1].length;
-    const fh = await open(tmp, DURABLE_WRITE, 0o600);
+    const fh = await this.openTemp(envelope.mid, tmp, DURABLE_WRITE);
     try {
       const { bytesWritten } = await fh.writev(parts);
       // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
@@ -329,7 +434,7 @@ export class Spool {
     }
     await fh.close();
     await rename(tmp, final);
-    await this.#dirSync.sync();
+    await this.syncBucket(envelope.mid);
     return size;
   }
 
@@ -349,7 +454,7 @@ export class Spool {
     const to = path.join(this.corruptDir, `${mid}.msg`);
     await rename(this.file(mid), to);
     await fsyncDir(this.corruptDir);
-    await this.syncDir();
+    await this.syncBucket(mid);
     this.#corrupt++;
     return to;
   }
@@ -358,15 +463,33 @@ export class Spool {
     await unlink(this.file(mid)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
+    this.#removedFrom.add(bucketOf(mid));
   }
 
-  /** Every spooled MID; half-written temporary files from a crash are removed. */
-  async list(): Promise<number[]> {
-    const names = await readdir(this.dir);
+  /** Every spooled MID, read from the disk now (for checks and tools; the engine lists a bucket at a time). */
+  async allMids(): Promise<number[]> {
+    const mids: number[] = [];
+    for (const entry of await readdir(this.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
+      for (const name of await readdir(path.join(this.dir, entry.name)).catch(() => [] as string[])) {
+        const m = /^(\d+)\.msg$/.exec(name);
+        if (m) mids.push(Number(m[1]));
+      }
+    }
+    return mids.sort((a, b) => a - b);
+  }
+
+  /** The MIDs spooled in a bucket, in order; half-written temporary files from a crash are removed. */
+  async list(bucket: number): Promise<number[]> {
+    const dir = this.bucketDir(bucket);
+    const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [] as string[];
+      throw e;
+    });
     const mids: number[] = [];
     for (const name of names) {
       if (name.endsWith('.tmp')) {
-        await unlink(path.join(this.dir, name)).catch(() => undefined);
+        await unlink(path.join(dir, name)).catch(() => undefined);
         continue;
       }
       const m = /^(\d+)\.msg$/.exec(name);

@@ -34,7 +34,7 @@ async function engineOn(name: string): Promise<Engine> {
 }
 
 async function spooled(engine: Engine): Promise<number[]> {
-  return (await readdir(engine.queue.spool.dir)).filter((n) => n.endsWith('.msg')).map((n) => Number.parseInt(n, 10));
+  return engine.queue.spool.allMids();
 }
 
 for (const fault of ['ENOSPC', 'EROFS'] as DiskFault[]) {

@@ -52,7 +52,7 @@ async function fillWithMail(port: number): Promise<{ accepted: number[]; refusal
 }
 
 async function spooled(engine: Engine): Promise<Set<number>> {
-  return new Set((await readdir(engine.queue.spool.dir)).filter((n) => n.endsWith('.msg')).map((n) => Number.parseInt(n, 10)));
+  return new Set(await engine.queue.spool.allMids());
 }
 
 test('data dir on a 5 MB tmpfs: full, a restart while full, read-only — 452s, no crash, every 250 kept, recovery by itself', async (t) => {

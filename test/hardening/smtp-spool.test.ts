@@ -22,7 +22,7 @@ test('item 7: a spool file cut short after its envelope line is set aside, logge
     const mid = Number(/Message (\d+) accepted/.exec(sent.response)![1]);
     await engine.stop();
     // A crash of the disk, not of the engine: the file loses its end.
-    const file = path.join(dataDir, 'queue', 'spool', `${mid}.msg`);
+    const file = path.join(dataDir, 'queue', 'spool', String(Math.floor(mid / 1000)), `${mid}.msg`);
     const whole = await readFile(file);
     await truncate(file, whole.indexOf(0x0a) + 1 + 500);
 

@@ -47,6 +47,8 @@ export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
     logKeep: o.logKeep,
     bounces: o.bounces,
     sandbox: o.sandbox,
+    foregroundLoadMs: o.foregroundLoadMs,
+    beforeQueueRange: o.beforeQueueRange,
     overrides: {
       listen: { host: '127.0.0.1', port: 0 },
       route: { host: '127.0.0.1', port: o.backendPort ?? 1 },

@@ -1,0 +1,133 @@
+// The in-memory layout of queued mail: a single-recipient message is one object (message,
+// envelope and recipient), rarely set fields appear on first write, and a destination keeps
+// messages never tried as themselves (parked) until a job is needed.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SimClock } from '../../src/clock.js';
+import { defaultConfig, defaultOperationalState } from '../../src/config/config.js';
+import { Counters } from '../../src/counters.js';
+import { Destination } from '../../src/delivery/destination.js';
+import { DeliveryScheduler, type DeliveryContext } from '../../src/delivery/scheduler.js';
+import { intern, newMessage, newRecipients, queuedEnvelope, type QueuedMessage } from '../../src/queue/message.js';
+import { fromStored, type StoredMessage } from '../../src/queue/queue-store.js';
+import { QueueRecords } from '../../src/queue/records.js';
+
+const domainOf = (a: string) => a.slice(a.indexOf('@') + 1).toLowerCase();
+const ENVELOPE = { mid: 7, from: 'a@example.org', arrival: 1_700_000_000_123, icid: 3, listener: 'In', profile: 'Default' };
+
+function message(to: string[], mid = 7): QueuedMessage {
+  return newMessage({ ...ENVELOPE, mid }, 10, newRecipients(to, domainOf));
+}
+
+test('a single-recipient message is its own envelope and recipient; progress fields start unset', () => {
+  const msg = message(['x@Y.com']);
+  assert.deepEqual(queuedEnvelope(msg.envelope), ENVELOPE);
+  assert.equal(msg.envelope.bounceOf, undefined);
+  const [r] = msg.rcpts;
+  assert.equal(msg.rcpts[0], r, 'the same recipient on every read');
+  assert.deepEqual([r.rid, r.address, r.domain, r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.lastReply, r.warningsSent, r.dsnPending], [0, 'x@Y.com', 'y.com', 'pending', 0, 0, 0, '', 0, '']);
+  assert.equal(msg.pending, 1);
+  r.nextAt = 1_700_000_060_000;
+  r.lastReply = '451 later';
+  r.warningsSent++;
+  r.dsnPending = '5.1.1';
+  assert.deepEqual([r.nextAt, r.lastReply, r.warningsSent, r.dsnPending, r.lastAttemptAt], [1_700_000_060_000, '451 later', 1, '5.1.1', 0]);
+  r.state = 'delivered';
+  msg.pending--;
+  assert.equal(msg.pending, 0, 'pending follows the recipient');
+});
+
+test('several recipients: each its own record, pending counted; a DSN keeps its bounceOf', () => {
+  const msg = message(['a@x.com', 'b@y.com']);
+  assert.deepEqual(msg.rcpts.map((r) => [r.rid, r.domain]), [[0, 'x.com'], [1, 'y.com']]);
+  assert.equal(msg.pending, 2);
+  msg.rcpts[1].lastAttemptAt = 5;
+  assert.equal(msg.rcpts[1].lastAttemptAt, 5);
+  assert.equal(msg.rcpts[0].lastAttemptAt, 0);
+  const dsn = newMessage({ ...ENVELOPE, from: '', bounceOf: 7 }, 10, newRecipients(['a@example.org'], domainOf));
+  assert.equal(dsn.envelope.bounceOf, 7);
+  assert.equal(queuedEnvelope(dsn.envelope).bounceOf, 7);
+});
+
+test('queue state round trip keeps every field of both layouts', () => {
+  const stored: StoredMessage = {
+    e: { ...ENVELOPE },
+    size: 10,
+    r: [['q@x.com', 'pending', 2, 1_700_000_100_000, 1_700_000_050_000, 1, '451 later', '']],
+  };
+  const msg = fromStored(stored, domainOf);
+  const [r] = msg.rcpts;
+  assert.deepEqual([r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.warningsSent, r.lastReply, r.dsnPending], ['pending', 2, 1_700_000_100_000, 1_700_000_050_000, 1, '451 later', '']);
+  const two = fromStored({ ...stored, r: [...stored.r, ['z@x.com', 'bounced', 1, 0, 9, 0, '550 no', '5.1.1']] }, domainOf);
+  assert.equal(two.pending, 1);
+  assert.equal(two.rcpts[1].dsnPending, '5.1.1');
+});
+
+test('intern keeps one copy of a repeated string', () => {
+  const a = intern(['sender', '@example.org'].join(''));
+  const b = intern(['sender@', 'example.org'].join(''));
+  assert.equal(a, b);
+});
+
+test('a destination takes parked messages in order, making their job only then', () => {
+  const counters = new Counters(() => 0, 0);
+  const dest = new Destination('x.com', counters.host('x.com'));
+  const older = message(['a@x.com'], 1);
+  const newer = message(['b@x.com', 'c@y.com'], 2);
+  dest.park(older);
+  dest.park(newer);
+  assert.equal(dest.jobOf.size, 0, 'parked: no job yet');
+  assert.deepEqual([...dest.jobs()].map((j) => [j.msg.envelope.mid, j.rcpts.map((r) => r.address)]), [[1, ['a@x.com']], [2, ['b@x.com']]]);
+  assert.equal(dest.oldestArrival(), ENVELOPE.arrival);
+  // An operator's action makes the job where the message waits; it is still taken in its turn.
+  const second = dest.jobFor(newer)!;
+  assert.equal(second.state, 'ready');
+  assert.equal(dest.hasReady(), true);
+  const first = dest.takeReady()!;
+  assert.equal(first.msg, older);
+  first.state = 'active';
+  assert.deepEqual([...dest.inFlight], [first]);
+  assert.equal(dest.takeReady(), second);
+  first.state = 'waiting';
+  assert.equal(dest.inFlight.size, 0);
+  assert.equal(dest.takeReady(), undefined);
+  // A parked message whose recipient left meanwhile is skipped.
+  const gone = message(['d@x.com'], 3);
+  dest.park(gone);
+  gone.rcpts[0].state = 'deleted';
+  assert.equal(dest.hasReady(), false);
+});
+
+test('delivernow counts every pending recipient and makes thousands of waiting jobs due, a slice per turn', async () => {
+  const clock = new SimClock({ start: 1_700_000_000_000, scale: 0 });
+  const counters = new Counters(() => clock.now(), clock.now());
+  const config = defaultConfig();
+  // Suspended: nothing is attempted, what is due stays in the ready queue to be counted.
+  const operational = { ...defaultOperationalState(), deliverySuspended: true };
+  const records = new QueueRecords({ counters, now: () => clock.now(), changed: () => undefined });
+  const none = () => undefined;
+  const scheduler = new DeliveryScheduler({
+    clock,
+    counters,
+    records,
+    config: () => config,
+    operational: () => operational,
+    redirect: none,
+    events: { connections: none, queue: none, delivery: none },
+  } as unknown as DeliveryContext);
+  const waiting = 12_345;
+  for (let mid = 1; mid <= waiting + 1; mid++) {
+    const msg = message([`u${mid}@x.com`], mid);
+    // All but the last wait for a retry an hour away; the last is due now (parked).
+    if (mid <= waiting) msg.rcpts[0].nextAt = clock.now() + 3_600_000;
+    scheduler.add(msg);
+  }
+  const dest = scheduler.destinations.get('x.com')!;
+  assert.equal(dest.jobOf.size, waiting, 'a job each for the waiting ones, none for the parked one');
+  assert.equal(scheduler.deliverNow('x.com'), waiting + 1);
+  const due = () => [...dest.jobOf.values()].filter((j) => j.state === 'ready').length;
+  assert.ok(due() < waiting, 'the kick goes on in later turns');
+  while (due() < waiting) await new Promise((r) => setImmediate(r));
+  assert.equal([...scheduler.jobsOf('x.com')].length, waiting + 1);
+  await scheduler.stop(0);
+});
