@@ -23,8 +23,8 @@ import type {
 } from './engine-api.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Engine } from './engine.js';
-import type { ForecastSnapshot } from './forecast/forecast.js';
-import { counterValues, gauges, hostRows, hostStatus, recipientPage, selectRecipients } from './engine-views.js';
+import { RecipientTally, type ForecastSnapshot } from './forecast/forecast.js';
+import { counterValues, gauges, hostRows, hostStatus, recipientPage, selectRecipients, WALK_SLICE, type Pause, type Selected } from './engine-views.js';
 import type { QueuedMessage, Recipient } from './queue/message.js';
 import type { QueueLoadProgress } from './queue/queue.js';
 import type { SandboxControls } from './sandbox/sandbox.js';
@@ -37,7 +37,20 @@ import { SystemMeter } from './system-meter.js';
  */
 const ACTION_SLICE = 100;
 
+/** Longest a walk of the queue (a listing, an action's selection, the forecast) runs before it lets the event loop go. */
+const WALK_TURN_MS = 10;
+
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A pause for a long walk: gives the event loop a turn once WALK_TURN_MS have passed since the last one. */
+function pacer(): Pause {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < WALK_TURN_MS) return;
+    await yieldTurn();
+    since = performance.now();
+  };
+}
 
 export class EngineApiImpl implements EngineApi {
   readonly #system: SystemMeter;
@@ -91,7 +104,7 @@ export class EngineApiImpl implements EngineApi {
 
   hostStatus(domain: string): HostStatusView | undefined {
     const d = domain.toLowerCase();
-    return hostStatus(this.engine.scheduler, this.engine.config, d, this.now(), this.engine.redirectOf(d));
+    return hostStatus(this.engine.scheduler, this.engine.config, d, this.now(), this.engine.redirectOf(d), this.engine.queue);
   }
 
   gauges(): QueueGauges {
@@ -117,8 +130,9 @@ export class EngineApiImpl implements EngineApi {
     };
   }
 
-  queuedRecipients(selector: RecipientSelector, page: { offset?: number; limit?: number } = {}): RecipientPage {
-    return recipientPage(this.engine.queue, this.engine.scheduler, selector, page.offset ?? 0, page.limit ?? Infinity);
+  queuedRecipients(selector: RecipientSelector, page: { offset?: number; limit?: number } = {}): Promise<RecipientPage> {
+    const { queue, scheduler, records } = this.engine;
+    return recipientPage({ queue, scheduler, records }, selector, page.offset ?? 0, page.limit ?? Infinity, pacer());
   }
 
   async message(mid: number): Promise<MessageView | undefined> {
@@ -203,28 +217,35 @@ export class EngineApiImpl implements EngineApi {
     return this.#system.measure();
   }
 
-  forecastSnapshot(): ForecastSnapshot {
+  async forecastSnapshot(): Promise<ForecastSnapshot> {
     const e = this.engine;
-    const recipients: ForecastSnapshot['recipients'] = [];
+    const now = e.clock.now();
     const profiles: ForecastSnapshot['profiles'] = {};
+    const tally = new RecipientTally(now, profiles);
+    const pause = pacer();
+    let walked = 0;
+    // A walk of the whole queue in slices, gathered into groups (a million queued make a few dozen).
     for (const msg of e.queue.messages.values()) {
+      if (++walked % WALK_SLICE === 0) await pause();
+      if (msg.pending === 0) continue;
+      const { arrival, from } = msg.envelope;
       for (const r of msg.rcpts) {
         if (r.state !== 'pending') continue;
         // The profile delivery would use: the destination's, else the message's (its listener's).
         const profile = e.scheduler.settingsOf(r.domain).bounceProfile ?? msg.envelope.profile ?? 'Default';
         profiles[profile] ??= e.scheduler.profile(profile);
-        recipients.push({ mid: msg.envelope.mid, domain: r.domain, arrival: msg.envelope.arrival, attempts: r.attempts, warningsSent: r.warningsSent, dsn: msg.envelope.from === '', profile });
+        tally.add(profile, arrival, r.attempts, r.warningsSent, from === '');
       }
     }
     const g = this.gauges();
     return {
-      now: e.clock.now(),
+      now,
       queuedMessages: g.queuedMessages,
       queueMaxMessages: e.config.queueMaxMessages,
       kilobytesUsed: g.kilobytesUsed,
       kilobytesFree: g.kilobytesFree,
       arrivalsPerHour: e.counters.ratePerHour('messagesReceived', 15),
-      recipients,
+      recipients: tally.groups(),
       profiles,
     };
   }
@@ -251,20 +272,35 @@ export class EngineApiImpl implements EngineApi {
     return this.engine.deliverNow(domain);
   }
 
-  /** The messages and recipients an action is about, taken before it starts (the queue changes meanwhile). */
-  #targets(selector: RecipientSelector | { kind: 'message'; mid: number }): [QueuedMessage, Recipient[]][] {
+  /**
+   * The messages and recipients an action is about, read as the action reaches them (the queue
+   * changes meanwhile: only recipients still pending are named), among the messages queued
+   * when it began.
+   */
+  *#targets(selector: RecipientSelector | { kind: 'message'; mid: number }): Generator<Selected | undefined> {
     if (selector.kind === 'message') {
       const msg = this.engine.queue.messages.get(selector.mid);
-      return msg && msg.pending > 0 ? [[msg, msg.rcpts.filter((r) => r.state === 'pending')]] : [];
+      if (msg && msg.pending > 0) yield [msg, msg.rcpts.filter((r) => r.state === 'pending')];
+      return;
     }
-    return [...selectRecipients(this.engine.queue, this.engine.scheduler, selector)];
+    yield* selectRecipients(this.engine.queue, this.engine.scheduler, selector, this.engine.ids.peek('mid'));
   }
 
-  async #inSlices(targets: [QueuedMessage, Recipient[]][], act: (msg: QueuedMessage, rcpts: Recipient[]) => number): Promise<number> {
+  /**
+   * Acts on the targets in slices: ACTION_SLICE messages acted on, or a walk of the queue past
+   * WALK_TURN_MS, per event-loop turn.
+   */
+  async #inSlices(targets: Iterable<Selected | undefined>, act: (msg: QueuedMessage, rcpts: Recipient[]) => number): Promise<number> {
+    const pause = pacer();
     let n = 0;
-    for (let i = 0; i < targets.length; i++) {
-      if (i > 0 && i % ACTION_SLICE === 0) await yieldTurn();
-      n += act(...targets[i]);
+    let acted = 0;
+    for (const target of targets) {
+      if (target === undefined) {
+        await pause();
+        continue;
+      }
+      n += act(...target);
+      if (++acted % ACTION_SLICE === 0) await yieldTurn();
     }
     if (n > 0) {
       // The DSNs are queued and the change is on disk before the operator is told it happened:

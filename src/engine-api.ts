@@ -184,8 +184,8 @@ export interface EngineApi {
   hostStatus(domain: string): HostStatusView | undefined;
   gauges(): QueueGauges;
   statusSnapshot(detail: boolean): StatusSnapshot;
-  /** Queued recipients that match, in MID order; `offset`/`limit` page through them. */
-  queuedRecipients(selector: RecipientSelector, page?: { offset?: number; limit?: number }): RecipientPage;
+  /** Queued recipients that match, in MID order; `offset`/`limit` page through them (a long walk runs in slices). */
+  queuedRecipients(selector: RecipientSelector, page?: { offset?: number; limit?: number }): Promise<RecipientPage>;
   /** One queued message with its headers; undefined when it is not in the queue. */
   message(mid: number): Promise<MessageView | undefined>;
   /** The oldest message still queued. */
@@ -201,8 +201,8 @@ export interface EngineApi {
   mailLogFiles(): Promise<string[]>;
   /** Measures RAM, CPU and disk use now (status's System gauges). */
   systemGauges(): Promise<SystemGauges>;
-  /** The queue as `forecast` needs it: every pending recipient with its effective bounce profile, the limits, the arrival rate. */
-  forecastSnapshot(): ForecastSnapshot;
+  /** The queue as `forecast` needs it: the pending recipients (in groups) with their effective bounce profiles, the limits, the arrival rate. */
+  forecastSnapshot(): Promise<ForecastSnapshot>;
 
   // ----- actions -----
   suspendListeners(names: readonly string[], delaySeconds: number): Promise<string[]>;

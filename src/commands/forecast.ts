@@ -49,6 +49,6 @@ each recipient's arrival, attempts and profile: the destination's, else its list
 
 Batch: forecast`,
   async run(io) {
-    io.print(...forecastLines(compute(io.engine.forecastSnapshot())));
+    io.print(...forecastLines(compute(await io.engine.forecastSnapshot())));
   },
 };

@@ -30,7 +30,7 @@ Batch: showrecipients ${SELECTION_SYNTAX}   (sender matches ignore case)`,
     const now = io.engine.now();
     // Batch prints everything in one go; a person gets a screenful at a time.
     const limit = io.interactive ? PAGE_ROWS : Infinity;
-    let page = io.engine.queuedRecipients(selector, { offset: 0, limit });
+    let page = await io.engine.queuedRecipients(selector, { offset: 0, limit });
     io.blank();
     io.print(recipientSummary(selector, page.total), '', RECIPIENT_HEADER);
     let shown = 0;
@@ -39,7 +39,7 @@ Batch: showrecipients ${SELECTION_SYNTAX}   (sender matches ignore case)`,
       shown += page.rows.length;
       if (page.rows.length === 0 || shown >= page.total) return;
       if (!(await io.more())) return;
-      page = io.engine.queuedRecipients(selector, { offset: shown, limit });
+      page = await io.engine.queuedRecipients(selector, { offset: shown, limit });
     }
   },
 };

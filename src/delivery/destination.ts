@@ -59,6 +59,8 @@ export class Destination {
   downUntil = 0;
   /** Consecutive failed connection rounds (host-level backoff). */
   hostFailures = 0;
+  /** Messages an operator took out since the ready queue was last compacted (their entries stay until skipped). */
+  forgotten = 0;
 
   constructor(
     readonly domain: string,
@@ -108,13 +110,13 @@ export class Destination {
     for (;;) {
       const entry = this.ready.peek();
       if (!entry) return false;
-      if (this.#isDue(entry)) return true;
+      if (this.isDue(entry)) return true;
       this.ready.shift();
     }
   }
 
-  /** Whether a ready-queue entry may be taken now (#due without making a job). */
-  #isDue(entry: Job | QueuedMessage): boolean {
+  /** Whether a ready-queue entry may be taken now (#due without making a job); the others are left-overs. */
+  isDue(entry: Job | QueuedMessage): boolean {
     if (entry instanceof Job) return entry.state === 'ready';
     const job = this.jobOf.get(entry);
     return job ? job.state === 'ready' : pendingFor(entry, this.domain);

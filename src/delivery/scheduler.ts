@@ -65,6 +65,11 @@ export interface DeliveryContext {
 
 /** Jobs checked per event-loop turn when sweeping a down destination for expiry. */
 const SWEEP_SLICE = 2_000;
+/**
+ * A destination's ready queue is compacted once an operator took this many messages out of it
+ * and they are half of it: skipping a million left-over entries at once would be one long turn.
+ */
+const COMPACT_AFTER = 10_000;
 /** Jobs made due per event-loop turn by a kick (a million may wait for a host that came back). */
 const KICK_SLICE = 5_000;
 
@@ -78,6 +83,8 @@ export class DeliveryScheduler {
   #stopping = false;
   /** Destinations whose parked jobs are being checked for expiry now. */
   readonly #sweeping = new Set<Destination>();
+  /** Destinations whose ready queue is being compacted now. */
+  readonly #compacting = new Set<Destination>();
 
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
@@ -85,7 +92,7 @@ export class DeliveryScheduler {
   #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string }> } = { of: null, byDomain: new Map() };
 
   constructor(readonly ctx: DeliveryContext) {
-    this.#timer = new RetryTimer(ctx.clock, (jobs, now) => this.#due(jobs, now), (now) => this.hosts.nextProbe(now));
+    this.#timer = new RetryTimer(ctx.clock, (jobs, now, first) => this.#due(jobs, now, first), (now) => this.hosts.nextProbe(now));
     this.#pool = new WorkerPool(
       {
         mayWork: (dest) => !this.#stopping && !this.isSuspended(dest.domain),
@@ -200,14 +207,17 @@ export class DeliveryScheduler {
     return dest;
   }
 
-  /** The retry timer fired: due jobs join their ready queues; down hosts whose probe is due are swept and probed. */
-  #due(jobs: Job[], now: number): void {
+  /**
+   * The retry timer fired (a slice of it): due jobs join their ready queues; on its first slice,
+   * down hosts whose probe is due are swept and probed.
+   */
+  #due(jobs: Job[], now: number, first: boolean): void {
     const touched = new Set<Destination>();
     for (const job of jobs) {
       job.dest.ready.push(job);
       touched.add(job.dest);
     }
-    for (const dest of this.hosts.dueProbes(now)) {
+    for (const dest of first ? this.hosts.dueProbes(now) : []) {
       void this.#expireStuck(dest);
       touched.add(dest);
     }
@@ -273,10 +283,37 @@ export class DeliveryScheduler {
   forget(msg: QueuedMessage, rcpts: readonly Recipient[]): void {
     const gone = new Set(rcpts);
     for (const domain of new Set(rcpts.map((r) => r.domain))) {
-      const job = this.destinations.get(domain)?.jobFor(msg);
-      if (!job) continue;
+      const dest = this.destinations.get(domain);
+      const job = dest?.jobFor(msg);
+      if (!dest || !job) continue;
       job.rcpts = job.rcpts.filter((r) => !gone.has(r));
       if (job.rcpts.length === 0 && job.state !== 'active') this.#dropJob(job);
+      if (++dest.forgotten >= COMPACT_AFTER && dest.forgotten * 2 >= dest.ready.length) void this.#compact(dest);
+    }
+  }
+
+  /**
+   * Drops the entries of a destination's ready queue that are no longer due (what an operator
+   * took out), in slices: each entry is taken from the head and the live ones put back at the
+   * tail, one turn of the queue with its order kept.
+   */
+  async #compact(dest: Destination): Promise<void> {
+    if (this.#compacting.has(dest)) return;
+    this.#compacting.add(dest);
+    // Counted again from here: what is taken out meanwhile is dropped by this turn or the next compaction.
+    dest.forgotten = 0;
+    try {
+      for (let left = dest.ready.length, i = 0; left > 0; left--) {
+        if (++i % SWEEP_SLICE === 0) {
+          await nextTurn();
+          if (this.#stopping) return;
+        }
+        const entry = dest.ready.shift();
+        if (!entry) break;
+        if (dest.isDue(entry)) dest.ready.push(entry);
+      }
+    } finally {
+      this.#compacting.delete(dest);
     }
   }
 

@@ -123,7 +123,7 @@ test('deleterecipients by sender removes only that sender\'s recipients; nothing
 
 test('removemessage asks first, removes one message without a DSN; an unknown MID is reported without a question', async () => {
   await withQueue(async (cli, backend) => {
-    const mid = cli.engine.api.queuedRecipients({ kind: 'sender', sender: 'alice@example.org' }).rows[0].mid;
+    const mid = (await cli.engine.api.queuedRecipients({ kind: 'sender', sender: 'alice@example.org' })).rows[0].mid;
     const out = await ok(cli, `removemessage\n${mid}\nY\nremovemessage\n999999\nshowmessage\n${mid}\n`);
     assert.match(out, new RegExp(`MID ${mid} removed \\(2 recipients deleted\\)\\.`));
     assert.match(out, /\[\]> 999999\n\nMID 999999 not found\.\n/);

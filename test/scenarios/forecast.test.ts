@@ -23,9 +23,9 @@ test('forecast (pure): lifetime per profile, retries used up bounce now, warning
     kilobytesFree: 1_000_000,
     arrivalsPerHour: 5,
     recipients: [
-      { mid: 1, domain: 'a.com', arrival: now - 10 * HOUR, attempts: 3, warningsSent: 0, dsn: false, profile: 'Default' },
-      { mid: 2, domain: 'a.com', arrival: now - HOUR, attempts: 101, warningsSent: 0, dsn: false, profile: 'Default' },
-      { mid: 3, domain: 'b.com', arrival: now, attempts: 0, warningsSent: 0, dsn: false, profile: 'Short' },
+      { arrival: now - 10 * HOUR, attempts: 3, warningsSent: 0, dsn: false, profile: 'Default' },
+      { arrival: now - HOUR, attempts: 101, warningsSent: 0, dsn: false, profile: 'Default' },
+      { arrival: now, attempts: 0, warningsSent: 0, dsn: false, profile: 'Short' },
     ],
     profiles: { Default: DEFAULT_BOUNCE_SETTINGS, Short: short },
   });

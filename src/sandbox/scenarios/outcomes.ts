@@ -85,7 +85,7 @@ export async function gatherOutcomes(api: EngineApi, mailboxes: Mailboxes | null
     }
   }
   const byMid = await logLinesByMid(api);
-  const queued = new Set(api.queuedRecipients({ kind: 'all' }).rows.map((r) => r.mid));
+  const queued = new Set((await api.queuedRecipients({ kind: 'all' })).rows.map((r) => r.mid));
   return messages.map((msg) => {
     const found = slot(msg.n);
     const mine = msg.accepted ? (byMid.get(msg.accepted.mid) ?? []).filter((l) => (logTime(l) ?? since) >= msg.accepted!.at - 1000) : [];
