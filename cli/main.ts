@@ -126,6 +126,10 @@ await yargs(hideBin(process.argv))
           profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
           only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue' },
           quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
+          scale: { type: 'boolean', describe: 'appliance scale: the big queue alone, 1,000,000 messages, one run (same as --only bigqueue --big-queue 1000000 --runs 1)' },
+          seed: { type: 'boolean', describe: 'fill the big queue by writing it into the stopped engine\'s data dir (its own queue code) instead of SMTP' },
+          'big-queue-compare': { type: 'number', describe: 'the small queue whose drain rate the big one is held to (default 5,000; --quick 500; 0 skips)' },
+          'big-queue-postfix': { type: 'boolean', describe: 'run Postfix\'s big queue even above 100,000 messages' },
         } as const),
       ),
     handler: async (argv) => {

@@ -10,7 +10,9 @@ import type { MailServer } from './mta.js';
 import { postfixUnavailable, PostfixInstance } from './postfix-instance.js';
 import { freePort, loadAverage, machineBusy } from './proc.js';
 import { formatProfile, summarizeProfiles, type ProfileSummary } from './profile-summary.js';
-import { bigQueue, downDrainRun, relayRun, warmUp, type BigQueueResult, type DownDrainRun, type RelayRun, type ScenarioEnv } from './scenarios.js';
+import { bigQueue, LARGEST_MODEL_MESSAGES, queueLimitsFor, type BigQueueResult } from './big-queue.js';
+import { BIG_DOMAIN, BIG_QUEUE_ACCEPT, SMALL_HOSTS } from './big-queue-mail.js';
+import { downDrainRun, relayRun, warmUp, type DownDrainRun, type RelayRun, type ScenarioEnv } from './scenarios.js';
 import { Sink } from './sink.js';
 import { spread } from './stats.js';
 import { formatTable, meets, type Figure } from './table.js';
@@ -34,7 +36,18 @@ export interface BenchOptions {
   profileDir?: string;
   scenarios: ScenarioId[];
   quick: boolean;
+  /** Fill the big queue by seeding the stopped engine's data dir instead of SMTP. */
+  seed: boolean;
+  /** The small queue whose drain rate the big one's is compared with (0 skips it). */
+  bigQueueCompare: number;
+  /** Postfix's big queue above POSTFIX_BIG_QUEUE_MAX too. */
+  bigQueuePostfix: boolean;
 }
+
+/** Above this, Postfix's big queue is skipped unless --big-queue-postfix. */
+export const POSTFIX_BIG_QUEUE_MAX = 100_000;
+/** `--scale`: the queue an appliance holds while its backend is down (issue 13). */
+export const SCALE_MESSAGES = 1_000_000;
 
 export interface BenchArgs {
   messages?: number;
@@ -52,6 +65,10 @@ export interface BenchArgs {
   profile?: string;
   only?: string;
   quick?: boolean;
+  scale?: boolean;
+  seed?: boolean;
+  bigQueueCompare?: number;
+  bigQueuePostfix?: boolean;
 }
 
 /** Command-line values with the defaults (full or --quick) filled in. */
@@ -63,15 +80,16 @@ export function benchOptions(a: BenchArgs): BenchOptions {
   if (!['auto', 'smtp-sink', 'esa'].includes(sink)) throw new Error('--sink must be auto, smtp-sink or esa');
   const drain = (a.drain ?? 'auto') as BenchOptions['drain'];
   if (!['auto', 'delivernow', 'host-retry'].includes(drain)) throw new Error('--drain must be auto, delivernow or host-retry');
-  const scenarios = a.only ? a.only.split(',').map((s) => s.trim()).filter(Boolean) : [...SCENARIOS];
+  const scale = a.scale ?? false;
+  const scenarios = a.only ? a.only.split(',').map((s) => s.trim()).filter(Boolean) : scale ? ['bigqueue'] : [...SCENARIOS];
   for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(', ')})`);
   const o: BenchOptions = {
     messages: pick(a.messages, 5_000, 500),
     size: a.size ?? 2_048,
     sessions: a.sessions ?? 20,
     connSessions: a.connSessions ?? 100,
-    runs: pick(a.runs, 3, 1),
-    bigQueue: pick(a.bigQueue, 100_000, 2_000),
+    runs: a.runs ?? (scale ? 1 : pick(undefined, 3, 1)),
+    bigQueue: a.bigQueue ?? (scale ? SCALE_MESSAGES : pick(undefined, 100_000, 2_000)),
     warmup: pick(a.warmup, 500, 50),
     vsPostfix: a.vs === 'postfix',
     json: a.json ?? false,
@@ -81,12 +99,16 @@ export function benchOptions(a: BenchArgs): BenchOptions {
     profileDir: a.profile ? path.resolve(a.profile) : undefined,
     scenarios: scenarios as ScenarioId[],
     quick,
+    seed: a.seed ?? false,
+    bigQueueCompare: pick(a.bigQueueCompare, 5_000, 500),
+    bigQueuePostfix: a.bigQueuePostfix ?? false,
   };
   for (const [k, v] of Object.entries({ messages: o.messages, runs: o.runs, sessions: o.sessions, 'conn-sessions': o.connSessions })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number >= 1`);
   }
   if (o.size < 200) throw new Error('--size must be at least 200 bytes');
   if (!Number.isInteger(o.bigQueue) || o.bigQueue < 0) throw new Error('--big-queue must be a whole number >= 0 (0 skips it)');
+  if (!Number.isInteger(o.bigQueueCompare) || o.bigQueueCompare < 0) throw new Error('--big-queue-compare must be a whole number >= 0 (0 skips it)');
   if (!(o.timeScale > 0)) throw new Error('--time-scale must be > 0');
   return o;
 }
@@ -186,7 +208,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   }
   if (o.profileDir) await mkdir(o.profileDir, { recursive: true });
 
-  const makeEngine = async (group: string, timeScale: number): Promise<EngineProcess> =>
+  const makeEngine = async (group: string, timeScale: number, startArgs?: string[]): Promise<EngineProcess> =>
     cleanup.add(
       new EngineProcess({
         port: await freePort(),
@@ -195,6 +217,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
         flush: o.drain === 'delivernow' ? 'delivernow' : o.drain === 'host-retry' ? 'host-retry' : 'auto',
         cpuProfDir: o.profileDir,
         profileName: group,
+        startArgs,
       }),
     );
   const makePostfix = async (): Promise<PostfixInstance> => cleanup.add(new PostfixInstance(await freePort(), sinkPort));
@@ -234,6 +257,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
         const into = s.name === 'esa' ? esaResults : pfResults;
         if (want('relay')) into.relay = reuse.get(s);
         if (want('relay-conn')) into['relay-conn'] = perConn.get(s);
+        if (s instanceof EngineProcess && s.limitsNote && want('relay-conn')) notes.push(`1b: ${s.limitsNote}`);
         await cleanup.dispose(s);
       }
     }
@@ -263,21 +287,27 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
       }
     }
 
-    // 4: a big queue with the backend down.
+    // 4: a big queue with the backend down (big-queue.ts).
     if (want('bigqueue') && o.bigQueue > 0) {
-      const servers: (() => Promise<MailServer>)[] = [() => makeEngine('bigqueue', 1)];
-      if (withPostfix) servers.push(makePostfix);
+      const limits = queueLimitsFor(o.bigQueue, o.size);
+      const startArgs = ['--accept', BIG_QUEUE_ACCEPT, ...limits.startArgs];
+      notes.push(
+        `big queue: the engine runs with \`esa start ${startArgs.join(' ')}\` (queue limit raised from 1,000,000 messages / 10,240 MB so ${o.bigQueue.toLocaleString('en-US')} fit with room); ` +
+          `one recipient per message, half at ${BIG_DOMAIN}, half round-robin over ${SMALL_HOSTS.toLocaleString('en-US')} hosts h0..h999.${BIG_DOMAIN}` +
+          (o.seed ? '; filled with --seed: written into the stopped engine\'s data dir by its own MailQueue (fill rate and fill stall are not SMTP\'s; the restart figures include the start on the seeded queue)' : '; filled through SMTP'),
+      );
+      const servers: (() => Promise<MailServer>)[] = [() => makeEngine('bigqueue', 1, startArgs)];
+      if (withPostfix) {
+        if (o.bigQueue <= POSTFIX_BIG_QUEUE_MAX || o.bigQueuePostfix) servers.push(makePostfix);
+        else notes.push(`big queue: Postfix skipped above ${POSTFIX_BIG_QUEUE_MAX.toLocaleString('en-US')} messages (--big-queue-postfix runs it)`);
+      }
       for (const make of servers) {
         const s = await make();
         await s.start();
-        log(`4  big queue ${s.name}: filling ${o.bigQueue.toLocaleString('en-US')} messages with the backend down`);
+        log(`4  big queue ${s.name}: ${o.bigQueue.toLocaleString('en-US')} messages with the backend down${o.seed && s.name === 'esa' ? ' (seeded)' : ''}`);
         await warmUp(envFor(s), o.warmup);
-        const r = await bigQueue(envFor(s), o.bigQueue, o.sessions, o.runs);
+        const r = await bigQueue(envFor(s), { messages: o.bigQueue, sessions: o.sessions, repeats: o.runs, seed: o.seed, compareAt: o.bigQueueCompare });
         (s.name === 'esa' ? esaResults : pfResults).bigqueue = r;
-        log(
-          `4  big queue ${s.name}: RSS ${(r.rssBytes / 1048576).toFixed(1)} MB, state ${(r.stateBytes / 1048576).toFixed(1)} MB, ` +
-            `restart ${(Math.min(...r.restartMs) / 1000).toFixed(2)} s${r.statusMs.length ? `, status ${Math.round(r.statusMs[0])} ms` : ''}`,
-        );
         await cleanup.dispose(s);
       }
     }
@@ -360,21 +390,51 @@ function buildFigures(
   const pb = p.bigqueue;
   if (eb || pb) {
     const one = (b: BigQueueResult | undefined, f: (b: BigQueueResult) => number | undefined) => (b ? [f(b) ?? NaN] : undefined);
+    const runs = (b: BigQueueResult | undefined, f: (b: BigQueueResult) => number[]) => (b && f(b).length ? f(b) : undefined);
+    const atMost = (value: number): Figure['target'] => ({ kind: 'value', op: '<=', value });
     const big = (eb ?? pb)!.messages.toLocaleString('en-US');
+    const how = eb?.filledBy === 'seed' ? 'seeded into the data dir (--seed)' : 'through SMTP';
+    const small = (eb?.small ?? pb?.small)?.messages.toLocaleString('en-US') ?? '–';
+    const largest = LARGEST_MODEL_MESSAGES.toLocaleString('en-US');
     out.push(
-      figure('big.fill', `4  big queue: ${big} queued with the backend down, fill rate`, 'msg/s', one(eb, (b) => b.fillRate), one(pb, (b) => b.fillRate)),
-      figure('big.rss', '   memory with the queue full (esa RSS; postfix PSS of all processes)', 'MB', one(eb, (b) => b.rssBytes), one(pb, (b) => b.rssBytes), { kind: 'value', op: '<=', value: 300 * 1024 * 1024 }),
+      figure('big.fill', `4  big queue: ${big} × ${kb} queued with the backend down, ${how}, fill rate`, 'msg/s', one(eb, (b) => b.fillRate), one(pb, (b) => b.fillRate)),
+      figure('big.stallFill', '   longest event-loop stall while filling', 'ms', one(eb, (b) => b.stallFillMs), undefined, atMost(50)),
+      figure('big.rssEmpty', '   memory, the same server with its queue empty (esa RSS; postfix PSS of all processes)', 'MB', one(eb, (b) => b.rssEmptyBytes), one(pb, (b) => b.rssEmptyBytes)),
+      figure('big.rss', `   memory with ${big} queued`, 'MB', one(eb, (b) => b.rssBytes), one(pb, (b) => b.rssBytes), atMost(512 * 1024 * 1024)),
+      figure('big.perMessage', '   memory per queued message, (full − empty) / queued', 'bytes', one(eb, (b) => b.bytesPerMessage), one(pb, (b) => b.bytesPerMessage)),
+      figure('big.projected', `   memory projected at ${largest} queued (AsyncOS's largest model)`, 'MB', one(eb, (b) => b.projectedLargestBytes), one(pb, (b) => b.projectedLargestBytes)),
       figure('big.state', '   queue state on disk (esa queue/state; postfix defer logs)', 'MB', one(eb, (b) => b.stateBytes), one(pb, (b) => b.stateBytes)),
-      figure('big.content', '   message files on disk', 'MB', one(eb, (b) => b.contentBytes), one(pb, (b) => b.contentBytes)),
-      figure('big.restart', '   restart until the listener answers EHLO', 's', eb?.restartMs.map((x) => x / 1000), pb?.restartMs.map((x) => x / 1000), { kind: 'value', op: '<=', value: 5 }),
+      figure('big.content', '   message files on disk (esa queue/spool)', 'MB', one(eb, (b) => b.contentBytes), one(pb, (b) => b.contentBytes)),
+      figure('big.status', `   status round trip (esa: control socket${pb ? '; postfix: postqueue -p' : ''})`, 'ms', runs(eb, (b) => b.statusMs), runs(pb, (b) => b.statusMs), atMost(50)),
+      figure('big.tophosts', `   tophosts round trip (esa: control socket${pb ? '; postfix: qshape deferred' : ''})`, 'ms', runs(eb, (b) => b.tophostsMs), runs(pb, (b) => b.tophostsMs), atMost(50)),
+      figure('big.showrecipients', `   showrecipients host ${eb?.showrecipientsHost ?? ''} (${Math.round((eb?.messages ?? 0) / 2 / SMALL_HOSTS).toLocaleString('en-US')} queued), until its first row (control socket)`, 'ms', runs(eb, (b) => b.showrecipientsMs), undefined),
+      figure('big.shellStatus', '   `esa shell -c status` as a whole (client start-up included)', 'ms', runs(eb, (b) => b.shellStatusMs), undefined),
+      figure('big.restart', '   restart: SIGTERM until a fresh message gets 250', 's', runs(eb, (b) => b.restartMs.map((x) => x / 1000)), runs(pb, (b) => b.restartMs.map((x) => x / 1000)), { kind: 'value', op: '<=', value: 2 }),
+      figure('big.restartEhlo', '   restart: SIGTERM until connect+EHLO answers', 's', runs(eb, (b) => b.restartEhloMs.map((x) => x / 1000)), runs(pb, (b) => b.restartEhloMs.map((x) => x / 1000))),
+      figure('big.loaded', '   restart: SIGTERM until status no longer says the queue is loading', 's', runs(eb, (b) => b.restarts.filter((r) => r.loadedMs !== undefined).map((r) => r.loadedMs! / 1000)), undefined),
+      figure('big.stallRestart', '   longest event-loop stall in a restart (start until the queue is loaded)', 'ms', one(eb, (b) => b.stallRestartMs), undefined, atMost(50)),
       figure('big.rss2', '   memory after the restart', 'MB', one(eb, (b) => b.rssAfterRestartBytes), one(pb, (b) => b.rssAfterRestartBytes)),
-      figure('big.status', `   status round trip (esa: control socket${pb ? '; postfix: postqueue -p' : ''})`, 'ms', eb?.statusMs.length ? eb.statusMs : undefined, pb?.statusMs.length ? pb.statusMs : undefined, { kind: 'value', op: '<=', value: 50 }),
-      figure('big.tophosts', `   tophosts round trip (esa: control socket${pb ? '; postfix: qshape deferred' : ''})`, 'ms', eb?.tophostsMs.length ? eb.tophostsMs : undefined, pb?.tophostsMs.length ? pb.tophostsMs : undefined, { kind: 'value', op: '<=', value: 50 }),
-      figure('big.shellStatus', '   `esa shell -c status` as a whole (client start-up included)', 'ms', eb?.shellStatusMs.length ? eb.shellStatusMs : undefined, undefined),
-      figure('big.stallFill', '   longest event-loop stall while filling', 'ms', one(eb, (b) => b.stallFillMs), undefined, { kind: 'value', op: '<=', value: 50 }),
-      figure('big.stallRestart', '   longest event-loop stall in a restart (loading the queue)', 'ms', one(eb, (b) => b.stallRestartMs), undefined),
+      figure('big.drain', `   drain of the ${big} after ${eb ? 'delivernow' : 'postqueue -f'}`, 'msg/s', one(eb, (b) => b.drainRate), one(pb, (b) => b.drainRate)),
+      figure('big.drainSmall', `   drain of ${small} queued the same way`, 'msg/s', one(eb, (b) => b.small?.drainRate), one(pb, (b) => b.small?.drainRate)),
+      figure('big.drainRatio', `   drain rate at ${big} / at ${small}`, '×', one(eb, (b) => b.drainRatio), one(pb, (b) => b.drainRatio), { kind: 'value', op: '>=', value: 0.8 }),
+      figure('big.stallDrain', '   longest event-loop stall while draining', 'ms', one(eb, (b) => b.stallDrainMs), undefined, atMost(50)),
     );
     if (eb?.controlNote) notes.push(`status/tophosts (esa): ${eb.controlNote}`);
+    if (eb?.seedStart) {
+      const r = eb.seedStart;
+      notes.push(
+        `big queue: the first start on the seeded queue: a fresh message got 250 after ${(r.until250Ms / 1000).toFixed(2)} s, EHLO after ${(r.untilEhloMs / 1000).toFixed(2)} s` +
+          (r.stallMs !== undefined ? `, longest stall ${r.stallMs.toFixed(1)} ms` : ''),
+      );
+    }
+    const loading = eb?.restarts.flatMap((r) => r.loadingSeen) ?? [];
+    if (eb?.restarts.length) {
+      notes.push(
+        loading.length
+          ? `big queue: status while the queue was loading: ${loading.map((l) => `${(l.atMs / 1000).toFixed(2)} s: "${l.loading.join(' / ')}"`).join('; ')}`
+          : `big queue: status never said the queue was loading (first answer ${eb.restarts.map((r) => (r.firstStatusMs === undefined ? '–' : `${(r.firstStatusMs / 1000).toFixed(2)} s`)).join(', ')} after SIGTERM)`,
+      );
+    }
   }
   const refused = e['relay-conn']?.reduce((a, r) => a + r.refusedConnections, 0) ?? 0;
   if (refused > 0) {

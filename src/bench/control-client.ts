@@ -1,6 +1,7 @@
 // A minimal client of the engine's control socket (JSON-RPC 2.0, one message a line), to time
-// the engine's own round trip for `status` and `tophosts` without a client process start-up.
-// Questions are answered with their defaults, like `esa shell -c`.
+// the engine's own round trip for `status`, `tophosts` and `showrecipients` without a client
+// process start-up. Questions are answered with their defaults, like `esa shell -c`; a pager
+// session (a 24-row screen) stops long listings at the first pager stop, as `q` would.
 import net from 'node:net';
 
 interface RpcMessage {
@@ -19,8 +20,12 @@ export class ControlClient {
   #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   /** Output printed by the engine since the last run. */
   output = '';
+  /** performance.now() when the first table row (`MID size ...`) of the last run was printed. */
+  firstRowAt = 0;
+  readonly #pager: boolean;
 
-  private constructor(socket: net.Socket) {
+  private constructor(socket: net.Socket, pager: boolean) {
+    this.#pager = pager;
     this.#socket = socket;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.#onData(chunk));
@@ -31,14 +36,14 @@ export class ControlClient {
     socket.on('error', () => undefined);
   }
 
-  static async connect(socketPath: string): Promise<ControlClient> {
+  static async connect(socketPath: string, o: { pager?: boolean } = {}): Promise<ControlClient> {
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = net.connect(socketPath);
       s.once('connect', () => resolve(s));
       s.once('error', reject);
     });
-    const client = new ControlClient(socket);
-    await client.call('hello', { client: 'bench' });
+    const client = new ControlClient(socket, o.pager ?? false);
+    await client.call('hello', o.pager ? { client: 'bench-pager', interactive: true, screen: { rows: 24, columns: 120 } } : { client: 'bench' });
     return client;
   }
 
@@ -54,6 +59,7 @@ export class ControlClient {
   /** Runs a command line; resolves with the milliseconds until its result arrived. */
   async time(line: string): Promise<{ ms: number; ok: boolean; output: string }> {
     this.output = '';
+    this.firstRowAt = 0;
     const t = performance.now();
     const result = (await this.call('run', { line })) as { ok: boolean };
     return { ms: performance.now() - t, ok: result.ok, output: this.output };
@@ -82,11 +88,15 @@ export class ControlClient {
 
   #onMessage(msg: RpcMessage): void {
     if (msg.method) {
-      if (msg.method === 'print') this.output += (msg.params as { text?: string }).text ?? '';
+      if (msg.method === 'print') {
+        const text = (msg.params as { text?: string }).text ?? '';
+        this.output += text;
+        if (!this.firstRowAt && /^\d+ +\d+ /m.test(text)) this.firstRowAt = performance.now();
+      }
       if (msg.method === 'ask' && msg.id !== undefined) {
-        // Take the default, as -c does; a question asked again gets end of input.
-        const q = msg.params as { attempt?: number };
-        const result = (q.attempt ?? 1) > 1 ? { eof: true } : { answer: '' };
+        // Take the default, as -c does; a question asked again gets end of input; a pager stop: q.
+        const q = msg.params as { attempt?: number; pause?: boolean };
+        const result = q.pause && this.#pager ? { answer: 'q' } : (q.attempt ?? 1) > 1 ? { eof: true } : { answer: '' };
         this.#socket.write(JSON.stringify({ jsonrpc: '2.0', id: msg.id, result }) + '\n');
       }
       return;

@@ -13,6 +13,14 @@ import type { ControlTiming, FlushHow, MailServer } from './mta.js';
 import { childAnswersSmtp, countMessages, cpuSeconds, dirUsage, rssBytes, sleep, stopChild } from './proc.js';
 import type { StallReport } from './stall-monitor.js';
 
+/**
+ * Sessions the bench's engine takes at once, in all and from one address (127.0.0.1): Postfix's
+ * default_process_limit, which caps its smtpd processes (127.0.0.1 is in mynetworks, exempt from
+ * its per-client limit). The product keeps AsyncOS's 50 / 25; only the bench's own data dir is
+ * raised, so the 1b comparison (100 new connections at once) is at the same concurrency.
+ */
+export const BENCH_LISTENER_CONNECTIONS = 100;
+
 export interface EngineProcessOptions {
   port: number;
   routePort: number;
@@ -23,6 +31,8 @@ export interface EngineProcessOptions {
   profileName?: string;
   /** How drain is started: `delivernow` over the control socket, or waiting for the host retry. */
   flush: 'delivernow' | 'host-retry' | 'auto';
+  /** More `esa start` flags (the big queue: --accept, --queue-max-messages, --queue-max-mb). */
+  startArgs?: string[];
 }
 
 /** Whether `esa shell` exists in this build, and whether it runs a given command. */
@@ -44,6 +54,8 @@ export class EngineProcess implements MailServer {
   #starts = 0;
   /** What happened when delivernow was tried (for the report). */
   flushNote = '';
+  /** The listener limits the bench set on its data dir (for the report). */
+  limitsNote = '';
 
   constructor(readonly options: EngineProcessOptions) {
     this.port = options.port;
@@ -79,6 +91,7 @@ export class EngineProcess implements MailServer {
         '--listen', `127.0.0.1:${this.port}`,
         '--route', `127.0.0.1:${this.options.routePort}`,
         '--time-scale', String(this.options.timeScale),
+        ...(this.options.startArgs ?? []),
       ],
       {
         stdio: ['ignore', stdout, 'pipe'],
@@ -93,6 +106,18 @@ export class EngineProcess implements MailServer {
     this.#child = child;
     this.#phase = 0;
     await childAnswersSmtp(this.#exited, this.port, 300_000, (code) => `the engine exited at start (status ${code}): ${this.#stderr.trim()}`);
+    // Once per data dir: the setting is committed and kept across restarts.
+    if (!this.limitsNote) await this.#matchPostfixConcurrency();
+  }
+
+  /** Raises the listener's session limits to Postfix's, as an admin would (listenerconfig, commit). */
+  async #matchPostfixConcurrency(): Promise<void> {
+    const n = BENCH_LISTENER_CONNECTIONS;
+    const r = await this.shell(`listenerconfig edit IncomingMail max_connections=${n} max_conn=${n}; commit "bench: Postfix's concurrency"`);
+    if (r.code !== 0) {
+      throw new Error(`setting the bench listener's limits failed (status ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+    }
+    this.limitsNote = `the engine's listener takes ${n} sessions in all and ${n} from one address on the bench's data dir (Postfix's default_process_limit; the product defaults stay 50 and 25)`;
   }
 
   async stop(): Promise<void> {

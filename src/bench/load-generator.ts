@@ -20,6 +20,10 @@ export interface LoadOptions {
   tag: string;
   /** Pause before trying again after a refused connection or a 4xx (real ms). */
   retryDelayMs?: number;
+  /** The recipient of message i (default `recipientFor`: 1,000 users at example.com). */
+  recipient?: (index: number) => string;
+  /** Message i's index is `firstIndex + i` (Message-IDs and recipients go on across slices). */
+  firstIndex?: number;
 }
 
 export interface LoadResult {
@@ -185,9 +189,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             continue;
           }
         }
-        const to = recipientFor(i);
+        const index = (o.firstIndex ?? 0) + i;
+        const to = (o.recipient ?? recipientFor)(index);
         try {
-          const latency = await sendOne(session, from, to, buildMessage(o.size, i, o.tag, to));
+          const latency = await sendOne(session, from, to, buildMessage(o.size, index, o.tag, to));
           result.accepted++;
           result.latenciesMs.push(latency);
           result.finishedAt = performance.now();

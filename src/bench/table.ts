@@ -2,7 +2,7 @@
 // the min–max of the runs), their ratio, and the target the figure is held to.
 import type { Spread } from './stats.js';
 
-export type Unit = 'msg/s' | 'ms' | 's' | 'MB' | 'count';
+export type Unit = 'msg/s' | 'ms' | 's' | 'MB' | 'count' | 'bytes' | '×';
 
 export interface Target {
   /** `ratio` compares with Postfix (esa / postfix), `value` with a fixed number. */
@@ -26,7 +26,10 @@ function num(v: number, unit: Unit): string {
   switch (unit) {
     case 'msg/s':
     case 'count':
+    case 'bytes':
       return Math.round(v).toLocaleString('en-US');
+    case '×':
+      return v.toFixed(2);
     case 'ms':
       return v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
     case 's':

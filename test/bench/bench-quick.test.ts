@@ -34,6 +34,10 @@ test('options: --quick sets small counts, bad values are refused', () => {
   assert.equal(benchOptions({}).messages, 5_000);
   assert.throws(() => benchOptions({ vs: 'sendmail' }), /postfix/);
   assert.throws(() => benchOptions({ only: 'relay,nonsense' }), /unknown scenario/);
+  const scale = benchOptions({ scale: true, seed: true });
+  assert.deepEqual([scale.scenarios, scale.bigQueue, scale.runs, scale.seed, scale.bigQueueCompare], [['bigqueue'], 1_000_000, 1, true, 5_000]);
+  assert.equal(benchOptions({ scale: true, bigQueue: 20_000 }).bigQueue, 20_000);
+  assert.throws(() => benchOptions({ bigQueueCompare: -1 }), /--big-queue-compare/);
 });
 
 test('a CPU profile is summarised by self time, naming who called a native function', () => {
@@ -57,10 +61,11 @@ test('a CPU profile is summarised by self time, naming who called a native funct
 
 test('esa bench runs every scenario against a real engine at a tiny scale', { timeout: 120_000 }, async () => {
   const lines: string[] = [];
-  const options = benchOptions({ messages: 40, runs: 1, bigQueue: 150, warmup: 5, connSessions: 10, sessions: 5 });
+  const options = benchOptions({ messages: 40, runs: 1, bigQueue: 150, bigQueueCompare: 100, warmup: 5, connSessions: 10, sessions: 5 });
   const report = await runBench(options, (l) => lines.push(l));
   const byId = new Map(report.figures.map((f) => [f.id, f]));
-  for (const id of ['relay.rate', 'relay-conn.rate', 'down.accept', 'drain.rate', 'big.rss', 'big.restart']) {
+  const big = ['big.rss', 'big.restart', 'big.status', 'big.tophosts', 'big.showrecipients', 'big.drain', 'big.drainSmall', 'big.drainRatio'];
+  for (const id of ['relay.rate', 'relay-conn.rate', 'down.accept', 'drain.rate', ...big]) {
     const f = byId.get(id);
     assert.ok(f?.esa && f.esa.median > 0, `${id} measured (${lines.join(' / ')})`);
   }
