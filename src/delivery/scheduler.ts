@@ -25,7 +25,7 @@ import { HostStates } from './host-state.js';
 import { connectionErrorDetail, type SmtpError, type TransactionOutcome } from './outcome.js';
 import { RetryTimer } from './retry-timer.js';
 import { NullConnection } from './null-connection.js';
-import { NoRouteError, resolveDestination, routeKey, type RouteTarget } from './routes.js';
+import { matchRoute, NoRouteError, resolveDestination, routeKey, type RouteTarget } from './routes.js';
 import { OutboundConnection } from './smtp-client.js';
 import { WorkerPool, type DeliverySession } from './workers.js';
 
@@ -63,6 +63,12 @@ export interface DeliveryContext {
   connectTimeoutMs?: number;
 }
 
+/**
+ * Connections open at once to one delivery host, over all the domains a route sends there
+ * (each domain stays within its own destconfig concurrency too).
+ */
+export const MAX_CONNECTIONS_PER_HOST = 50;
+
 /** Jobs checked per event-loop turn when sweeping a down destination for expiry. */
 const SWEEP_SLICE = 2_000;
 /**
@@ -89,7 +95,7 @@ export class DeliveryScheduler {
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
   /** Destination settings of the running configuration, by recipient domain. */
-  #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string }> } = { of: null, byDomain: new Map() };
+  #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string; hostKey: string }> } = { of: null, byDomain: new Map() };
 
   constructor(readonly ctx: DeliveryContext) {
     this.#timer = new RetryTimer(ctx.clock, (jobs, now, first) => this.#due(jobs, now, first), (now) => this.hosts.nextProbe(now));
@@ -98,6 +104,8 @@ export class DeliveryScheduler {
         mayWork: (dest) => !this.#stopping && !this.isSuspended(dest.domain),
         mayConnect: (dest) => this.hosts.mayConnect(dest, ctx.clock.now()),
         concurrency: (dest) => this.settingsOf(dest.domain).concurrency,
+        hostKey: (dest) => this.#hostKey(dest.domain),
+        hostLimit: () => MAX_CONNECTIONS_PER_HOST,
         reusable: (dest, session) => this.#reusable(dest, session),
         stillDue: (job) => !this.#expireBeforeAttempt(job),
         connect: (dest, job, after) => this.#connect(dest, job, after),
@@ -141,12 +149,16 @@ export class DeliveryScheduler {
   }
 
   /** A domain's destination settings (destconfig) and route, resolved once per configuration. */
-  settingsOf(domain: string): DestinationSettings & { routeKey: string } {
+  settingsOf(domain: string): DestinationSettings & { routeKey: string; hostKey: string } {
     const config = this.ctx.config();
     if (this.#settings.of !== config) this.#settings = { of: config, byDomain: new Map() };
     let s = this.#settings.byDomain.get(domain);
     if (!s) {
-      s = { ...destinationSettings(config, domain), routeKey: routeKey(config.routes, domain) };
+      const route = matchRoute(config.routes, domain);
+      const key = routeKey(config.routes, domain);
+      // Domains a static route sends to the same hosts share them; others (MX) have their own.
+      const hostKey = route && !route.special && route.hosts.length > 0 ? key : `domain ${domain}`;
+      s = { ...destinationSettings(config, domain), routeKey: key, hostKey };
       this.#settings.byDomain.set(domain, s);
     }
     return s;
@@ -165,6 +177,16 @@ export class DeliveryScheduler {
   #reusable(dest: Destination, session: DeliverySession): boolean {
     const key = this.#routeKeyOf(dest.domain, this.ctx.redirect(dest.domain));
     return session.routeKey === key && session.messages < this.settingsOf(dest.domain).maxMessagesPerConnection;
+  }
+
+  /**
+   * The delivery host a domain's connections go to, for the per-host limit: a redirect's or a
+   * static route's hosts (shared by every domain sent there), else the domain itself (its MX).
+   */
+  #hostKey(domain: string): string {
+    const redirect = this.ctx.redirect(domain);
+    if (redirect) return this.#routeKeyOf(domain, redirect);
+    return this.settingsOf(domain).hostKey;
   }
 
   /** Where a domain's connections go now, as one string: an operator's redirect, else its route. */

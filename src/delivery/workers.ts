@@ -1,6 +1,8 @@
 // Delivery workers: each holds one outbound connection and delivers job after job of one
 // destination over it, lingering a moment when idle before QUIT. The pool bounds how many
-// run per destination (its concurrency limit), hands due jobs to idle ones, retires a
+// run per destination (its concurrency limit) and per delivery host (domains that an SMTP
+// route sends to the same hosts share them, as Postfix's concurrency is per next hop: a
+// thousand domains routed to one backend must not open ten thousand connections to it), hands due jobs to idle ones, retires a
 // connection after its messages-per-connection limit or when a commit changed its route,
 // moves a job to the route's next host when asked, and stops them with a grace period.
 import type { HostPort } from '../config/config.js';
@@ -43,6 +45,10 @@ export interface WorkerDriver {
   mayConnect(dest: Destination): boolean;
   /** How many workers the destination may have. */
   concurrency(dest: Destination): number;
+  /** Where the destination's connections go: destinations with the same key share `hostLimit`. */
+  hostKey(dest: Destination): string;
+  /** How many workers may connect to one delivery host at once, over all its destinations. */
+  hostLimit(): number;
   /** Whether an open connection may take another job (its route unchanged, under its messages limit). */
   reusable(dest: Destination, session: DeliverySession): boolean;
   /** A job taken to be attempted: false when it expired instead (nothing to attempt). */
@@ -59,6 +65,8 @@ export interface WorkerDriver {
 export class WorkerPool {
   readonly #running = new Set<Promise<void>>();
   readonly #open = new Set<DeliveryConnection>();
+  /** Workers per delivery host, and the destinations waiting for one of its slots (in order). */
+  readonly #hosts = new Map<string, { workers: number; waiting: Set<Destination> }>();
   #stopping = false;
   /** Open delivery connections now (all destinations). */
   connectionsOut = 0;
@@ -83,8 +91,10 @@ export class WorkerPool {
     if (this.#stopping || !this.driver.mayWork(dest)) return;
     if (dest.down) {
       // One probe at the host retry time, nothing before.
-      if (!this.driver.mayConnect(dest) || dest.workers > 0) return;
-      if (dest.hasReady()) this.#spawn(dest);
+      if (!this.driver.mayConnect(dest) || dest.workers > 0 || !dest.hasReady()) return;
+      const host = this.#host(dest);
+      if (host.workers >= this.driver.hostLimit()) host.waiting.add(dest);
+      else this.#spawn(dest);
       return;
     }
     while (dest.idle.length > 0 && dest.hasReady()) {
@@ -94,7 +104,38 @@ export class WorkerPool {
     }
     // A new worker takes its first job synchronously, so hasReady() bounds the spawning.
     const limit = this.driver.concurrency(dest);
-    while (dest.workers < limit && dest.hasReady()) this.#spawn(dest);
+    const host = this.#host(dest);
+    const hostLimit = this.driver.hostLimit();
+    while (dest.workers < limit && dest.hasReady()) {
+      if (host.workers >= hostLimit) {
+        // Its turn comes when a worker for the same host ends.
+        host.waiting.add(dest);
+        return;
+      }
+      this.#spawn(dest);
+    }
+  }
+
+  #host(dest: Destination): { workers: number; waiting: Set<Destination> } {
+    const key = this.driver.hostKey(dest);
+    let host = this.#hosts.get(key);
+    if (!host) {
+      host = { workers: 0, waiting: new Set() };
+      this.#hosts.set(key, host);
+    }
+    return host;
+  }
+
+  /** A worker for this host ended: destinations waiting for the host get its slot, oldest first. */
+  #hostFreed(key: string): void {
+    const host = this.#hosts.get(key);
+    if (!host) return;
+    for (const waiting of host.waiting) {
+      if (host.workers >= this.driver.hostLimit()) break;
+      host.waiting.delete(waiting);
+      this.pump(waiting);
+    }
+    if (host.workers === 0 && host.waiting.size === 0) this.#hosts.delete(key);
   }
 
   /** Idle workers of the destination stop taking jobs (it went down). */
@@ -118,12 +159,18 @@ export class WorkerPool {
 
   #spawn(dest: Destination): void {
     dest.workers++;
+    const key = this.driver.hostKey(dest);
+    this.#host(dest).workers++;
     const run = this.#work(dest)
       .catch((e) => this.diagnostics.bug(`delivery worker for ${dest.domain}`, e))
       .finally(() => {
         dest.workers--;
+        this.#hosts.get(key)!.workers--;
         this.#running.delete(run);
-        if (!this.#stopping && dest.hasReady()) this.pump(dest);
+        if (!this.#stopping) {
+          if (dest.hasReady()) this.pump(dest);
+          this.#hostFreed(key);
+        }
         this.onWorkerEnded();
       });
     this.#running.add(run);
@@ -197,6 +244,8 @@ export class WorkerPool {
         return job;
       }
       if (!connected) return null;
+      // Another destination waits for this host: the connection goes rather than linger.
+      if ((this.#hosts.get(this.driver.hostKey(dest))?.waiting.size ?? 0) > 0) return null;
       const waited = await new Promise<Job | null>((resolve) => {
         const wake = (j: Job | null) => {
           clearTimeout(timer);
