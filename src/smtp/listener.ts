@@ -9,7 +9,7 @@ import { formatRfc5322Date } from '../log/format-date.js';
 import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
 import type { Envelope, QueuedMessage } from '../queue/message.js';
-import type { IncomingMessage, SpoolStart } from '../queue/spool.js';
+import type { SpoolStart } from '../queue/spool.js';
 import type { MailQueue } from '../queue/queue.js';
 import * as line from '../log/log-lines.js';
 import { headerValue } from './headers.js';
@@ -17,7 +17,16 @@ import { connectRefusal, customGreeting, messagesExceeded, rcptRefusal } from '.
 import { smtpReply } from './replies.js';
 import { postmasterAddress } from './postmaster.js';
 import { SessionDeadlines, sessionLimitsOf, type Expiry } from './session-limits.js';
-import { checkSmtpServerShape, hookSessions, openSessions, sessionOf, setGreeting, setServerLimits, useOwnEnhancedCodes } from './smtp-server-seam.js';
+import {
+  checkSmtpServerShape,
+  hookSessions,
+  openSessions,
+  sessionOf,
+  setGreeting,
+  setGreetingDelay,
+  setServerLimits,
+  useOwnEnhancedCodes,
+} from './smtp-server-seam.js';
 
 export interface ListenerContext {
   clock: Clock;
@@ -42,6 +51,8 @@ export class Listener {
   readonly #sent = new Map<string, number>();
   /** Each open session's command and session deadlines (slow clients). */
   readonly #deadlines = new Map<string, SessionDeadlines>();
+  /** Sessions counted against the connection limits: from onConnect until the server ends them. */
+  readonly #counted = new Set<string>();
   #stopping = false;
   #connections = 0;
   boundPort = 0;
@@ -78,7 +89,14 @@ export class Listener {
         this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} improper command pipelining after DATA: closing`);
         return { code: 554, text: '5.5.0 Error: SMTP protocol synchronization' };
       },
+      // A session the server has ended (QUIT's 221, a 421) frees its slot at once, as an smtpd
+      // process does when it closes the connection: the client's next connection, which can
+      // arrive before the old socket's close is seen, is not refused for it.
+      closing: (session) => this.#release(session),
     });
+    // The banner goes out at once, as Postfix's smtpd and AsyncOS send it: smtp-server's fixed
+    // 100 ms early-talker wait would cap one-message sessions at 10 messages/s each.
+    setGreetingDelay(this.#server, 0);
     this.#setBanner();
   }
 
@@ -146,6 +164,7 @@ export class Listener {
     if (refused) return cb(smtpReply(refused.code, refused.text));
     this.#perHost.set(remote, (this.#perHost.get(remote) ?? 0) + 1);
     this.#connections++;
+    this.#counted.add(session.id);
     this.ctx.connectionsChanged?.();
     const icid = this.ctx.ids.take('icid');
     this.#icids.set(session.id, icid);
@@ -161,12 +180,18 @@ export class Listener {
     this.#sent.delete(session.id);
     this.#deadlines.get(session.id)?.stop();
     this.#deadlines.delete(session.id);
+    this.#release(session);
+    this.ctx.log.info(line.injectionClosed(icid));
+  }
+
+  /** The session no longer counts against the limits (the server ended it, or its socket closed). */
+  #release(session: SMTPServerSession): void {
+    if (!this.#counted.delete(session.id)) return;
     const fromHost = (this.#perHost.get(session.remoteAddress) ?? 1) - 1;
     if (fromHost > 0) this.#perHost.set(session.remoteAddress, fromHost);
     else this.#perHost.delete(session.remoteAddress);
     this.#connections--;
     this.ctx.connectionsChanged?.();
-    this.ctx.log.info(line.injectionClosed(icid));
   }
 
   /** A deadline passed: `421 4.4.2` and the session closes (a message being queued got its reply first). */
@@ -242,10 +267,17 @@ export class Listener {
         return reply(smtpReply(452, '4.3.1 Insufficient system storage'));
       }
       deadlines?.queueing();
-      const work = this.#queueMessage(session, incoming, () => started!).then(
+      const work = this.ctx.queue.admitIncoming(incoming).then(
         (msg) => {
           this.#sent.set(session.id, (this.#sent.get(session.id) ?? 0) + 1);
+          // The message is durable: the 250 goes out first, then the log lines and delivery.
           reply(null, `2.0.0 Ok: Message ${msg.envelope.mid} accepted`);
+          try {
+            this.#queued(msg, started!.envelope);
+          } catch (e) {
+            // Acknowledged and on disk: the next start schedules it. Never a second reply.
+            this.ctx.log.info(`MID ${msg.envelope.mid} queued, but scheduling it failed: ${(e as Error).message}`);
+          }
         },
         (err: Error) => {
           this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, err.message));
@@ -284,10 +316,9 @@ export class Listener {
     return { envelope, prefix };
   }
 
-  async #queueMessage(session: SMTPServerSession, incoming: IncomingMessage, started: () => SpoolStart): Promise<QueuedMessage> {
-    const { log, counters, queue } = this.ctx;
-    const msg = await queue.admitIncoming(incoming);
-    const { envelope } = started();
+  /** A message durably queued and acknowledged: its log lines, counters, and the scheduler. */
+  #queued(msg: QueuedMessage, envelope: Envelope): void {
+    const { log, counters } = this.ctx;
     const { mid, icid, from, to } = envelope;
     log.info(line.messageStart(mid, icid));
     log.info(line.messageFrom(mid, icid, from));
@@ -299,6 +330,5 @@ export class Listener {
     counters.inc('messagesReceived');
     counters.inc('recipientsReceived', to.length);
     this.ctx.accepted(msg);
-    return msg;
   }
 }

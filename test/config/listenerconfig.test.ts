@@ -255,6 +255,8 @@ test('HOSTACCESS limits are enforced: messages per connection, recipients, size,
   const d = await SmtpTalk.open(port);
   assert.match(await d.reply(), /^421 4\.7\.0 mail\.example\.com Too many connections from your host/);
   for (const t of [a, b, c, d]) t.socket.destroy();
+  // The greeting is not delayed: wait until the engine has seen those sessions close.
+  await waitFor(() => cli.engine.inboundConnections() === 0, 'the sessions to close');
 
   const big = await sendMail(port, { to: 'bob@example.com', text: 'x'.repeat(4096) });
   assert.equal(big.ok, false);

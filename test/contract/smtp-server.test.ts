@@ -1,6 +1,7 @@
 // The contract the smtp-server seam (src/smtp/smtp-server-seam.ts) relies on, against the
 // installed smtp-server on loopback: open sessions can be listed and sent a 421, option changes
-// reach the sessions, a reply keeps its own enhanced code, and the shape check tells one line.
+// reach the sessions, a reply keeps its own enhanced code, the greeting is not held back, and the
+// shape check tells one line.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import { installedVersion, LibraryShapeError } from '../../src/library-shape.js'
 import { smtpReply } from '../../src/smtp/replies.js';
 import {
   checkSmtpServerShape,
+  hookSessions,
   openSessions,
+  setGreetingDelay,
   setServerLimits,
   SMTP_SERVER_PIN,
   useOwnEnhancedCodes,
@@ -40,6 +43,8 @@ function newServer(extra: Partial<SMTPServerOptions> = {}): SMTPServer {
     disableReverseLookup: true,
     size: 10_000,
     logger: false,
+    // As the listener does: the session is admitted (or refused) in the turn it opens.
+    onConnect: (_session, cb) => cb(),
     onMailFrom: (address, _session, cb) =>
       cb(address.address === 'full@example.org' ? smtpReply(452, '4.3.1 Insufficient system storage') : null),
     onRcptTo: (address, _session, cb) => cb(address.address === 'nobody@example.com' ? smtpReply(550, 'No such user here') : null),
@@ -56,6 +61,7 @@ before(async () => {
   useOwnEnhancedCodes();
   server = newServer({ onClose: sessionClosed });
   checkSmtpServerShape(server);
+  setGreetingDelay(server, 0);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.server.address() as { port: number }).port;
 });
@@ -86,6 +92,7 @@ test('the shape check passes on the installed smtp-server and fails with one lin
     ['no connections set', () => checkSmtpServerShape({ options: {} }), /open sessions \(SMTPServer\.connections\)/],
     ['frozen options', () => checkSmtpServerShape({ connections: new Set(), options: Object.freeze({}) }), /SMTPServer\.options/],
     ['a send without context', () => checkSmtpServerShape(newServer(), { send(code: number) { return code; } }), /SMTPConnection\.prototype\.send/],
+    ['no init', () => checkSmtpServerShape(newServer(), { send(a: number, b: string, c: unknown) { return [a, b, c]; } }), /SMTPConnection\.prototype\.init\(\)/],
   ];
   for (const [what, check, names] of cases) {
     assert.throws(
@@ -138,10 +145,8 @@ test('lowered limits reach the sessions: SIZE in EHLO, 552 for a bigger message,
   setServerLimits(server, { size: 10_000, socketTimeout: 20 });
   try {
     const idle = await SmtpTalk.open(port);
-    // The timeout may come before or after the greeting (which smtp-server delays).
-    let line = await idle.reply();
-    if (line.startsWith('220 ')) line = await idle.reply();
-    assert.equal(line, '421 4.4.2 Timeout - closing connection');
+    assert.match(await idle.reply(), /^220 /);
+    assert.equal(await idle.reply(), '421 4.4.2 Timeout - closing connection');
     idle.close();
   } finally {
     setServerLimits(server, { size: 10_000, socketTimeout: 60_000 });
@@ -156,5 +161,98 @@ test('a reply with its own enhanced code is sent as given; others still get the 
     assert.match(await s.command('RCPT TO:<nobody@example.com>'), /^550 5\.\d\.\d No such user here$/);
   } finally {
     s.close();
+  }
+});
+
+/** Opens a session and sends EHLO at once, before reading anything (an early talker). */
+async function earlyTalker(serverPort: number): Promise<SmtpTalk> {
+  const s = await SmtpTalk.open(serverPort);
+  s.socket.write('EHLO early.example.org\r\n');
+  return s;
+}
+
+test('without a greeting delay the banner comes first and input sent before it is answered in turn', async () => {
+  const s = await earlyTalker(port);
+  try {
+    assert.match(await s.reply(), /^220 /);
+    assert.match(await s.reply(), /^250[ -]/);
+    // Commands pipelined behind it (RFC 2920) are answered one by one, in order.
+    s.socket.write('MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nRCPT TO:<nobody@example.com>\r\n');
+    assert.match(await s.reply(), /^250 /);
+    assert.match(await s.reply(), /^250 /);
+    assert.match(await s.reply(), /^550 5\.\d\.\d No such user here$/);
+  } finally {
+    s.close();
+  }
+});
+
+test('with a greeting delay, a client that talks before the banner gets 421 and no banner', async () => {
+  const held = newServer();
+  // Long enough that the client's EHLO always arrives first; the timer does not keep the process up.
+  setGreetingDelay(held, 600_000);
+  await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+  try {
+    const s = await earlyTalker((held.server.address() as { port: number }).port);
+    assert.match(await s.reply(), /^421 .*You talk too soon$/);
+    assert.equal(await s.reply(), '');
+    s.close();
+  } finally {
+    await new Promise<void>((resolve) => held.close(() => resolve()));
+  }
+});
+
+test('a session the server ends is reported closing once, by the time its client reads the reply', async () => {
+  let closed = 0;
+  const ended = newServer({ onClose: () => closed++ });
+  const closing: string[] = [];
+  hookSessions(ended, { closing: (session) => closing.push(session.id) });
+  await new Promise<void>((resolve) => ended.listen(0, '127.0.0.1', resolve));
+  try {
+    const s = await SmtpTalk.open((ended.server.address() as { port: number }).port);
+    assert.match(await s.reply(), /^220 /);
+    assert.deepEqual(closing, []);
+    assert.match(await s.command('QUIT'), /^221 /);
+    assert.equal(closing.length, 1);
+    // Once, though close() runs again as the socket ends.
+    while (closed < 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(closing.length, 1);
+    s.close();
+  } finally {
+    await new Promise<void>((resolve) => ended.close(() => resolve()));
+  }
+});
+
+test("a hooked server answers one read's pipelined commands in one socket write; the final reply on its own", async () => {
+  const batched = newServer();
+  hookSessions(batched, {});
+  // The server side's socket writes, counted where Node hands them to the kernel.
+  const writes: number[] = [];
+  batched.server.on('connection', (socket: { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void }) => {
+    const index = writes.push(0) - 1;
+    for (const key of ['_write', '_writev'] as const) {
+      const original = socket[key];
+      socket[key] = function (this: unknown, ...args: unknown[]) {
+        writes[index]++;
+        return original.apply(this, args);
+      };
+    }
+  });
+  await new Promise<void>((resolve) => batched.listen(0, '127.0.0.1', resolve));
+  try {
+    const s = await SmtpTalk.open((batched.server.address() as { port: number }).port);
+    assert.match(await s.reply(), /^220 /);
+    assert.match(await s.command('EHLO client.example.org'), /^250[ -]/);
+    const before = writes[0];
+    s.socket.write('MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n');
+    assert.match(await s.reply(), /^250 /);
+    assert.match(await s.reply(), /^250 /);
+    assert.match(await s.reply(), /^354 /);
+    assert.equal(writes[0] - before, 1, 'MAIL, RCPT and DATA answered in one write');
+    s.socket.write('Subject: one\r\n\r\nbody\r\n.\r\n');
+    assert.match(await s.reply(), /^250 /);
+    assert.equal(writes[0] - before, 2);
+    s.close();
+  } finally {
+    await new Promise<void>((resolve) => batched.close(() => resolve()));
   }
 });

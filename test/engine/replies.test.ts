@@ -1,5 +1,6 @@
 // The listener's SMTP replies: the codes of engine.md's table, exact reply lines.
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import type { Engine } from '../../src/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
@@ -25,6 +26,16 @@ test('banner and EHLO extensions', async () => {
     assert.ok(ehlo.split('\r\n').some((l) => l.slice(4) === ext), `EHLO offers ${ext}: ${ehlo}`);
   }
   assert.ok(!/AUTH/.test(ehlo), 'no AUTH is asked of relaying clients');
+  s.close();
+});
+
+test('the banner is not held back: a client that sends EHLO before reading it gets 220, then 250', async () => {
+  // smtp-server alone would wait 100 ms and answer such a client `421 You talk too soon`.
+  const s = await SmtpTalk.open(port);
+  s.socket.write('EHLO early.example.org\r\n');
+  assert.equal(await s.reply(), '220 mail.example.com ESMTP');
+  assert.match(await s.reply(), /^250-/);
+  assert.match(await s.command('MAIL FROM:<alice@example.org>'), /^250 /);
   s.close();
 });
 
@@ -72,6 +83,8 @@ test('past the recipient limit: 452 4.5.3', async () => {
 });
 
 test('at the storage limit: 452 4.3.1 at MAIL, and acceptance again once the queue drains', async () => {
+  // The limit counts what is queued: the earlier tests' messages must be delivered first.
+  await waitFor(() => engine.queue.count === 0, 'the earlier messages to be delivered');
   await backend.setMode('down');
   await withLimits((c) => (c.queueMaxMessages = 3));
   try {
@@ -122,6 +135,38 @@ test('too many connections: 421 4.7.0', async () => {
     third.close();
   } finally {
     for (const s of open) s.close();
+    await withLimits((c) => (c.listeners[0].maxConnections = 50));
+  }
+});
+
+/** A session that has QUIT and got its 221, whose client keeps its own side open (half-open). */
+async function quitButStayOpen(): Promise<Socket> {
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  socket.setEncoding('utf8');
+  let got = '';
+  socket.on('data', (d: string) => (got += d));
+  const seen = (re: RegExp) => waitFor(() => re.test(got), `${re} from the server`);
+  await seen(/^220 .*\r\n/);
+  socket.write('QUIT\r\n');
+  await seen(/\r\n221 .*\r\n$/);
+  return socket;
+}
+
+test('a session the server has ended (221 to QUIT) no longer counts against the connection limit', async () => {
+  await withLimits((c) => (c.listeners[0].maxConnections = 1));
+  let quitter: Socket | undefined;
+  try {
+    quitter = await quitButStayOpen();
+    // Its socket is still open (the client has not closed its side), but the slot is free.
+    const next = await SmtpTalk.open(port);
+    assert.equal(await next.reply(), '220 mail.example.com ESMTP');
+    // ...and taken again: the limit still holds for open sessions.
+    const third = await SmtpTalk.open(port);
+    assert.match(await third.reply(), /^421 4\.7\.0 /);
+    third.close();
+    next.close();
+  } finally {
+    quitter?.destroy();
     await withLimits((c) => (c.listeners[0].maxConnections = 50));
   }
 });

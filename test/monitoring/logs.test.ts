@@ -27,8 +27,13 @@ test('grep finds a MID\'s whole story across a log rotation, oldest line first',
   const first = await sendMail(port, { to: 'story@example.com' });
   const mid = midOf(first.response);
   await waitFor(() => cli.engine.api.hostStatus('example.com')?.down === true, 'example.com down');
-  // Other traffic fills the log past the rotation size.
-  for (let i = 0; i < 6; i++) await sendMail(port, { to: `other${i}@example.com` });
+  // Other traffic fills the log past the rotation size. Lines waiting while a write runs go out
+  // together and a batch is never split across files: each message's lines are written on their own.
+  await cli.engine.log.flush();
+  for (let i = 0; i < 6; i++) {
+    await sendMail(port, { to: `other${i}@example.com` });
+    await cli.engine.log.flush();
+  }
   await backend.setMode('up');
   cli.engine.clock.advance(60_000);
   await waitFor(() => backend.messages.some((m) => m.to.includes('story@example.com')), 'the story to end in delivery');
