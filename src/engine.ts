@@ -651,7 +651,7 @@ export class Engine {
   async #closeParts(): Promise<void> {
     if (this.#saveTimer) clearInterval(this.#saveTimer);
     this.storage.stop();
-    await this.queue.store.close();
+    await this.queue.close();
     await this.ids.close();
     // On a full disk the engine still stops: the spool has every message, the state's
     // progress and counters go back to their last save (docs/reliability.md).

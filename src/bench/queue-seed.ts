@@ -94,7 +94,7 @@ export async function seedQueue(o: SeedOptions): Promise<SeedResult> {
       }
     };
     await Promise.all(Array.from({ length: o.inFlight ?? 64 }, worker));
-    await queue.store.close();
+    await queue.close();
     // What was queued before (not loaded here) plus what was seeded.
     const before = state.data.queueSummary ?? { messages: 0, bytes: 0 };
     state.data.queueSummary = { messages: before.messages + queue.count, bytes: before.bytes + queue.bytes };

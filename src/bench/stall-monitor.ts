@@ -6,6 +6,7 @@
 // starts afresh, so a
 // benchmark can measure the stalls of one phase (a load run, a restart) on its own.
 import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface StallReport {
@@ -59,11 +60,19 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
         arrayBuffersMB: mb(mem.arrayBuffers),
       },
     };
-    try {
-      writeFileSync(to, JSON.stringify(report) + '\n');
-    } catch {
-      // A report that cannot be written must not disturb the engine.
+    const text = JSON.stringify(report) + '\n';
+    // At exit only a synchronous write still lands. Otherwise the write must not hold the event
+    // loop: on a disk busy with the spool's fsyncs a synchronous write waited for the journal
+    // (tens of ms), which this monitor then reported as the engine's own stall.
+    if (final) {
+      try {
+        writeFileSync(to, text);
+      } catch {
+        // A report that cannot be written must not disturb the engine.
+      }
+      return;
     }
+    void writeFile(to, text).catch(() => undefined);
   };
   const timer = setInterval(() => write(false, false), 1_000);
   timer.unref();

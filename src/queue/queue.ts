@@ -226,6 +226,12 @@ export class MailQueue {
     this.#warn?.(text);
   }
 
+  /** Writes the queue state and closes the spool's files opened ahead (at stop). */
+  async close(): Promise<void> {
+    await this.store.close();
+    await this.spool.close();
+  }
+
   changed(msg: QueuedMessage): void {
     this.store.changed(msg);
   }

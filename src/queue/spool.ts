@@ -15,6 +15,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { bucketOf } from './buckets.js';
+import { TempFiles } from './temp-files.js';
 import type { Envelope } from './message.js';
 
 /** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
@@ -278,9 +279,13 @@ export class Spool {
   #removedFrom = new Set<number>();
   #corrupt = 0;
 
+  /** Temporary files opened ahead for `write` (in `spool/incoming/`). */
+  readonly #temps: TempFiles;
+
   constructor(queueDir: string) {
     this.dir = path.join(queueDir, 'spool');
     this.corruptDir = path.join(queueDir, 'corrupt');
+    this.#temps = new TempFiles(path.join(this.dir, 'incoming'), DURABLE_WRITE);
   }
 
   /** Makes the spool directory, moves files of the flat layout into buckets, and notes the buckets there are. */
@@ -307,6 +312,7 @@ export class Spool {
     }
     for (const bucket of moved) await fsyncDir(this.bucketDir(bucket));
     if (moved.size) await fsyncDir(this.dir);
+    await this.#temps.open();
   }
 
   /** The bucket directories there are, oldest first (after `open`). */
@@ -411,8 +417,6 @@ export class Spool {
   /** Writes envelope + content durably. Resolves only when a crash can no longer lose it. */
   async write(envelope: Envelope, content: Buffer[]): Promise<number> {
     const header = headerLine(envelope);
-    const final = this.file(envelope.mid);
-    const tmp = final + '.tmp';
     let size = 0;
     let crc = 0;
     for (const p of content) {
@@ -421,7 +425,8 @@ export class Spool {
     }
     const parts = [header, ...content, trailer(size, crc)];
     const total = header.length + size + parts[parts.length - 1].length;
-    const fh = await this.openTemp(envelope.mid, tmp, DURABLE_WRITE);
+    // Opened ahead (temp-files.ts): the write starts at once.
+    const { fh, path: tmp } = await this.#temps.take();
     try {
       const { bytesWritten } = await fh.writev(parts);
       // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
@@ -432,10 +437,36 @@ export class Spool {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
-    await fh.close();
-    await rename(tmp, final);
-    await this.syncBucket(envelope.mid);
+    // The content is on disk: the close need not come before the rename and the directory sync.
+    const closed = fh.close();
+    try {
+      await this.#renameInto(tmp, envelope.mid);
+      await this.syncBucket(envelope.mid);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    } finally {
+      await closed.catch(() => undefined);
+    }
     return size;
+  }
+
+  /** Renames a written file to its MID's name in its bucket (made again if an emptied bucket was removed meanwhile). */
+  async #renameInto(from: string, mid: number): Promise<void> {
+    await this.#ensureBucket(mid);
+    try {
+      await rename(from, this.file(mid));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.#buckets.delete(bucketOf(mid));
+      await this.#ensureBucket(mid);
+      await rename(from, this.file(mid));
+    }
+  }
+
+  /** Closes the files opened ahead (at stop). */
+  close(): Promise<void> {
+    return this.#temps.close();
   }
 
   /** The message content as delivered (without the envelope line); SpoolDamagedError if it fails its check. */

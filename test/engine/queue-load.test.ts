@@ -3,7 +3,7 @@
 // layout is moved into them, new MIDs start past every range on disk, `status` says how far
 // the load has got, and emptied ranges leave no directory behind.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { formatStatus } from '../../src/commands/status-report.js';
@@ -32,6 +32,12 @@ async function spoolMessages(dataDir: string, mids: number[]): Promise<void> {
     const envelope: Envelope = { mid, from: 'alice@example.org', to: [`bob${mid}@example.com`], arrival: Date.UTC(2026, 10, 28, 11, 0, 0), icid: 1, listener: 'IncomingMail', profile: 'Default' };
     await spool.write(envelope, [Buffer.from(`Subject: queued ${mid}\r\n\r\nbody of ${mid}\r\n`)]);
   }
+  await spool.close();
+}
+
+/** The spool's bucket directories (`incoming/` holds the temporary files opened ahead). */
+async function buckets(dataDir: string): Promise<string[]> {
+  return (await readdir(path.join(dataDir, 'queue', 'spool'))).filter((n) => /^\d+$/.test(n)).sort();
 }
 
 function deliveredSubjects(): string[] {
@@ -42,7 +48,7 @@ test('a queue of four ranges loads behind an open listener: 250 meanwhile, statu
   const dataDir = await tempDir();
   dirs.push(dataDir);
   await spoolMessages(dataDir, [10, 1010, 2010, 3010]);
-  assert.deepEqual((await readdir(path.join(dataDir, 'queue', 'spool'))).sort(), ['0', '1', '2', '3']);
+  assert.deepEqual(await buckets(dataDir), ['0', '1', '2', '3']);
 
   backend.messages.length = 0;
   let release!: () => void;
@@ -81,7 +87,7 @@ test('a queue of four ranges loads behind an open listener: 250 meanwhile, statu
     assert.match(await readMailLog(engine), /Info: Startup: 4 message\(s\) in the queue \(4 recovered from the spool\)\n/);
     // Emptied ranges leave no directory behind (the newest, where mail is written, stays).
     await engine.idle();
-    assert.deepEqual(await readdir(path.join(dataDir, 'queue', 'spool')), ['4']);
+    assert.deepEqual(await buckets(dataDir), ['4']);
     assert.deepEqual(await readdir(path.join(dataDir, 'queue', 'state')), []);
   } finally {
     release();
@@ -98,6 +104,9 @@ test('a spool of the flat layout (before buckets) is moved into bucket directori
   await rename(path.join(spoolDir, '0', '7.msg'), path.join(spoolDir, '7.msg'));
   await rename(path.join(spoolDir, '1', '1234.msg'), path.join(spoolDir, '1234.msg'));
   await mkdir(path.join(spoolDir, '9'));
+  // A temporary file opened ahead and half written when the last run stopped: never acknowledged.
+  await mkdir(path.join(spoolDir, 'incoming'), { recursive: true });
+  await writeFile(path.join(spoolDir, 'incoming', '3.tmp'), '{"spool":2,"mid":99,"from":"x@example.org","to":["y@example.com"]');
 
   backend.messages.length = 0;
   const engine = await startEngine({ dataDir, backendPort: backend.port });
@@ -107,6 +116,7 @@ test('a spool of the flat layout (before buckets) is moved into bucket directori
     assert.deepEqual(deliveredSubjects(), ['queued 1234', 'queued 7']);
     const left = await readdir(spoolDir);
     assert.ok(!left.some((n) => n.endsWith('.msg')), `no flat spool files left: ${left.join(' ')}`);
+    assert.ok(!(await readdir(path.join(spoolDir, 'incoming'))).includes('3.tmp'), 'the leftover temporary file is gone');
     // New mail goes past the highest range there was (the empty bucket 9 counts).
     const sent = await sendMail(listenerPort(engine), { to: 'carol@example.com', subject: 'after' });
     assert.equal(Number(/Message (\d+) accepted/.exec(sent.response)![1]), 10_000);
