@@ -63,7 +63,10 @@ export interface BigQueueResult {
   /** --seed: the engine's start on the seeded queue, SIGTERM-free (spawn until a 250). */
   seedStart?: RestartRun;
   rssEmptyBytes: number;
+  /** RSS with the queue held, once it has settled (see settledRss). */
   rssBytes: number;
+  /** RSS 2 s after the fill ended. */
+  rssAfterFillBytes: number;
   /** (RSS full − RSS empty) / N. */
   bytesPerMessage: number;
   /** RSS empty + bytesPerMessage × 4,890,000. */
@@ -237,6 +240,21 @@ async function startUntil250(env: ScenarioEnv, probeIndex: number, stop?: () => 
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * RSS once it stops falling: read every 2 s for up to 30 s, until a reading is within 1 % of
+ * the one before (an idle Node.js process gives its garbage back within seconds).
+ */
+async function settledRss(read: () => Promise<number>, first: number): Promise<number> {
+  let last = first;
+  for (let i = 0; i < 15; i++) {
+    await sleep(2_000);
+    const now = await read();
+    if (now >= last * 0.99) return Math.min(now, last);
+    last = now;
+  }
+  return last;
+}
+
 export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<BigQueueResult> {
   const { server, sink, log } = env;
   const engine = server instanceof EngineProcess ? server : undefined;
@@ -301,7 +319,10 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
   await waitSettled(server, queued);
   // Let periodic state flushes land before measuring disk and memory.
   await sleep(2_000);
-  const rssBytes = await server.rssBytes();
+  const rssAfterFillBytes = await server.rssBytes();
+  // Right after a fill the heap still holds the fill's garbage (V8 returns it once the process
+  // goes quiet): what the server holds with the queue is read once its memory has settled.
+  const rssBytes = await settledRss(() => server.rssBytes(), rssAfterFillBytes);
   const memoryFull = await server.memory?.();
   const disk = await server.queueDisk();
   const bytesPerMessage = (rssBytes - rssEmptyBytes) / queued;
@@ -313,6 +334,7 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
     stallFillMs,
     seedStart,
     rssEmptyBytes,
+    rssAfterFillBytes,
     rssBytes,
     bytesPerMessage,
     projectedLargestBytes: rssEmptyBytes + bytesPerMessage * LARGEST_MODEL_MESSAGES,
@@ -335,8 +357,8 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
     small,
   };
   log(
-    `  ${server.name}: RSS ${(rssEmptyBytes / 1048576).toFixed(1)} MB empty, ${(rssBytes / 1048576).toFixed(1)} MB with ${fmt(queued)} queued ` +
-      `(${Math.round(bytesPerMessage)} bytes per message); state ${(disk.stateBytes / 1048576).toFixed(1)} MB, spool ${(disk.contentBytes / 1048576).toFixed(1)} MB`,
+    `  ${server.name}: RSS ${(rssEmptyBytes / 1048576).toFixed(1)} MB empty, ${(rssBytes / 1048576).toFixed(1)} MB with ${fmt(queued)} queued, settled ` +
+      `(${(rssAfterFillBytes / 1048576).toFixed(1)} MB 2 s after the fill; ${Math.round(bytesPerMessage)} bytes per message); state ${(disk.stateBytes / 1048576).toFixed(1)} MB, spool ${(disk.contentBytes / 1048576).toFixed(1)} MB`,
   );
 
   for (let i = 0; i < o.repeats; i++) {
