@@ -6,13 +6,10 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSnapshot } from 'node:v8';
 import { SimClock } from '../src/clock.js';
-import { defaultConfig, defaultOperationalState } from '../src/config/config.js';
-import { Counters } from '../src/counters.js';
-import { DeliveryScheduler, type DeliveryContext } from '../src/delivery/scheduler.js';
 import { hostStatus } from '../src/engine-views.js';
 import { newMessage, newRecipients, type Envelope, type QueuedMessage } from '../src/queue/message.js';
-import { QueueRecords } from '../src/queue/records.js';
 import { domainOf } from '../src/smtp/rat.js';
+import { offlineScheduler } from '../test/helpers/offline-scheduler.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -23,26 +20,8 @@ const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200_000);
 const withCounts = process.argv.includes('--counts');
 
 const clock = new SimClock();
-const config = defaultConfig();
-const operational = defaultOperationalState();
-const counters = new Counters(() => clock.now(), clock.now());
 const messages = new Map<number, QueuedMessage>(); // MailQueue.messages
-const records = new QueueRecords({ counters, now: () => clock.now(), changed: () => undefined });
-const unused = new Proxy({}, { get: () => () => undefined });
-const scheduler = new DeliveryScheduler({
-  clock,
-  counters,
-  records,
-  config: () => config,
-  operational: () => operational,
-  redirect: () => undefined,
-  events: { connections: () => undefined, queue: () => undefined, delivery: () => undefined },
-  log: unused,
-  queue: unused,
-  ids: unused,
-  diagnostics: unused,
-  bounces: unused,
-} as unknown as DeliveryContext);
+const { scheduler, records, config } = offlineScheduler(clock);
 
 /** 1,000 recipient domains and one big one (half of the mail), every destination down. */
 const domainFor = (i: number) => (i % 2 === 0 ? 'big.example' : `host${(i >> 1) % 1000}.example`);

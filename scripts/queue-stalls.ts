@@ -5,16 +5,14 @@
 //   node --import tsx scripts/queue-stalls.ts 1000000
 import { PerformanceObserver } from 'node:perf_hooks';
 import { SimClock } from '../src/clock.js';
-import { defaultConfig, defaultOperationalState } from '../src/config/config.js';
-import { Counters } from '../src/counters.js';
-import { DeliveryScheduler, type DeliveryContext } from '../src/delivery/scheduler.js';
+import { defaultConfig } from '../src/config/config.js';
 import { EngineApiImpl } from '../src/engine-api-impl.js';
 import type { Engine } from '../src/engine.js';
 import { forecast } from '../src/forecast/forecast.js';
 import { newMessage, newRecipients, type QueuedMessage } from '../src/queue/message.js';
 import { MessageIndex } from '../src/queue/message-index.js';
-import { QueueRecords } from '../src/queue/records.js';
 import { domainOf } from '../src/smtp/rat.js';
+import { offlineScheduler } from '../test/helpers/offline-scheduler.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const HOUR = 3_600_000;
@@ -25,12 +23,8 @@ const senderFor = (i: number) => (i % 100 === 0 ? 'Other@Example.org' : 'bench@e
 
 function build(o: { retrying: boolean }) {
   const clock = new SimClock({ scale: 0 });
-  const config = defaultConfig();
-  const operational = defaultOperationalState();
-  const counters = new Counters(() => clock.now(), clock.now());
   const messages = new MessageIndex();
-  const records = new QueueRecords({ counters, now: () => clock.now(), changed: () => undefined });
-  const unused = new Proxy({}, { get: () => () => undefined });
+  const config = defaultConfig();
   const queue = {
     messages,
     get count() {
@@ -45,20 +39,11 @@ function build(o: { retrying: boolean }) {
     spool: { damagedFilesKept: () => 0 },
     loading: undefined,
   };
-  const scheduler = new DeliveryScheduler({
-    clock,
-    counters,
-    records,
-    config: () => config,
-    operational: () => operational,
-    redirect: () => undefined,
-    events: { connections: () => undefined, queue: () => undefined, delivery: () => undefined },
-    log: unused,
+  const { scheduler, records, counters, operational } = offlineScheduler(clock, {
+    config,
     queue,
-    ids: unused,
-    diagnostics: unused,
     bounces: { hardBounced: () => undefined, delayed: () => undefined },
-  } as unknown as DeliveryContext);
+  });
   // Down until well after any retry the build sets: no probe, no connection.
   for (const domain of new Set(Array.from({ length: Math.min(n, 2000) }, (_, i) => domainFor(i)))) {
     scheduler.hosts.failed(scheduler.destination(domain), clock.now(), { host_initial_retry: 48 * 3600, host_max_retry_timeout: 48 * 3600 });

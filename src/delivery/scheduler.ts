@@ -321,9 +321,21 @@ export class DeliveryScheduler {
    */
   async #compact(dest: Destination): Promise<void> {
     if (this.#compacting.has(dest)) return;
-    this.#compacting.add(dest);
     // Counted again from here: what is taken out meanwhile is dropped by this turn or the next compaction.
     dest.forgotten = 0;
+    await this.#turnReady(dest, this.#compacting, (entry) => {
+      if (dest.isDue(entry)) dest.ready.push(entry);
+    });
+  }
+
+  /**
+   * One turn of a destination's ready queue, in slices of SWEEP_SLICE: each entry is taken from
+   * the head and handed to `visit`, which puts it back at the tail if it stays (its order kept,
+   * without a copy of the queue). `running` keeps one such turn per destination.
+   */
+  async #turnReady(dest: Destination, running: Set<Destination>, visit: (entry: Job | QueuedMessage) => void): Promise<void> {
+    if (running.has(dest)) return;
+    running.add(dest);
     try {
       for (let left = dest.ready.length, i = 0; left > 0; left--) {
         if (++i % SWEEP_SLICE === 0) {
@@ -332,10 +344,10 @@ export class DeliveryScheduler {
         }
         const entry = dest.ready.shift();
         if (!entry) break;
-        if (dest.isDue(entry)) dest.ready.push(entry);
+        visit(entry);
       }
     } finally {
-      this.#compacting.delete(dest);
+      running.delete(dest);
     }
   }
 
@@ -449,35 +461,21 @@ export class DeliveryScheduler {
    * of 100,000 never stalls the event loop.
    */
   async #expireStuck(dest: Destination): Promise<void> {
-    if (this.#sweeping.has(dest)) return;
-    this.#sweeping.add(dest);
-    try {
-      // Each entry is taken from the head and put back at the tail: one turn of the queue,
-      // its order kept, without a copy of it.
-      for (let left = dest.ready.length, i = 0; left > 0; left--) {
-        if (++i % SWEEP_SLICE === 0) {
-          await nextTurn();
-          if (this.#stopping) return;
-        }
-        const entry = dest.ready.shift();
-        if (!entry) break;
-        if (dest.isParked(entry)) {
-          this.#sweepParked(dest, entry);
-          dest.ready.push(entry);
-          continue;
-        }
-        const job = entry instanceof Job ? entry : dest.jobOf.get(entry);
-        if (!job || job.state !== 'ready') continue;
+    await this.#turnReady(dest, this.#sweeping, (entry) => {
+      if (dest.isParked(entry)) {
+        this.#sweepParked(dest, entry);
         dest.ready.push(entry);
-        job.state = 'active';
-        if (this.#expireBeforeAttempt(job)) continue;
-        job.state = 'ready';
-        // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
-        this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now(), this.#profileName(job));
+        return;
       }
-    } finally {
-      this.#sweeping.delete(dest);
-    }
+      const job = entry instanceof Job ? entry : dest.jobOf.get(entry);
+      if (!job || job.state !== 'ready') return;
+      dest.ready.push(entry);
+      job.state = 'active';
+      if (this.#expireBeforeAttempt(job)) return;
+      job.state = 'ready';
+      // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
+      this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now(), this.#profileName(job));
+    });
   }
 
   /** The expiry check and delay warnings of a parked message: its job is made only if some recipient expired. */

@@ -3,14 +3,13 @@
 // messages never tried as themselves (parked) until a job is needed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { offlineScheduler } from '../helpers/offline-scheduler.js';
 import { SimClock } from '../../src/clock.js';
-import { defaultConfig, defaultOperationalState } from '../../src/config/config.js';
+import { defaultOperationalState } from '../../src/config/config.js';
 import { Counters } from '../../src/counters.js';
 import { Destination } from '../../src/delivery/destination.js';
-import { DeliveryScheduler, type DeliveryContext } from '../../src/delivery/scheduler.js';
 import { intern, newMessage, newRecipients, queuedEnvelope, type QueuedMessage } from '../../src/queue/message.js';
 import { fromStored, type StoredMessage } from '../../src/queue/queue-store.js';
-import { QueueRecords } from '../../src/queue/records.js';
 
 const domainOf = (a: string) => a.slice(a.indexOf('@') + 1).toLowerCase();
 const ENVELOPE = { mid: 7, from: 'a@example.org', arrival: 1_700_000_000_123, icid: 3, listener: 'In', profile: 'Default' };
@@ -100,21 +99,8 @@ test('a destination takes parked messages in order, making their job only then',
 
 test('delivernow counts every pending recipient and makes thousands of waiting jobs due, a slice per turn', async () => {
   const clock = new SimClock({ start: 1_700_000_000_000, scale: 0 });
-  const counters = new Counters(() => clock.now(), clock.now());
-  const config = defaultConfig();
   // Suspended: nothing is attempted, what is due stays in the ready queue to be counted.
-  const operational = { ...defaultOperationalState(), deliverySuspended: true };
-  const records = new QueueRecords({ counters, now: () => clock.now(), changed: () => undefined });
-  const none = () => undefined;
-  const scheduler = new DeliveryScheduler({
-    clock,
-    counters,
-    records,
-    config: () => config,
-    operational: () => operational,
-    redirect: none,
-    events: { connections: none, queue: none, delivery: none },
-  } as unknown as DeliveryContext);
+  const { scheduler, counters } = offlineScheduler(clock, { operational: { ...defaultOperationalState(), deliverySuspended: true } });
   const waiting = 12_345;
   for (let mid = 1; mid <= waiting + 1; mid++) {
     const msg = message([`u${mid}@x.com`], mid);

@@ -3,48 +3,32 @@
 // recipient groups giving the same forecast as the recipients one by one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { offlineScheduler } from '../helpers/offline-scheduler.js';
 import { DEFAULT_BOUNCE_SETTINGS } from '../../src/bounce/profile.js';
 import { SimClock } from '../../src/clock.js';
-import { defaultConfig, defaultOperationalState } from '../../src/config/config.js';
+import { defaultOperationalState } from '../../src/config/config.js';
 import { Counters } from '../../src/counters.js';
 import { Destination, Job } from '../../src/delivery/destination.js';
 import { RetryTimer } from '../../src/delivery/retry-timer.js';
-import { DeliveryScheduler, type DeliveryContext } from '../../src/delivery/scheduler.js';
 import { recipientPage, selectRecipients } from '../../src/engine-views.js';
 import type { RecipientSelector } from '../../src/engine-api.js';
 import { forecast, RecipientTally, type RecipientGroup } from '../../src/forecast/forecast.js';
 import { MessageIndex } from '../../src/queue/message-index.js';
 import { newMessage, newRecipients } from '../../src/queue/message.js';
 import type { MailQueue } from '../../src/queue/queue.js';
-import { QueueRecords } from '../../src/queue/records.js';
 
 const domainOf = (a: string) => a.slice(a.indexOf('@') + 1).toLowerCase();
 
 /** A queue held the engine's way, every destination down: no delivery starts. */
 function queueOf(count: number, to: (i: number) => string[], from: (i: number) => string) {
   const clock = new SimClock({ scale: 0 });
-  const counters = new Counters(() => clock.now(), clock.now());
-  const records = new QueueRecords({ counters, now: () => clock.now(), changed: () => undefined });
   const messages = new MessageIndex();
-  const unused = new Proxy({}, { get: () => () => undefined });
-  const config = defaultConfig();
-  const operational = defaultOperationalState();
   // Every delivery suspended: what is due waits in its ready queue, nothing connects.
-  operational.deliverySuspended = true;
-  const scheduler = new DeliveryScheduler({
-    clock,
-    counters,
-    records,
-    config: () => config,
-    operational: () => operational,
-    redirect: () => undefined,
-    events: { connections: () => undefined, queue: () => undefined, delivery: () => undefined },
-    log: unused,
+  const operational = { ...defaultOperationalState(), deliverySuspended: true };
+  const { scheduler, records, counters, config } = offlineScheduler(clock, {
+    operational,
     queue: { finish: async (msg: { envelope: { mid: number } }) => void messages.delete(msg.envelope.mid) },
-    ids: unused,
-    diagnostics: unused,
-    bounces: unused,
-  } as unknown as DeliveryContext);
+  });
   for (let i = 0; i < count; i++) {
     const msg = newMessage({ mid: i + 1, from: from(i), arrival: clock.now(), icid: 1, listener: 'Incoming', profile: 'Default' }, 100, newRecipients(to(i), domainOf));
     messages.admit(msg);
