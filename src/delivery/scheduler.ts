@@ -206,9 +206,8 @@ export class DeliveryScheduler {
       else groups.set(r.domain, [r]);
     }
     for (const [domain, rcpts] of groups) {
+      // Recipients' domain strings are shared already (message.ts interns them).
       const dest = this.destination(domain);
-      // One string per domain, not one per recipient: it adds up at 100,000 queued.
-      for (const r of rcpts) r.domain = dest.domain;
       this.ctx.records.enter(msg, rcpts);
       let nextAt = 0;
       for (const r of rcpts) if (r.nextAt > nextAt) nextAt = r.nextAt;

@@ -292,6 +292,21 @@ export function newRecipients(to: string[], domainOf: (a: string) => string): Re
   return rcpts;
 }
 
+/**
+ * A recipient as the queue state recorded it (at start): the same record as a new one's, its
+ * domain and last reply shared with every other recipient that has them.
+ */
+export function restoredRecipient(r: Recipient): Recipient {
+  const rec = new RecipientRecord(r.rid, r.address, intern(r.domain));
+  rec.state = r.state;
+  rec.attempts = r.attempts;
+  rec.nextAt = r.nextAt;
+  if (r.lastAttemptAt !== 0 || r.lastReply !== '' || r.warningsSent !== 0 || r.dsnPending !== '') {
+    rec.progress = { lastAttemptAt: r.lastAttemptAt, lastReply: intern(r.lastReply), warningsSent: r.warningsSent, dsnPending: r.dsnPending };
+  }
+  return rec;
+}
+
 /** Whether the message has a pending recipient for the domain (without building any list). */
 export function pendingFor(msg: QueuedMessage, domain: string): boolean {
   if (msg instanceof SoloMessage) return msg.state === 'pending' && msg.domain === domain;

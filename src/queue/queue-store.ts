@@ -12,7 +12,7 @@ import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.j
 import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { BUCKET_SPAN, bucketOf } from './buckets.js';
-import { newMessage, queuedEnvelope, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
+import { newMessage, queuedEnvelope, restoredRecipient, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
 
 /** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
 type StoredRecipient = [string, RecipientState, number, number, number, number, string, string?];
@@ -275,17 +275,8 @@ function toStored(msg: QueuedMessage): StoredMessage {
 }
 
 export function fromStored(stored: StoredMessage, domainOf: (a: string) => string): QueuedMessage {
-  const rcpts = stored.r.map(([address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending], rid) => ({
-    rid,
-    address,
-    domain: domainOf(address),
-    state,
-    attempts,
-    nextAt,
-    lastAttemptAt,
-    warningsSent,
-    lastReply,
-    dsnPending: dsnPending ?? '',
-  }));
+  const rcpts = stored.r.map(([address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending], rid) =>
+    restoredRecipient({ rid, address, domain: domainOf(address), state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending: dsnPending ?? '' }),
+  );
   return newMessage(stored.e, stored.size, rcpts);
 }

@@ -319,8 +319,7 @@ export class MailQueue {
       let msg: QueuedMessage;
       const s = byMid.get(mid);
       if (s) {
-        s.e.listener = this.#intern(s.e.listener);
-        s.e.profile = this.#intern(s.e.profile);
+        // Its repeating strings (sender, listener, profile, domains) are interned by newMessage.
         msg = fromStored(s, domainOf);
       } else {
         try {
@@ -353,16 +352,6 @@ export class MailQueue {
     // The shard is written again when it differs from what is now queued (and goes when the range is empty).
     if (rewrite) this.store.rewrite(bucket);
     l.bucketsDone++;
-    if (l.bucketsDone >= l.buckets) this.#strings.clear();
     return { pending, unnotified, warnings };
-  }
-
-  /** Strings that repeat in every message (listener, profile) are kept once while loading. */
-  readonly #strings = new Map<string, string>();
-  #intern(text: string): string {
-    const known = this.#strings.get(text);
-    if (known !== undefined) return known;
-    this.#strings.set(text, text);
-    return text;
   }
 }

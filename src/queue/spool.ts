@@ -340,16 +340,24 @@ export class Spool {
     return made;
   }
 
-  /** Opens a message's temporary file in its bucket (made first; made again if an emptied bucket was removed meanwhile). */
-  async openTemp(mid: number, tmp: string, flags: number): Promise<FileHandle> {
+  /** Opens a message's temporary file in its bucket. */
+  openTemp(mid: number, tmp: string, flags: number): Promise<FileHandle> {
+    return this.#inBucket(mid, () => open(tmp, flags, 0o600));
+  }
+
+  /**
+   * Creates an entry in a message's bucket: the bucket is made first, and made again if it was
+   * removed as empty meanwhile (the entry's call fails with ENOENT then: it is tried once more).
+   */
+  async #inBucket<T>(mid: number, create: () => Promise<T>): Promise<T> {
     await this.#ensureBucket(mid);
     try {
-      return await open(tmp, flags, 0o600);
+      return await create();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       this.#buckets.delete(bucketOf(mid));
       await this.#ensureBucket(mid);
-      return await open(tmp, flags, 0o600);
+      return await create();
     }
   }
 
@@ -440,7 +448,7 @@ export class Spool {
     // The content is on disk: the close need not come before the rename and the directory sync.
     const closed = fh.close();
     try {
-      await this.#renameInto(tmp, envelope.mid);
+      await this.#inBucket(envelope.mid, () => rename(tmp, this.file(envelope.mid)));
       await this.syncBucket(envelope.mid);
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
@@ -449,19 +457,6 @@ export class Spool {
       await closed.catch(() => undefined);
     }
     return size;
-  }
-
-  /** Renames a written file to its MID's name in its bucket (made again if an emptied bucket was removed meanwhile). */
-  async #renameInto(from: string, mid: number): Promise<void> {
-    await this.#ensureBucket(mid);
-    try {
-      await rename(from, this.file(mid));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      this.#buckets.delete(bucketOf(mid));
-      await this.#ensureBucket(mid);
-      await rename(from, this.file(mid));
-    }
   }
 
   /** Closes the files opened ahead (at stop). */

@@ -137,8 +137,11 @@ export async function malformedInput(port: number): Promise<MalformedResult> {
   }
 }
 
-/** One message of `bytes` bytes of content; returns the final reply. */
-export async function oversizedMail(port: number, bytes: number): Promise<string> {
+/**
+ * One message whose content is written straight to the socket in `blocks` (big ones: no
+ * SMTP library buffers them), then ".": returns the final reply, or DATA's when it is no 354.
+ */
+export async function streamedMail(port: number, blocks: Iterable<Buffer>, replyTimeoutMs = 30_000): Promise<string> {
   const t = await SmtpTalk.open(port);
   try {
     await t.reply();
@@ -147,16 +150,20 @@ export async function oversizedMail(port: number, bytes: number): Promise<string
     await t.command('RCPT TO:<bob@example.com>');
     const go = await t.command('DATA');
     if (!go.startsWith('354')) return go;
-    const line = 'x'.repeat(998) + '\r\n';
-    const block = Buffer.from(line.repeat(64));
-    for (let sent = 0; sent < bytes; sent += block.length) {
+    for (const block of blocks) {
       if (!t.socket.write(block)) await new Promise((r) => t.socket.once('drain', r));
     }
     t.socket.write('.\r\n');
-    return await t.reply(30_000);
+    return await t.reply(replyTimeoutMs);
   } finally {
     t.close();
   }
+}
+
+/** One message of `bytes` bytes of content; returns the final reply. */
+export function oversizedMail(port: number, bytes: number): Promise<string> {
+  const block = Buffer.from(('x'.repeat(998) + '\r\n').repeat(64));
+  return streamedMail(port, Array.from({ length: Math.ceil(bytes / block.length) }, () => block));
 }
 
 export interface HostileRound {

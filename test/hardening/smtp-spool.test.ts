@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import { formatStatus } from '../../src/commands/status-report.js';
 import { parseSpoolFile, SPILL_BYTES, SpoolDamagedError } from '../../src/queue/spool.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
-import { SmtpTalk } from '../helpers/smtp-talk.js';
+import { streamedMail } from './hostile-smtp.js';
 
 test('item 7: a spool file cut short after its envelope line is set aside, logged, reported, and not delivered', async () => {
   const backend = await startBackend();
@@ -83,21 +83,7 @@ test('item 10: 25 concurrent 9.5 MB messages stream to the spool: memory stays f
     const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - base)), 5);
     try {
       const replies = await Promise.all(
-        Array.from({ length: count }, async () => {
-          const t = await SmtpTalk.open(port);
-          try {
-            await t.reply();
-            await t.command('EHLO big.example.org');
-            await t.command('MAIL FROM:<alice@example.org>');
-            await t.command('RCPT TO:<bob@example.com>');
-            assert.match(await t.command('DATA'), /^354 /);
-            if (!t.socket.write(body)) await new Promise((r) => t.socket.once('drain', r));
-            t.socket.write('.\r\n');
-            return await t.reply(120_000);
-          } finally {
-            t.close();
-          }
-        }),
+        Array.from({ length: count }, () => streamedMail(port, [body], 120_000)),
       );
       for (const r of replies) assert.match(r, /^250 2\.0\.0 Ok: Message \d+ accepted$/);
     } finally {
