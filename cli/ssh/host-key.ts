@@ -26,7 +26,7 @@ export async function loadHostKey(ssh2: Ssh2, dataDir: string): Promise<HostKey>
     throw e;
   });
   if (privateKey === undefined) {
-    privateKey = ssh2.utils.generateKeyPairSync('ed25519', {}).private;
+    privateKey = newHostKey(ssh2);
     // O_EXCL: two starts racing cannot both write; 0600 from the first byte; fsynced before use.
     const fh = await open(file, 'wx', 0o600);
     try {
@@ -40,4 +40,23 @@ export async function loadHostKey(ssh2: Ssh2, dataDir: string): Promise<HostKey>
   if (parsed instanceof Error) throw new Error(`the SSH host key ${file} cannot be read: ${parsed.message} (remove it to make a new one)`);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   return { privateKey, fingerprint: fingerprintOf(key.getPublicSSH()) };
+}
+
+/** Generation attempts before giving up (each fails with a chance of about 1 in 256). */
+const KEYGEN_TRIES = 8;
+
+/**
+ * A new Ed25519 private key that ssh2 can read back. ssh2's generator strips leading zero bytes
+ * of the public key, so about 1 key in 256 is one its own `parseKey` rejects ("Malformed OpenSSH
+ * private key"; mscdex/ssh2 issues 1390, 1513): such a key is made again before it is saved.
+ */
+export function newHostKey(ssh2: Pick<Ssh2, 'utils'>): string {
+  let last = '';
+  for (let i = 0; i < KEYGEN_TRIES; i++) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519', {}).private;
+    const parsed = ssh2.utils.parseKey(key);
+    if (!(parsed instanceof Error)) return key;
+    last = parsed.message;
+  }
+  throw new Error(`cannot make an SSH host key that ssh2 reads back (${last})`);
 }

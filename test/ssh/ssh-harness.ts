@@ -24,7 +24,11 @@ export interface SshEngine {
 export async function startSshEngine(o: TestEngineOptions = {}): Promise<SshEngine> {
   const cli = await startCliEngine(o);
   await ensureFirstAdmin(cli.engine.api, ADMIN_PASSWORD);
-  const ssh = await SshServer.start({ control: cli.control, listen: { host: '127.0.0.1', port: 0 } });
+  // A start that fails must not leave the engine running (the test file would never end).
+  const ssh = await SshServer.start({ control: cli.control, listen: { host: '127.0.0.1', port: 0 } }).catch(async (e: unknown) => {
+    await cli.stop();
+    throw e;
+  });
   const dir = await tempDir();
   const askpass = path.join(dir, 'askpass.sh');
   writeFileSync(askpass, '#!/bin/sh\nprintf "%s\\n" "$ESA_TEST_PASSWORD"\n');
