@@ -115,6 +115,7 @@ await yargs(hideBin(process.argv))
           size: { type: 'number', describe: 'message size in bytes (default 2048)' },
           sessions: { type: 'number', describe: 'SMTP sessions reusing their connection (default 20)' },
           'conn-sessions': { type: 'number', describe: 'sessions for one connection per message (default 100)' },
+          'paced-rate': { type: 'number', describe: 'the offered rate (msg/s) of the relay scenario\'s paced run, the latency at equal load; 0 skips it (default 500)' },
           runs: { type: 'number', describe: 'runs per figure: the median is shown, with min and max (default 3; --quick 1)' },
           'big-queue': { type: 'number', describe: 'messages for the big-queue figures, 0 skips them (default 100,000; --quick 2,000)' },
           warmup: { type: 'number', describe: 'unmeasured messages first (default 500; --quick 50)' },

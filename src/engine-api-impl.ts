@@ -355,5 +355,7 @@ export class EngineApiImpl implements EngineApi {
 }
 
 function queueLoading(l: QueueLoadProgress | undefined): Pick<StatusSnapshot, 'queueLoading'> {
-  return l ? { queueLoading: { messages: l.messages, expectedMessages: l.expectedMessages, ranges: l.buckets, rangesDone: l.bucketsDone } } : {};
+  if (!l) return {};
+  const { messages, expectedMessages, buckets: ranges, bucketsDone: rangesDone, stopped } = l;
+  return { queueLoading: { messages, expectedMessages, ranges, rangesDone, ...(stopped !== undefined ? { stopped } : {}) } };
 }

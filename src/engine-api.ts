@@ -96,7 +96,7 @@ export interface StatusSnapshot {
   /** Set while the disk refuses writes (storage-short mode): what failed, why, since when (ms). */
   storageShort?: { what: string; reason: string; since: number };
   /** Set while the queue on disk is still being loaded after a start (it loads behind the open listeners). */
-  queueLoading?: { messages: number; expectedMessages: number; ranges: number; rangesDone: number };
+  queueLoading?: { messages: number; expectedMessages: number; ranges: number; rangesDone: number; stopped?: string };
 }
 
 /** Which queued recipients an operator action or listing is about. */

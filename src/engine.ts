@@ -348,6 +348,7 @@ export class Engine {
       if (!this.#stopped) this.#loadedLine();
     } catch (e) {
       // The rest stays on disk, untouched: the next start loads it.
+      this.queue.loadStopped((e as Error).message);
       const text = `cannot load the rest of the queue: ${(e as Error).message}; the messages not loaded stay on disk and load at the next start`;
       this.log.info(`Warning: ${text}`);
       this.diagnostics.warn(text);

@@ -25,6 +25,8 @@ export interface BenchOptions {
   size: number;
   sessions: number;
   connSessions: number;
+  /** The offered rate of the paced relay run (latency at the same load for every server); 0 skips it. */
+  pacedRate: number;
   runs: number;
   bigQueue: number;
   warmup: number;
@@ -54,6 +56,7 @@ export interface BenchArgs {
   size?: number;
   sessions?: number;
   connSessions?: number;
+  pacedRate?: number;
   runs?: number;
   bigQueue?: number;
   warmup?: number;
@@ -88,6 +91,7 @@ export function benchOptions(a: BenchArgs): BenchOptions {
     size: a.size ?? 2_048,
     sessions: a.sessions ?? 20,
     connSessions: a.connSessions ?? 100,
+    pacedRate: a.pacedRate ?? 500,
     runs: a.runs ?? (scale ? 1 : pick(undefined, 3, 1)),
     bigQueue: a.bigQueue ?? (scale ? SCALE_MESSAGES : pick(undefined, 100_000, 2_000)),
     warmup: pick(a.warmup, 500, 50),
@@ -107,6 +111,7 @@ export function benchOptions(a: BenchArgs): BenchOptions {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number >= 1`);
   }
   if (o.size < 200) throw new Error('--size must be at least 200 bytes');
+  if (!(o.pacedRate >= 0)) throw new Error('--paced-rate must be a number >= 0 (0 skips the paced run)');
   if (!Number.isInteger(o.bigQueue) || o.bigQueue < 0) throw new Error('--big-queue must be a whole number >= 0 (0 skips it)');
   if (!Number.isInteger(o.bigQueueCompare) || o.bigQueueCompare < 0) throw new Error('--big-queue-compare must be a whole number >= 0 (0 skips it)');
   if (!(o.timeScale > 0)) throw new Error('--time-scale must be > 0');
@@ -239,12 +244,19 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
       for (const s of servers) await warmUp(envFor(s), o.warmup);
       const reuse = new Map<MailServer, RelayRun[]>(servers.map((s) => [s, []]));
       const perConn = new Map<MailServer, RelayRun[]>(servers.map((s) => [s, []]));
+      // Five seconds of traffic at the offered rate (fewer with --messages below that).
+      const pacedMessages = Math.min(o.messages, Math.round(o.pacedRate * 5));
       for (let run = 1; run <= o.runs; run++) {
         for (const s of servers) {
           if (want('relay')) {
             const r = await relayRun(envFor(s), o.messages, o.sessions, 'reuse');
             reuse.get(s)!.push(r);
             log(`1  relay ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, 250 p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms, ${r.cpuMsPerMessage.toFixed(2)} CPU ms/msg`);
+            if (pacedMessages > 0) {
+              const p = await relayRun(envFor(s), pacedMessages, o.sessions, 'reuse', { ratePerSecond: o.pacedRate });
+              r.paced = { rate: p.rate, p50Ms: p.p50Ms, p99Ms: p.p99Ms };
+              log(`1  relay paced at ${o.pacedRate} msg/s ${s.name} run ${run}: ${Math.round(p.rate)} msg/s, 250 p50 ${p.p50Ms.toFixed(2)} ms p99 ${p.p99Ms.toFixed(2)} ms`);
+            }
           }
           if (want('relay-conn')) {
             const r = await relayRun(envFor(s), o.messages, o.connSessions, 'per-message');
@@ -275,7 +287,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
           const r = await downDrainRun(envFor(s), o.messages, o.sessions);
           runs.get(s)!.push(r);
           log(
-            `2  accept while down ${s.name} run ${run}: ${Math.round(r.acceptRate)} msg/s, p99 ${r.p99Ms.toFixed(2)} ms; ` +
+            `2  accept while down ${s.name} run ${run}: ${Math.round(r.acceptRate)} msg/s, 250 p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms; ` +
               `3 drain (${r.drainHow}): ${Math.round(r.drainRate)} msg/s${Number.isFinite(r.firstDeliveryMs) ? `, first delivery after ${Math.round(r.firstDeliveryMs)} ms` : ''}`,
           );
         }
@@ -372,6 +384,8 @@ function buildFigures(
     figure('relay.rate', `1  relay ${n} × ${kb}, ${o.sessions} sessions reusing connections`, 'msg/s', pickRuns(e.relay, (r) => r.rate), pickRuns(p.relay, (r) => r.rate), vsPf(2)),
     figure('relay.p50', '   final 250 latency p50', 'ms', pickRuns(e.relay, (r) => r.p50Ms), pickRuns(p.relay, (r) => r.p50Ms), vsPf(1, '<=')),
     figure('relay.p99', '   final 250 latency p99', 'ms', pickRuns(e.relay, (r) => r.p99Ms), pickRuns(p.relay, (r) => r.p99Ms), vsPf(1, '<=')),
+    o.pacedRate ? figure('relay.pacedP50', `   final 250 latency p50, ${o.pacedRate} msg/s offered (the same load for both)`, 'ms', pickRuns(e.relay, (r) => r.paced?.p50Ms), pickRuns(p.relay, (r) => r.paced?.p50Ms)) : undefined,
+    o.pacedRate ? figure('relay.pacedP99', `   final 250 latency p99, ${o.pacedRate} msg/s offered`, 'ms', pickRuns(e.relay, (r) => r.paced?.p99Ms), pickRuns(p.relay, (r) => r.paced?.p99Ms)) : undefined,
     figure('relay.cpu', '   server CPU per message', 'ms', pickRuns(e.relay, (r) => r.cpuMsPerMessage), pickRuns(p.relay, (r) => r.cpuMsPerMessage)),
     figure('relay.clientCpu', '   load generator CPU per message (same machine)', 'ms', pickRuns(e.relay, (r) => r.clientCpuMsPerMessage), pickRuns(p.relay, (r) => r.clientCpuMsPerMessage)),
     figure('relay.stall', '   longest event-loop stall', 'ms', pickRuns(e.relay, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),

@@ -24,6 +24,12 @@ export interface LoadOptions {
   recipient?: (index: number) => string;
   /** Message i's index is `firstIndex + i` (Message-IDs and recipients go on across slices). */
   firstIndex?: number;
+  /**
+   * An offered rate (messages per second, all sessions together): message i is not started
+   * before i / rate seconds after the first (an open loop, as long as the server keeps up).
+   * Without it each session sends its next message as soon as the last one got its 250.
+   */
+  ratePerSecond?: number;
 }
 
 export interface LoadResult {
@@ -176,6 +182,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       for (;;) {
         const i = take();
         if (i === undefined) return;
+        if (o.ratePerSecond) {
+          const wait = result.startedAt + (i * 1000) / o.ratePerSecond - performance.now();
+          if (wait > 0) await sleep(wait);
+        }
         if (!session || !session.alive) {
           if (session) session.conn.close();
           session = null;

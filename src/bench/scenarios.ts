@@ -33,6 +33,8 @@ export interface LoadFigures {
 export interface RelayRun extends LoadFigures {
   /** Messages per second from the first byte sent to the last delivery at the sink. */
   rate: number;
+  /** The paced run after it (relay only): the same sessions at a fixed offered rate. */
+  paced?: { rate: number; p50Ms: number; p99Ms: number };
 }
 
 export interface DownDrainRun extends LoadFigures {
@@ -80,14 +82,14 @@ export async function warmUp(env: ScenarioEnv, messages: number): Promise<void> 
   await waitDelivered(env, base + messages, messages);
 }
 
-export async function relayRun(env: ScenarioEnv, messages: number, sessions: number, mode: LoadMode): Promise<RelayRun> {
+export async function relayRun(env: ScenarioEnv, messages: number, sessions: number, mode: LoadMode, more: Partial<LoadOptions> = {}): Promise<RelayRun> {
   if (!env.sink.up) await env.sink.start();
   const { server } = env;
   await server.stall?.();
   const base = env.sink.delivered ?? 0;
   const cpu0 = await server.cpuSeconds();
   const client0 = process.cpuUsage();
-  const result = await load(env, messages, sessions, mode);
+  const result = await load(env, messages, sessions, mode, more);
   const clientMs = cpuMs(client0);
   const end = await waitDelivered(env, base + messages, messages);
   const cpu1 = await server.cpuSeconds();

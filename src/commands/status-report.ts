@@ -101,12 +101,9 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
     ...((s.corruptFilesKept ?? 0) > 0 ? [`${field('Corrupt files kept:')}${s.corruptFilesKept} (*.corrupt-* in the data dir)`] : []),
     // Only when there are some: messages whose spool file failed its check, not delivered.
     ...((s.damagedSpoolFiles ?? 0) > 0 ? [`${field('Damaged messages:')}${s.damagedSpoolFiles} (in queue/corrupt, not delivered)`] : []),
-    // Only while the queue on disk still loads after a start (mail is taken meanwhile).
-    ...(s.queueLoading
-      ? [
-          `${field('Queue:')}still loading after the start: ${formatCount(s.queueLoading.messages)} of about ${formatCount(s.queueLoading.expectedMessages)} messages (${loadedPercent(s.queueLoading)}%), ${s.queueLoading.rangesDone} of ${s.queueLoading.ranges} ranges`,
-        ]
-      : []),
+    // Only while the queue on disk still loads after a start (mail is taken meanwhile), or when
+    // its load stopped on an error (the rest stays on disk until the next start).
+    ...(s.queueLoading ? [`${field('Queue:')}${queueLoadingText(s.queueLoading)}`] : []),
     // Only while the disk refuses writes: new mail gets 452 4.3.1 until a probe succeeds.
     ...(s.storageShort
       ? [`${field('Storage:')}cannot write ${s.storageShort.what}: ${s.storageShort.reason}, since ${formatDuration(Math.max(0, Date.now() - s.storageShort.since))}; receiving refused (452 4.3.1)`]
@@ -169,6 +166,12 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
 }
 
 /** How far a loading queue has got, in whole percent of its ranges (never 100 before it is done). */
+function queueLoadingText(l: NonNullable<StatusSnapshot['queueLoading']>): string {
+  const far = `${formatCount(l.messages)} of about ${formatCount(l.expectedMessages)} messages (${loadedPercent(l)}%), ${l.rangesDone} of ${l.ranges} ranges`;
+  if (l.stopped === undefined) return `still loading after the start: ${far}`;
+  return `loading stopped after the start at ${far}: ${l.stopped}; the rest stays on disk and loads at the next start`;
+}
+
 function loadedPercent(l: { ranges: number; rangesDone: number }): number {
   return l.ranges > 0 ? Math.min(99, Math.floor((l.rangesDone / l.ranges) * 100)) : 0;
 }

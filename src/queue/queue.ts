@@ -26,6 +26,8 @@ export interface QueueLoadProgress {
   rebuilt: number;
   /** Messages the last saved summary counted (at least those read). */
   expectedMessages: number;
+  /** Why loading stopped before the end (the rest stays on disk and loads at the next start). */
+  stopped?: string;
 }
 
 export interface StorageLimits {
@@ -287,7 +289,19 @@ export class MailQueue {
   get loading(): QueueLoadProgress | undefined {
     const l = this.#load;
     if (l.bucketsDone >= l.buckets) return undefined;
-    return { buckets: l.buckets, bucketsDone: l.bucketsDone, messages: l.messages, rebuilt: l.rebuilt, expectedMessages: Math.max(l.expected.messages, l.messages) };
+    return {
+      buckets: l.buckets,
+      bucketsDone: l.bucketsDone,
+      messages: l.messages,
+      rebuilt: l.rebuilt,
+      expectedMessages: Math.max(l.expected.messages, l.messages),
+      ...(l.stopped !== undefined ? { stopped: l.stopped } : {}),
+    };
+  }
+
+  /** Loading stopped early (an I/O error): `loading` says so, and why, until the next start. */
+  loadStopped(reason: string): void {
+    this.#load.stopped = reason;
   }
 
   /** Messages and bytes on disk not loaded yet, as the last saved summary expects them (0 once loaded). */

@@ -38,6 +38,8 @@ test('options: --quick sets small counts, bad values are refused', () => {
   assert.deepEqual([scale.scenarios, scale.bigQueue, scale.runs, scale.seed, scale.bigQueueCompare], [['bigqueue'], 1_000_000, 1, true, 5_000]);
   assert.equal(benchOptions({ scale: true, bigQueue: 20_000 }).bigQueue, 20_000);
   assert.throws(() => benchOptions({ bigQueueCompare: -1 }), /--big-queue-compare/);
+  assert.equal(benchOptions({}).pacedRate, 500);
+  assert.throws(() => benchOptions({ pacedRate: -5 }), /--paced-rate/);
 });
 
 test('a CPU profile is summarised by self time, naming who called a native function', () => {
@@ -65,10 +67,13 @@ test('esa bench runs every scenario against a real engine at a tiny scale', { ti
   const report = await runBench(options, (l) => lines.push(l));
   const byId = new Map(report.figures.map((f) => [f.id, f]));
   const big = ['big.rss', 'big.restart', 'big.status', 'big.tophosts', 'big.showrecipients', 'big.drain', 'big.drainSmall', 'big.drainRatio'];
-  for (const id of ['relay.rate', 'relay-conn.rate', 'down.accept', 'drain.rate', ...big]) {
+  for (const id of ['relay.rate', 'relay.pacedP50', 'relay-conn.rate', 'down.accept', 'drain.rate', ...big]) {
     const f = byId.get(id);
     assert.ok(f?.esa && f.esa.median > 0, `${id} measured (${lines.join(' / ')})`);
   }
+  // The paced run keeps to its schedule: message i starts no sooner than i / 500 s after the first.
+  const paced = (report.esa.relay as { paced?: { rate: number } }[])[0].paced!;
+  assert.ok(paced.rate <= (500 * 40) / 39, `paced at 500 msg/s offered, measured ${paced.rate.toFixed(0)}`);
   assert.equal(report.postfix, undefined);
   assert.match(formatReport(report), /1 {2}relay 40 × 2 KB/);
 });

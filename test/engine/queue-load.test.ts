@@ -95,6 +95,46 @@ test('a queue of four ranges loads behind an open listener: 250 meanwhile, statu
   }
 });
 
+test('a load that stops on an error says so in status, keeps taking mail, and the next start loads the rest', async () => {
+  const dataDir = await tempDir();
+  dirs.push(dataDir);
+  await spoolMessages(dataDir, [20, 1020, 2020]);
+  backend.messages.length = 0;
+  const warnings: string[] = [];
+  const engine = await startEngine({
+    dataDir,
+    backendPort: backend.port,
+    foregroundLoadMs: 0,
+    warn: (line) => warnings.push(line),
+    beforeQueueRange: async (done) => {
+      if (done === 1) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    },
+  });
+  try {
+    await engine.queueLoaded;
+    const snapshot = engine.api.statusSnapshot(false);
+    assert.deepEqual(snapshot.queueLoading, { messages: 1, expectedMessages: 1, ranges: 3, rangesDone: 1, stopped: 'EIO: i/o error, read' });
+    const line = formatStatus(snapshot, false).find((l) => l.startsWith('Queue:'));
+    assert.match(line ?? '', /^Queue:\s+loading stopped after the start at 1 of about 1 messages \(33%\), 1 of 3 ranges: EIO: i\/o error, read; the rest stays on disk and loads at the next start$/);
+    assert.ok(warnings.some((w) => w.startsWith('cannot load the rest of the queue: EIO')), warnings.join(' | '));
+    const sent = await sendMail(listenerPort(engine), { to: 'carol@example.com', subject: 'after the error' });
+    assert.ok(sent.ok, sent.response);
+    await waitFor(() => backend.messages.length === 2, 'the loaded message and the new one delivered');
+  } finally {
+    await engine.stop();
+  }
+  // The next start loads the two ranges left on disk.
+  const again = await startEngine({ dataDir, backendPort: backend.port });
+  try {
+    await again.queueLoaded;
+    assert.equal(again.api.statusSnapshot(false).queueLoading, undefined);
+    await waitFor(() => backend.messages.length === 4, 'the rest delivered after the restart');
+    assert.deepEqual(deliveredSubjects(), ['after the error', 'queued 1020', 'queued 20', 'queued 2020']);
+  } finally {
+    await again.stop();
+  }
+});
+
 test('a spool of the flat layout (before buckets) is moved into bucket directories and delivered', async () => {
   const dataDir = await tempDir();
   dirs.push(dataDir);
