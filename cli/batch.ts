@@ -68,6 +68,8 @@ export interface BatchOptions {
   client?: 'batch' | 'line';
   /** Registers the handler for Ctrl-C (the SSH line mode; a pipe has none). */
   onInterrupt?: (handler: () => void) => void;
+  /** Turns the echo of typed input off while a passphrase is asked, and on again (the SSH line mode's line discipline). */
+  hideInput?: (hidden: boolean) => void;
 }
 
 /** Answers questions from the lines after the command. */
@@ -77,6 +79,7 @@ class BatchTerminal implements ShellTerminal {
     readonly reader: LineReader,
     readonly out: Writable,
     readonly echo: boolean,
+    readonly hideInput: (hidden: boolean) => void = () => undefined,
   ) {}
 
   print(text: string): void {
@@ -86,9 +89,12 @@ class BatchTerminal implements ShellTerminal {
   async ask(q: AskParams): Promise<AskResult> {
     // The question first, then the answer is read: whoever types may wait for the prompt.
     this.out.write(`${q.label ? `${q.label}\n` : ''}${q.prompt}`);
+    // A passphrase is typed blind: neither echoed here nor by the line discipline.
+    if (q.secret) this.hideInput(true);
     const line = await this.reader.next();
+    if (q.secret) this.hideInput(false);
     if (line === INTERRUPTED) return { interrupt: true };
-    if (this.echo || line === null) this.out.write(`${line ?? ''}\n`);
+    if (this.echo || line === null) this.out.write(`${q.secret ? '' : (line ?? '')}\n`);
     return line === null ? { eof: true } : { answer: line };
   }
 
@@ -155,7 +161,7 @@ function warnDiscarded(terminal: { pendingChanges: number }, streams: BatchStrea
 export async function runBatch(source: SessionSource, input: Readable, streams: BatchStreams, options: BatchOptions = {}): Promise<number> {
   const echo = options.echo ?? true;
   const reader = new LineReader(input);
-  const terminal = new BatchTerminal(reader, streams.output, echo);
+  const terminal = new BatchTerminal(reader, streams.output, echo, options.hideInput);
   let client: ControlClient | undefined;
   // Ctrl-C: answers an open question or the main prompt with INTERRUPTED, else stops the running command.
   options.onInterrupt?.(() => {

@@ -3,6 +3,7 @@
 // names and menu words, Ctrl-C aborts the running dialog, Ctrl-D or quit leaves.
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import MuteStream from 'mute-stream';
 import type { AskParams, AskResult } from '../src/control/protocol.js';
 import { openSession, type SessionSource, type ShellTerminal } from './front-end.js';
 
@@ -21,7 +22,14 @@ class ReadlineTerminal implements ShellTerminal {
   choices: string[] | null = null;
   #abortQuestion: (() => void) | null = null;
 
-  constructor(readonly output: Writable) {}
+  /**
+   * `output` is the terminal; `screen` is what readline writes its prompt and echo to (muted
+   * while a passphrase is typed).
+   */
+  constructor(
+    readonly output: Writable,
+    readonly screen: MuteStream,
+  ) {}
 
   print(text: string): void {
     this.output.write(text);
@@ -29,12 +37,21 @@ class ReadlineTerminal implements ShellTerminal {
 
   ask(q: AskParams): Promise<AskResult> {
     this.choices = q.choices ?? null;
+    // A passphrase is typed blind, and kept out of the ↑ history: readline adds every line it
+    // reads to its history and then emits 'history' with that array, so the newest entry goes.
+    const forget = (history: string[]) => void history.shift();
     return new Promise((resolve) => {
       const controller = new AbortController();
       const finish = (r: AskResult) => {
         this.#abortQuestion = null;
         this.choices = null;
         this.rl.removeListener('close', onClose);
+        if (q.secret) {
+          this.rl.removeListener('history', forget);
+          this.screen.unmute();
+          // The Enter that readline echoed went nowhere.
+          if ('answer' in r) this.output.write('\n');
+        }
         resolve(r);
       };
       const onClose = () => finish({ eof: true });
@@ -45,6 +62,11 @@ class ReadlineTerminal implements ShellTerminal {
         finish({ interrupt: true });
       };
       this.rl.question(`${q.label ? `${q.label}\n` : ''}${q.prompt}`, { signal: controller.signal }, (answer) => finish({ answer }));
+      // The prompt is written (question() writes it at once); what is typed now is not.
+      if (q.secret) {
+        this.screen.mute();
+        this.rl.once('history', forget);
+      }
     });
   }
 
@@ -58,13 +80,16 @@ class ReadlineTerminal implements ShellTerminal {
 
 export async function runLineShell(source: SessionSource, streams: TerminalStreams = processStreams()): Promise<number> {
   const { output } = streams;
-  const terminal = new ReadlineTerminal(output);
+  // readline writes through this: the terminal's size and TTY-ness show through it.
+  const screen = new MuteStream();
+  screen.pipe(output, { end: false });
+  const terminal = new ReadlineTerminal(output, screen);
   const { client, prompt: firstPrompt } = await openSession(source, terminal, 'readline');
   let prompt = firstPrompt;
   let running = false;
   const rl = createInterface({
     input: streams.input,
-    output,
+    output: screen,
     terminal: true,
     historySize: 500,
     completer: (line: string, callback: (err: Error | null, result: [string[], string]) => void) => {

@@ -7,6 +7,7 @@ import { Engine } from '../src/engine.js';
 import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/control/server.js';
 import { BackendServer } from '../src/sandbox/backend.js';
 import { startStallReport } from '../src/bench/stall-monitor.js';
+import { applyHeapPolicy } from '../src/heap-policy.js';
 import { startUsersAndSsh } from './ssh/serve.js';
 import type { SshServer } from './ssh/ssh-server.js';
 
@@ -80,6 +81,8 @@ export function overridesOf(args: StartArgs): StartOverrides {
 
 export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
+  // Before the queue loads: a big queue's heap stays near what is live (src/heap-policy.ts).
+  applyHeapPolicy();
   const dataDir = path.resolve(args.dataDir);
   // A socket of its own (--socket) may be taken by an engine on another data dir: refuse
   // before binding any listener. The default socket is guarded by the data dir lock.

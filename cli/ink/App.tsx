@@ -6,11 +6,17 @@ import { Hint } from './Hint.js';
 import { eraseReflowedFrame, promptRows, wrapRows } from './live-frame.js';
 import { LiveOutput } from './LiveOutput.js';
 import { PromptLine } from './PromptLine.js';
+import { EMPTY_LINE, type LineState } from '../line-editor.js';
 import type { ShellController, ShellSnapshot } from './shell-controller.js';
 import { StatusBar, statusBarWidth } from './StatusBar.js';
 import { useTerminalInput, useTerminalSize } from './terminal-hooks.js';
 import { Transcript } from './Transcript.js';
 import { plainText, writableLines, type TranscriptLine } from './transcript-lines.js';
+
+/** The line as drawn: a passphrase being typed shows nothing (the cursor stays after the prompt). */
+function shownLine(view: ShellSnapshot): LineState {
+  return view.mode === 'question' && view.question?.secret ? EMPTY_LINE : view.line;
+}
 
 /** The prompt line of the moment: the main prompt, a question's, or none while a command runs. */
 function promptOf(view: ShellSnapshot): { prompt: string; defaultValue?: string; main: boolean } | null {
@@ -31,8 +37,9 @@ function frameWidths(view: ShellSnapshot, columns: number): number[] {
   if (view.mode === 'closed') return widths;
   const prompt = promptOf(view);
   if (prompt) {
-    const atEnd = view.line.cursor >= view.line.text.length;
-    widths.push(...promptRows(prompt.prompt, view.line.text, atEnd, columns).map((r) => r.end - r.start));
+    const line = shownLine(view);
+    const atEnd = line.cursor >= line.text.length;
+    widths.push(...promptRows(prompt.prompt, line.text, atEnd, columns).map((r) => r.end - r.start));
   }
   if (view.hint !== null) widths.push(Math.min(view.hint.length, columns));
   if (view.status !== null) widths.push(statusBarWidth(view.status, columns));
@@ -81,7 +88,7 @@ export function App({ controller }: { controller: ShellController }) {
       <LiveOutput lines={liveLinesOf(view)} partial={transcript.partial} columns={columns} />
       {view.mode !== 'closed' && (
         <>
-          {prompt && <PromptLine prompt={prompt.prompt} defaultValue={prompt.defaultValue} main={prompt.main} line={view.line} columns={columns} />}
+          {prompt && <PromptLine prompt={prompt.prompt} defaultValue={prompt.defaultValue} main={prompt.main} line={shownLine(view)} columns={columns} />}
           {view.hint !== null && <Hint text={view.hint} />}
           {view.status !== null && <StatusBar status={view.status} columns={columns} />}
         </>

@@ -149,7 +149,7 @@ export class ShellController implements ShellTerminal {
     this.#record({ type: 'question', label: q.label, attempt: q.attempt });
     const ahead = this.#typedAhead.shift();
     if (ahead !== undefined) {
-      this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text: ahead });
+      this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text: q.secret ? '' : ahead });
       return Promise.resolve({ answer: ahead });
     }
     return new Promise((resolve) => {
@@ -221,7 +221,8 @@ export class ShellController implements ShellTerminal {
     const answer = this.#answer;
     if (!q || !answer) return;
     this.#answer = null;
-    if (!q.pause) this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text });
+    // A passphrase stays off the screen: its prompt line is kept without it.
+    if (!q.pause) this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text: q.secret ? '' : text });
     this.#set({ mode: 'running', question: null });
     answer({ answer: text });
   }

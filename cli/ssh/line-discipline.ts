@@ -5,6 +5,11 @@
 export type LineEvent = { type: 'echo'; text: string } | { type: 'line'; text: string } | { type: 'interrupt' } | { type: 'eof' };
 
 export class LineDiscipline {
+  /**
+   * Echo off (a passphrase is being asked): typed characters and their erasure are not shown;
+   * Enter still ends the line on the screen, as a password prompt does.
+   */
+  hidden = false;
   #line = '';
   /** Inside an escape sequence (arrow keys and the like): dropped, a dumb terminal has none. */
   #escape: '' | 'esc' | 'csi' = '';
@@ -12,6 +17,7 @@ export class LineDiscipline {
   feed(chunk: string): LineEvent[] {
     const out: LineEvent[] = [];
     const echo = (text: string) => {
+      if (this.hidden && text !== '\r\n' && !text.startsWith('^C')) return;
       const last = out.at(-1);
       if (last?.type === 'echo') last.text += text;
       else out.push({ type: 'echo', text });

@@ -216,7 +216,12 @@ export class SshServer {
     });
     input.on('end', () => lines.end());
     const { runBatch } = await import('../batch.js');
-    return runBatch(this.#link(user, opened), lines, { output, errors: output }, { echo: false, client: 'line', onInterrupt: (h) => (onInterrupt = h) });
+    return runBatch(
+      this.#link(user, opened),
+      lines,
+      { output, errors: output },
+      { echo: false, client: 'line', onInterrupt: (h) => (onInterrupt = h), hideInput: (hidden) => (discipline.hidden = hidden) },
+    );
   }
 
   /** Runs a front end on a channel, then sends its exit status and closes the channel. */

@@ -14,6 +14,8 @@ export interface Question {
   choices?: string[];
   /** 1 the first time, 2+ after a rejected answer. */
   attempt?: number;
+  /** A passphrase: typed blind (not echoed), and kept out of transcripts and history. */
+  secret?: boolean;
 }
 
 /** The session's uncommitted configuration (see control/pending-changes.ts). */

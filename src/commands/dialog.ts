@@ -17,6 +17,8 @@ interface AskSpec {
   /** Text taken for an empty answer (and shown in brackets). */
   default?: string;
   choices?: string[];
+  /** A passphrase: typed blind (see Question.secret). */
+  secret?: boolean;
 }
 
 /** Asks until `parse` accepts the answer (the default replaces an empty one). */
@@ -47,9 +49,16 @@ export function askYesNo(io: CommandIO, label: string, defaultValue: boolean): P
 
 // ----- text -----
 
-/** Free text; `check` returns the reason an answer is refused. An empty answer without a default is ''. */
-export function askText(io: CommandIO, label: string, options: { default?: string; check?: (text: string) => string | undefined } = {}): Promise<string> {
-  return askValid<string>(io, { label, default: options.default }, (a) => {
+/**
+ * Free text; `check` returns the reason an answer is refused. An empty answer without a default
+ * is ''. `secret`: a passphrase, typed blind.
+ */
+export function askText(
+  io: CommandIO,
+  label: string,
+  options: { default?: string; check?: (text: string) => string | undefined; secret?: boolean } = {},
+): Promise<string> {
+  return askValid<string>(io, { label, default: options.default, ...(options.secret ? { secret: true } : {}) }, (a) => {
     const error = options.check?.(a);
     return error ? { error } : { value: a };
   });

@@ -21,7 +21,7 @@ export async function isOwnPassphrase(io: CommandIO, typed: string): Promise<boo
 
 /** `Enter your Passphrase to make changes:`: the user confirms who they are, else the command ends. */
 export async function confirmOwnPassphrase(io: CommandIO): Promise<void> {
-  const typed = await askText(io, 'Enter your Passphrase to make changes:');
+  const typed = await askText(io, 'Enter your Passphrase to make changes:', { secret: true });
   if (!(await isOwnPassphrase(io, typed))) throw new CommandError(WRONG_PASSPHRASE);
 }
 
@@ -47,10 +47,11 @@ export async function askNewPassphrase(io: CommandIO, options: NewPassphraseOpti
       continue;
     }
     const typed = await askText(io, 'New Passphrase:', {
+      secret: true,
       check: (t) => (t === '' && options.mayKeep ? undefined : passphraseRefusal(t, names)),
     });
     if (typed === '') return undefined;
-    const again = await askText(io, 'Please enter the new passphrase again:');
+    const again = await askText(io, 'Please enter the new passphrase again:', { secret: true });
     if (again === typed) return typed;
     io.blank();
     io.print('The passphrases you entered did not match.');

@@ -26,7 +26,7 @@ Batch: passwd (answers on the following lines)`,
     if (args.length) throw new CommandError('Usage: passwd');
     const name = io.user.from === 'local' ? BUILT_IN_ADMIN : io.user.name;
     if (!io.pending.config.users.some((u) => u.name === name)) throw new CommandError(`There is no user ${name} to change.`);
-    const old = await askText(io, 'Old passphrase:');
+    const old = await askText(io, 'Old passphrase:', { secret: true });
     if (!(await isOwnPassphrase(io, old))) throw new CommandError(OLD_PASSPHRASE_WRONG);
     const passphrase = await askNewPassphrase(io, { user: name });
     const hash = await hashPassphrase(passphrase!);

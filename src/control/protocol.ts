@@ -105,6 +105,11 @@ export interface AskParams {
   /** 1 for the first time this question is asked, 2+ after a rejected answer. */
   attempt: number;
   /**
+   * A passphrase: the terminal does not echo what is typed (as the appliance, and as a Unix
+   * password prompt), and keeps it out of its transcript and history.
+   */
+  secret?: boolean;
+  /**
    * A pager stop, asked only of interactive sessions: `label` is empty and `prompt` is
    * `-Press Any Key For More-`; any key answers (`q` stops the listing).
    */

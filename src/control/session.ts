@@ -312,6 +312,7 @@ export class CliSession {
       attempt: q.attempt ?? 1,
       ...(q.default !== undefined ? { default: q.default } : {}),
       ...(q.choices ? { choices: q.choices } : {}),
+      ...(q.secret ? { secret: true } : {}),
     };
     const r = await this.#askTerminal(params, signal);
     this.#pager.restart(1);

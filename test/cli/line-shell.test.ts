@@ -49,6 +49,35 @@ test('readline shell: completion, Ctrl-C in a dialog, Ctrl-D to leave', async ()
     await seen(/-- Changes not recorded\./, 'the abort message');
     await seen(/mail\.example\.com> $/, 'the prompt after Ctrl-C');
 
+    // A passphrase is typed blind: not echoed, and not recalled by ↑ afterwards.
+    screen = '';
+    const SECRET = 'R3adl1ne#Pass';
+    term.write('userconfig\r');
+    await seen(/\[\]> $/, 'the userconfig menu');
+    term.write('new\r');
+    await seen(/Enter your Passphrase to make changes:\n\[\]> $/, 'the own passphrase question');
+    term.write('0ld#Secret1\r');
+    await seen(/Enter the new username\.\n\[\]> $/, 'the user name question');
+    term.write('rita\r');
+    await seen(/Enter the full name for rita\.\n\[\]> $/, 'the full name question');
+    term.write('Rita Readline\r');
+    await seen(/Assign a role[\s\S]*\]> $/, 'the role question');
+    term.write('3\r');
+    await seen(/system generated passphrase\?\n\[N\]> $/, 'the system generated question');
+    term.write('N\r');
+    await seen(/New Passphrase:\n\[\]> $/, 'the new passphrase question');
+    term.write(`${SECRET}\r`);
+    await seen(/again:\n\[\]> $/, 'the repetition');
+    term.write(`${SECRET}\r`);
+    await seen(/1\. rita - Rita Readline[\s\S]*\[\]> $/, 'the userconfig menu again, with the new user');
+    term.write('\r');
+    await seen(/mail\.example\.com> $/, 'the prompt after userconfig');
+    for (let i = 0; i < 6; i++) term.write('\x1b[A');
+    term.write('\x15clearchanges yes\r');
+    await seen(/Changes cleared:/, 'the change cleared');
+    await seen(/mail\.example\.com> $/, 'the prompt');
+    for (const secret of [SECRET, '0ld#Secret1']) assert.ok(!screen.includes(secret), `${secret} never shown: ${JSON.stringify(screen)}`);
+
     screen = '';
     term.write('showchanges\r');
     await seen(/No changes have been made\./, 'nothing pending after the abort');

@@ -82,3 +82,59 @@ test('ssh -tt with TERM=dumb gets the plain line mode: a bounceconfig dialog typ
     t.kill();
   }
 });
+
+test('passphrases are typed blind over SSH: the Ink shell and the line mode show the prompts, never what is typed', async () => {
+  const NEW = 'Bl1nd#Typed9q';
+  // The Ink shell: nothing of the passphrase on the screen or in the bytes sent, while it is typed or after.
+  const t = sshTerminal('xterm-256color');
+  try {
+    await t.until('the prompt', (s) => s.promptLine() === 'mail.example.com>');
+    await t.type('passwd\r');
+    await t.untilLine(/Old passphrase:/);
+    await t.type(ADMIN_PASSWORD.slice(0, 5));
+    await t.until('the prompt line after typing part of it', (s) => s.promptLine() === '[]>');
+    await t.type(`${ADMIN_PASSWORD.slice(5)}\r`);
+    await t.untilLine(/Do you want to get a system generated passphrase\?/);
+    await t.type('N\r');
+    await t.untilLine(/New Passphrase:/);
+    await t.type(`${NEW}\r`);
+    await t.untilLine(/Please enter the new passphrase again:/);
+    await t.type(`${NEW}\r`);
+    await t.until('the main prompt', (s) => s.promptLine() === 'mail.example.com>');
+    await t.type('clearchanges yes\r');
+    await t.untilLine(/Changes cleared:/);
+    for (const secret of [ADMIN_PASSWORD, NEW, ADMIN_PASSWORD.slice(0, 5)]) {
+      assert.ok(!t.raw.includes(secret), `${secret} never sent to the terminal`);
+    }
+    await t.type('quit\r');
+    assert.equal(await t.exited, 0);
+  } finally {
+    t.kill();
+  }
+  // The line mode (TERM=dumb): the line discipline does not echo while a passphrase is asked.
+  const d = sshTerminal('dumb');
+  const x = new Expect((data) => d.write(data));
+  d.proc.onData((data) => x.feed(data));
+  try {
+    await x.expect('mail.example.com> ');
+    x.send('passwd', '\r');
+    await x.expect(/Old passphrase:\r\n\[\]> /);
+    x.send(ADMIN_PASSWORD, '\r');
+    await x.expect(/\[N\]> /, 'the system generated question');
+    x.send('N', '\r');
+    await x.expect(/New Passphrase:\r\n\[\]> /);
+    x.send(NEW, '\r');
+    await x.expect(/again:\r\n\[\]> /);
+    x.send(NEW, '\r');
+    await x.expect('mail.example.com> ');
+    assert.match(x.text, /Do you want to get a system generated passphrase\?\r\n\[N\]> N\r\n/, 'other answers are echoed');
+    for (const secret of [ADMIN_PASSWORD, NEW]) assert.ok(!x.text.includes(secret), `${secret} is not echoed`);
+    x.send('clearchanges yes', '\r');
+    await x.expect('Changes cleared:');
+    await x.expect('mail.example.com> ');
+    x.send('quit', '\r');
+    assert.equal(await d.exited, 0);
+  } finally {
+    d.kill();
+  }
+});

@@ -64,14 +64,19 @@ test('userconfig refuses a wrong own passphrase and deleting admin; batch add an
   assert.equal(cli.engine.api.config().users.find((u) => u.name === 'carol'), undefined);
 });
 
-test('passwd: Old passphrase, system generated?, New Passphrase, again; a wrong old one does not match', async () => {
+test('passwd: Old passphrase, system generated?, New Passphrase, again; a wrong old one does not match; passphrases are typed blind', async () => {
   const bad = await batch(cli.socket, 'passwd\nnope\n');
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /Old passphrase:\n\[\]> nope\n\nOld passphrase did not match/);
+  // The transcript shows the prompt and the Enter, not what was typed (as the appliance).
+  assert.match(bad.stdout, /Old passphrase:\n\[\]> \n\nOld passphrase did not match/);
+  assert.doesNotMatch(bad.stdout, /nope/);
   const good = await batch(cli.socket, ['passwd', ADMIN, 'N', 'N3w#Admin8x', 'N3w#Admin8x', 'commit "pw"', ''].join('\n'));
   assert.equal(good.code, 0, good.stdout + good.stderr);
-  assert.match(good.stdout, /New Passphrase:\n\[\]> N3w#Admin8x\n/);
-  assert.match(good.stdout, /Please enter the new passphrase again:/);
+  assert.match(good.stdout, /New Passphrase:\n\[\]> \n/);
+  assert.match(good.stdout, /Please enter the new passphrase again:\n\[\]> \n/);
+  // Other answers are echoed as before.
+  assert.match(good.stdout, /Do you want to get a system generated passphrase\?\n\[N\]> N\n/);
+  for (const secret of [ADMIN, 'N3w#Admin8x']) assert.ok(!good.stdout.includes(secret), `${secret} is not shown`);
   const admin = cli.engine.api.config().users.find((u) => u.name === 'admin');
   assert.ok(await verifyPassphrase('N3w#Admin8x', admin?.passwordHash));
   // Back, for the other tests.
@@ -159,6 +164,11 @@ test('the line discipline: echo, Backspace, Ctrl-U, CR / LF / CRLF, Ctrl-C, Ctrl
   assert.deepEqual(d.feed('\n'), [{ type: 'echo', text: '\r\n' }, { type: 'line', text: '' }], 'an LF alone is an Enter');
   assert.deepEqual(d.feed('zz\x15q\x1b[A\x03'), [{ type: 'echo', text: 'zz\b \b\b \bq^C\r\n' }, { type: 'interrupt' }]);
   assert.deepEqual(d.feed('\x04'), [{ type: 'eof' }]);
+  // A passphrase: nothing typed is echoed, nor its erasure; Enter still ends the line on the screen.
+  d.hidden = true;
+  assert.deepEqual(d.feed('S3cr\x7fet\r'), [{ type: 'echo', text: '\r\n' }, { type: 'line', text: 'S3cet' }]);
+  d.hidden = false;
+  assert.deepEqual(d.feed('ok\r'), [{ type: 'echo', text: 'ok\r\n' }, { type: 'line', text: 'ok' }]);
 });
 
 test('esa start --ssh: the first start creates admin with a generated passphrase, printed once, that logs in', async () => {
