@@ -81,8 +81,6 @@ export function overridesOf(args: StartArgs): StartOverrides {
 
 export async function runStart(args: StartArgs): Promise<void> {
   startStallReport();
-  // Before the queue loads: a big queue's heap stays near what is live (src/heap-policy.ts).
-  applyHeapPolicy();
   const dataDir = path.resolve(args.dataDir);
   // A socket of its own (--socket) may be taken by an engine on another data dir: refuse
   // before binding any listener. The default socket is guarded by the data dir lock.
@@ -106,6 +104,10 @@ export async function runStart(args: StartArgs): Promise<void> {
     process.stderr.write(`esa: ${line}\n`);
     process.exit(2);
   }
+  // Once the queue on disk is loaded (at once when it is small): from then on a big queue's
+  // heap stays near what is live. Not while it loads: nearly everything allocated then stays,
+  // and collecting more often only lengthens the start's pauses (src/heap-policy.ts).
+  void engine.queueLoaded.then(() => applyHeapPolicy());
   let control: ControlServer;
   try {
     control = await startControlServer(engine.api, args.socket ?? defaultSocketPath(dataDir));
