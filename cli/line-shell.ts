@@ -37,8 +37,9 @@ class ReadlineTerminal implements ShellTerminal {
 
   ask(q: AskParams): Promise<AskResult> {
     this.choices = q.choices ?? null;
-    // A passphrase is typed blind, and kept out of the ↑ history: readline adds every line it
-    // reads to its history and then emits 'history' with that array, so the newest entry goes.
+    // A passphrase is typed blind, and kept out of the ↑ history: readline adds a non-blank line
+    // to its history and then emits 'history' with that array, whose newest entry a listener may
+    // remove (what readline's own source suggests for a password); a blank one emits nothing.
     const forget = (history: string[]) => void history.shift();
     return new Promise((resolve) => {
       const controller = new AbortController();

@@ -17,10 +17,13 @@ export class LineDiscipline {
   feed(chunk: string): LineEvent[] {
     const out: LineEvent[] = [];
     const echo = (text: string) => {
-      if (this.hidden && text !== '\r\n' && !text.startsWith('^C')) return;
       const last = out.at(-1);
       if (last?.type === 'echo') last.text += text;
       else out.push({ type: 'echo', text });
+    };
+    /** The echo of what is typed and erased: none while hidden. */
+    const echoTyped = (text: string) => {
+      if (!this.hidden) echo(text);
     };
     // CRLF is one Enter only within one chunk (a client that ends lines so): a CR and an LF
     // sent apart are two Enters, as on a terminal.
@@ -45,9 +48,9 @@ export class LineDiscipline {
       } else if (ch === '\x7f' || ch === '\b') {
         if (this.#line.length === 0) continue;
         this.#line = [...this.#line].slice(0, -1).join('');
-        echo('\b \b');
+        echoTyped('\b \b');
       } else if (ch === '\x15') {
-        echo('\b \b'.repeat([...this.#line].length));
+        echoTyped('\b \b'.repeat([...this.#line].length));
         this.#line = '';
       } else if (ch === '\x03') {
         echo('^C\r\n');
@@ -59,7 +62,7 @@ export class LineDiscipline {
         this.#escape = 'esc';
       } else if (ch >= ' ' || ch === '\t') {
         this.#line += ch;
-        echo(ch);
+        echoTyped(ch);
       }
     }
     return out;

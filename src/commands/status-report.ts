@@ -165,13 +165,14 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
   return out;
 }
 
-/** How far a loading queue has got, in whole percent of its ranges (never 100 before it is done). */
+/** The `Queue:` line's text: how far the load after a start has got, or where and why it stopped. */
 function queueLoadingText(l: NonNullable<StatusSnapshot['queueLoading']>): string {
   const far = `${formatCount(l.messages)} of about ${formatCount(l.expectedMessages)} messages (${loadedPercent(l)}%), ${l.rangesDone} of ${l.ranges} ranges`;
   if (l.stopped === undefined) return `still loading after the start: ${far}`;
   return `loading stopped after the start at ${far}: ${l.stopped}; the rest stays on disk and loads at the next start`;
 }
 
+/** How far a loading queue has got, in whole percent of its ranges (never 100 before it is done). */
 function loadedPercent(l: { ranges: number; rangesDone: number }): number {
   return l.ranges > 0 ? Math.min(99, Math.floor((l.rangesDone / l.ranges) * 100)) : 0;
 }
