@@ -250,7 +250,7 @@ export class MailQueue {
     // An unlink a read-only disk refuses leaves the file, and the state its progress: after a
     // restart the message is queued again (delivered at least once, never lost).
     try {
-      await this.spool.remove(mid);
+      await this.spool.remove(mid, msg.size);
     } catch (e) {
       if (this.#storageFailed('the spool (queue/spool)', e)) return;
       throw e;
@@ -354,7 +354,7 @@ export class MailQueue {
       l.bytes += msg.size;
       const owesDsn = msg.rcpts.some((r) => r.dsnPending !== '');
       if (msg.pending === 0 && !owesDsn) {
-        await this.spool.remove(mid);
+        await this.spool.remove(mid, msg.size);
         this.store.untrack(msg);
         continue;
       }

@@ -15,12 +15,14 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { bucketOf } from './buckets.js';
-import { TempFiles } from './temp-files.js';
+import { SPARE_MAX, SPARE_MAX_BYTES, TempFiles } from './temp-files.js';
 import type { Envelope } from './message.js';
 
 /** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
 const O_DSYNC: number | undefined = constants.O_DSYNC;
 const DURABLE_WRITE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (O_DSYNC ?? 0);
+/** A spare file (a delivered message's, temp-files.ts) overwritten in place: no create, no truncate. */
+const REUSE_WRITE = constants.O_WRONLY | (O_DSYNC ?? 0);
 /** For content written in pieces: one fdatasync at the end instead of one per piece. */
 const PLAIN_WRITE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
 
@@ -277,6 +279,8 @@ export class Spool {
   readonly #dirSyncs = new Map<number, DirectorySync>();
   /** Buckets with unlinks not yet made durable. */
   #removedFrom = new Set<number>();
+  /** Files of delivered messages moved to `spool/incoming/`, reused once their leaving the bucket is durable. */
+  #leaving: { path: string; bucket: number }[] = [];
   #corrupt = 0;
 
   /** Temporary files opened ahead for `write` (in `spool/incoming/`). */
@@ -285,7 +289,7 @@ export class Spool {
   constructor(queueDir: string) {
     this.dir = path.join(queueDir, 'spool');
     this.corruptDir = path.join(queueDir, 'corrupt');
-    this.#temps = new TempFiles(path.join(this.dir, 'incoming'), DURABLE_WRITE);
+    this.#temps = new TempFiles(path.join(this.dir, 'incoming'), DURABLE_WRITE, REUSE_WRITE);
   }
 
   /** Makes the spool directory, moves files of the flat layout into buckets, and notes the buckets there are. */
@@ -399,17 +403,42 @@ export class Spool {
   }
 
   /**
-   * Makes the unlinks done so far durable (shares the writers' directory fsyncs). Removals are
+   * Makes the removals done so far durable (shares the writers' directory fsyncs). Removals are
    * not synced one by one: the queue state waits for this before it forgets their messages.
+   * A removed file becomes a spare to overwrite only now: overwritten while its old name could
+   * still come back after a power cut, it would bring another message back under that name.
    */
   async syncRemovals(): Promise<void> {
     const buckets = this.#removedFrom;
+    const leaving = this.#leaving;
     this.#removedFrom = new Set();
-    try {
-      await Promise.all([...buckets].map((bucket) => this.#syncOf(bucket)));
-    } catch (e) {
-      for (const bucket of buckets) this.#removedFrom.add(bucket);
-      throw e;
+    this.#leaving = [];
+    for (const file of leaving) buckets.add(file.bucket);
+    const failed = new Set<number>();
+    /** Buckets removed as empty meanwhile (dropBucket): their files are unlinked, not reused. */
+    const gone = new Set<number>();
+    let error: unknown;
+    await Promise.all(
+      [...buckets].map((bucket) =>
+        this.#syncOf(bucket).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT' && !this.#buckets.has(bucket)) gone.add(bucket);
+          else {
+            failed.add(bucket);
+            error ??= e;
+          }
+        }),
+      ),
+    );
+    const spare: string[] = [];
+    for (const file of leaving) {
+      if (failed.has(file.bucket)) this.#leaving.push(file);
+      else if (gone.has(file.bucket)) void unlink(file.path).catch(() => undefined);
+      else spare.push(file.path);
+    }
+    this.#temps.addSpare(spare);
+    if (error !== undefined) {
+      for (const bucket of failed) this.#removedFrom.add(bucket);
+      throw error;
     }
   }
 
@@ -433,9 +462,11 @@ export class Spool {
     }
     const parts = [header, ...content, trailer(size, crc)];
     const total = header.length + size + parts[parts.length - 1].length;
-    // Opened ahead (temp-files.ts): the write starts at once.
-    const { fh, path: tmp } = await this.#temps.take();
+    // Opened ahead (temp-files.ts): the write starts at once. A reused file longer than this
+    // message is cut to its length first; the durable write below makes the new length durable too.
+    const { fh, path: tmp, size: before } = await this.#temps.take(total);
     try {
+      if (before > total) await fh.truncate(total);
       const { bytesWritten } = await fh.writev(parts);
       // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
       if (bytesWritten !== total) throw Object.assign(new Error(`short write to ${tmp} (${bytesWritten} of ${total} bytes)`), { code: 'ENOSPC' });
@@ -457,6 +488,11 @@ export class Spool {
       await closed.catch(() => undefined);
     }
     return size;
+  }
+
+  /** Files of delivered messages overwritten by new ones so far (temp-files.ts). */
+  get filesReused(): number {
+    return this.#temps.reused;
   }
 
   /** Closes the files opened ahead (at stop). */
@@ -485,11 +521,22 @@ export class Spool {
     return to;
   }
 
-  async remove(mid: number): Promise<void> {
-    await unlink(this.file(mid)).catch((e: NodeJS.ErrnoException) => {
+  /**
+   * Removes a message's file: moved to `spool/incoming/` to be overwritten by a later message
+   * (temp-files.ts), or unlinked when it is large or enough files are spare already.
+   */
+  async remove(mid: number, bytes = Infinity): Promise<void> {
+    const bucket = bucketOf(mid);
+    const ignoreGone = (e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
-    });
-    this.#removedFrom.add(bucketOf(mid));
+    };
+    if (bytes <= SPARE_MAX_BYTES && this.#leaving.length + this.#temps.spareCount < SPARE_MAX) {
+      const to = this.#temps.nextName();
+      await rename(this.file(mid), to).then(() => this.#leaving.push({ path: to, bucket }), ignoreGone);
+    } else {
+      await unlink(this.file(mid)).catch(ignoreGone);
+    }
+    this.#removedFrom.add(bucket);
   }
 
   /** Every spooled MID, read from the disk now (for checks and tools; the engine lists a bucket at a time). */

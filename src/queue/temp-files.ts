@@ -3,53 +3,165 @@
 // end of DATA and the 250, and the slowest of them under load. They live in `spool/incoming/`
 // and are renamed into their bucket once written; whatever is left there after a stop or a
 // crash was never acknowledged (its sender got no 250) and is removed at start.
+//
+// Files are reused: a delivered message's file is moved here instead of being unlinked
+// (Spool.remove) and, once its leaving the bucket is durable (`addSpare`), a later message
+// overwrites it. Relaying then frees and allocates no inode per message: the kernel does a
+// tenth of the work of an unlink plus a create (docs/benchmarks.md, session 6), and a file
+// system without a journal, which scans past every inode freed in the last minutes at each
+// create, is not slowed by the mail it has just delivered. Spare files are kept while they are
+// likely to be needed (SPARE_MAX, SPARE_MAX_AGE_MS), then removed in the background.
 import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { Deque } from './deque.js';
 
 export interface TempFile {
   fh: FileHandle;
   path: string;
+  /** Bytes in the file now: a reused file still holds a delivered message until overwritten. */
+  size: number;
+  /** A spare file (a delivered message's), not a new one. */
+  spare: boolean;
+}
+
+/** Spare files kept at most (files of delivered messages no larger than SPARE_MAX_BYTES). */
+export const SPARE_MAX = 20_000;
+/** A spare file not reused within this long is removed (monotonic ms). */
+export const SPARE_MAX_AGE_MS = 60_000;
+/** Files larger than this are not kept: a spare holds its disk space until reused. */
+export const SPARE_MAX_BYTES = 64 * 1024;
+
+export interface TempFilesOptions {
+  /** Files kept open ahead. */
+  ahead?: number;
+  /** Monotonic milliseconds (spare files' age). */
+  now?: () => number;
+}
+
+interface Spare {
+  path: string;
+  since: number;
 }
 
 export class TempFiles {
   readonly #ready: TempFile[] = [];
+  readonly #spares = new Deque<Spare>();
+  /** Unique per run: names never meet a leftover of an earlier run still being removed. */
+  readonly #run = Date.now().toString(36);
   #seq = 0;
   #filling = false;
+  #trimming = false;
   #closed = false;
+  #leftovers: Promise<void> = Promise.resolve();
+  #trimmer: NodeJS.Timeout | null = null;
+  readonly #ahead: number;
+  readonly #now: () => number;
 
   constructor(
     readonly dir: string,
-    /** open(2) flags of every file (the spool's durable-write flags). */
+    /** open(2) flags of a new file (the spool's durable-write flags, which create and truncate). */
     readonly flags: number,
-    /** Files kept open ahead. */
-    readonly ahead = 8,
-  ) {}
+    /** open(2) flags of a spare file: the same without create and truncate (it is overwritten). */
+    readonly reuseFlags: number,
+    options: TempFilesOptions = {},
+  ) {
+    this.#ahead = options.ahead ?? 8;
+    this.#now = options.now ?? (() => performance.now());
+  }
 
-  /** Makes the directory and removes what an earlier run left in it. */
+  /** Makes the directory; what an earlier run left in it is removed in the background. */
   async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(this.dir)) await unlink(path.join(this.dir, name)).catch(() => undefined);
+    const names = await readdir(this.dir);
+    // Not reused: after a crash a name here may still be a delivered message's name in its bucket too.
+    this.#leftovers = (async () => {
+      for (const name of names) await unlink(path.join(this.dir, name)).catch(() => undefined);
+    })();
+    this.#trimmer = setInterval(() => this.#trim(), 5_000);
+    this.#trimmer.unref();
   }
 
-  /** An open, empty file: one opened ahead, else a new one. */
-  async take(): Promise<TempFile> {
-    const ready = this.#ready.shift();
+  /** A name for a file moving here (a delivered message's, to be reused). */
+  nextName(): string {
+    return path.join(this.dir, `${this.#run}-${++this.#seq}.tmp`);
+  }
+
+  /** Files moved here whose leaving their bucket is now durable: they may be overwritten. */
+  addSpare(paths: string[]): void {
+    const since = this.#now();
+    for (const p of paths) this.#spares.push({ path: p, since });
+    this.#trim();
     this.#refill();
-    return ready ?? this.#openOne();
   }
 
-  /** Closes and removes the files opened ahead (none is taken after this). */
+  /** Spare files overwritten so far (for tests and diagnosis). */
+  reused = 0;
+
+  /** Files that are spare (Spool.remove unlinks instead past SPARE_MAX). */
+  get spareCount(): number {
+    return this.#spares.length;
+  }
+
+  /** An open file for `bytes` of content: one opened ahead (no larger than that if there is one), else a spare or a new one. */
+  async take(bytes = 0): Promise<TempFile> {
+    let i = this.#ready.findIndex((t) => t.size <= bytes);
+    if (i < 0) i = 0;
+    const ready = this.#ready.splice(i, 1)[0];
+    this.#refill();
+    const file = ready ?? (await this.#openOne());
+    if (file.spare) this.reused++;
+    return file;
+  }
+
+  /** Closes the files opened ahead and removes them (none is taken after this); spare files are removed at the next start. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#trimmer) clearInterval(this.#trimmer);
+    this.#trimmer = null;
     for (const t of this.#ready.splice(0)) {
       await t.fh.close().catch(() => undefined);
       await unlink(t.path).catch(() => undefined);
     }
+    this.#spares.clear();
+    await this.#leftovers;
   }
 
-  #openOne(): Promise<TempFile> {
-    const file = path.join(this.dir, `${++this.#seq}.tmp`);
-    return open(file, this.flags, 0o600).then((fh) => ({ fh, path: file }));
+  #openNew(): Promise<TempFile> {
+    const file = this.nextName();
+    return open(file, this.flags, 0o600).then((fh) => ({ fh, path: file, size: 0, spare: false }));
+  }
+
+  /** A spare file opened for overwriting, else a new one. */
+  async #openOne(): Promise<TempFile> {
+    for (let s = this.#spares.shift(); s; s = this.#spares.shift()) {
+      let fh: FileHandle | undefined;
+      try {
+        fh = await open(s.path, this.reuseFlags);
+        return { fh, path: s.path, size: (await fh.stat()).size, spare: true };
+      } catch {
+        await fh?.close().catch(() => undefined);
+        await unlink(s.path).catch(() => undefined);
+      }
+    }
+    return this.#openNew();
+  }
+
+  /**
+   * Removes spare files past the count or the age limit, oldest first, one at a time in the
+   * background (a drained queue's files must not crowd the thread pool the mail needs).
+   */
+  #trim(): void {
+    if (this.#trimming) return;
+    const due = (s: Spare | undefined): s is Spare => !!s && (this.#spares.length > SPARE_MAX || s.since < this.#now() - SPARE_MAX_AGE_MS);
+    if (!due(this.#spares.peek())) return;
+    this.#trimming = true;
+    void (async () => {
+      try {
+        while (due(this.#spares.peek())) await unlink(this.#spares.shift()!.path).catch(() => undefined);
+      } finally {
+        this.#trimming = false;
+      }
+    })();
   }
 
   /** Opens files ahead in the background; a disk that refuses leaves the next write to open its own (and fail there). */
@@ -58,7 +170,7 @@ export class TempFiles {
     this.#filling = true;
     void (async () => {
       try {
-        while (!this.#closed && this.#ready.length < this.ahead) {
+        while (!this.#closed && this.#ready.length < this.#ahead) {
           const t = await this.#openOne();
           if (this.#closed) {
             await t.fh.close().catch(() => undefined);

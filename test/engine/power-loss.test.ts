@@ -82,6 +82,7 @@ test('power cuts at random points: every message that got a 250 is there after t
   backend.policy = (rcpt) => (rcpt.startsWith('later') ? { code: 451, text: '4.3.0 try later' } : undefined);
   const engine = await startEngine({ dataDir: path.join(root, 'data'), backendPort: backend.port, clockStart: T0 });
   const acked = new Set<number>();
+  const subjects = new Map<number, string>();
   const waiting = new Set<number>();
   const delivered = () => new Set(backend.messages.map((m) => midOf(m.content)));
   const cuts: { at: number; image: Image; acked: number[]; delivered: Set<number> }[] = [];
@@ -109,6 +110,7 @@ test('power cuts at random points: every message that got a 250 is there after t
           const info = await transport.sendMail({ from: 'alice@example.org', to, subject: `m${i}`, text: 'x'.repeat(500 + i) });
           const mid = Number(/Message (\d+) accepted/.exec(info.response)?.[1]);
           acked.add(mid);
+          subjects.set(mid, `m${i}`);
           if (i % 3 === 0) waiting.add(mid);
           // The state's flush timer (500 ms) would fire a few times in a longer run: flush now and then.
           if (rand() < 0.1) void engine.queue.store.flush();
@@ -137,6 +139,11 @@ test('power cuts at random points: every message that got a 250 is there after t
         assert.deepEqual(after.warnings, [], `${what}: warnings at the restart`);
         const missing = cut.acked.filter((mid) => !cut.delivered.has(mid) && !after.engine.queue.messages.has(mid));
         assert.deepEqual(missing, [], `${what}: acknowledged, never delivered, and not queued after the restart`);
+        // Spool files are reused (src/queue/temp-files.ts): each queued message must still be its own.
+        for (const mid of after.engine.queue.messages.keys()) {
+          const subject = /^Subject: (.*)\r$/m.exec((await after.engine.queue.spool.readContent(mid)).toString('utf8'))?.[1];
+          assert.equal(subject, subjects.get(mid), `${what}: message ${mid}'s content`);
+        }
       } finally {
         await after.close();
       }
