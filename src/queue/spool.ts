@@ -83,7 +83,14 @@ class DirectorySync {
   #running: Promise<void> | null = null;
   #next: Promise<void> | null = null;
   #handle: FileHandle | null = null;
+  /** Told when the next sync to start succeeds. */
+  #watchers: (() => void)[] = [];
   constructor(readonly dir: string) {}
+
+  /** Calls `done` once a sync that starts after this call succeeds; starts none itself. */
+  afterNextSync(done: () => void): void {
+    this.#watchers.push(done);
+  }
 
   sync(): Promise<void> {
     if (!this.#running) {
@@ -105,13 +112,17 @@ class DirectorySync {
   }
 
   async #syncOnce(): Promise<void> {
-    this.#handle ??= await open(this.dir, 'r');
+    const watchers = this.#watchers;
+    this.#watchers = [];
     try {
+      this.#handle ??= await open(this.dir, 'r');
       await this.#handle.sync();
     } catch (e) {
+      this.#watchers.unshift(...watchers);
       await this.#closeHandle();
       throw e;
     }
+    for (const done of watchers) done();
   }
 
   async #closeHandle(): Promise<void> {
@@ -119,6 +130,12 @@ class DirectorySync {
     this.#handle = null;
     await handle?.close().catch(() => undefined);
   }
+}
+
+/** A delivered message's file on its way to be reused (Spool.remove). */
+interface Leaving {
+  path: string;
+  bucket: number;
 }
 
 /** What a message being received needs once its MID is taken: the envelope and the Received: header. */
@@ -279,8 +296,11 @@ export class Spool {
   readonly #dirSyncs = new Map<number, DirectorySync>();
   /** Buckets with unlinks not yet made durable. */
   #removedFrom = new Set<number>();
-  /** Files of delivered messages moved to `spool/incoming/`, reused once their leaving the bucket is durable. */
-  #leaving: { path: string; bucket: number }[] = [];
+  /**
+   * Files of delivered messages moved to `spool/incoming/`, reused once their leaving the bucket
+   * is durable: by the next directory sync a writer of that bucket starts, or by `syncRemovals`.
+   */
+  #leaving = new Set<Leaving>();
   #corrupt = 0;
 
   /** Temporary files opened ahead for `write` (in `spool/incoming/`). */
@@ -371,12 +391,23 @@ export class Spool {
   }
 
   #syncOf(bucket: number): Promise<void> {
+    return this.#dirSync(bucket).sync();
+  }
+
+  #dirSync(bucket: number): DirectorySync {
     let sync = this.#dirSyncs.get(bucket);
     if (!sync) {
       sync = new DirectorySync(this.bucketDir(bucket));
       this.#dirSyncs.set(bucket, sync);
     }
-    return sync.sync();
+    return sync;
+  }
+
+  /** Files whose leaving their bucket is durable become spare (each once). */
+  #release(files: Leaving[]): void {
+    const spare: string[] = [];
+    for (const file of files) if (this.#leaving.delete(file)) spare.push(file.path);
+    if (spare.length) this.#temps.addSpare(spare);
   }
 
   /**
@@ -410,9 +441,8 @@ export class Spool {
    */
   async syncRemovals(): Promise<void> {
     const buckets = this.#removedFrom;
-    const leaving = this.#leaving;
+    const leaving = [...this.#leaving];
     this.#removedFrom = new Set();
-    this.#leaving = [];
     for (const file of leaving) buckets.add(file.bucket);
     const failed = new Set<number>();
     /** Buckets removed as empty meanwhile (dropBucket): their files are unlinked, not reused. */
@@ -429,13 +459,13 @@ export class Spool {
         }),
       ),
     );
-    const spare: string[] = [];
+    const spare: Leaving[] = [];
     for (const file of leaving) {
-      if (failed.has(file.bucket)) this.#leaving.push(file);
-      else if (gone.has(file.bucket)) void unlink(file.path).catch(() => undefined);
-      else spare.push(file.path);
+      if (failed.has(file.bucket)) continue;
+      if (!gone.has(file.bucket)) spare.push(file);
+      else if (this.#leaving.delete(file)) void unlink(file.path).catch(() => undefined);
     }
-    this.#temps.addSpare(spare);
+    this.#release(spare);
     if (error !== undefined) {
       for (const bucket of failed) this.#removedFrom.add(bucket);
       throw error;
@@ -530,9 +560,13 @@ export class Spool {
     const ignoreGone = (e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     };
-    if (bytes <= SPARE_MAX_BYTES && this.#leaving.length + this.#temps.spareCount < SPARE_MAX) {
-      const to = this.#temps.nextName();
-      await rename(this.file(mid), to).then(() => this.#leaving.push({ path: to, bucket }), ignoreGone);
+    if (bytes <= SPARE_MAX_BYTES && this.#leaving.size + this.#temps.spareCount < SPARE_MAX) {
+      const file: Leaving = { path: this.#temps.nextName(), bucket };
+      await rename(this.file(mid), file.path).then(() => {
+        this.#leaving.add(file);
+        // While mail is written into the same bucket (relaying), its writers' next sync is soon.
+        this.#dirSync(bucket).afterNextSync(() => this.#release([file]));
+      }, ignoreGone);
     } else {
       await unlink(this.file(mid)).catch(ignoreGone);
     }
