@@ -15,7 +15,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { bucketOf } from './buckets.js';
-import { SPARE_MAX, SPARE_MAX_BYTES, TempFiles } from './temp-files.js';
+import { SPARE_MAX, SPARE_MAX_BYTES, TempFiles, type SpareFile } from './temp-files.js';
 import type { Envelope } from './message.js';
 
 /** Create, truncate, and make each write durable before it returns (where O_DSYNC exists). */
@@ -132,11 +132,16 @@ class DirectorySync {
   }
 }
 
-/** A delivered message's file on its way to be reused (Spool.remove). */
-interface Leaving {
-  path: string;
+/** A delivered message's file on its way to be reused (Spool.remove), with its handle if still open. */
+interface Leaving extends SpareFile {
   bucket: number;
 }
+
+/**
+ * Handles of files written lately, kept open (the oldest closed past this many): a message
+ * delivered while its handle is open (relaying) is reused without an open, a stat or a close.
+ */
+const KEPT_OPEN = 64;
 
 /** What a message being received needs once its MID is taken: the envelope and the Received: header. */
 export interface SpoolStart {
@@ -301,6 +306,8 @@ export class Spool {
    * is durable: by the next directory sync a writer of that bucket starts, or by `syncRemovals`.
    */
   #leaving = new Set<Leaving>();
+  /** Handles of the latest files written, by MID, oldest first (KEPT_OPEN). */
+  readonly #kept = new Map<number, { fh: FileHandle; size: number }>();
   #corrupt = 0;
 
   /** Temporary files opened ahead for `write` (in `spool/incoming/`). */
@@ -405,8 +412,7 @@ export class Spool {
 
   /** Files whose leaving their bucket is durable become spare (each once). */
   #release(files: Leaving[]): void {
-    const spare: string[] = [];
-    for (const file of files) if (this.#leaving.delete(file)) spare.push(file.path);
+    const spare = files.filter((file) => this.#leaving.delete(file));
     if (spare.length) this.#temps.addSpare(spare);
   }
 
@@ -463,7 +469,10 @@ export class Spool {
     for (const file of leaving) {
       if (failed.has(file.bucket)) continue;
       if (!gone.has(file.bucket)) spare.push(file);
-      else if (this.#leaving.delete(file)) void unlink(file.path).catch(() => undefined);
+      else if (this.#leaving.delete(file)) {
+        void file.fh?.close().catch(() => undefined);
+        void unlink(file.path).catch(() => undefined);
+      }
     }
     this.#release(spare);
     if (error !== undefined) {
@@ -497,7 +506,8 @@ export class Spool {
     const { fh, path: tmp, size: before } = await this.#temps.take(total);
     try {
       if (before > total) await fh.truncate(total);
-      const { bytesWritten } = await fh.writev(parts);
+      // At 0: a handle kept open since its last message (below) stands at that one's end.
+      const { bytesWritten } = await fh.writev(parts, 0);
       // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
       if (bytesWritten !== total) throw Object.assign(new Error(`short write to ${tmp} (${bytesWritten} of ${total} bytes)`), { code: 'ENOSPC' });
       if (O_DSYNC === undefined) await fh.datasync();
@@ -506,18 +516,29 @@ export class Spool {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
-    // The content is on disk: the close need not come before the rename and the directory sync.
-    const closed = fh.close();
     try {
       await this.#inBucket(envelope.mid, () => rename(tmp, this.file(envelope.mid)));
       await this.syncBucket(envelope.mid);
     } catch (e) {
+      await fh.close().catch(() => undefined);
       await unlink(tmp).catch(() => undefined);
       throw e;
-    } finally {
-      await closed.catch(() => undefined);
+    }
+    // Kept open: delivered soon, the file is reused through this handle (its length known).
+    this.#kept.set(envelope.mid, { fh, size: total });
+    if (this.#kept.size > KEPT_OPEN) {
+      const [oldest, { fh: old }] = this.#kept.entries().next().value!;
+      this.#kept.delete(oldest);
+      void old.close().catch(() => undefined);
     }
     return size;
+  }
+
+  /** The handle kept open for a message's file, now in the caller's hands. */
+  #takeKept(mid: number): { fh: FileHandle; size: number } | undefined {
+    const kept = this.#kept.get(mid);
+    this.#kept.delete(mid);
+    return kept;
   }
 
   /** Files of delivered messages overwritten by new ones so far (temp-files.ts). */
@@ -525,9 +546,13 @@ export class Spool {
     return this.#temps.reused;
   }
 
-  /** Closes the files opened ahead (at stop). */
-  close(): Promise<void> {
-    return this.#temps.close();
+  /** Closes the files opened ahead and the handles kept (at stop). */
+  async close(): Promise<void> {
+    const handles = [...this.#kept.values(), ...this.#leaving].map((k) => k.fh);
+    this.#kept.clear();
+    for (const file of this.#leaving) file.fh = undefined;
+    await Promise.all(handles.map((fh) => fh?.close().catch(() => undefined)));
+    await this.#temps.close();
   }
 
   /** The message content as delivered (without the envelope line); SpoolDamagedError if it fails its check. */
@@ -544,6 +569,7 @@ export class Spool {
   async quarantine(mid: number): Promise<string> {
     await makeDurableDir(this.corruptDir);
     const to = path.join(this.corruptDir, `${mid}.msg`);
+    await this.#takeKept(mid)?.fh.close().catch(() => undefined);
     await rename(this.file(mid), to);
     await fsyncDir(this.corruptDir);
     await this.syncBucket(mid);
@@ -560,14 +586,22 @@ export class Spool {
     const ignoreGone = (e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     };
+    const kept = this.#takeKept(mid);
     if (bytes <= SPARE_MAX_BYTES && this.#leaving.size + this.#temps.spareCount < SPARE_MAX) {
-      const file: Leaving = { path: this.#temps.nextName(), bucket };
-      await rename(this.file(mid), file.path).then(() => {
-        this.#leaving.add(file);
-        // While mail is written into the same bucket (relaying), its writers' next sync is soon.
-        this.#dirSync(bucket).afterNextSync(() => this.#release([file]));
-      }, ignoreGone);
+      const file: Leaving = { path: this.#temps.nextName(), bucket, fh: kept?.fh, size: kept?.size };
+      await rename(this.file(mid), file.path).then(
+        () => {
+          this.#leaving.add(file);
+          // While mail is written into the same bucket (relaying), its writers' next sync is soon.
+          this.#dirSync(bucket).afterNextSync(() => this.#release([file]));
+        },
+        (e: NodeJS.ErrnoException) => {
+          void kept?.fh.close().catch(() => undefined);
+          ignoreGone(e);
+        },
+      );
     } else {
+      void kept?.fh.close().catch(() => undefined);
       await unlink(this.file(mid)).catch(ignoreGone);
     }
     this.#removedFrom.add(bucket);

@@ -30,6 +30,15 @@ export const SPARE_MAX = 20_000;
 export const SPARE_MAX_AGE_MS = 60_000;
 /** Files larger than this are not kept: a spare holds its disk space until reused. */
 export const SPARE_MAX_BYTES = 64 * 1024;
+/** Spare files that come still open (Spool keeps a written file's handle a while) are kept open up to this many. */
+const READY_MAX = 64;
+
+/** A file moved here from its bucket, now spare; `fh` and `size` when its handle was still open. */
+export interface SpareFile {
+  path: string;
+  fh?: FileHandle;
+  size?: number;
+}
 
 export interface TempFilesOptions {
   /** Files kept open ahead. */
@@ -86,10 +95,20 @@ export class TempFiles {
     return path.join(this.dir, `${this.#run}-${++this.#seq}.tmp`);
   }
 
-  /** Files moved here whose leaving their bucket is now durable: they may be overwritten. */
-  addSpare(paths: string[]): void {
+  /**
+   * Files moved here whose leaving their bucket is now durable: they may be overwritten. One
+   * whose handle is still open is ready at once (no open, no stat) while there is room.
+   */
+  addSpare(files: SpareFile[]): void {
     const since = this.#now();
-    for (const p of paths) this.#spares.push({ path: p, since });
+    for (const f of files) {
+      if (f.fh && f.size !== undefined && !this.#closed && this.#ready.length < READY_MAX) {
+        this.#ready.push({ fh: f.fh, path: f.path, size: f.size, spare: true });
+        continue;
+      }
+      void f.fh?.close().catch(() => undefined);
+      this.#spares.push({ path: f.path, since });
+    }
     this.#trim();
     this.#refill();
   }
