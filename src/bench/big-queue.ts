@@ -10,6 +10,7 @@ import type { MailServer } from './mta.js';
 import { sleep } from './proc.js';
 import { seedQueue } from './queue-seed.js';
 import { drain, load, waitSettled, type ScenarioEnv } from './scenarios.js';
+import type { GcReport } from './stall-monitor.js';
 import { percentile } from './stats.js';
 
 /** AsyncOS's largest model on paper (technote 118369): what memory per message is projected to. */
@@ -51,6 +52,8 @@ export interface RestartRun {
   /** The same, split: from the process start until the 250, and from then until loaded. */
   stallUntil250Ms?: number;
   stallAfter250Ms?: number;
+  /** The engine's garbage collections from its start until the queue was loaded (the longer phase's longest pause). */
+  gc?: GcReport;
 }
 
 export interface BigQueueResult {
@@ -235,10 +238,23 @@ async function startUntil250(env: ScenarioEnv, probeIndex: number, stop?: () => 
     stallMs: stalls.length ? Math.max(...stalls) : undefined,
     stallUntil250Ms: stallUntil250?.maxMs,
     stallAfter250Ms: stallAfter250?.maxMs,
+    gc: mergeGc(stallUntil250?.gc, stallAfter250?.gc),
   };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+function mergeGc(a?: GcReport, b?: GcReport): GcReport | undefined {
+  if (!a || !b) return a ?? b;
+  const longer = b.longestMs > a.longestMs ? b : a;
+  return { longestMs: longer.longestMs, longestKind: longer.longestKind, totalMs: a.totalMs + b.totalMs, count: a.count + b.count };
+}
+
+/** `; longest GC pause 38.2 ms (mark-compact), 412 collections, 2,310 ms in all`: whether a stall was the collector's. */
+function gcText(gc?: GcReport): string {
+  if (!gc) return '';
+  return `; longest GC pause ${gc.longestMs.toFixed(1)} ms (${gc.longestKind || 'none'}), ${fmt(gc.count)} collections, ${fmt(Math.round(gc.totalMs))} ms in all`;
+}
 
 /**
  * RSS once it stops falling: read every 2 s for up to 30 s, until a reading is within 1 % of
@@ -313,7 +329,9 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
     log(`  ${server.name}: filling ${fmt(o.messages)} through SMTP`);
     fill = await fillSmtp(env, index, o.messages, o.sessions, true);
     index += o.messages;
-    stallFillMs = (await server.stall?.())?.maxMs;
+    const stall = await server.stall?.();
+    stallFillMs = stall?.maxMs;
+    if (stall) log(`  ${server.name}: filled at ${Math.round(fill.rate)} msg/s, longest stall ${stall.maxMs.toFixed(1)} ms${gcText(stall.gc)}`);
   }
   let queued = o.messages + (seedStart ? 1 : 0);
   await waitSettled(server, queued);
@@ -397,7 +415,8 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
       `  ${server.name}: restart with ${fmt(queued)} queued: a fresh message got 250 after ${(r.until250Ms / 1000).toFixed(2)} s ` +
         `(EHLO ${(r.untilEhloMs / 1000).toFixed(2)} s, stop ${(r.stopMs / 1000).toFixed(2)} s)` +
         (r.loadedMs !== undefined ? `, queue loaded after ${(r.loadedMs / 1000).toFixed(2)} s` : '') +
-        (r.stallMs !== undefined ? `, longest stall ${r.stallMs.toFixed(1)} ms (${r.stallUntil250Ms?.toFixed(1)} until the 250, ${r.stallAfter250Ms?.toFixed(1)} after)` : ''),
+        (r.stallMs !== undefined ? `, longest stall ${r.stallMs.toFixed(1)} ms (${r.stallUntil250Ms?.toFixed(1)} until the 250, ${r.stallAfter250Ms?.toFixed(1)} after)` : '') +
+        gcText(r.gc),
     );
     for (const s of r.loadingSeen) log(`    status at ${(s.atMs / 1000).toFixed(2)} s (${Math.round(s.roundTripMs)} ms): ${s.loading.join(' | ')}`);
   }
@@ -421,7 +440,8 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
   log(
     `  ${server.name}: drain of ${fmt(queued)} queued: ${Math.round(d.rate)} msg/s` +
       (small ? ` (${(out.drainRatio ?? NaN).toFixed(2)}× the ${fmt(small.messages)} queue's ${Math.round(small.drainRate)})` : '') +
-      (d.stallMaxMs !== undefined ? `, longest stall ${d.stallMaxMs.toFixed(1)} ms` : ''),
+      (d.stallMaxMs !== undefined ? `, longest stall ${d.stallMaxMs.toFixed(1)} ms` : '') +
+      gcText(d.gc),
   );
   return out;
 }

@@ -11,7 +11,7 @@ import { ControlClient } from './control-client.js';
 import { runEsa, spawnEsa, type EsaRun } from './esa-command.js';
 import type { ControlTiming, FlushHow, MailServer } from './mta.js';
 import { childAnswersSmtp, countMessages, cpuSeconds, dirUsage, rssBytes, sleep, stopChild } from './proc.js';
-import type { StallReport } from './stall-monitor.js';
+import type { GcReport, StallReport } from './stall-monitor.js';
 
 /**
  * Sessions the bench's engine takes at once, in all and from one address (127.0.0.1): Postfix's
@@ -197,7 +197,6 @@ export class EngineProcess implements MailServer {
     return r.code === 0 ? r.ms : undefined;
   }
 
-  /** Ends the current stall phase and returns its figures (see stall-monitor.ts). */
   /** The engine's own view of its memory (V8 heap and buffers), from its last stall report. */
   async memory(): Promise<StallReport['memory'] | undefined> {
     try {
@@ -207,7 +206,8 @@ export class EngineProcess implements MailServer {
     }
   }
 
-  async stall(): Promise<{ maxMs: number; p99Ms: number } | undefined> {
+  /** Ends the current stall phase and returns its figures (see stall-monitor.ts). */
+  async stall(): Promise<{ maxMs: number; p99Ms: number; gc?: GcReport } | undefined> {
     const pid = this.#child?.pid;
     if (!pid) return undefined;
     const phase = this.#phase++;
@@ -217,7 +217,7 @@ export class EngineProcess implements MailServer {
     while (performance.now() < until) {
       try {
         const r = JSON.parse(await readFile(`${this.stallFile}.phase`, 'utf8')) as StallReport;
-        if (r.phaseEnded && r.phase === phase) return { maxMs: r.maxMs, p99Ms: r.p99Ms };
+        if (r.phaseEnded && r.phase === phase) return { maxMs: r.maxMs, p99Ms: r.p99Ms, gc: r.gc };
       } catch {
         // not written yet, or written half-way
       }

@@ -1,6 +1,8 @@
 // What a scenario needs from the mail server under test, so the same scenarios run against
 // the engine and against a private Postfix instance.
 
+import type { GcReport } from './stall-monitor.js';
+
 export type FlushHow = 'delivernow' | 'postqueue -f' | 'host retry';
 
 export interface ControlTiming {
@@ -39,7 +41,7 @@ export interface MailServer {
   /** How its memory divides (the engine: V8 heap, buffers), when it can tell. */
   memory?(): Promise<{ rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number } | undefined>;
   /** Longest event-loop stall so far, ms, when the server reports it. */
-  stall?(): Promise<{ maxMs: number; p99Ms: number } | undefined>;
+  stall?(): Promise<{ maxMs: number; p99Ms: number; gc?: GcReport } | undefined>;
   /** Removes its temporary directory. */
   dispose(): Promise<void>;
 }

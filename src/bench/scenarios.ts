@@ -3,6 +3,7 @@
 // once it is back. The big queue has a file of its own (big-queue.ts).
 import { runLoad, type LoadMode, type LoadOptions, type LoadResult } from './load-generator.js';
 import type { FlushHow, MailServer } from './mta.js';
+import type { GcReport } from './stall-monitor.js';
 import { sleep } from './proc.js';
 import type { Sink } from './sink.js';
 import { percentile } from './stats.js';
@@ -122,6 +123,8 @@ export interface Drain {
   firstDeliveryMs: number;
   /** Longest event-loop stall since the server's last stall reading (the caller starts the phase). */
   stallMaxMs?: number;
+  /** The engine's garbage collections in the same phase. */
+  gc?: GcReport;
 }
 
 /** The backend comes back and the server is told to flush: `messages` deliveries are awaited. */
@@ -143,6 +146,7 @@ export async function drain(env: ScenarioEnv, messages: number): Promise<Drain> 
     how,
     firstDeliveryMs: sink.delivered !== undefined ? first - t0 : NaN,
     stallMaxMs: stall?.maxMs,
+    gc: stall?.gc,
   };
 }
 

@@ -4,10 +4,52 @@
 // exits (the engine exits through process.exit after SIGTERM). SIGUSR2 ends a phase: the
 // figures so far are written to `<file>.phase` with `phaseEnded: true`, then the histogram
 // starts afresh, so a
-// benchmark can measure the stalls of one phase (a load run, a restart) on its own.
+// benchmark can measure the stalls of one phase (a load run, a restart) on its own. Garbage
+// collections are followed too (perf_hooks 'gc' entries): the longest pause tells whether a
+// stall was the collector's.
 import { writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+/** The garbage collections of a phase. */
+export interface GcReport {
+  /** The longest pause, ms, and its kind. */
+  longestMs: number;
+  longestKind: string;
+  /** All pauses together, ms, and how many. */
+  totalMs: number;
+  count: number;
+}
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+/** Follows garbage collections; `take` returns a phase's figures and starts the next. */
+function gcWatch(): { take(): GcReport } {
+  let gc: GcReport = { longestMs: 0, longestKind: '', totalMs: 0, count: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += e.duration;
+      if (e.duration > gc.longestMs) {
+        gc.longestMs = e.duration;
+        gc.longestKind = GC_KINDS[((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? 'other';
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    take() {
+      const taken = { ...gc, longestMs: round(gc.longestMs), totalMs: round(gc.totalMs) };
+      gc = { longestMs: 0, longestKind: '', totalMs: 0, count: 0 };
+      return taken;
+    },
+  };
+}
 
 export interface StallReport {
   /** Longest event-loop delay seen in this phase, ms. */
@@ -25,6 +67,8 @@ export interface StallReport {
   final: boolean;
   /** Real ms since the phase began. */
   phaseMs: number;
+  /** Garbage collections in this phase so far. */
+  gc: GcReport;
   /** process.memoryUsage() when written, MB. */
   memory: { rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number };
 }
@@ -37,7 +81,16 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
   let phaseStart = performance.now();
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const gcs = gcWatch();
+  let gc = gcs.take();
   const write = (phaseEnded: boolean, final: boolean, to = file) => {
+    const now = gcs.take();
+    gc = {
+      longestMs: Math.max(gc.longestMs, now.longestMs),
+      longestKind: now.longestMs > gc.longestMs ? now.longestKind : gc.longestKind,
+      totalMs: Math.round((gc.totalMs + now.totalMs) * 100) / 100,
+      count: gc.count + now.count,
+    };
     const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
     const some = histogram.count > 0;
     const mem = process.memoryUsage();
@@ -52,6 +105,7 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
       phaseEnded,
       final,
       phaseMs: Math.round(performance.now() - phaseStart),
+      gc,
       memory: {
         rssMB: mb(mem.rss),
         heapTotalMB: mb(mem.heapTotal),
@@ -79,6 +133,7 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
   process.on('SIGUSR2', () => {
     write(true, false, `${file}.phase`);
     histogram.reset();
+    gc = { longestMs: 0, longestKind: '', totalMs: 0, count: 0 };
     phase++;
     phaseStart = performance.now();
   });

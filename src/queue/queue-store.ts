@@ -39,7 +39,7 @@ export interface QueueStoreOptions {
   /** ms between flushes of the changed shards. */
   flushMs?: number;
   /**
-   * Makes the spool's unlinks durable. Called before a flush that drops finished messages
+   * Makes the spool's removals durable. Called before a flush that drops finished messages
    * from the state: were the state to forget a message whose spool file a power cut brings
    * back, the message would be queued again from the start and delivered twice.
    */
@@ -61,11 +61,11 @@ export class QueueStore {
   readonly #onDisk = new Set<number>();
   /**
    * Messages that left the queue since the last flush. They stay in their shard until a flush
-   * has made their spool unlinks durable (see `syncRemovals`): one that leaves while a flush
+   * has made their spool removals durable (see `syncRemovals`): one that leaves while a flush
    * runs is written once more, as finished, and dropped by the next flush.
    */
   #leaving = new Map<number, QueuedMessage>();
-  /** Messages out of the queue whose spool file is being unlinked (or could not be): still written as they are. */
+  /** Messages out of the queue whose spool file is being removed (or could not be): still written as they are. */
   readonly #finishing = new Map<number, QueuedMessage>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
@@ -163,7 +163,7 @@ export class QueueStore {
     this.#finishing.set(msg.envelope.mid, msg);
   }
 
-  /** The message left the queue: call only once its spool file is unlinked. */
+  /** The message left the queue: call only once its spool file is removed. */
   untrack(msg: QueuedMessage): void {
     this.#finishing.delete(msg.envelope.mid);
     this.#leaving.set(msg.envelope.mid, msg);
@@ -183,7 +183,7 @@ export class QueueStore {
     return this.#flushing;
   }
 
-  /** A shard's messages now: the queued ones of its range, and those leaving whose unlink is not yet durable. */
+  /** A shard's messages now: the queued ones of its range, and those leaving whose removal is not yet durable. */
   #members(shard: number): QueuedMessage[] {
     const members: QueuedMessage[] = [];
     const first = shard * SHARD_SPAN;

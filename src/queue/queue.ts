@@ -246,8 +246,8 @@ export class MailQueue {
     this.#damaged.delete(mid);
     this.#forget(mid);
     this.bytes -= msg.size;
-    // The state forgets the message only after the unlink (see QueueStoreOptions.syncRemovals).
-    // An unlink a read-only disk refuses leaves the file, and the state its progress: after a
+    // The state forgets the message only after the removal (see QueueStoreOptions.syncRemovals).
+    // A removal a read-only disk refuses leaves the file, and the state its progress: after a
     // restart the message is queued again (delivered at least once, never lost).
     try {
       await this.spool.remove(mid, msg.size);
