@@ -8,12 +8,14 @@
 // `ESA-END size=<bytes> crc32=<hex>`: a file cut short or damaged fails the check and is moved to
 // `queue/corrupt/` instead of being delivered half. Files of version 1 (no trailer) still read.
 // Files live in bucket directories, `spool/<bucket>/<mid>.msg` (buckets.ts); a spool of the flat
-// layout (`spool/<mid>.msg`, before bucket directories) is moved into them at start.
+// layout (`spool/<mid>.msg`, before bucket directories) is moved into them at start. A delivered
+// message's file is not unlinked but overwritten by a later message (temp-files.ts).
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
+import type { RawFile } from '../fs/raw-file.js';
 import { bucketOf } from './buckets.js';
 import { SPARE_MAX, SPARE_MAX_BYTES, TempFiles, type SpareFile } from './temp-files.js';
 import type { Envelope } from './message.js';
@@ -299,7 +301,7 @@ export class Spool {
   readonly #buckets = new Map<number, Promise<void>>();
   /** One group-commit directory sync per bucket written to. */
   readonly #dirSyncs = new Map<number, DirectorySync>();
-  /** Buckets with unlinks not yet made durable. */
+  /** Buckets with removals not yet made durable. */
   #removedFrom = new Set<number>();
   /**
    * Files of delivered messages moved to `spool/incoming/`, reused once their leaving the bucket
@@ -307,7 +309,7 @@ export class Spool {
    */
   #leaving = new Set<Leaving>();
   /** Handles of the latest files written, by MID, oldest first (KEPT_OPEN). */
-  readonly #kept = new Map<number, { fh: FileHandle; size: number }>();
+  readonly #kept = new Map<number, { fh: RawFile; size: number }>();
   #corrupt = 0;
 
   /** Temporary files opened ahead for `write` (in `spool/incoming/`). */
@@ -507,7 +509,7 @@ export class Spool {
     try {
       if (before > total) await fh.truncate(total);
       // At 0: a handle kept open since its last message (below) stands at that one's end.
-      const { bytesWritten } = await fh.writev(parts, 0);
+      const bytesWritten = await fh.writev(parts, 0);
       // A short write is how a file system that is filling up answers (ENOSPC comes on the next one).
       if (bytesWritten !== total) throw Object.assign(new Error(`short write to ${tmp} (${bytesWritten} of ${total} bytes)`), { code: 'ENOSPC' });
       if (O_DSYNC === undefined) await fh.datasync();
@@ -535,7 +537,7 @@ export class Spool {
   }
 
   /** The handle kept open for a message's file, now in the caller's hands. */
-  #takeKept(mid: number): { fh: FileHandle; size: number } | undefined {
+  #takeKept(mid: number): { fh: RawFile; size: number } | undefined {
     const kept = this.#kept.get(mid);
     this.#kept.delete(mid);
     return kept;

@@ -11,12 +11,13 @@
 // system without a journal, which scans past every inode freed in the last minutes at each
 // create, is not slowed by the mail it has just delivered. Spare files are kept while they are
 // likely to be needed (SPARE_MAX, SPARE_MAX_AGE_MS), then removed in the background.
-import { mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { RawFile } from '../fs/raw-file.js';
 import { Deque } from './deque.js';
 
 export interface TempFile {
-  fh: FileHandle;
+  fh: RawFile;
   path: string;
   /** Bytes in the file now: a reused file still holds a delivered message until overwritten. */
   size: number;
@@ -36,7 +37,7 @@ const READY_MAX = 64;
 /** A file moved here from its bucket, now spare; `fh` and `size` when its handle was still open. */
 export interface SpareFile {
   path: string;
-  fh?: FileHandle;
+  fh?: RawFile;
   size?: number;
 }
 
@@ -147,16 +148,16 @@ export class TempFiles {
 
   #openNew(): Promise<TempFile> {
     const file = this.nextName();
-    return open(file, this.flags, 0o600).then((fh) => ({ fh, path: file, size: 0, spare: false }));
+    return RawFile.open(file, this.flags).then((fh) => ({ fh, path: file, size: 0, spare: false }));
   }
 
   /** A spare file opened for overwriting, else a new one. */
   async #openOne(): Promise<TempFile> {
     for (let s = this.#spares.shift(); s; s = this.#spares.shift()) {
-      let fh: FileHandle | undefined;
+      let fh: RawFile | undefined;
       try {
-        fh = await open(s.path, this.reuseFlags);
-        return { fh, path: s.path, size: (await fh.stat()).size, spare: true };
+        fh = await RawFile.open(s.path, this.reuseFlags);
+        return { fh, path: s.path, size: await fh.size(), spare: true };
       } catch {
         await fh?.close().catch(() => undefined);
         await unlink(s.path).catch(() => undefined);

@@ -11,6 +11,8 @@
 //
 // The engine's code is not changed for this: ESM bindings of built-in modules follow their
 // CommonJS exports after `syncBuiltinESMExports()`, so the wrappers see every call it makes.
+// Files opened by number through node:fs's callback API (src/fs/raw-file.ts: open, writev,
+// ftruncate, fdatasync, fsync, close) are followed by their descriptor.
 import { constants, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -18,9 +20,13 @@ import path from 'node:path';
 
 type FsPromises = typeof import('node:fs/promises');
 const fsp = createRequire(import.meta.url)('node:fs/promises') as FsPromises;
+const fsCallbacks = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
 
 /** The untouched functions (the model's own I/O goes through these). */
 const real = { ...fsp };
+const realCallbacks = { ...fsCallbacks };
+
+type Done = (e: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
 
 interface FileNode {
   kind: 'file';
@@ -56,6 +62,8 @@ export class PowerLossModel {
   readonly root: string;
   readonly #nodes = new Map<string, Node>();
   readonly #handles = new WeakMap<FileHandle, HandleInfo>();
+  /** Files opened by number (callback API), until closed. */
+  readonly #fds = new Map<number, HandleInfo>();
   #rootNode!: DirNode;
   #restore: (() => void)[] = [];
   /** Called after every change to the file system the model sees (tests cut power here). */
@@ -155,11 +163,11 @@ export class PowerLossModel {
    * What an fsync of this handle makes durable, read before the real fsync runs (only what was
    * there before it started is surely covered); applied once it succeeds.
    */
-  async #syncedState(fh: FileHandle, info: HandleInfo): Promise<() => void> {
-    const st = await fh.stat();
+  async #syncedState(fd: number, info: HandleInfo): Promise<() => void> {
+    const st = await real.stat(`/proc/self/fd/${fd}`);
     const node = this.#nodeOf(st);
     if (node.kind === 'file') {
-      const content = await real.readFile(`/proc/self/fd/${fh.fd}`);
+      const content = await real.readFile(`/proc/self/fd/${fd}`);
       return () => (node.durable = content);
     }
     const entries = new Map<string, Node>();
@@ -244,7 +252,7 @@ export class PowerLossModel {
       proto[name] = async function (this: FileHandle, ...args: unknown[]) {
         const info = model.#handles.get(this);
         if (!info) return original.apply(this, args);
-        const apply = await model.#syncedState(this, info);
+        const apply = await model.#syncedState(this.fd, info);
         const result = await original.apply(this, args);
         apply();
         model.#changed();
@@ -258,14 +266,88 @@ export class PowerLossModel {
         const result = await original.apply(this, args);
         const info = model.#handles.get(this);
         if (info) {
-          if (info.dsync) (await model.#syncedState(this, info))();
+          if (info.dsync) (await model.#syncedState(this.fd, info))();
           model.#changed();
         }
         return result;
       };
       this.#restore.push(() => (proto[name] = original));
     }
+    this.#patchCallbacks();
     syncBuiltinESMExports();
+  }
+
+  /** The callback API on descriptors: what src/fs/raw-file.ts calls. */
+  #patchCallbacks(): void {
+    const model = this;
+    const fsMutable = fsCallbacks as unknown as Record<string, unknown>;
+    const replace = (name: keyof typeof realCallbacks, fn: (...args: unknown[]) => void) => {
+      const original = fsMutable[name];
+      fsMutable[name] = fn;
+      this.#restore.push(() => (fsMutable[name] = original));
+    };
+    const call = (name: keyof typeof realCallbacks, args: unknown[], done: Done) => (realCallbacks[name] as (...a: unknown[]) => void)(...args, done);
+
+    replace('open', (p: unknown, ...rest: unknown[]) => {
+      const done = rest.pop() as Done;
+      if (!model.#inside(p)) return call('open', [p, ...rest], done);
+      const flags = rest[0];
+      const abs = path.resolve(p);
+      void (async () => {
+        const isNew = createsFile(flags) && !(await model.#exists(abs));
+        call('open', [abs, ...rest], (e, fd) => {
+          if (e) return done(e);
+          void (async () => {
+            if (isNew) await model.#created(abs);
+            model.#fds.set(fd as number, { path: abs, dsync: typeof flags === 'number' && (flags & (constants.O_DSYNC ?? 0)) !== 0 });
+            if (isNew) model.#changed();
+            done(null, fd);
+          })().catch((err: NodeJS.ErrnoException) => done(err));
+        });
+      })();
+    });
+    for (const name of ['write', 'writev'] as const) {
+      replace(name, (fd: unknown, ...rest: unknown[]) => {
+        const done = rest.pop() as Done;
+        call(name, [fd, ...rest], (e, ...results) => {
+          const info = model.#fds.get(fd as number);
+          if (e || !info) return done(e, ...results);
+          void (async () => {
+            if (info.dsync) (await model.#syncedState(fd as number, info))();
+            model.#changed();
+            done(null, ...results);
+          })().catch((err: NodeJS.ErrnoException) => done(err));
+        });
+      });
+    }
+    for (const name of ['fsync', 'fdatasync'] as const) {
+      replace(name, (fd: unknown, done: unknown) => {
+        const info = model.#fds.get(fd as number);
+        if (!info) return call(name, [fd], done as Done);
+        void model.#syncedState(fd as number, info).then(
+          (apply) =>
+            call(name, [fd], (e) => {
+              if (!e) {
+                apply();
+                model.#changed();
+              }
+              (done as Done)(e);
+            }),
+          (err: NodeJS.ErrnoException) => (done as Done)(err),
+        );
+      });
+    }
+    replace('ftruncate', (fd: unknown, ...rest: unknown[]) => {
+      const done = rest.pop() as Done;
+      call('ftruncate', [fd, ...rest], (e) => {
+        if (!e && model.#fds.has(fd as number)) model.#changed();
+        done(e);
+      });
+    });
+    replace('close', (fd: unknown, done: unknown) => {
+      model.#fds.delete(fd as number);
+      call('close', [fd], done as Done);
+    });
   }
 }
 
