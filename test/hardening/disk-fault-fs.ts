@@ -2,7 +2,9 @@
 // under one directory fail with ENOSPC (a full disk: data writes fail, unlinks and renames
 // work) or EROFS (read-only: every change fails). The engine's code is unchanged: ESM bindings
 // of built-in modules follow their CommonJS exports after `syncBuiltinESMExports()`, as in
-// test/helpers/power-loss-fs.ts. For the unit form of the full-disk tests (no mount needed).
+// test/helpers/power-loss-fs.ts. Files opened by number through node:fs's callback API (the
+// spool's, src/fs/raw-file.ts) are followed by descriptor. For the unit form of the full-disk
+// tests (no mount needed).
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -10,6 +12,8 @@ import path from 'node:path';
 
 type FsPromises = typeof import('node:fs/promises');
 const fsp = createRequire(import.meta.url)('node:fs/promises') as FsPromises;
+const fsCallbacks = createRequire(import.meta.url)('node:fs') as unknown as Record<string, (...args: unknown[]) => void>;
+type Done = (e: NodeJS.ErrnoException | null, ...results: unknown[]) => void;
 
 export type DiskFault = 'ENOSPC' | 'EROFS';
 
@@ -27,6 +31,8 @@ export class DiskFaults {
   injected = 0;
   readonly root: string;
   readonly #handles = new WeakSet<FileHandle>();
+  /** Descriptors opened under root through the callback API, until closed. */
+  readonly #fds = new Set<number>();
   readonly #restore: (() => void)[] = [];
 
   private constructor(root: string) {
@@ -52,9 +58,41 @@ export class DiskFaults {
   }
 
   #fail(syscall: string, p: string): never {
+    throw this.#error(syscall, p);
+  }
+
+  #error(syscall: string, p: string): NodeJS.ErrnoException {
     const code = this.mode!;
     this.injected++;
-    throw Object.assign(new Error(`${code}: ${MESSAGES[code]}, ${syscall} '${p}'`), { code, syscall, path: p, errno: code === 'ENOSPC' ? -28 : -30 });
+    return Object.assign(new Error(`${code}: ${MESSAGES[code]}, ${syscall} '${p}'`), { code, syscall, path: p, errno: code === 'ENOSPC' ? -28 : -30 });
+  }
+
+  /** The callback API on descriptors: what src/fs/raw-file.ts calls. */
+  #patchCallbacks(): void {
+    const self = this;
+    const wrap = (name: string, make: (orig: (...a: unknown[]) => void) => (...a: unknown[]) => void) => {
+      const orig = fsCallbacks[name];
+      fsCallbacks[name] = make(orig);
+      this.#restore.push(() => (fsCallbacks[name] = orig));
+    };
+    wrap('open', (orig) => (p: unknown, ...rest: unknown[]) => {
+      const done = rest.pop() as Done;
+      if (self.mode === 'EROFS' && self.#under(p) && opensForWrite(rest[0])) return done(self.#error('open', p as string));
+      orig(p, ...rest, (e: NodeJS.ErrnoException | null, fd: number) => {
+        if (!e && self.#under(p)) self.#fds.add(fd);
+        done(e, fd);
+      });
+    });
+    for (const name of ['write', 'writev', 'ftruncate']) {
+      wrap(name, (orig) => (fd: unknown, ...rest: unknown[]) => {
+        if (self.mode && self.#fds.has(fd as number)) return (rest.pop() as Done)(self.#error(name, '(file descriptor)'));
+        orig(fd, ...rest);
+      });
+    }
+    wrap('close', (orig) => (fd: unknown, ...rest: unknown[]) => {
+      self.#fds.delete(fd as number);
+      orig(fd, ...rest);
+    });
   }
 
   async #patch(): Promise<void> {
@@ -105,6 +143,7 @@ export class DiskFaults {
       };
       this.#restore.push(() => (proto[name] = orig));
     }
+    this.#patchCallbacks();
     syncBuiltinESMExports();
   }
 }
