@@ -28,8 +28,8 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
 };
 
-/** Follows garbage collections; `take` returns a phase's figures and starts the next. */
-function gcWatch(): { take(): GcReport } {
+/** Follows garbage collections: `current` is the phase's figures so far, `reset` starts the next phase. */
+function gcWatch(): { current(): GcReport; reset(): void } {
   let gc: GcReport = { longestMs: 0, longestKind: '', totalMs: 0, count: 0 };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -43,10 +43,9 @@ function gcWatch(): { take(): GcReport } {
   }).observe({ entryTypes: ['gc'] });
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return {
-    take() {
-      const taken = { ...gc, longestMs: round(gc.longestMs), totalMs: round(gc.totalMs) };
+    current: () => ({ ...gc, longestMs: round(gc.longestMs), totalMs: round(gc.totalMs) }),
+    reset: () => {
       gc = { longestMs: 0, longestKind: '', totalMs: 0, count: 0 };
-      return taken;
     },
   };
 }
@@ -82,15 +81,7 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const gcs = gcWatch();
-  let gc = gcs.take();
   const write = (phaseEnded: boolean, final: boolean, to = file) => {
-    const now = gcs.take();
-    gc = {
-      longestMs: Math.max(gc.longestMs, now.longestMs),
-      longestKind: now.longestMs > gc.longestMs ? now.longestKind : gc.longestKind,
-      totalMs: Math.round((gc.totalMs + now.totalMs) * 100) / 100,
-      count: gc.count + now.count,
-    };
     const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
     const some = histogram.count > 0;
     const mem = process.memoryUsage();
@@ -105,7 +96,7 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
       phaseEnded,
       final,
       phaseMs: Math.round(performance.now() - phaseStart),
-      gc,
+      gc: gcs.current(),
       memory: {
         rssMB: mb(mem.rss),
         heapTotalMB: mb(mem.heapTotal),
@@ -133,7 +124,7 @@ export function startStallReport(env: NodeJS.ProcessEnv = process.env): void {
   process.on('SIGUSR2', () => {
     write(true, false, `${file}.phase`);
     histogram.reset();
-    gc = { longestMs: 0, longestKind: '', totalMs: 0, count: 0 };
+    gcs.reset();
     phase++;
     phaseStart = performance.now();
   });

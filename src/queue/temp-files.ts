@@ -25,7 +25,7 @@ export interface TempFile {
   spare: boolean;
 }
 
-/** Spare files kept at most (files of delivered messages no larger than SPARE_MAX_BYTES). */
+/** Spare files kept at most, counting those on their way (Spool.remove unlinks past this). */
 export const SPARE_MAX = 20_000;
 /** A spare file not reused within this long is removed (monotonic ms). */
 export const SPARE_MAX_AGE_MS = 60_000;
@@ -33,19 +33,14 @@ export const SPARE_MAX_AGE_MS = 60_000;
 export const SPARE_MAX_BYTES = 64 * 1024;
 /** Spare files that come still open (Spool keeps a written file's handle a while) are kept open up to this many. */
 const READY_MAX = 64;
+/** New or spare files opened ahead in the background. */
+const AHEAD = 8;
 
 /** A file moved here from its bucket, now spare; `fh` and `size` when its handle was still open. */
 export interface SpareFile {
   path: string;
   fh?: RawFile;
   size?: number;
-}
-
-export interface TempFilesOptions {
-  /** Files kept open ahead. */
-  ahead?: number;
-  /** Monotonic milliseconds (spare files' age). */
-  now?: () => number;
 }
 
 interface Spare {
@@ -64,8 +59,6 @@ export class TempFiles {
   #closed = false;
   #leftovers: Promise<void> = Promise.resolve();
   #trimmer: NodeJS.Timeout | null = null;
-  readonly #ahead: number;
-  readonly #now: () => number;
 
   constructor(
     readonly dir: string,
@@ -73,11 +66,7 @@ export class TempFiles {
     readonly flags: number,
     /** open(2) flags of a spare file: the same without create and truncate (it is overwritten). */
     readonly reuseFlags: number,
-    options: TempFilesOptions = {},
-  ) {
-    this.#ahead = options.ahead ?? 8;
-    this.#now = options.now ?? (() => performance.now());
-  }
+  ) {}
 
   /** Makes the directory; what an earlier run left in it is removed in the background. */
   async open(): Promise<void> {
@@ -101,7 +90,7 @@ export class TempFiles {
    * whose handle is still open is ready at once (no open, no stat) while there is room.
    */
   addSpare(files: SpareFile[]): void {
-    const since = this.#now();
+    const since = performance.now();
     for (const f of files) {
       if (f.fh && f.size !== undefined && !this.#closed && this.#ready.length < READY_MAX) {
         this.#ready.push({ fh: f.fh, path: f.path, size: f.size, spare: true });
@@ -123,7 +112,7 @@ export class TempFiles {
   }
 
   /** An open file for `bytes` of content: one opened ahead (no larger than that if there is one), else a spare or a new one. */
-  async take(bytes = 0): Promise<TempFile> {
+  async take(bytes: number): Promise<TempFile> {
     let i = this.#ready.findIndex((t) => t.size <= bytes);
     if (i < 0) i = 0;
     const ready = this.#ready.splice(i, 1)[0];
@@ -167,12 +156,12 @@ export class TempFiles {
   }
 
   /**
-   * Removes spare files past the count or the age limit, oldest first, one at a time in the
-   * background (a drained queue's files must not crowd the thread pool the mail needs).
+   * Removes spare files past the age limit, oldest first, one at a time in the background (a
+   * drained queue's files must not crowd the thread pool the mail needs).
    */
   #trim(): void {
     if (this.#trimming) return;
-    const due = (s: Spare | undefined): s is Spare => !!s && (this.#spares.length > SPARE_MAX || s.since < this.#now() - SPARE_MAX_AGE_MS);
+    const due = (s: Spare | undefined): s is Spare => !!s && s.since < performance.now() - SPARE_MAX_AGE_MS;
     if (!due(this.#spares.peek())) return;
     this.#trimming = true;
     void (async () => {
@@ -190,7 +179,7 @@ export class TempFiles {
     this.#filling = true;
     void (async () => {
       try {
-        while (!this.#closed && this.#ready.length < this.#ahead) {
+        while (!this.#closed && this.#ready.length < AHEAD) {
           const t = await this.#openOne();
           if (this.#closed) {
             await t.fh.close().catch(() => undefined);
