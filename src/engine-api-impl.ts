@@ -121,7 +121,7 @@ export class EngineApiImpl implements EngineApi {
       systemStatus: systemStatus(e.operational),
       oldestArrival: e.oldestQueuedArrival(),
       ...counterValues(e.counters, detail),
-      ids: { mid: e.ids.peek('mid'), icid: e.ids.peek('icid'), dcid: e.ids.peek('dcid') },
+      ids: { mid: e.queue.spool.nextPlacedMid() ?? e.ids.peek('mid'), icid: e.ids.peek('icid'), dcid: e.ids.peek('dcid') },
       gauges: this.gauges(),
       corruptFilesKept: e.queue.store.corruptFilesKept() + e.state.corruptFilesKept(),
       damagedSpoolFiles: e.queue.spool.damagedFilesKept(),

@@ -201,6 +201,8 @@ export class Engine {
         if (!storage.failed('config.json', e)) throw e;
       });
       queue.storageShort = () => storage.short !== null || !ids.canTakeMid();
+      // Spool files placed ahead at upcoming MIDs' names: a message's write is then its only step.
+      queue.spool.placeAhead(() => (ids.canTakeMid() ? ids.take('mid') : undefined));
       const events = new EventEmitter();
       const records = new QueueRecords({ counters, now: () => clock.now(), changed: (msg) => queue.changed(msg) });
       engine = new Engine({ options, dataDir, clock, state, lock, log, queue, counters, ids, records, diagnostics, events, startedAt, storage, overrideReport });

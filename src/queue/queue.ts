@@ -140,7 +140,7 @@ export class MailQueue {
    * A message that arrives in pieces (a listener's DATA): small ones stay in memory until
    * admitIncoming, big ones stream to the spool as they come (spool.ts, IncomingMessage).
    */
-  receive(start: (head: Buffer) => SpoolStart): IncomingMessage {
+  receive(start: (head: Buffer, mid?: number) => SpoolStart): IncomingMessage {
     return this.spool.incoming(start);
   }
 
@@ -337,7 +337,10 @@ export class MailQueue {
         msg = fromStored(s, domainOf);
       } else {
         try {
-          const { envelope, size } = await this.spool.readEnvelope(mid);
+          const read = await this.spool.readEnvelope(mid);
+          // A file placed ahead that no message took before the stop (placed-files.ts): removed.
+          if (!read) continue;
+          const { envelope, size } = read;
           msg = newMessage(envelope, size, newRecipients(envelope.to, domainOf));
           l.rebuilt++;
           rewrite = true;

@@ -17,6 +17,7 @@ import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import type { RawFile } from '../fs/raw-file.js';
 import { bucketOf } from './buckets.js';
+import { PlacedFiles, type PlacedFile } from './placed-files.js';
 import { SPARE_MAX, SPARE_MAX_BYTES, TempFiles, type SpareFile } from './temp-files.js';
 import type { Envelope } from './message.js';
 
@@ -50,8 +51,31 @@ function trailer(size: number, crc: number): Buffer {
   return Buffer.from(`\nESA-END size=${size} crc32=${(crc >>> 0).toString(16).padStart(8, '0')}\n`);
 }
 
+/** A spool file's length for this envelope and content size: envelope line, content, trailer. */
+function fileBytes(envelope: Envelope, size: number): number {
+  return headerLine(envelope).length + size + trailer(size, 0).length;
+}
+
 function headerLine(envelope: Envelope): Buffer {
   return Buffer.from(JSON.stringify({ spool: SPOOL_VERSION, ...envelope }) + '\n');
+}
+
+/**
+ * Whether a file in a bucket is a placed one (placed-files.ts) that no message took: empty (a new
+ * file), or whole or in part a delivered message's, whose envelope line names another MID. A
+ * message's own file names its MID in the same durable write that holds its content, so such a
+ * file never held this MID's message: it is removed, neither queued nor set aside as damaged.
+ */
+export function placedLeftover(mid: number, data: Buffer): boolean {
+  if (data.length === 0) return true;
+  const nl = data.indexOf(0x0a);
+  if (nl < 0) return false;
+  try {
+    const named = (JSON.parse(data.subarray(0, nl).toString('utf8')) as { mid?: unknown }).mid;
+    return typeof named === 'number' && named !== mid;
+  } catch {
+    return false;
+  }
 }
 
 /** Splits and checks a spool file's bytes: the envelope and the content, or SpoolDamagedError. */
@@ -179,7 +203,8 @@ export class IncomingMessage {
 
   constructor(
     readonly spool: Spool,
-    readonly start: (head: Buffer) => SpoolStart,
+    /** Takes the MID (or uses `mid`, a placed file's) and makes the envelope; may be called again to size another MID. */
+    readonly start: (head: Buffer, mid?: number) => SpoolStart,
   ) {}
 
   /** Bytes of the client's content so far. */
@@ -217,9 +242,14 @@ export class IncomingMessage {
     await this.#write(parts, true);
   }
 
-  /** The MID and envelope, taken once; the header fields are read from the first 64 KB. */
-  #begin(parts: Buffer[]): SpoolStart {
+  /** The MID and envelope, taken once (`mid`: a placed file's); the header fields are read from the first 64 KB. */
+  #begin(parts: Buffer[], mid?: number): SpoolStart {
     if (this.#start) return this.#start;
+    this.#start = this.start(this.#head(parts), mid);
+    return this.#start;
+  }
+
+  #head(parts: Buffer[]): Buffer {
     let head = parts[0] ?? Buffer.alloc(0);
     if (parts.length > 1 && head.length < HEAD_BYTES) {
       const taken: Buffer[] = [];
@@ -231,8 +261,7 @@ export class IncomingMessage {
       }
       head = Buffer.concat(taken, n);
     }
-    this.#start = this.start(head);
-    return this.#start;
+    return head;
   }
 
   async #write(parts: Buffer[], content: boolean): Promise<void> {
@@ -252,9 +281,23 @@ export class IncomingMessage {
     if (this.#closed) throw new Error('the message was already finished or dropped');
     if (!this.#spilled) {
       this.#closed = true;
-      const start = this.#begin(this.#parts);
+      // A file placed ahead at a MID's name, when one is ready: the write is all that is left.
+      // It is chosen by the file's length, which the envelope for its MID tells.
+      let sized: SpoolStart | undefined;
+      const placed = this.spool.takePlaced((mid) => {
+        sized = this.start(this.#head(this.#parts), mid);
+        return fileBytes(sized.envelope, sized.prefix.length + this.#size);
+      });
+      if (placed && sized?.envelope.mid === placed.mid) this.#start = sized;
+      let start: SpoolStart;
+      try {
+        start = this.#begin(this.#parts, placed?.mid);
+      } catch (e) {
+        if (placed) void this.spool.discardPlaced(placed);
+        throw e;
+      }
       const parts = [start.prefix, ...this.#parts];
-      const size = await this.spool.write(start.envelope, parts);
+      const size = await this.spool.write(start.envelope, parts, placed);
       return { envelope: start.envelope, size, parts };
     }
     await this.#writing;
@@ -314,11 +357,70 @@ export class Spool {
 
   /** Temporary files opened ahead for `write` (in `spool/incoming/`). */
   readonly #temps: TempFiles;
+  /** Files placed ahead at upcoming MIDs' names (once `placeAhead` is called). */
+  readonly #placed: PlacedFiles;
+  /** The length of the last file written: spare files no longer than it are placed first. */
+  #lastBytes = 4096;
 
   constructor(queueDir: string) {
     this.dir = path.join(queueDir, 'spool');
     this.corruptDir = path.join(queueDir, 'corrupt');
     this.#temps = new TempFiles(path.join(this.dir, 'incoming'), DURABLE_WRITE, REUSE_WRITE);
+    this.#placed = new PlacedFiles({ place: (mid) => this.#place(mid), discard: (file) => this.discardPlaced(file) });
+  }
+
+  /**
+   * Starts placing files ahead at the names of MIDs `reserve` hands out (placed-files.ts). The
+   * engine calls it once its MID allocator is open; without it every write renames its file.
+   */
+  placeAhead(reserve: () => number | undefined): void {
+    this.#placed.start(reserve);
+  }
+
+  /** A placed file for a message whose file will take `totalFor(mid)` bytes, if one is ready. */
+  takePlaced(totalFor: (mid: number) => number): PlacedFile | undefined {
+    return this.#placed.take(totalFor);
+  }
+
+  /** The MID the next message takes, when a placed file is ready (`status`'s current MID). */
+  nextPlacedMid(): number | undefined {
+    return this.#placed.next();
+  }
+
+  /** Files placed ahead: taken by messages so far, and ready now (for tests and diagnosis). */
+  get placedFiles(): { taken: number; ready: number } {
+    return { taken: this.#placed.taken, ready: this.#placed.ready };
+  }
+
+  /** Resolves once no file is being placed (for tests). */
+  placementsSettled(): Promise<void> {
+    return this.#placed.settled();
+  }
+
+  /** A file opened ahead goes to the MID's name; resolves once the name is durable. */
+  async #place(mid: number): Promise<Omit<PlacedFile, 'mid'>> {
+    const t = await this.#temps.take(this.#lastBytes);
+    try {
+      await this.#inBucket(mid, () => rename(t.path, this.file(mid)));
+    } catch (e) {
+      await t.fh.close().catch(() => undefined);
+      await unlink(t.path).catch(() => undefined);
+      throw e;
+    }
+    try {
+      await this.syncBucket(mid);
+    } catch (e) {
+      await t.fh.close().catch(() => undefined);
+      await unlink(this.file(mid)).catch(() => undefined);
+      throw e;
+    }
+    return { fh: t.fh, size: t.size, spare: t.spare };
+  }
+
+  /** Removes a placed file no message will take. */
+  async discardPlaced(file: PlacedFile): Promise<void> {
+    await file.fh.close().catch(() => undefined);
+    await unlink(this.file(file.mid)).catch(() => undefined);
   }
 
   /** Makes the spool directory, moves files of the flat layout into buckets, and notes the buckets there are. */
@@ -492,8 +594,13 @@ export class Spool {
     return new IncomingMessage(this, start);
   }
 
-  /** Writes envelope + content durably. Resolves only when a crash can no longer lose it. */
-  async write(envelope: Envelope, content: Buffer[]): Promise<number> {
+  /**
+   * Writes envelope + content durably. Resolves only when a crash can no longer lose it. Into
+   * `placed` (the envelope's MID's file, its name durable already) the durable write is all;
+   * else a file opened ahead is written, renamed into its bucket, and the bucket fsynced.
+   */
+  async write(envelope: Envelope, content: Buffer[], placed?: PlacedFile): Promise<number> {
+    if (placed && placed.mid !== envelope.mid) throw new Error(`MID ${envelope.mid} cannot be written into the file placed for MID ${placed.mid}`);
     const header = headerLine(envelope);
     let size = 0;
     let crc = 0;
@@ -505,7 +612,8 @@ export class Spool {
     const total = header.length + size + parts[parts.length - 1].length;
     // Opened ahead (temp-files.ts): the write starts at once. A reused file longer than this
     // message is cut to its length first; the durable write below makes the new length durable too.
-    const { fh, path: tmp, size: before } = await this.#temps.take(total);
+    this.#lastBytes = total;
+    const { fh, path: tmp, size: before } = placed ? { ...placed, path: this.file(envelope.mid) } : await this.#temps.take(total);
     try {
       if (before > total) await fh.truncate(total);
       // At 0: a handle kept open since its last message (below) stands at that one's end.
@@ -518,6 +626,7 @@ export class Spool {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
+    if (placed) return this.#keep(envelope.mid, fh, total, size);
     try {
       await this.#inBucket(envelope.mid, () => rename(tmp, this.file(envelope.mid)));
       await this.syncBucket(envelope.mid);
@@ -526,8 +635,12 @@ export class Spool {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
-    // Kept open: delivered soon, the file is reused through this handle (its length known).
-    this.#kept.set(envelope.mid, { fh, size: total });
+    return this.#keep(envelope.mid, fh, total, size);
+  }
+
+  /** Keeps a written file's handle open: delivered soon, the file is reused through it (its length known). */
+  #keep(mid: number, fh: RawFile, total: number, size: number): number {
+    this.#kept.set(mid, { fh, size: total });
     if (this.#kept.size > KEPT_OPEN) {
       const [oldest, { fh: old }] = this.#kept.entries().next().value!;
       this.#kept.delete(oldest);
@@ -550,6 +663,7 @@ export class Spool {
 
   /** Closes the files opened ahead and the handles kept (at stop). */
   async close(): Promise<void> {
+    await this.#placed.close();
     const handles = [...this.#kept.values(), ...this.#leaving].map((k) => k.fh);
     this.#kept.clear();
     for (const file of this.#leaving) file.fh = undefined;
@@ -562,8 +676,14 @@ export class Spool {
     return parseSpoolFile(mid, await readFile(this.file(mid))).content;
   }
 
-  async readEnvelope(mid: number): Promise<{ envelope: Envelope; size: number }> {
-    const { envelope, content } = parseSpoolFile(mid, await readFile(this.file(mid)));
+  /** The envelope and content size of a spooled message; undefined for a placed file no message took (then removed). */
+  async readEnvelope(mid: number): Promise<{ envelope: Envelope; size: number } | undefined> {
+    const data = await readFile(this.file(mid));
+    if (placedLeftover(mid, data)) {
+      await unlink(this.file(mid)).catch(() => undefined);
+      return undefined;
+    }
+    const { envelope, content } = parseSpoolFile(mid, data);
     return { envelope, size: content.length };
   }
 
@@ -616,7 +736,7 @@ export class Spool {
       if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
       for (const name of await readdir(path.join(this.dir, entry.name)).catch(() => [] as string[])) {
         const m = /^(\d+)\.msg$/.exec(name);
-        if (m) mids.push(Number(m[1]));
+        if (m && !this.#placed.holds(Number(m[1]))) mids.push(Number(m[1]));
       }
     }
     return mids.sort((a, b) => a - b);

@@ -240,7 +240,7 @@ export class Listener {
     };
     // The content streams to the spool past a small size (spool.ts): memory per session stays small.
     let started: SpoolStart | undefined;
-    const incoming = this.ctx.queue.receive((head) => (started = this.#spoolStart(session, head)));
+    const incoming = this.ctx.queue.receive((head, mid) => (started = this.#spoolStart(session, head, mid)));
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -291,9 +291,12 @@ export class Listener {
     });
   }
 
-  /** The MID, envelope and Received: header, taken when the content first needs them (its end, or spilling to disk). */
-  #spoolStart(session: SMTPServerSession, head: Buffer): SpoolStart {
-    const mid = this.ctx.ids.take('mid');
+  /**
+   * The MID (`placed`: a file placed ahead's, spool.ts), envelope and Received: header, taken when
+   * the content first needs them (its end, or spilling to disk).
+   */
+  #spoolStart(session: SMTPServerSession, head: Buffer, placed?: number): SpoolStart {
+    const mid = placed ?? this.ctx.ids.take('mid');
     const now = this.ctx.clock.now();
     const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const to = session.envelope.rcptTo.map((r) => r.address);

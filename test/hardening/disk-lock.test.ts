@@ -22,11 +22,22 @@ async function snapshot(dir: string): Promise<string[]> {
   return out;
 }
 
+/** A snapshot once the engine has stopped writing (its spool files placed and opened ahead, in the background after start). */
+async function settled(dir: string): Promise<string[]> {
+  let last = await snapshot(dir);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = await snapshot(dir);
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+}
+
 test('a second engine in the same process is refused at once and touches nothing', async () => {
   const first = await startEngine();
   try {
     await first.log.sync();
-    const before = await snapshot(first.dataDir);
+    const before = await settled(first.dataDir);
     await assert.rejects(startEngine({ dataDir: first.dataDir }), (e: Error) => {
       assert.ok(e instanceof DataDirBusyError);
       assert.match(e.message, new RegExp(`^another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`));
