@@ -18,8 +18,13 @@ export interface PlacedFile {
   spare: boolean;
 }
 
+/** A placed file waiting in the list: how many messages took a higher MID (theirs fitted, it did not). */
+interface Waiting extends PlacedFile {
+  passed: number;
+}
+
 /** Files placed or being placed at most. */
-export const PLACED_AHEAD = 64;
+const PLACED_AHEAD = 64;
 /**
  * Placements under way at most: each is a rename and a share of a directory fsync in the thread
  * pool, where a burst of them would queue ahead of the writes of messages being acknowledged.
@@ -29,6 +34,12 @@ const PLACING_MAX = 24;
 const RETRY_AFTER_MS = 1_000;
 /** A message takes the lowest MID among the first this many placed files that need no truncation. */
 const SIZE_WINDOW = 32;
+/**
+ * The lowest MID is taken, cut to length if need be, once this many messages took higher ones:
+ * MIDs follow arrival within a few messages, and no file waits while the MIDs move on to
+ * other ranges (a bucket with a file placed in it is not removed when its range empties).
+ */
+const PASSED_MAX = 16;
 
 export interface PlacementSteps {
   /** Renames an open file to the MID's name and makes the name durable; the file when placed. */
@@ -39,7 +50,7 @@ export interface PlacementSteps {
 
 export class PlacedFiles {
   /** Placed files, lowest MID first. */
-  readonly #ready: PlacedFile[] = [];
+  readonly #ready: Waiting[] = [];
   /** MIDs with a file placed or being placed (not a message's file). */
   readonly #mids = new Set<number>();
   #placing = 0;
@@ -79,14 +90,16 @@ export class PlacedFiles {
       this.#refill();
       return undefined;
     }
-    const first = this.#ready[0];
-    const total = totalFor(first.mid);
-    const digits = String(first.mid).length;
-    const window = Math.min(SIZE_WINDOW, this.#ready.length);
+    const first = this.#ready[0].mid;
+    const total = totalFor(first);
+    // The list is sorted: a MID below this one has as many digits as the first.
+    const sameDigits = 10 ** String(first).length;
+    const window = this.#ready[0].passed >= PASSED_MAX ? 0 : Math.min(SIZE_WINDOW, this.#ready.length);
     let i = 0;
-    while (i < window && (this.#ready[i].size > total || String(this.#ready[i].mid).length !== digits)) i++;
+    while (i < window && (this.#ready[i].size > total || this.#ready[i].mid >= sameDigits)) i++;
     if (i === window) i = 0;
-    const file = this.#ready.splice(i, 1)[0];
+    for (let j = 0; j < i; j++) this.#ready[j].passed++;
+    const { passed: _, ...file } = this.#ready.splice(i, 1)[0];
     this.#mids.delete(file.mid);
     this.taken++;
     this.#refill();
@@ -122,7 +135,7 @@ export class PlacedFiles {
       void this.steps.place(mid).then(
         (file) => {
           this.#placing--;
-          const placed: PlacedFile = { mid, ...file };
+          const placed: Waiting = { mid, ...file, passed: 0 };
           if (this.#closed) return void this.steps.discard(placed).finally(() => this.#mids.delete(mid));
           // Placements finish out of order: the list stays sorted by MID.
           let at = this.#ready.length;

@@ -221,3 +221,23 @@ test('placed files: a message takes the lowest MID no longer than it needs; plac
   await placed.close();
   assert.deepEqual(closed.sort(), [4, 5], 'a stop discards the files still placed');
 });
+
+test('placed files: a file too long for the messages coming is taken all the same once 16 messages took higher MIDs', async () => {
+  const fakeFh = { close: async () => undefined } as unknown as RawFile;
+  const placed = new PlacedFiles({
+    // MID 100 holds a long delivered message; every other file is new (empty).
+    place: (mid) => Promise.resolve({ fh: fakeFh, size: mid === 100 ? 60_000 : 0, spare: mid === 100 }),
+    discard: async () => undefined,
+  });
+  let next = 100;
+  placed.start(() => next++);
+  await placed.settled();
+  const order: number[] = [];
+  for (let i = 0; i < 17; i++) {
+    order.push(placed.take(() => 2_000)!.mid);
+    await placed.settled();
+  }
+  assert.deepEqual(order, [...Array.from({ length: 16 }, (_, i) => 101 + i), 100], 'MID 100 waits 16 messages, then is taken (and cut)');
+  assert.equal(placed.next(), 117);
+  await placed.close();
+});
