@@ -590,7 +590,7 @@ export class Spool {
   }
 
   /** A message that arrives in pieces; `start` takes its MID when it is first needed. */
-  incoming(start: (head: Buffer) => SpoolStart): IncomingMessage {
+  incoming(start: (head: Buffer, mid?: number) => SpoolStart): IncomingMessage {
     return new IncomingMessage(this, start);
   }
 
