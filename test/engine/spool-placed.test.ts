@@ -10,17 +10,13 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PlacedFiles, type PlacedFile } from '../../src/queue/placed-files.js';
-import type { Envelope } from '../../src/queue/message.js';
-import { parseSpoolFile, placedLeftover, Spool } from '../../src/queue/spool.js';
+import { parseSpoolFile, placedLeftover, type Spool } from '../../src/queue/spool.js';
 import type { RawFile } from '../../src/fs/raw-file.js';
-import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
-import { PowerLossModel, type Image } from '../helpers/power-loss-fs.js';
+import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import type { Image } from '../helpers/power-loss-fs.js';
+import { spoolFilesIn, testEnvelope as envelope, withSpoolOnModel } from '../helpers/spool-on-model.js';
 
 const linux = process.platform === 'linux';
-
-function envelope(mid: number): Envelope {
-  return { mid, from: 'alice@example.org', to: [`bob${mid}@example.com`], arrival: Date.UTC(2026, 10, 30, 6, 0, 0), icid: 1, listener: 'IncomingMail', profile: 'Default' };
-}
 
 /** Receives one message of `bytes` through the spool's incoming path (as the listener does); resolves with its MID once durable. */
 async function receive(spool: Spool, bytes: number, ids: { next: number }): Promise<number> {
@@ -42,36 +38,26 @@ interface Found {
 /** What the load at start would find in a power cut's image: messages (each checked to be its own) and placed leftovers. */
 function classify(image: Image, what: string): Found {
   const found: Found = { messages: new Set(), leftovers: 0 };
-  const spool = ((image.get('queue') as Image | undefined)?.get('spool') as Image | undefined) ?? new Map();
-  for (const [bucket, files] of spool) {
-    if (!(files instanceof Map) || !/^\d+$/.test(bucket)) continue;
-    for (const [name, data] of files) {
-      const m = /^(\d+)\.msg$/.exec(name);
-      if (!m || data instanceof Map) continue;
-      const mid = Number(m[1]);
-      if (placedLeftover(mid, data)) {
-        found.leftovers++;
-        continue;
-      }
-      // Not a leftover: it must be this MID's whole message (a damaged file would be set aside, wrongly here).
-      const parsed = parseSpoolFile(mid, data);
-      assert.equal(parsed.envelope.mid, mid, `${what}: ${bucket}/${name} holds message ${parsed.envelope.mid}`);
-      assert.ok(parsed.content.toString('latin1').startsWith(`X-Mid: ${mid}\r\n`), `${what}: ${bucket}/${name} holds another's content`);
-      found.messages.add(mid);
+  for (const { where, mid, data } of spoolFilesIn(image)) {
+    if (placedLeftover(mid, data)) {
+      found.leftovers++;
+      continue;
     }
+    // Not a leftover: it must be this MID's whole message (a damaged file would be set aside, wrongly here).
+    const parsed = parseSpoolFile(mid, data);
+    assert.equal(parsed.envelope.mid, mid, `${what}: ${where} holds message ${parsed.envelope.mid}`);
+    assert.ok(parsed.content.toString('latin1').startsWith(`X-Mid: ${mid}\r\n`), `${what}: ${where} holds another's content`);
+    found.messages.add(mid);
   }
   return found;
 }
 
 test('messages written into placed files are durable when the write returns, and no power cut leaves a placed file that passes for a message', { skip: !linux && 'the model reads files back through /proc' }, async () => {
-  const root = await tempDir('esa-spool-placed-');
-  const model = await PowerLossModel.install(root);
-  const spool = new Spool(path.join(root, 'queue'));
-  const ids = { next: 1 };
-  const cuts: { at: number; image: Image; written: number[]; removed: Set<number> }[] = [];
-  const written: number[] = [];
-  const removed = new Set<number>();
-  try {
+  await withSpoolOnModel('esa-spool-placed-', async (spool, model) => {
+    const ids = { next: 1 };
+    const cuts: { at: number; image: Image; written: number[]; removed: Set<number> }[] = [];
+    const written: number[] = [];
+    const removed = new Set<number>();
     await spool.open();
     spool.placeAhead(() => ids.next++);
     await spool.placementsSettled();
@@ -121,12 +107,7 @@ test('messages written into placed files are durable when the write returns, and
       const data = await readFile(spool.file(mid));
       assert.ok(data.length < 1_000 + 7 * 50 + 500, `message ${mid}'s file is ${data.length} bytes`);
     }
-  } finally {
-    model.onOperation = null;
-    await spool.close();
-    model.uninstall();
-    await removeDir(root);
-  }
+  });
 });
 
 test('placed files a crash left are removed at the next start: not queued, not set aside as damaged, never delivered', async () => {

@@ -7,16 +7,12 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Envelope } from '../../src/queue/message.js';
 import { parseSpoolFile, Spool } from '../../src/queue/spool.js';
 import { removeDir, tempDir } from '../helpers/harness.js';
-import { PowerLossModel, type Image } from '../helpers/power-loss-fs.js';
+import type { Image } from '../helpers/power-loss-fs.js';
+import { spoolFilesIn, testEnvelope as envelope, withSpoolOnModel } from '../helpers/spool-on-model.js';
 
 const linux = process.platform === 'linux';
-
-function envelope(mid: number): Envelope {
-  return { mid, from: 'alice@example.org', to: [`bob${mid}@example.com`], arrival: Date.UTC(2026, 10, 30, 6, 0, 0), icid: 1, listener: 'IncomingMail', profile: 'Default' };
-}
 
 function content(mid: number, bytes: number): Buffer {
   const head = `Subject: message ${mid}\r\n\r\n`;
@@ -26,31 +22,21 @@ function content(mid: number, bytes: number): Buffer {
 /** Every spool file a power cut would leave, by MID; fails on a file that is not its own message. */
 function spooled(image: Image, what: string): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
-  const spool = ((image.get('queue') as Image | undefined)?.get('spool') as Image | undefined) ?? new Map();
-  for (const [bucket, files] of spool) {
-    if (!(files instanceof Map) || !/^\d+$/.test(bucket)) continue;
-    for (const [name, data] of files) {
-      const m = /^(\d+)\.msg$/.exec(name);
-      if (!m || data instanceof Map) continue;
-      const mid = Number(m[1]);
-      // A file cut short is what an unacknowledged write may leave; the engine sets it aside. Not so here:
-      // every name below was written whole before it was made durable.
-      const parsed = parseSpoolFile(mid, data);
-      assert.equal(parsed.envelope.mid, mid, `${what}: ${bucket}/${name} holds message ${parsed.envelope.mid}`);
-      assert.match(parsed.content.toString('latin1'), new RegExp(`^Subject: message ${mid}\r\n`), `${what}: ${bucket}/${name} content`);
-      out.set(mid, parsed.content);
-    }
+  for (const { where, mid, data } of spoolFilesIn(image)) {
+    // A file cut short is what an unacknowledged write may leave; the engine sets it aside. Not so here:
+    // every name below was written whole before it was made durable.
+    const parsed = parseSpoolFile(mid, data);
+    assert.equal(parsed.envelope.mid, mid, `${what}: ${where} holds message ${parsed.envelope.mid}`);
+    assert.match(parsed.content.toString('latin1'), new RegExp(`^Subject: message ${mid}\r\n`), `${what}: ${where} content`);
+    out.set(mid, parsed.content);
   }
   return out;
 }
 
 test('a delivered message\'s spool file is overwritten only once its removal is durable: no power cut brings another message back under its name', { skip: !linux && 'the model reads files back through /proc' }, async () => {
-  const root = await tempDir('esa-spool-reuse-');
-  const model = await PowerLossModel.install(root);
-  const spool = new Spool(path.join(root, 'queue'));
-  const cuts: { at: number; image: Image; written: number[] }[] = [];
-  const written: number[] = [];
-  try {
+  await withSpoolOnModel('esa-spool-reuse-', async (spool, model) => {
+    const cuts: { at: number; image: Image; written: number[] }[] = [];
+    const written: number[] = [];
     await spool.open();
     // Larger messages first: the files reused for the smaller ones below are cut to length.
     for (let mid = 1; mid <= 20; mid++) {
@@ -104,12 +90,7 @@ test('a delivered message\'s spool file is overwritten only once its removal is 
       const onDisk = (await stat(spool.file(mid))).size;
       assert.ok(onDisk < mid + 400, `message ${mid}'s file is ${onDisk} bytes`);
     }
-  } finally {
-    model.onOperation = null;
-    await spool.close();
-    model.uninstall();
-    await removeDir(root);
-  }
+  });
 });
 
 test('spare files are kept in spool/incoming/ for reuse, and those left at a stop are removed at the next start', async () => {
