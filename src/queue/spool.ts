@@ -1,8 +1,9 @@
-// Spool files: one per message, the truth for what is queued. Written to a temporary name,
-// made durable, renamed, and the directory fsynced (shared by concurrent writers: group commit)
-// before the listener may answer 250. Every call here is a round trip through libuv's thread
-// pool, and on a busy engine the round trips, not the disk, are what the main thread pays
-// for (see docs/benchmarks.md): so there are as few as durability allows.
+// Spool files: one per message, the truth for what is queued. Made durable before the listener
+// may answer 250: usually by one durable write into a file already placed, durably, at the
+// message's name (placed-files.ts); else written to a temporary name, made durable, renamed, and
+// the directory fsynced (shared by concurrent writers: group commit). Every call here is a round
+// trip through libuv's thread pool, and on a busy engine the round trips, not the disk, are what
+// the main thread pays for (see docs/benchmarks.md): so there are as few as durability allows.
 //
 // Layout: the envelope as one JSON line (with `"spool":2`), the content, then a line of its own
 // `ESA-END size=<bytes> crc32=<hex>`: a file cut short or damaged fails the check and is moved to
