@@ -52,9 +52,9 @@ function trailer(size: number, crc: number): Buffer {
   return Buffer.from(`\nESA-END size=${size} crc32=${(crc >>> 0).toString(16).padStart(8, '0')}\n`);
 }
 
-/** A spool file's length for this envelope and content size: envelope line, content, trailer. */
-function fileBytes(envelope: Envelope, size: number): number {
-  return headerLine(envelope).length + size + trailer(size, 0).length;
+/** A spool file's length for this envelope line and content size: envelope line, content, trailer. */
+function fileBytes(header: Buffer, size: number): number {
+  return header.length + size + trailer(size, 0).length;
 }
 
 function headerLine(envelope: Envelope): Buffer {
@@ -283,13 +283,15 @@ export class IncomingMessage {
     if (!this.#spilled) {
       this.#closed = true;
       // A file placed ahead at a MID's name, when one is ready: the write is all that is left.
-      // It is chosen by the file's length, which the envelope for its MID tells.
-      let sized: SpoolStart | undefined;
+      // It is chosen by the file's length, which the envelope for its MID tells; that envelope
+      // and its line are kept when the file is this MID's (the usual case).
+      let sized: { start: SpoolStart; header: Buffer } | undefined;
       const placed = this.spool.takePlaced((mid) => {
-        sized = this.start(this.#head(this.#parts), mid);
-        return fileBytes(sized.envelope, sized.prefix.length + this.#size);
+        const start = this.start(this.#head(this.#parts), mid);
+        sized = { start, header: headerLine(start.envelope) };
+        return fileBytes(sized.header, start.prefix.length + this.#size);
       });
-      if (placed && sized?.envelope.mid === placed.mid) this.#start = sized;
+      if (placed && sized?.start.envelope.mid === placed.mid) this.#start = sized.start;
       let start: SpoolStart;
       try {
         start = this.#begin(this.#parts, placed?.mid);
@@ -298,7 +300,7 @@ export class IncomingMessage {
         throw e;
       }
       const parts = [start.prefix, ...this.#parts];
-      const size = await this.spool.write(start.envelope, parts, placed);
+      const size = await this.spool.write(start.envelope, parts, placed, sized?.start === start ? sized.header : undefined);
       return { envelope: start.envelope, size, parts };
     }
     await this.#writing;
@@ -599,10 +601,10 @@ export class Spool {
    * Writes envelope + content durably. Resolves only when a crash can no longer lose it. Into
    * `placed` (the envelope's MID's file, its name durable already) the durable write is all;
    * else a file opened ahead is written, renamed into its bucket, and the bucket fsynced.
+   * `header`: the envelope's line when the caller made it already.
    */
-  async write(envelope: Envelope, content: Buffer[], placed?: PlacedFile): Promise<number> {
+  async write(envelope: Envelope, content: Buffer[], placed?: PlacedFile, header = headerLine(envelope)): Promise<number> {
     if (placed && placed.mid !== envelope.mid) throw new Error(`MID ${envelope.mid} cannot be written into the file placed for MID ${placed.mid}`);
-    const header = headerLine(envelope);
     let size = 0;
     let crc = 0;
     for (const p of content) {
