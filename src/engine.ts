@@ -315,6 +315,10 @@ export class Engine {
       this.log.info(`Loading the queue in the background: ${l.messages} message(s) of about ${l.expectedMessages} loaded, ${l.buckets - l.bucketsDone} of ${l.buckets} range(s) to go`);
       this.#loaded = this.#loadRest();
     } else this.#loadedLine();
+    // The first files placed ahead are waited for (a rename and a directory fsync each, all at
+    // once): a message arriving before would write the old way under a MID past the reserved
+    // ones, so the first message after a start would not take the first MID.
+    await this.queue.spool.placementsSettled();
     for (const lc of this.config.listeners) {
       const listener = this.#newListener(lc);
       await listener.listen();

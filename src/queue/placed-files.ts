@@ -111,7 +111,7 @@ export class PlacedFiles {
     return this.#ready.length;
   }
 
-  /** Resolves once no placement is under way (for tests). */
+  /** Resolves once no placement is under way (the engine waits for the first ones before it listens). */
   async settled(): Promise<void> {
     while (this.#placing > 0) await new Promise((resolve) => setTimeout(resolve, 1));
   }

@@ -395,7 +395,7 @@ export class Spool {
     return { taken: this.#placed.taken, ready: this.#placed.ready };
   }
 
-  /** Resolves once no file is being placed (for tests). */
+  /** Resolves once no file is being placed (the engine waits for the first ones before it listens). */
   placementsSettled(): Promise<void> {
     return this.#placed.settled();
   }

@@ -155,6 +155,26 @@ test('placed files a crash left are removed at the next start: not queued, not s
   }
 });
 
+test('the first message after a fresh start takes MID 1: the engine listens once the first files are placed', async () => {
+  const backend = await startBackend();
+  const engine = await startEngine({ backendPort: backend.port });
+  try {
+    // Checked as start returns, before anything else runs: a message could arrive now.
+    const placed = engine.queue.spool.placedFiles;
+    assert.equal(engine.queue.spool.nextPlacedMid(), 1, 'MID 1 is placed and ready');
+    assert.equal(placed.ready, 64, 'the files placed ahead are all ready');
+    const r = await sendMail(listenerPort(engine), { to: 'a@example.com' });
+    assert.ok(r.ok, r.response);
+    await waitFor(() => backend.messages.length === 1, 'delivery');
+    assert.match(await readMailLog(engine), /Info: MID 1 ICID \d+ From: <[^>]*>/);
+    assert.doesNotMatch(await readMailLog(engine), /\bMID (?!1\b)\d+ ICID/, 'no other MID was given');
+  } finally {
+    await engine.stop();
+    await backend.stop();
+    await removeDir(engine.dataDir);
+  }
+});
+
 /** Placed files left in bucket directories: names of files that are empty or name another MID. */
 async function placedNames(spoolDir: string): Promise<string[]> {
   const out: string[] = [];
