@@ -255,7 +255,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
       io.print('No changes.');
       return;
     }
-    io.print(io.pending.descriptions.at(-1)!);
+    io.print(io.pending.lastChange!);
     return;
   }
   if (!name) throw new CommandError(`Usage: bounceconfig ${verb} <name>${verb === 'delete' ? '' : ' key=value ...'}`);
@@ -285,7 +285,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
       }
     }
   }
-  io.print(io.pending.descriptions.at(-1)!);
+  io.print(io.pending.lastChange!);
 }
 
 export const bounceconfig: Command = {

@@ -23,6 +23,8 @@ export interface PendingConfig {
   /** What this session sees: its pending copy, or the running configuration when nothing is pending. */
   readonly config: ApplianceConfig;
   readonly descriptions: readonly string[];
+  /** What the change recorded last did (batch commands print it as their answer). */
+  readonly lastChange: string | undefined;
   readonly hasChanges: boolean;
   /**
    * Records one change: `apply` is run on the pending copy now and again at commit time if

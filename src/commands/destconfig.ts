@@ -431,7 +431,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
     default:
       throw new CommandError(`Unknown operation "${op}": use new, edit, delete, default, list, detail or clear.`);
   }
-  io.print(io.pending.descriptions.at(-1)!);
+  io.print(io.pending.lastChange!);
 }
 
 export const destconfig: Command = {

@@ -182,7 +182,7 @@ function batchRat(io: CommandIO, lc: ListenerConfig, args: string[]): void {
   } else {
     throw new CommandError('Usage: listenerconfig edit <name> rcptaccess add|delete|clear|print ...');
   }
-  io.print(io.pending.descriptions.at(-1)!);
+  io.print(io.pending.lastChange!);
 }
 
 function batchEdit(io: CommandIO, lc: ListenerConfig, settings: string[]): void {
@@ -199,7 +199,7 @@ function batchEdit(io: CommandIO, lc: ListenerConfig, settings: string[]): void 
   const refusal = listenerRefusal(io.pending.config, trial, lc.name);
   if (refusal) throw new CommandError(refusal);
   recordEdit(io, lc.name, settings.join(' '), (l, config) => applyKeys(l, settings, config, false));
-  io.print(io.pending.descriptions.at(-1)!);
+  io.print(io.pending.lastChange!);
 }
 
 export async function listenerBatch(io: CommandIO, args: string[]): Promise<void> {
@@ -216,7 +216,7 @@ export async function listenerBatch(io: CommandIO, args: string[]): Promise<void
     const lc = existing(config, name);
     if (rest.length) throw new CommandError('Usage: listenerconfig delete <name>');
     recordDelete(io, lc.name);
-    io.print(io.pending.descriptions.at(-1)!);
+    io.print(io.pending.lastChange!);
   } else {
     throw new CommandError(`Unknown operation "${op}": use list, new, edit or delete.`);
   }

@@ -330,7 +330,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
   } else {
     throw new CommandError(`Unknown operation "${op}": use new, edit, delete, print or clear.`);
   }
-  io.print(io.pending.descriptions.at(-1)!);
+  io.print(io.pending.lastChange!);
 }
 
 export const smtproutes: Command = {

@@ -190,7 +190,7 @@ async function batchNew(io: CommandIO, name: string, fullName: string, role: Use
     io.print(`This is the system generated passphrase for ${user}: ${typed}`);
   }
   addUser(io, { name: user, fullName, role, ...(typed ? { passwordHash: await hashPassphrase(typed) } : {}), ...(key ? { keys: [key] } : {}) });
-  io.print(io.pending.descriptions.at(-1)!);
+  io.print(io.pending.lastChange!);
 }
 
 async function batch(io: CommandIO, args: string[]): Promise<void> {
@@ -202,7 +202,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
     const refusal = deleteRefusal(user, io.user.name) ?? (findUser(io.pending.config, user) ? undefined : `No user named ${user}.`);
     if (refusal) throw new CommandError(refusal);
     removeUser(io, user);
-    io.print(io.pending.descriptions.at(-1)!);
+    io.print(io.pending.lastChange!);
     return;
   }
   if (verb === 'add') {
@@ -236,7 +236,7 @@ async function batch(io: CommandIO, args: string[]): Promise<void> {
     addKey: key,
     clearKeys: values.get('key') === '' || undefined,
   });
-  io.print(changed ? io.pending.descriptions.at(-1)! : 'No changes.');
+  io.print(changed ? io.pending.lastChange! : 'No changes.');
 }
 
 export const userconfig: Command = {

@@ -27,6 +27,10 @@ export class PendingChanges implements PendingConfig {
     return this.#changes.map((c) => c.description);
   }
 
+  get lastChange(): string | undefined {
+    return this.#changes.at(-1)?.description;
+  }
+
   get hasChanges(): boolean {
     return this.#changes.length > 0;
   }
