@@ -4,6 +4,8 @@
 // `.example.com` matches the subdomains of example.com only, not example.com itself, as a
 // partial domain does in an AsyncOS RAT or SMTP route: list both to cover both.
 
+import { ParsedLists } from './parsed-lists.js';
+
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
 const LITERAL = /^\[(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\]$/;
@@ -100,28 +102,12 @@ export function parsePatternList(text: string): { value: DomainPattern[] } | { e
 
 // ----- stored lists, parsed once -----
 
-interface Compiled {
-  texts: (string | undefined)[];
-  patterns: (DomainPattern | undefined)[];
-}
-
-// Keyed by the list's identity (a commit replaces the configuration, so its lists are new);
-// the entries are compared too, so a list changed in place is parsed again.
-const compiledLists = new WeakMap<object, Compiled>();
-
-function compile<T>(items: readonly T[], textOf: (item: T) => string | undefined): (DomainPattern | undefined)[] {
-  const hit = compiledLists.get(items);
-  if (hit && hit.texts.length === items.length && items.every((item, i) => textOf(item) === hit.texts[i])) return hit.patterns;
-  const texts = items.map(textOf);
-  const patterns = texts.map((t) => (t === undefined ? undefined : DomainPattern.fromStored(t)));
-  compiledLists.set(items, { texts, patterns });
-  return patterns;
-}
+const storedLists = new ParsedLists((text) => DomainPattern.fromStored(text));
 
 /** Whether any pattern of a stored list (a RAT, the suspended domains) matches the domain. */
 export function listMatches(list: readonly string[], domain: string): boolean {
   const d = normalizeDomain(domain);
-  for (const p of compile(list, (t) => t)) if (p!.matchesNormalized(d)) return true;
+  for (const p of storedLists.of(list, (t) => t)) if (p!.matchesNormalized(d)) return true;
   return false;
 }
 
@@ -132,7 +118,7 @@ export function listMatches(list: readonly string[], domain: string): boolean {
  */
 export function mostSpecific<T>(items: readonly T[], patternOf: (item: T) => string | undefined, domain: string): T | undefined {
   const d = normalizeDomain(domain);
-  const patterns = compile(items, patternOf);
+  const patterns = storedLists.of(items, patternOf);
   let best: T | undefined;
   let bestScore = -1;
   for (let i = 0; i < items.length; i++) {

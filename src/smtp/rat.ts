@@ -4,6 +4,7 @@
 // user names (`postmaster@`). The most specific matching entry decides; none matching: rejected. Pure.
 import type { RatEntry } from '../config/config.js';
 import { DomainPattern, listMatches, normalizeDomain } from '../domain-pattern.js';
+import { ParsedLists } from '../parsed-lists.js';
 
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
@@ -77,23 +78,14 @@ function score(c: Compiled, local: string, domain: string): number {
   }
 }
 
-// Compiled once per table (a commit replaces the configuration, so its tables are new objects).
-const compiled = new WeakMap<readonly RatEntry[], { patterns: string[]; entries: (Compiled | undefined)[] }>();
-
-function compileTable(table: readonly RatEntry[]): (Compiled | undefined)[] {
-  const hit = compiled.get(table);
-  if (hit && hit.patterns.length === table.length && table.every((e, i) => e.pattern === hit.patterns[i])) return hit.entries;
-  const entries = table.map((e) => compilePattern(e.pattern));
-  compiled.set(table, { patterns: table.map((e) => e.pattern), entries });
-  return entries;
-}
+const tables = new ParsedLists(compilePattern);
 
 /** The entry that decides for a recipient address: the most specific match, the first of equals. */
 export function ratLookup(table: readonly RatEntry[], address: string): RatEntry | undefined {
   const at = address.lastIndexOf('@');
   const local = (at >= 0 ? address.slice(0, at) : '').toLowerCase();
   const domain = normalizeDomain(at >= 0 ? address.slice(at + 1) : address);
-  const entries = compileTable(table);
+  const entries = tables.of(table, (e) => e.pattern);
   let best: RatEntry | undefined;
   let bestScore = -1;
   for (let i = 0; i < table.length; i++) {
