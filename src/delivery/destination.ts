@@ -4,6 +4,7 @@
 // host that is down cost nothing more than their messages. Its Job is made when it is taken
 // (or touched by an operator), and kept in `jobOf` from then until the job is done.
 import type { HostCounters } from '../counters.js';
+import { ChunkedMap } from '../queue/chunked-map.js';
 import { Deque } from '../queue/deque.js';
 import { pendingFor, pendingRcptsFor, type QueuedMessage, type Recipient } from '../queue/message.js';
 
@@ -46,8 +47,11 @@ export class Destination {
    * queued). Entries that left meanwhile are skipped lazily.
    */
   readonly ready = new Deque<Job | QueuedMessage>();
-  /** Jobs made for this destination and not gone, by message (a message has one job per destination). */
-  readonly jobOf = new Map<QueuedMessage, Job>();
+  /**
+   * Jobs made for this destination and not gone, by message (a message has one job per
+   * destination). Chunked: a host deferring every message with a 4xx holds a job for each.
+   */
+  readonly jobOf = new ChunkedMap<QueuedMessage, Job>((msg) => msg.envelope.mid);
   /** Jobs being attempted now. */
   readonly inFlight = new Set<Job>();
   /** Workers (delivery connections) running now, including one connecting. */

@@ -1,12 +1,14 @@
 // The queued messages by MID, in MID order. Two generations: the messages restored from disk
 // at start (loaded range by range, oldest first, while the listener already takes mail) and the
 // messages admitted since, whose MIDs all come after the restored ones (they start at a new
-// bucket). Walking restored then admitted is MID order without ever sorting.
+// bucket). Walking restored then admitted is MID order without ever sorting. Each is chunked
+// (chunked-map.ts): a million entries in one Map stall the event loop when it rehashes.
+import { byMid, ChunkedMap } from './chunked-map.js';
 import type { QueuedMessage } from './message.js';
 
 export class MessageIndex {
-  readonly #restored = new Map<number, QueuedMessage>();
-  readonly #admitted = new Map<number, QueuedMessage>();
+  readonly #restored = new ChunkedMap<number, QueuedMessage>(byMid);
+  readonly #admitted = new ChunkedMap<number, QueuedMessage>(byMid);
 
   get size(): number {
     return this.#restored.size + this.#admitted.size;

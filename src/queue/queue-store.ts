@@ -12,6 +12,7 @@ import { CorruptFileError, DurableJSONFile } from '../config/durable-json-file.j
 import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { BUCKET_SPAN, bucketOf } from './buckets.js';
+import { byMid, ChunkedMap } from './chunked-map.js';
 import { newMessage, queuedEnvelope, restoredRecipient, type QueuedEnvelope, type QueuedMessage, type RecipientState } from './message.js';
 
 /** A recipient on disk: [address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending]. */
@@ -64,9 +65,9 @@ export class QueueStore {
    * has made their spool removals durable (see `syncRemovals`): one that leaves while a flush
    * runs is written once more, as finished, and dropped by the next flush.
    */
-  #leaving = new Map<number, QueuedMessage>();
+  #leaving = new ChunkedMap<number, QueuedMessage>(byMid);
   /** Messages out of the queue whose spool file is being removed (or could not be): still written as they are. */
-  readonly #finishing = new Map<number, QueuedMessage>();
+  readonly #finishing = new ChunkedMap<number, QueuedMessage>(byMid);
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
   #corruptKept = 0;
@@ -198,7 +199,7 @@ export class QueueStore {
     const shards = [...this.#dirty];
     const leaving = this.#leaving;
     this.#dirty.clear();
-    this.#leaving = new Map();
+    this.#leaving = new ChunkedMap(byMid);
     const retry = (failed: number[], what: string, e: unknown) => {
       for (const shard of failed) this.#dirty.add(shard);
       if (this.options.storageFailed?.('the queue state', e)) return;
@@ -208,7 +209,7 @@ export class QueueStore {
       try {
         await this.options.syncRemovals();
       } catch (e) {
-        for (const [mid, msg] of leaving) if (!this.#leaving.has(mid)) this.#leaving.set(mid, msg);
+        for (const msg of leaving.values()) if (!this.#leaving.has(msg.envelope.mid)) this.#leaving.set(msg.envelope.mid, msg);
         retry(shards, `${this.dir} (the spool's removals are not on disk)`, e);
         return;
       }

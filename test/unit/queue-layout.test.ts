@@ -8,6 +8,7 @@ import { SimClock } from '../../src/clock.js';
 import { defaultOperationalState } from '../../src/config/config.js';
 import { Counters } from '../../src/counters.js';
 import { Destination } from '../../src/delivery/destination.js';
+import { byMid, ChunkedMap } from '../../src/queue/chunked-map.js';
 import { intern, newMessage, newRecipients, queuedEnvelope, type QueuedMessage } from '../../src/queue/message.js';
 import { fromStored, type StoredMessage } from '../../src/queue/queue-store.js';
 
@@ -66,6 +67,28 @@ test('intern keeps one copy of a repeated string', () => {
   const a = intern(['sender', '@example.org'].join(''));
   const b = intern(['sender@', 'example.org'].join(''));
   assert.equal(a, b);
+});
+
+test('the MID map in chunks: lookups, size and order as one Map, across chunk boundaries', () => {
+  const m = new ChunkedMap<number, string>(byMid);
+  const mids = [1, 4095, 4096, 4097, 12_000, 1_000_000];
+  for (const mid of mids) m.set(mid, `m${mid}`);
+  m.set(4096, 'again'); // a key set twice counts once
+  assert.equal(m.size, mids.length);
+  assert.equal(m.get(4096), 'again');
+  assert.equal(m.get(4098), undefined);
+  assert.equal(m.has(12_000), true);
+  assert.equal(m.has(12_001), false);
+  assert.deepEqual([...m.values()], ['m1', 'm4095', 'again', 'm4097', 'm12000', 'm1000000']);
+  // A chunk emptied goes; a key of it set again comes after the chunks still there (insertion order).
+  assert.equal(m.delete(12_000), true);
+  assert.equal(m.delete(12_000), false);
+  assert.equal(m.size, mids.length - 1);
+  m.set(12_001, 'late');
+  assert.deepEqual([...m.values()], ['m1', 'm4095', 'again', 'm4097', 'm1000000', 'late']);
+  for (const mid of [1, 4095, 4096, 4097, 1_000_000, 12_001]) m.delete(mid);
+  assert.equal(m.size, 0);
+  assert.deepEqual([...m.values()], []);
 });
 
 test('a destination takes parked messages in order, making their job only then', () => {
