@@ -36,7 +36,10 @@ export class SimClock extends EventEmitter implements Clock {
 
   constructor(options: { start?: number; scale?: number; realNow?: () => number } = {}) {
     super();
-    this.#realNow = options.realNow ?? (() => performance.timeOrigin + performance.now());
+    // timeOrigin read once: its getter validates its receiver on every read (a walk over a
+    // million queued messages asks the time of each).
+    const origin = performance.timeOrigin;
+    this.#realNow = options.realNow ?? (() => origin + performance.now());
     this.#baseReal = this.#realNow();
     this.#baseSim = options.start ?? this.#baseReal;
     this.#scale = options.scale ?? 1;

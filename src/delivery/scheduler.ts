@@ -28,6 +28,7 @@ import { NullConnection } from './null-connection.js';
 import { matchRoute, NoRouteError, resolveDestination, routeKey, type RouteTarget } from './routes.js';
 import { OutboundConnection } from './smtp-client.js';
 import { WorkerPool, type DeliverySession } from './workers.js';
+import { TurnBudget } from './turn-budget.js';
 
 export { replyTuple } from '../log/log-lines.js';
 
@@ -69,16 +70,16 @@ export interface DeliveryContext {
  */
 export const MAX_CONNECTIONS_PER_HOST = 50;
 
-/** Jobs checked per event-loop turn when sweeping a down destination for expiry. */
-const SWEEP_SLICE = 2_000;
+/**
+ * Steps per event-loop turn of all the walks over queued jobs together (turn-budget.ts): the
+ * expiry sweeps of down destinations, kicks, compactions, bounces of all.
+ */
+const WALK_STEPS_PER_TURN = 2_000;
 /**
  * A destination's ready queue is compacted once an operator took this many messages out of it
  * and they are half of it: skipping a million left-over entries at once would be one long turn.
  */
 const COMPACT_AFTER = 10_000;
-/** Jobs made due per event-loop turn by a kick (a million may wait for a host that came back). */
-const KICK_SLICE = 5_000;
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DeliveryScheduler {
@@ -91,6 +92,8 @@ export class DeliveryScheduler {
   readonly #sweeping = new Set<Destination>();
   /** Destinations whose ready queue is being compacted now. */
   readonly #compacting = new Set<Destination>();
+  /** The walks' steps per turn (a kick: a million may wait for a host that came back). */
+  readonly #budget = new TurnBudget(WALK_STEPS_PER_TURN, nextTurn);
 
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
@@ -280,14 +283,10 @@ export class DeliveryScheduler {
    * already), in slices: the jobs of each slice go to work before the next slice is made due.
    */
   async #kick(dest: Destination): Promise<void> {
-    let i = 0;
     // A Map's iterator stays valid while jobs are added and removed between the slices.
     for (const job of dest.jobOf.values()) {
-      if (++i % KICK_SLICE === 0) {
-        this.#pool.pump(dest);
-        await nextTurn();
-        if (this.#stopping) return;
-      }
+      // The jobs of each slice go to work before the next slice is made due.
+      if (!this.#budget.take() && !(await this.#laterTurn(() => this.#pool.pump(dest)))) return;
       if (job.state !== 'waiting') continue;
       job.state = 'ready';
       job.nextAt = this.ctx.clock.now();
@@ -328,7 +327,7 @@ export class DeliveryScheduler {
   }
 
   /**
-   * One turn of a destination's ready queue, in slices of SWEEP_SLICE: each entry is taken from
+   * One turn of a destination's ready queue, in slices (the walks' budget per event-loop turn): each entry is taken from
    * the head and handed to `visit`, which puts it back at the tail if it stays (its order kept,
    * without a copy of the queue). `running` keeps one such turn per destination.
    */
@@ -336,11 +335,8 @@ export class DeliveryScheduler {
     if (running.has(dest)) return;
     running.add(dest);
     try {
-      for (let left = dest.ready.length, i = 0; left > 0; left--) {
-        if (++i % SWEEP_SLICE === 0) {
-          await nextTurn();
-          if (this.#stopping) return;
-        }
+      for (let left = dest.ready.length; left > 0; left--) {
+        if (!this.#budget.take() && !(await this.#laterTurn())) return;
         const entry = dest.ready.shift();
         if (!entry) break;
         visit(entry);
@@ -348,6 +344,19 @@ export class DeliveryScheduler {
     } finally {
       running.delete(dest);
     }
+  }
+
+  /**
+   * A walk's budget for this turn is spent: `before` runs, then it waits for a later turn with
+   * budget left. False when the scheduler stopped meanwhile (the walk ends).
+   */
+  async #laterTurn(before?: () => void): Promise<boolean> {
+    do {
+      before?.();
+      await this.#budget.nextTurn();
+      if (this.#stopping) return false;
+    } while (!this.#budget.take());
+    return true;
   }
 
   /** Jobs of a destination (queries walk them; nothing else in the hot path does). */
@@ -435,21 +444,14 @@ export class DeliveryScheduler {
       this.#dropJob(job);
       this.#maybeFinish(job.msg);
     };
-    let i = 0;
     for (let left = dest.ready.length; left > 0; left--) {
-      if (++i % SWEEP_SLICE === 0) {
-        await nextTurn();
-        if (this.#stopping) return;
-      }
+      if (!this.#budget.take() && !(await this.#laterTurn())) return;
       const job = dest.takeReady();
       if (!job) break;
       bounce(job);
     }
     for (const job of dest.jobOf.values()) {
-      if (++i % SWEEP_SLICE === 0) {
-        await nextTurn();
-        if (this.#stopping) return;
-      }
+      if (!this.#budget.take() && !(await this.#laterTurn())) return;
       if (job.state === 'waiting' || job.state === 'ready') bounce(job);
     }
   }

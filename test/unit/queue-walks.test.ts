@@ -14,6 +14,7 @@ import { recipientPage, selectRecipients } from '../../src/engine-views.js';
 import type { RecipientSelector } from '../../src/engine-api.js';
 import { forecast, RecipientTally, type RecipientGroup } from '../../src/forecast/forecast.js';
 import { MessageIndex } from '../../src/queue/message-index.js';
+import { TurnBudget } from '../../src/delivery/turn-budget.js';
 import { newMessage, newRecipients } from '../../src/queue/message.js';
 import type { MailQueue } from '../../src/queue/queue.js';
 
@@ -122,6 +123,39 @@ test('retry timer: many jobs due at once are handed over in slices, all of them,
     slices.map((_, i) => i === 0),
   );
   timer.stop();
+});
+
+test('walks side by side share one budget per event-loop turn: never more steps in a turn, every step taken', async () => {
+  // Turns driven by hand: `later` resolves when the test starts the next turn.
+  let waiting: (() => void)[] = [];
+  const budget = new TurnBudget(2_000, () => new Promise<void>((resolve) => waiting.push(resolve)));
+  let turn = 0;
+  const steps: number[] = [0];
+  const walk = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      while (!budget.take()) await budget.nextTurn();
+      steps[turn]++;
+    }
+  };
+  // A thousand down hosts swept at once, 500 entries each: the first turn takes 2,000 steps, not 500,000.
+  const walks = Promise.all(Array.from({ length: 1_000 }, () => walk(500)));
+  assert.equal(steps[0], 2_000);
+  while (steps.reduce((a, b) => a + b, 0) < 500_000 && turn < 1_000) {
+    turn++;
+    steps[turn] = 0;
+    const wake = waiting;
+    waiting = [];
+    for (const w of wake) w();
+    await new Promise((r) => setImmediate(r));
+  }
+  await walks;
+  assert.equal(turn, 249, 'all 500,000 steps, 2,000 a turn');
+  assert.ok(steps.every((n) => n <= 2_000), `at most 2,000 steps a turn (${Math.max(...steps)})`);
+  // The budget is refilled on the next turn even when no walk waited for it.
+  const alone = new TurnBudget(3, () => new Promise<void>((resolve) => setImmediate(resolve)));
+  assert.deepEqual([alone.take(), alone.take(), alone.take(), alone.take()], [true, true, true, false]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(alone.take(), true);
 });
 
 test('forecast: recipients gathered into groups forecast exactly as one by one', () => {
