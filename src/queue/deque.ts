@@ -1,38 +1,60 @@
-// A FIFO with O(1) push and shift (an array with a moving head, compacted now and then).
+// A FIFO with O(1) push and shift, kept in arrays of at most 4,096 items. One array for the
+// whole queue had to be copied whole when it grew (and compacted): a sweep rotating a ready
+// queue of 500,000 messages spent 23 ms of one event-loop turn in one such copy. A block is
+// never copied but for the trim of a single block that is rotated (at most 4,096 items).
+
+const BLOCK = 4_096;
+/** A single block is trimmed once this many items were taken from its head, and half of it is gone. */
+const TRIM_AFTER = 1_024;
+
 export class Deque<T> {
-  #items: (T | undefined)[] = [];
+  /** Blocks oldest first: items are taken from the first (from #head on) and added to the last. */
+  #blocks: (T | undefined)[][] = [];
   #head = 0;
+  #length = 0;
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#length;
   }
 
   push(item: T): void {
-    this.#items.push(item);
+    const last = this.#blocks[this.#blocks.length - 1];
+    if (last !== undefined && last.length < BLOCK) last.push(item);
+    else this.#blocks.push([item]);
+    this.#length++;
   }
 
   peek(): T | undefined {
-    return this.#items[this.#head];
+    return this.#length > 0 ? this.#blocks[0][this.#head] : undefined;
   }
 
   shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head] = undefined;
-    this.#head++;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
+    if (this.#length === 0) return undefined;
+    const first = this.#blocks[0];
+    const item = first[this.#head];
+    first[this.#head++] = undefined;
+    if (--this.#length === 0) this.clear();
+    else if (this.#head === first.length) {
+      // Used up (not the last block, which still holds items).
+      this.#blocks.shift();
+      this.#head = 0;
+    } else if (this.#blocks.length === 1 && this.#head > TRIM_AFTER && this.#head * 2 > first.length) {
+      this.#blocks[0] = first.slice(this.#head);
       this.#head = 0;
     }
-    return item;
+    return item as T;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as T;
+    for (let b = 0; b < this.#blocks.length; b++) {
+      const block = this.#blocks[b];
+      for (let i = b === 0 ? this.#head : 0; i < block.length; i++) yield block[i] as T;
+    }
   }
 
   clear(): void {
-    this.#items = [];
+    this.#blocks = [];
     this.#head = 0;
+    this.#length = 0;
   }
 }

@@ -9,6 +9,7 @@ import { defaultOperationalState } from '../../src/config/config.js';
 import { Counters } from '../../src/counters.js';
 import { Destination } from '../../src/delivery/destination.js';
 import { byMid, ChunkedMap } from '../../src/queue/chunked-map.js';
+import { Deque } from '../../src/queue/deque.js';
 import { intern, newMessage, newRecipients, queuedEnvelope, type QueuedMessage } from '../../src/queue/message.js';
 import { fromStored, type StoredMessage } from '../../src/queue/queue-store.js';
 
@@ -89,6 +90,39 @@ test('the MID map in chunks: lookups, size and order as one Map, across chunk bo
   for (const mid of [1, 4095, 4096, 4097, 1_000_000, 12_001]) m.delete(mid);
   assert.equal(m.size, 0);
   assert.deepEqual([...m.values()], []);
+});
+
+test('the ready queue in blocks: first in, first out across blocks, rotated in place, iterated in order', () => {
+  const q = new Deque<number>();
+  const model: number[] = [];
+  let next = 0;
+  // Grow past several blocks, rotate (a sweep: shift and push back), drain: checked against an array.
+  const step = (op: 'push' | 'shift' | 'rotate') => {
+    if (op === 'push') {
+      q.push(next);
+      model.push(next++);
+    } else if (op === 'shift') assert.equal(q.shift(), model.shift());
+    else {
+      const item = q.shift()!;
+      assert.equal(item, model.shift());
+      q.push(item);
+      model.push(item);
+    }
+    assert.equal(q.length, model.length);
+    assert.equal(q.peek(), model[0]);
+  };
+  for (let i = 0; i < 10_000; i++) step('push');
+  for (let i = 0; i < 25_000; i++) step('rotate');
+  assert.deepEqual([...q], model);
+  for (let i = 0; i < 9_000; i++) step(i % 3 === 0 ? 'push' : 'shift');
+  assert.deepEqual([...q], model);
+  while (model.length) step('shift');
+  assert.equal(q.shift(), undefined);
+  assert.equal(q.peek(), undefined);
+  // A small queue rotated many times stays one block, trimmed as it goes.
+  for (let i = 0; i < 500; i++) step('push');
+  for (let i = 0; i < 100_000; i++) step('rotate');
+  assert.deepEqual([...q], model);
 });
 
 test('a destination takes parked messages in order, making their job only then', () => {
