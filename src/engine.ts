@@ -376,7 +376,8 @@ export class Engine {
     for (const msg of range.unnotified) {
       const owed = msg.rcpts.filter((r) => r.dsnPending !== '');
       this.log.info(`MID ${msg.envelope.mid} RID [${owed.map((r) => r.rid).join(', ')}] bounce notice owed since before the restart`);
-      this.bounces.hardBounced(
+      // By the profile the bounce was decided with: the destination's own (destconfig), else the message's.
+      this.scheduler.notifyBounced(
         msg,
         owed.map((r) => ({ rcpt: r, status: r.dsnPending, reply: r.lastReply, kind: r.dsnPending === '5.4.7' ? 'expired' : '5xx' })),
       );

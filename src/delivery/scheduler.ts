@@ -624,15 +624,22 @@ export class DeliveryScheduler {
       this.ctx.log.info(line.bounced(0, msg.envelope.mid, b.rcpt.rid, b.status, 'Bounced by the administrator', ''));
       this.ctx.records.finish(msg, [b.rcpt], { state: 'bounced', kind: 'other', status: b.status });
     }
-    // One DSN per bounce profile: a destination's own, else the message's.
+    this.notifyBounced(msg, bounces);
+    this.#maybeFinish(msg);
+    return pending.length;
+  }
+
+  /**
+   * Hands hard bounces already recorded to the bounce generator: one DSN per bounce profile, a
+   * recipient's destination's own, else the message's (the profile an attempt would have used).
+   */
+  notifyBounced(msg: QueuedMessage, bounces: HardBounce[]): void {
     const byProfile = new Map<string | undefined, HardBounce[]>();
     for (const b of bounces) {
       const name = this.settingsOf(b.rcpt.domain).bounceProfile ?? msg.envelope.profile;
       byProfile.set(name, [...(byProfile.get(name) ?? []), b]);
     }
     for (const [name, list] of byProfile) this.ctx.bounces.hardBounced(msg, list, name);
-    this.#maybeFinish(msg);
-    return pending.length;
   }
 
   /** Deletes recipients on an operator's word: no DSN. */

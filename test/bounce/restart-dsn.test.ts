@@ -35,3 +35,33 @@ test('a DSN owed before a stop is generated after the restart', async () => {
     await removeDir(dataDir);
   }
 });
+
+test('a DSN owed before a stop goes by the bounce profile the bounce was decided with: the destination profile', async () => {
+  const backend = await startBackend();
+  const stalled: BounceSink = { hardBounced() {}, delayed() {}, holding: () => new Promise<void>(() => undefined) };
+  let engine = await startEngine({ backendPort: backend.port, bounces: () => stalled });
+  const dataDir = engine.dataDir;
+  try {
+    // example.com's mail bounces by its own profile (destconfig), not the listener's Default.
+    const next = structuredClone(engine.config);
+    next.bounceProfiles.Strict = { bounce_subject: 'Strict: not delivered' };
+    next.destinations.push({ domain: 'example.com', bounceProfile: 'Strict' });
+    await engine.applyConfig(next);
+    await backend.setMode('reject');
+    const r = await sendMail(listenerPort(engine), { from: 'alice@example.org', to: 'bob@example.com', subject: 'will bounce' });
+    const mid = Number(/Message (\d+)/.exec(r.response)![1]);
+    const msg = engine.queue.messages.get(mid)!;
+    await waitFor(() => msg.rcpts[0].dsnPending === '5.1.1', 'the hard bounce');
+    await engine.stop();
+
+    await backend.setMode('up');
+    engine = await startEngine({ dataDir, backendPort: backend.port });
+    await waitFor(() => backend.messages.some((m) => m.from === ''), 'the DSN at the sender');
+    const dsn = await simpleParser(backend.messages.find((m) => m.from === '')!.content);
+    assert.equal(dsn.subject, 'Strict: not delivered');
+  } finally {
+    await engine.stop();
+    await backend.stop();
+    await removeDir(dataDir);
+  }
+});
