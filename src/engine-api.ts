@@ -39,8 +39,8 @@ export interface HostStatusView extends HostRow {
   nextHostRetry?: number;
   lastError4xx?: string;
   lastError5xx?: string;
-  /** The SMTP route that applies to the host: its pattern and ordered destinations. */
-  route?: { domain: string; hosts: HostPort[] };
+  /** The SMTP route that applies to the host: its pattern and ordered destinations, or USEDNS / /dev/null. */
+  route?: { domain: string; hosts: HostPort[]; special?: 'USEDNS' | '/dev/null' };
 }
 
 /** The gauges of `status` and the shell's status bar. */

@@ -64,7 +64,10 @@ export function formatHostStatus(v: HostStatusView): string[] {
     '',
     'SMTP routes for this host:',
   );
-  if (v.route) {
+  if (v.route?.special) {
+    out.push(`    Route "${v.route.domain}": ${v.route.special}`);
+    out.push(v.route.special === 'USEDNS' ? 'Ordered IP addresses: from DNS (MX records) at each delivery' : 'Ordered IP addresses: none (mail for this host is discarded)');
+  } else if (v.route) {
     out.push(`    Route "${v.route.domain}": ${v.route.hosts.map((h) => `${h.host}:${h.port}`).join(', ')}`);
     out.push(`Ordered IP addresses: ${v.route.hosts.map((h) => `${h.host}:${h.port}`).join(' ')}`);
   } else {

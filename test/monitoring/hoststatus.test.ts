@@ -67,3 +67,26 @@ test('hoststatus: a host without a record is one line and a failure; the dialog 
   assert.match(asked.stdout, /^Recipient host:\n\[\]> \n/);
   assert.equal(asked.code, 1);
 });
+
+test('hoststatus: a host routed to /dev/null or to DNS says so under its route', async () => {
+  backend = await startBackend();
+  cli = await startCliEngine({ backendPort: backend.port, accept: ['example.com', 'example.net', 'mx.invalid'] });
+  const next = structuredClone(cli.engine.config);
+  next.routes = [{ domain: 'example.net', hosts: [], special: '/dev/null' }, { domain: 'mx.invalid', hosts: [], special: 'USEDNS' }, ...next.routes];
+  await cli.engine.applyConfig(next);
+  // Delivery to mx.invalid suspended: no DNS lookup leaves this machine.
+  await cli.engine.api.suspendDelivery(['mx.invalid']);
+  for (const to of ['a@example.net', 'b@mx.invalid']) {
+    const sent = await sendMail(listenerPort(cli.engine), { to });
+    assert.ok(sent.ok, sent.response);
+  }
+  await waitFor(() => cli.engine.api.hostStatus('example.net')?.activeRecipients === 0, 'the /dev/null delivery');
+  await waitFor(() => cli.engine.api.hostStatus('mx.invalid')?.activeRecipients === 1, 'mail queued for mx.invalid');
+
+  const devnull = (await oneLine(cli.socket, 'hoststatus example.net')).stdout;
+  assert.match(devnull, /SMTP routes for this host:\n {4}Route "example\.net": \/dev\/null\nOrdered IP addresses: none \(mail for this host is discarded\)\n/);
+  assert.equal(value(devnull, 'Delivered Recipients'), '1');
+  const dns = (await oneLine(cli.socket, 'hoststatus mx.invalid')).stdout;
+  assert.match(dns, /SMTP routes for this host:\n {4}Route "mx\.invalid": USEDNS\nOrdered IP addresses: from DNS \(MX records\) at each delivery\n/);
+  assert.equal(value(dns, 'Active Recipients'), '1');
+});
