@@ -232,7 +232,7 @@ export class EngineApiImpl implements EngineApi {
       for (const r of msg.rcpts) {
         if (r.state !== 'pending') continue;
         // The profile delivery would use: the destination's, else the message's (its listener's).
-        const profile = e.scheduler.settingsOf(r.domain).bounceProfile ?? msg.envelope.profile ?? 'Default';
+        const profile = e.scheduler.profileNameFor(msg, r.domain);
         profiles[profile] ??= e.scheduler.profile(profile);
         tally.add(profile, arrival, r.attempts, r.warningsSent, from === '');
       }

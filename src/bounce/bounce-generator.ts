@@ -10,7 +10,7 @@ import { Deque } from '../queue/deque.js';
 import type { QueuedMessage, Recipient } from '../queue/message.js';
 import type { BounceSink, HardBounce } from './bounce-sink.js';
 import { buildDsn, isRemoteReply, reportedStatus, type DsnAction, type DsnRecipient } from './dsn.js';
-import { isExpired, resolveProfile, type BounceSettings } from './profile.js';
+import { currentProfileName, isExpired, resolveProfile, type BounceSettings } from './profile.js';
 
 /** What of the engine the generator uses. */
 
@@ -128,8 +128,9 @@ export class BounceGenerator implements BounceSink {
 
   constructor(readonly host: BounceHost) {}
 
-  #settings(msg: QueuedMessage, profile = msg.envelope.profile): BounceSettings {
-    return resolveProfile(this.host.config.bounceProfiles, profile);
+  #settings(msg: QueuedMessage, profile?: string): BounceSettings {
+    const config = this.host.config;
+    return resolveProfile(config.bounceProfiles, profile ?? currentProfileName(config, msg.envelope.profile));
   }
 
   hardBounced(msg: QueuedMessage, bounces: HardBounce[], profile?: string): void {

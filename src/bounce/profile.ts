@@ -143,6 +143,16 @@ export function ownProfile(profiles: Record<string, StoredProfile>, name: string
   return Object.hasOwn(profiles, name) ? profiles[name] : undefined;
 }
 
+/**
+ * The name a profile has now, for a name a message was queued with: a rename since then is
+ * followed (`bounceProfileRenames`); a name no profile has, nor had, stays (it acts by Default).
+ */
+export function currentProfileName(config: { bounceProfiles: Record<string, StoredProfile>; bounceProfileRenames?: Record<string, string> }, name: string): string {
+  if (Object.hasOwn(config.bounceProfiles, name)) return name;
+  const renamed = config.bounceProfileRenames;
+  return renamed && Object.hasOwn(renamed, name) ? renamed[name] : name;
+}
+
 /** The effective settings of a profile: its own values over Default's. Unknown names resolve to Default. */
 export function resolveProfile(profiles: Record<string, StoredProfile>, name: string | undefined): BounceSettings {
   const base = { ...DEFAULT_BOUNCE_SETTINGS, ...(ownProfile(profiles, DEFAULT_PROFILE_NAME) ?? {}) };

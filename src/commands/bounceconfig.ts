@@ -119,7 +119,10 @@ function editProfile(io: CommandIO, name: string, before: StoredProfile, after: 
   return true;
 }
 
-/** A rename moves the profile's settings and every listener and destination that uses it. */
+/**
+ * A rename moves the profile's settings and every listener and destination that uses it; mail
+ * queued under the old name keeps the profile (`bounceProfileRenames`, followed by delivery).
+ */
 function renameProfile(io: CommandIO, from: string, to: string): void {
   io.pending.edit(`Renamed bounce profile "${from}" to "${to}".`, (config) => {
     const stored = findProfile(config, from);
@@ -131,6 +134,7 @@ function renameProfile(io: CommandIO, from: string, to: string): void {
     const same = (p: string | undefined) => p !== undefined && p.toLowerCase() === stored.toLowerCase();
     for (const l of config.listeners) if (same(l.bounceProfile)) l.bounceProfile = to;
     for (const d of config.destinations) if (same(d.bounceProfile)) d.bounceProfile = to;
+    config.bounceProfileRenames = withRename(config.bounceProfileRenames, stored, to);
   });
 }
 
@@ -149,7 +153,18 @@ function deleteProfile(io: CommandIO, name: string): void {
     const refusal = deleteRefusal(config, stored);
     if (refusal) throw new CommandError(refusal);
     delete config.bounceProfiles[stored];
+    // Mail queued under one of its names acts by Default from now on.
+    const renames = Object.entries(config.bounceProfileRenames ?? {}).filter(([, now]) => now !== stored);
+    if (config.bounceProfileRenames) config.bounceProfileRenames = Object.fromEntries(renames);
   });
+}
+
+/** The renames with `from` → `to` added: older names of `from` follow it; `to` is a profile's name now, not an old one. */
+function withRename(renames: Record<string, string> | undefined, from: string, to: string): Record<string, string> {
+  const next: Record<string, string> = {};
+  for (const [old, now] of Object.entries(renames ?? {})) if (old !== to) next[old] = now === from ? to : now;
+  next[from] = to;
+  return next;
 }
 
 // ----- interactive -----

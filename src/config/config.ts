@@ -123,6 +123,11 @@ export interface ApplianceConfig {
   commits: CommitRecord[];
   /** bounceconfig SETUP: a host found down hard-bounces all mail queued for its domain at once. */
   bounceAllWhenHostDown: boolean;
+  /**
+   * Names bounce profiles had before a rename, to the name now: mail queued under the old name
+   * (a message keeps its listener's profile name) keeps its profile. Absent: no rename yet.
+   */
+  bounceProfileRenames?: Record<string, string>;
 }
 
 /** Operational state that is not configuration (no commit needed) but survives restarts. */

@@ -6,7 +6,7 @@
 // Per destination (destconfig): a concurrency limit, messages per connection, and a bounce
 // profile that replaces the message's own for that domain's recipients.
 import type { BounceSink, HardBounce } from '../bounce/bounce-sink.js';
-import { isExpired, resolveProfile, type BounceSettings } from '../bounce/profile.js';
+import { currentProfileName, isExpired, resolveProfile, type BounceSettings } from '../bounce/profile.js';
 import type { Clock } from '../clock.js';
 import { destinationSettings, type ApplianceConfig, type DestinationSettings, type HostPort, type OperationalState } from '../config/config.js';
 import type { Counters, HardBounceKind } from '../counters.js';
@@ -173,7 +173,15 @@ export class DeliveryScheduler {
   }
 
   #profileNameOf(msg: QueuedMessage, dest: Destination): string | undefined {
-    return this.settingsOf(dest.domain).bounceProfile ?? msg.envelope.profile;
+    return this.profileNameFor(msg, dest.domain);
+  }
+
+  /**
+   * The bounce profile of a message's recipients at a domain: the destination's own
+   * (destconfig), else the message's (its listener's, under the name a rename gave it since).
+   */
+  profileNameFor(msg: QueuedMessage, domain: string): string {
+    return this.settingsOf(domain).bounceProfile ?? currentProfileName(this.ctx.config(), msg.envelope.profile);
   }
 
   /** An open connection takes another job while its route is unchanged and its messages limit not reached. */
@@ -636,7 +644,7 @@ export class DeliveryScheduler {
   notifyBounced(msg: QueuedMessage, bounces: HardBounce[]): void {
     const byProfile = new Map<string | undefined, HardBounce[]>();
     for (const b of bounces) {
-      const name = this.settingsOf(b.rcpt.domain).bounceProfile ?? msg.envelope.profile;
+      const name = this.profileNameFor(msg, b.rcpt.domain);
       byProfile.set(name, [...(byProfile.get(name) ?? []), b]);
     }
     for (const [name, list] of byProfile) this.ctx.bounces.hardBounced(msg, list, name);

@@ -5,6 +5,7 @@ import { readMailLog } from '../helpers/harness.js';
 import { afterEach, test } from 'node:test';
 import { formatApplianceDate } from '../../src/log/format-date.js';
 import { advanceTo, dsnsAt, generator, seconds, send, startRig, T0, type BounceRig } from './bounce-fixtures.js';
+import { operator } from '../config/config-fixtures.js';
 
 let rig: BounceRig;
 
@@ -95,4 +96,27 @@ test('a named profile inherits from Default the keys it leaves out', async () =>
   const both = await dsnsAt(backend, 2);
   assert.equal(both[1].parsed.subject, 'Fast gave up');
   assert.equal(second.rcpts[0].attempts, 1, 'max_retries 0: one attempt, no retry');
+});
+
+test('mail queued under a profile that is renamed keeps it: the retry schedule goes on, the log names the new name', async () => {
+  rig = await rigWith({ Slow: { initial_retry: 300, max_retry_timeout: 600 } }, 'Slow');
+  const { engine } = rig;
+  const msg = await send(engine, { to: ['bob@example.com'] });
+  assert.equal(msg.envelope.profile, 'Slow');
+  const r = msg.rcpts[0];
+  await advanceTo(engine, T0, () => r.attempts === 1, 'the first attempt');
+  assert.equal(r.nextAt, T0 + seconds(300));
+
+  // EDIT profile 2 (Slow): new name Tight, every value kept, then commit.
+  const op = operator(engine);
+  const edited = await op.run('bounceconfig', 'edit', '2', 'Tight', ...Array<string>(20).fill(''));
+  assert.ok(edited.ok, edited.error);
+  assert.ok((await op.run('commit renamed')).ok);
+  assert.deepEqual(engine.config.bounceProfileRenames, { Slow: 'Tight' });
+  assert.equal(engine.config.listeners[0].bounceProfile, 'Tight');
+
+  await advanceTo(engine, T0 + seconds(300), () => r.attempts === 2, 'the second attempt');
+  // Tight's schedule (300, then doubled and capped at 600), not Default's (60, then 120).
+  assert.equal(r.nextAt, T0 + seconds(900));
+  assert.match(await mailLog(), new RegExp(`MID ${msg.envelope.mid} to RID \\[0\\] pending till ${formatApplianceDate(T0 + seconds(900))} \\[Tight\\]`));
 });
