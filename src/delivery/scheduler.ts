@@ -168,12 +168,8 @@ export class DeliveryScheduler {
   }
 
   /** The bounce profile for a job's recipients: their destination's, else the message's (its listener's). */
-  #profileName(job: Job): string | undefined {
-    return this.#profileNameOf(job.msg, job.dest);
-  }
-
-  #profileNameOf(msg: QueuedMessage, dest: Destination): string | undefined {
-    return this.profileNameFor(msg, dest.domain);
+  #profileName(job: Job): string {
+    return this.profileNameFor(job.msg, job.dest.domain);
   }
 
   /**
@@ -335,9 +331,10 @@ export class DeliveryScheduler {
   }
 
   /**
-   * One turn of a destination's ready queue, in slices (the walks' budget per event-loop turn): each entry is taken from
-   * the head and handed to `visit`, which puts it back at the tail if it stays (its order kept,
-   * without a copy of the queue). `running` keeps one such turn per destination.
+   * One turn of a destination's ready queue, in slices (the walks' budget per event-loop turn):
+   * each entry is taken from the head and handed to `visit`, which puts it back at the tail if it
+   * stays (its order kept, without a copy of the queue). `running` keeps one such turn per
+   * destination.
    */
   async #turnReady(dest: Destination, running: Set<Destination>, visit: (entry: Job | QueuedMessage) => void): Promise<void> {
     if (running.has(dest)) return;
@@ -489,7 +486,7 @@ export class DeliveryScheduler {
 
   /** The expiry check and delay warnings of a parked message: its job is made only if some recipient expired. */
   #sweepParked(dest: Destination, msg: QueuedMessage): void {
-    const profileName = this.#profileNameOf(msg, dest);
+    const profileName = this.profileNameFor(msg, dest.domain);
     const now = this.ctx.clock.now();
     const profile = this.profile(profileName);
     const rcpts = pendingRcptsFor(msg, dest.domain);
