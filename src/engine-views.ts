@@ -67,7 +67,7 @@ export function hostStatus(scheduler: DeliveryScheduler, config: ApplianceConfig
     nextHostRetry: dest.down ? dest.downUntil : undefined,
     lastError4xx: c.lastError4xx || undefined,
     lastError5xx: c.lastError5xx || undefined,
-    route: route ? { domain: route.domain, hosts: route.hosts.map((h) => ({ ...h })), ...('special' in route && route.special ? { special: route.special } : {}) } : undefined,
+    route: route ? { domain: route.domain, hosts: route.hosts.map((h) => ({ ...h })), special: 'special' in route ? route.special : undefined } : undefined,
   };
 }
 

@@ -291,7 +291,9 @@ export class IncomingMessage {
         sized = { start, header: headerLine(start.envelope) };
         return fileBytes(sized.header, start.prefix.length + this.#size);
       });
-      if (placed && sized?.start.envelope.mid === placed.mid) this.#start = sized.start;
+      // Sized for this very MID (usually): its envelope and line are the message's.
+      const mine = placed && sized?.start.envelope.mid === placed.mid ? sized : undefined;
+      if (mine) this.#start = mine.start;
       let start: SpoolStart;
       try {
         start = this.#begin(this.#parts, placed?.mid);
@@ -300,7 +302,7 @@ export class IncomingMessage {
         throw e;
       }
       const parts = [start.prefix, ...this.#parts];
-      const size = await this.spool.write(start.envelope, parts, placed, sized?.start === start ? sized.header : undefined);
+      const size = await this.spool.write(start.envelope, parts, placed, mine?.header);
       return { envelope: start.envelope, size, parts };
     }
     await this.#writing;
