@@ -153,9 +153,9 @@ function deleteProfile(io: CommandIO, name: string): void {
     const refusal = deleteRefusal(config, stored);
     if (refusal) throw new CommandError(refusal);
     delete config.bounceProfiles[stored];
-    // Mail queued under one of its names acts by Default from now on.
-    const renames = Object.entries(config.bounceProfileRenames ?? {}).filter(([, now]) => now !== stored);
-    if (config.bounceProfileRenames) config.bounceProfileRenames = Object.fromEntries(renames);
+    // Mail queued under its name or one of its old names acts by Default from now on.
+    const renames = config.bounceProfileRenames;
+    if (renames) config.bounceProfileRenames = Object.fromEntries(Object.entries(renames).filter(([old, now]) => old !== stored && now !== stored));
   });
 }
 

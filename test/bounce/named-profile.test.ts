@@ -120,3 +120,32 @@ test('mail queued under a profile that is renamed keeps it: the retry schedule g
   assert.equal(r.nextAt, T0 + seconds(900));
   assert.match(await mailLog(), new RegExp(`MID ${msg.envelope.mid} to RID \\[0\\] pending till ${formatApplianceDate(T0 + seconds(900))} \\[Tight\\]`));
 });
+
+test('renames are kept as old names of the profile; deleting a profile drops its own name and the names that led to it', async () => {
+  rig = await startRig();
+  const op = operator(rig.engine);
+  const ok = async (line: string, ...answers: string[]) => {
+    const r = await op.run(line, ...answers);
+    assert.ok(r.ok, `${line}: ${r.error}`);
+  };
+  await ok('bounceconfig new A max_retries=3');
+  await ok('bounceconfig', 'edit', '2', 'B', ...Array<string>(20).fill(''));
+  await ok('bounceconfig', 'edit', '2', 'C', ...Array<string>(20).fill(''));
+  await ok('commit renames');
+  // A's mail and B's both follow to C.
+  assert.deepEqual(rig.engine.config.bounceProfileRenames, { A: 'C', B: 'C' });
+  await ok('bounceconfig', 'edit', '2', 'A', ...Array<string>(20).fill(''));
+  await ok('commit back to A');
+  assert.deepEqual(rig.engine.config.bounceProfileRenames, { B: 'A', C: 'A' });
+  // A new profile given the old name B takes it over; deleting it drops B as an old name of A.
+  await ok('bounceconfig new B max_retries=5');
+  await ok('commit a new B');
+  await ok('bounceconfig', 'delete', '3', 'y', '');
+  await ok('commit deleted');
+  assert.deepEqual(Object.keys(rig.engine.config.bounceProfiles), ['Default', 'A']);
+  assert.deepEqual(rig.engine.config.bounceProfileRenames, { C: 'A' });
+  // Deleting A drops the names that led to it.
+  await ok('bounceconfig', 'delete', '2', 'y', '');
+  await ok('commit deleted');
+  assert.deepEqual(rig.engine.config.bounceProfileRenames, {});
+});
