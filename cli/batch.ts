@@ -6,7 +6,7 @@
 // with the echo left to its line discipline. No Ink, no React.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { AskParams, AskResult, StatusParams } from '../src/control/protocol.js';
+import type { AskParams, AskResult, StatusParams } from '../src/appliance/control/protocol.js';
 import type { ControlClient } from './client.js';
 import { openSession, type SessionSource, type ShellTerminal } from './front-end.js';
 

@@ -4,8 +4,8 @@
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
-import { frame, LineSplitter } from '../src/control/ndjson.js';
-import { checkSocketPath } from '../src/fs/strict-modes.js';
+import { frame, LineSplitter } from '../src/appliance/control/ndjson.js';
+import { checkSocketPath } from '../src/engine/fs/strict-modes.js';
 import {
   CLIENT_METHODS,
   ENGINE_METHODS,
@@ -18,7 +18,7 @@ import {
   type RunResult,
   type ScreenParams,
   type StatusParams,
-} from '../src/control/protocol.js';
+} from '../src/appliance/control/protocol.js';
 
 /** What a front end implements: the engine calls these while a command runs. */
 export interface ShellTerminal {

@@ -4,7 +4,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import MuteStream from 'mute-stream';
-import type { AskParams, AskResult } from '../src/control/protocol.js';
+import type { AskParams, AskResult } from '../src/appliance/control/protocol.js';
 import { openSession, type SessionSource, type ShellTerminal } from './front-end.js';
 
 /** The terminal's streams: the process's own for `esa shell`, an SSH channel's for a pty session. */

@@ -2,8 +2,8 @@
 // imported when it runs, so `esa shell -c status` does not load the engine.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { parseHostPort } from '../src/config/config.js';
-import { parsePatternList } from '../src/domain-pattern.js';
+import { parseHostPort } from '../src/model/config.js';
+import { parsePatternList } from '../src/model/domain-pattern.js';
 import { repeatSafe } from './repeated-flags.js';
 import type { StartArgs } from './start.js';
 
@@ -134,7 +134,7 @@ await yargs(hideBin(process.argv))
         } as const),
       ),
     handler: async (argv) => {
-      const { runBenchCommand } = await import('../src/bench/command.js');
+      const { runBenchCommand } = await import('../bench/command.js');
       await runBenchCommand(argv as never);
     },
   })

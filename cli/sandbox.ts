@@ -2,10 +2,10 @@
 // it and a shell on it, in one process, for training. The shell is the same as `esa shell`
 // (interactive on a terminal, batch on a pipe) with the sandbox's `sim` commands added.
 import path from 'node:path';
-import { SANDBOX_COMMANDS } from '../src/commands/registry.js';
-import { ControlServer, ControlSocketError, defaultSocketPath } from '../src/control/server.js';
-import { quietDiagnostics } from '../src/diagnostics.js';
-import { Engine } from '../src/engine.js';
+import { SANDBOX_COMMANDS } from '../src/appliance/registry.js';
+import { ControlServer, ControlSocketError, defaultSocketPath } from '../src/appliance/control/server.js';
+import { quietDiagnostics } from '../src/platform/diagnostics.js';
+import { Engine } from '../src/engine/engine.js';
 import { BackendServer } from '../src/sandbox/backend.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { NoEngineError } from './client.js';
@@ -13,8 +13,8 @@ import { frontEnd } from './shell.js';
 import { startUsersAndSsh } from './ssh/serve.js';
 import type { SshServer } from './ssh/ssh-server.js';
 import { logOptionsOf, overridesOf, startupError, type StartArgs } from './start.js';
-import { defaultRouteHost, type HostPort } from '../src/config/config.js';
-import { readStoredConfig } from '../src/config/state-file.js';
+import { defaultRouteHost, type HostPort } from '../src/model/config.js';
+import { readStoredConfig } from '../src/engine/state/state-file.js';
 
 export interface SandboxArgs extends StartArgs {
   c?: string;

@@ -1,13 +1,13 @@
 // `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
 import path from 'node:path';
-import { type HostPort, type StartOverrides } from '../src/config/config.js';
-import { socketAnswers, StartRefusedError } from '../src/data-dir-lock.js';
-import { LibraryShapeError } from '../src/library-shape.js';
-import { Engine } from '../src/engine.js';
-import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/control/server.js';
+import { type HostPort, type StartOverrides } from '../src/model/config.js';
+import { socketAnswers, StartRefusedError } from '../src/engine/fs/data-dir-lock.js';
+import { LibraryShapeError } from '../src/platform/library-shape.js';
+import { Engine } from '../src/engine/engine.js';
+import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/appliance/control/server.js';
 import { BackendServer } from '../src/sandbox/backend.js';
-import { startStallReport } from '../src/bench/stall-monitor.js';
-import { applyHeapPolicy } from '../src/heap-policy.js';
+import { startStallReport } from '../bench/stall-monitor.js';
+import { applyHeapPolicy } from '../src/platform/heap-policy.js';
 import { startUsersAndSsh } from './ssh/serve.js';
 import type { SshServer } from './ssh/ssh-server.js';
 
@@ -106,7 +106,7 @@ export async function runStart(args: StartArgs): Promise<void> {
   }
   // Once the queue on disk is loaded (at once when it is small): from then on a big queue's
   // heap stays near what is live. Not while it loads: nearly everything allocated then stays,
-  // and collecting more often only lengthens the start's pauses (src/heap-policy.ts).
+  // and collecting more often only lengthens the start's pauses (src/platform/heap-policy.ts).
   void engine.queueLoaded.then(() => applyHeapPolicy());
   let control: ControlServer;
   try {

@@ -5,10 +5,10 @@
 //   node --expose-gc --import tsx scripts/queue-memory.ts 200000 [--counts]
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSnapshot } from 'node:v8';
-import { SimClock } from '../src/clock.js';
-import { hostStatus } from '../src/engine-views.js';
-import { newMessage, newRecipients, type Envelope, type QueuedMessage } from '../src/queue/message.js';
-import { domainOf } from '../src/smtp/rat.js';
+import { SimClock } from '../src/engine/clock.js';
+import { hostStatus } from '../src/engine/views.js';
+import { newMessage, newRecipients, type Envelope, type QueuedMessage } from '../src/engine/queue/message.js';
+import { domainOf } from '../src/model/rat.js';
 import { offlineScheduler } from '../test/helpers/offline-scheduler.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -4,14 +4,14 @@
 // turn) and, for actions that work in slices, the longest turn while they run.
 //   node --import tsx scripts/queue-stalls.ts 1000000
 import { PerformanceObserver } from 'node:perf_hooks';
-import { SimClock } from '../src/clock.js';
-import { defaultConfig } from '../src/config/config.js';
-import { EngineApiImpl } from '../src/engine-api-impl.js';
-import type { Engine } from '../src/engine.js';
-import { forecast } from '../src/forecast/forecast.js';
-import { newMessage, newRecipients, type QueuedMessage } from '../src/queue/message.js';
-import { MessageIndex } from '../src/queue/message-index.js';
-import { domainOf } from '../src/smtp/rat.js';
+import { SimClock } from '../src/engine/clock.js';
+import { defaultConfig } from '../src/model/config.js';
+import { EngineApiImpl } from '../src/api/engine-api-impl.js';
+import type { Engine } from '../src/engine/engine.js';
+import { forecast } from '../src/model/forecast.js';
+import { newMessage, newRecipients, type QueuedMessage } from '../src/engine/queue/message.js';
+import { MessageIndex } from '../src/engine/queue/message-index.js';
+import { domainOf } from '../src/model/rat.js';
 import { offlineScheduler } from '../test/helpers/offline-scheduler.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);

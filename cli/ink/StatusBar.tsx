@@ -1,7 +1,7 @@
 // The status bar at the bottom: listeners, delivery, active recipients, hosts down, storage,
 // pending changes and, in the sandbox, the simulated clock and the backend, as the engine pushes them.
 import { Text } from 'ink';
-import type { StatusParams } from '../../src/control/protocol.js';
+import type { StatusParams } from '../../src/appliance/control/protocol.js';
 import { SEPARATOR, statusLineText, statusSegments, type Tone } from './status-line.js';
 
 const COLOR: Record<Tone, string | undefined> = { normal: undefined, good: 'green', warn: 'yellow', bad: 'red' };

@@ -2,7 +2,7 @@
 // whole input chunks as Ink read them, which useInput does not give (terminal-hooks.ts says why).
 import { useApp, useStdin } from 'ink';
 import { useEffect, useMemo } from 'react';
-import { LibraryShapeError } from '../../src/library-shape.js';
+import { LibraryShapeError } from '../../src/platform/library-shape.js';
 
 /** The range package.json pins Ink to (the contract test keeps the two equal). */
 export const INK_PIN = '~6.8.0';

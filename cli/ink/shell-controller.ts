@@ -1,6 +1,6 @@
 // The interactive shell's behaviour without any rendering: keys in, engine calls out, and one
 // immutable snapshot for the Ink components to draw. It is the ShellTerminal of the session.
-import type { AskParams, AskResult, RunResult, ScreenParams, StatusParams } from '../../src/control/protocol.js';
+import type { AskParams, AskResult, RunResult, ScreenParams, StatusParams } from '../../src/appliance/control/protocol.js';
 import type { ShellTerminal } from '../client.js';
 import {
   ANSWER_COMPLETION,

@@ -2,7 +2,7 @@
 // line (long labels, else short ones, else the least useful fields left out). How useful a
 // field is depends on its value: a suspension, hosts down, a backend down or a filling queue
 // stay to the end; listeners and delivery that are simply on leave first.
-import type { StatusParams } from '../../src/control/protocol.js';
+import type { StatusParams } from '../../src/appliance/control/protocol.js';
 
 /** The pushed status; its sandbox-only fields (clock, backend) are shown when present. */
 export type StatusView = StatusParams;

@@ -1,7 +1,7 @@
 // What `esa start` and `esa sandbox` do for users and SSH: create the first admin at the first
 // start (its generated passphrase said once), then, with --ssh, start the SSH front end.
-import type { HostPort } from '../../src/config/config.js';
-import type { ControlServer } from '../../src/control/server.js';
+import type { HostPort } from '../../src/model/config.js';
+import type { ControlServer } from '../../src/appliance/control/server.js';
 import { ensureFirstAdmin } from '../../src/users/first-admin.js';
 import type { SshServer } from './ssh-server.js';
 

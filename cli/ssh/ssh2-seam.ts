@@ -1,7 +1,7 @@
 // The only module that loads ssh2 (lazily: `esa start` without --ssh never does). It uses
 // ssh2's public API only (Server, utils.parseKey, utils.generateKeyPairSync) and checks that
 // those are there, so an upgrade past the pinned range fails in one line, not mid-login.
-import { LibraryShapeError } from '../../src/library-shape.js';
+import { LibraryShapeError } from '../../src/platform/library-shape.js';
 
 /** The range package.json pins ssh2 to. */
 export const SSH2_PIN = '~1.16';

@@ -1,9 +1,9 @@
 // The training sandbox: the engine together with its built-in backend mail server and a
 // traffic injector, so an operator can take the backend down, send mail and run time faster.
 import nodemailer from 'nodemailer';
-import type { Clock } from '../clock.js';
-import type { EngineApi } from '../engine-api.js';
-import type { MailLog } from '../log/mail-log.js';
+import type { Clock } from '../engine/clock.js';
+import type { EngineApi } from '../api/engine-api.js';
+import type { MailLog } from '../engine/log/mail-log.js';
 import type { BackendMode, BackendServer } from './backend.js';
 
 export interface InjectProgress {

@@ -1,6 +1,6 @@
 // User accounts in a configuration: names, the rules for a new one, the listing, and who may be
 // changed or removed. Pure (the passphrase hashes are made by the callers).
-import type { ApplianceConfig, UserConfig } from '../config/config.js';
+import type { ApplianceConfig, UserConfig } from '../model/config.js';
 import { roleInfo } from './roles.js';
 
 /** The built-in administrator: always present, never deleted, always an Administrator. */

@@ -3,7 +3,7 @@
 // appended in order, one file write at a time; a failed write costs a warning, not the session.
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { formatApplianceDate } from '../log/format-date.js';
+import { formatApplianceDate } from '../model/format-date.js';
 import type { SessionUser } from './roles.js';
 
 export interface AuditLogOptions {

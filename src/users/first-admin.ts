@@ -1,8 +1,8 @@
 // The first administrator: at the first start (no user `admin` in the configuration) the
 // built-in `admin` is created with the passphrase given (ESA_ADMIN_PASSWORD or
 // --admin-password), or a generated one the caller prints once. No built-in default exists.
-import type { ApplianceConfig } from '../config/config.js';
-import type { EngineApi } from '../engine-api.js';
+import type { ApplianceConfig } from '../model/config.js';
+import type { EngineApi } from '../api/engine-api.js';
 import { BUILT_IN_ADMIN, findUser } from './accounts.js';
 import { generatePassphrase, hashPassphrase } from './passphrase.js';
 

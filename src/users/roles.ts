@@ -1,6 +1,6 @@
 // The appliance's roles and what each may do: every command declares the access it needs
 // (look, act, manage users) and the CLI session checks it against the user's role. Pure.
-import type { UserConfig, UserRole } from '../config/config.js';
+import type { UserConfig, UserRole } from '../model/config.js';
 
 /** What a command needs: `look` (status, reports), `act` (change or act on mail), `users` (manage accounts). */
 export type Access = 'look' | 'act' | 'users';

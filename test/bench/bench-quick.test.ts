@@ -2,10 +2,10 @@
 // generator), and the pure parts of the benchmark: statistics, the table, profile summaries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benchOptions, formatReport, runBench } from '../../src/bench/bench.js';
-import { summarizeProfile } from '../../src/bench/profile-summary.js';
-import { percentile, spread } from '../../src/bench/stats.js';
-import { formatTable, meets, type Figure } from '../../src/bench/table.js';
+import { benchOptions, formatReport, runBench } from '../../bench/bench.js';
+import { summarizeProfile } from '../../bench/profile-summary.js';
+import { percentile, spread } from '../../bench/stats.js';
+import { formatTable, meets, type Figure } from '../../bench/table.js';
 
 test('percentiles and run spreads', () => {
   const samples = Array.from({ length: 100 }, (_, i) => i + 1);

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { bigQueueRecipient, BIG_DOMAIN, smallHost } from '../../src/bench/big-queue-mail.js';
-import { runLoad } from '../../src/bench/load-generator.js';
-import { seedQueue } from '../../src/bench/queue-seed.js';
-import type { Engine } from '../../src/engine.js';
-import { parseSpoolFile } from '../../src/queue/spool.js';
+import { bigQueueRecipient, BIG_DOMAIN, smallHost } from '../../bench/big-queue-mail.js';
+import { runLoad } from '../../bench/load-generator.js';
+import { seedQueue } from '../../bench/queue-seed.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { parseSpoolFile } from '../../src/engine/queue/spool.js';
 import { listenerPort, removeDir, startEngine, tempDir } from '../helpers/harness.js';
 
 const TAG = 'seed-test';

@@ -3,7 +3,7 @@
 // default), that mail waits for the host retry.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { readMailLog, waitFor } from '../helpers/harness.js';
 import { dsnsAt, send, startRig, type BounceRig } from './bounce-fixtures.js';
 

@@ -1,10 +1,10 @@
 // Fixtures for the bounce tests: the built-in backend answering per recipient (a 550 for one of
 // two recipients), an engine routed to it with its bounce profiles adjustable, and a raw sender.
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { BounceGenerator } from '../../src/bounce/bounce-generator.js';
-import type { BounceSettings } from '../../src/bounce/profile.js';
-import type { Engine } from '../../src/engine.js';
-import type { QueuedMessage } from '../../src/queue/message.js';
+import type { BounceGenerator } from '../../src/engine/bounce/bounce-generator.js';
+import type { BounceSettings } from '../../src/model/bounce-profile.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, removeDir, startEngine, waitFor } from '../helpers/harness.js';
 import { parseDsn, type ParsedDsn } from './dsn-parse.js';

@@ -2,8 +2,8 @@
 // waited send_warnings_interval, not before, and no more than send_warnings_count of them.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { formatRfc5322Date } from '../../src/log/format-date.js';
-import type { QueuedMessage } from '../../src/queue/message.js';
+import { formatRfc5322Date } from '../../src/model/format-date.js';
+import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import { waitFor } from '../helpers/harness.js';
 import { advanceTo, dsnsAt, generator, seconds, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 

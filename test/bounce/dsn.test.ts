@@ -9,7 +9,7 @@ import {
   headerBlock,
   reportedStatus,
   type DsnInput,
-} from '../../src/bounce/dsn.js';
+} from '../../src/engine/bounce/dsn.js';
 import { parseDsn } from './dsn-parse.js';
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);

@@ -2,7 +2,7 @@
 // 5.4.7 DSN once it is past its queue lifetime or has used up its retries, not before.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { formatRfc5322Date } from '../../src/log/format-date.js';
+import { formatRfc5322Date } from '../../src/model/format-date.js';
 import { advanceTo, dsnsAt, generator, seconds, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;

@@ -2,7 +2,7 @@
 // profile options (status parsing, alternate address, bounces off, DSN format off, copy limit) act.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { formatRfc5322Date } from '../../src/log/format-date.js';
+import { formatRfc5322Date } from '../../src/model/format-date.js';
 import { readMailLog, waitFor } from '../helpers/harness.js';
 import { dsnsAt, generator, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 

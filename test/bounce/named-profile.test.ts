@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readMailLog } from '../helpers/harness.js';
 import { afterEach, test } from 'node:test';
-import { formatApplianceDate } from '../../src/log/format-date.js';
+import { formatApplianceDate } from '../../src/model/format-date.js';
 import { advanceTo, dsnsAt, generator, seconds, send, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 import { operator } from '../config/config-fixtures.js';
 

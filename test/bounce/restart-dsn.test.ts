@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simpleParser } from 'mailparser';
-import type { BounceSink } from '../../src/bounce/bounce-sink.js';
-import type { ApplianceConfig } from '../../src/config/config.js';
-import type { Engine } from '../../src/engine.js';
+import type { BounceSink } from '../../src/engine/bounce/bounce-sink.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 

@@ -3,8 +3,8 @@
 import { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { runBatch, runCommandLine } from '../../cli/batch.js';
-import { startControlServer, type ControlServer } from '../../src/control/server.js';
-import type { Engine } from '../../src/engine.js';
+import { startControlServer, type ControlServer } from '../../src/appliance/control/server.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { finished, removeDir, spawnEsa, startEngine, type TestEngineOptions } from '../helpers/harness.js';
 
 export interface CliEngine {

@@ -3,8 +3,8 @@
 // a page) and help text wrapped to a width.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OutputPager, screenOf } from '../../src/control/output-pager.js';
-import { wrapLine, wrapLines } from '../../src/commands/wrap-text.js';
+import { OutputPager, screenOf } from '../../src/appliance/control/output-pager.js';
+import { wrapLine, wrapLines } from '../../src/appliance/kit/wrap-text.js';
 
 function pager(keys: boolean[], screen = { rows: 5, columns: 10 }, clock = { now: 0 }) {
   const shown: string[] = [];

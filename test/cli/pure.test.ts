@@ -1,12 +1,12 @@
 // The pure parts of the CLI: answer parsing, command-line words, framing, the status report.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAssignments, splitCommands, tokenize } from '../../src/commands/command-line.js';
-import { matchChoice, parseCommaList, parseInteger, parseYesNo } from '../../src/commands/answers.js';
-import { formatDuration, formatStatus } from '../../src/commands/status-report.js';
-import { parseDomainList } from '../../src/commands/suspension.js';
-import { systemStatus } from '../../src/commands/system-status.js';
-import { LineSplitter, LineTooLongError } from '../../src/control/ndjson.js';
+import { parseAssignments, splitCommands, tokenize } from '../../src/appliance/kit/command-line.js';
+import { matchChoice, parseCommaList, parseInteger, parseYesNo } from '../../src/model/answers.js';
+import { formatDuration, formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';
+import { parseDomainList } from '../../src/appliance/commands/suspension/suspension.js';
+import { systemStatus } from '../../src/model/system-status.js';
+import { LineSplitter, LineTooLongError } from '../../src/appliance/control/ndjson.js';
 import { statusSnapshot } from '../helpers/status-snapshot.js';
 
 test('integers: range message with separators, thousands separators accepted', () => {

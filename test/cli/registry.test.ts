@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { COMMANDS } from '../../src/commands/registry.js';
+import { COMMANDS } from '../../src/appliance/registry.js';
 import { ROOT } from '../helpers/harness.js';
 
 test('every command has a one-line summary and a help page with its batch form', () => {

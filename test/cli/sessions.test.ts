@@ -8,8 +8,8 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ControlClient, type ShellTerminal } from '../../cli/client.js';
-import type { AskParams, AskResult } from '../../src/control/protocol.js';
-import { ControlServer, ControlSocketError } from '../../src/control/server.js';
+import type { AskParams, AskResult } from '../../src/appliance/control/protocol.js';
+import { ControlServer, ControlSocketError } from '../../src/appliance/control/server.js';
 import { finished, removeDir, ROOT, tempDir, waitFor } from '../helpers/harness.js';
 import { batch, oneLine, shellProcess, startCliEngine, type CliEngine } from './cli-harness.js';
 

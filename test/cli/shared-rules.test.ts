@@ -1,9 +1,9 @@
-// One grammar for answers (src/commands/answers.ts), shown on real sessions: the same answer
+// One grammar for answers (src/model/answers.ts), shown on real sessions: the same answer
 // is accepted or refused alike at every question of its kind, in every dialog and batch form.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ControlClient, type ShellTerminal } from '../../cli/client.js';
-import type { AskParams, AskResult } from '../../src/control/protocol.js';
+import type { AskParams, AskResult } from '../../src/appliance/control/protocol.js';
 import { oneLine, startCliEngine, type CliEngine } from './cli-harness.js';
 
 let cli: CliEngine;

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
-import { defaultConfig, describeOverrides } from '../../src/config/config.js';
-import { readStoredConfig } from '../../src/config/state-file.js';
+import { defaultConfig, describeOverrides } from '../../src/model/config.js';
+import { readStoredConfig } from '../../src/engine/state/state-file.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { finished, removeDir, sendMail, spawnEsa, startBackend, tempDir, waitFor } from '../helpers/harness.js';
 

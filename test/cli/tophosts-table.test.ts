@@ -2,8 +2,8 @@
 // `Status as of:` and the first row, `*` for hosts down, top 20 by the chosen column.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatTopHosts, SORT_COLUMNS, topHosts, type HostRow } from '../../src/commands/tophosts-table.js';
-import { sortColumnArg } from '../../src/commands/tophosts.js';
+import { formatTopHosts, SORT_COLUMNS, topHosts, type HostRow } from '../../src/appliance/commands/monitoring/tophosts-table.js';
+import { sortColumnArg } from '../../src/appliance/commands/monitoring/tophosts.js';
 
 const NOW = Date.UTC(2026, 10, 28, 14, 11, 22);
 

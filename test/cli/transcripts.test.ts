@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, ROOT, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { shellProcess, startCliEngine } from './cli-harness.js';

@@ -3,10 +3,10 @@
 // connections and can hold each message's DATA reply until the test releases it.
 import type { Server } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { COMMANDS } from '../../src/commands/registry.js';
-import { CliSession } from '../../src/control/session.js';
-import type { Engine } from '../../src/engine.js';
-import { smtpReply } from '../../src/smtp/replies.js';
+import { COMMANDS } from '../../src/appliance/registry.js';
+import { CliSession } from '../../src/appliance/control/session.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { smtpReply } from '../../src/engine/smtp/replies.js';
 
 export interface Operator {
   /** Runs a command line; `answers` are typed at its questions in order (then end of input). */

@@ -4,7 +4,7 @@
 // appliance's words and asked again, and an abandoned dialog leaves nothing pending.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
 import { dsnsAt, generator, seconds, send, T0 } from '../bounce/bounce-fixtures.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startEngine, waitFor } from '../helpers/harness.js';

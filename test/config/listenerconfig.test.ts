@@ -284,8 +284,8 @@ test('a renamed listener keeps its socket and its suspension; a private listener
 });
 
 test('a config.json written with a RAT of plain domains still loads: its domains are ACCEPT entries', async () => {
-  const { migrateListeners } = await import('../../src/config/listener-migration.js');
-  const { defaultConfig } = await import('../../src/config/config.js');
+  const { migrateListeners } = await import('../../src/model/listener-migration.js');
+  const { defaultConfig } = await import('../../src/model/config.js');
   const old = defaultConfig() as unknown as { listeners: Record<string, unknown>[] };
   old.listeners = [{ name: 'Old', host: '127.0.0.1', port: 25, rat: ['example.com', '.example.net'], bounceProfile: 'Default', maxMessageSize: 1024, maxRecipients: 5, maxConnections: 3, idleTimeout: 60 }];
   const migrated = migrateListeners(old as never);

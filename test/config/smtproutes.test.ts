@@ -4,9 +4,9 @@
 // are refused with the appliance's words and asked again, and nothing is half-applied.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { parseDestinations } from '../../src/commands/smtproutes-hosts.js';
-import { trialOrder } from '../../src/delivery/routes.js';
-import type { Engine } from '../../src/engine.js';
+import { parseDestinations } from '../../src/appliance/commands/config/smtproutes-hosts.js';
+import { trialOrder } from '../../src/engine/delivery/routes.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 import { CountingBackend, operator } from './config-fixtures.js';

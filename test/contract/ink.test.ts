@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { render, Text, useStdin } from 'ink';
 import { createElement, useEffect } from 'react';
 import { INK_PIN, inputEventsOf, useCheckedInputEvents, useInputEvents } from '../../cli/ink/ink-seam.js';
-import { installedVersion, LibraryShapeError } from '../../src/library-shape.js';
+import { installedVersion, LibraryShapeError } from '../../src/platform/library-shape.js';
 import { ROOT } from '../helpers/harness.js';
 
 const ONE_LINE = /^ink \S+ no longer has [^\n]+; this build needs ink ~6\.8\.0 \(npm ci\)$/;

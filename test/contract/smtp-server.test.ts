@@ -1,4 +1,4 @@
-// The contract the smtp-server seam (src/smtp/smtp-server-seam.ts) relies on, against the
+// The contract the smtp-server seam (src/engine/smtp/smtp-server-seam.ts) relies on, against the
 // installed smtp-server on loopback: open sessions can be listed and sent a 421, option changes
 // reach the sessions, a reply keeps its own enhanced code, the greeting is not held back, and the
 // shape check tells one line.
@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { installedVersion, LibraryShapeError } from '../../src/library-shape.js';
-import { smtpReply } from '../../src/smtp/replies.js';
+import { installedVersion, LibraryShapeError } from '../../src/platform/library-shape.js';
+import { smtpReply } from '../../src/engine/smtp/replies.js';
 import {
   checkSmtpServerShape,
   hookSessions,
@@ -17,7 +17,7 @@ import {
   setServerLimits,
   SMTP_SERVER_PIN,
   useOwnEnhancedCodes,
-} from '../../src/smtp/smtp-server-seam.js';
+} from '../../src/engine/smtp/smtp-server-seam.js';
 import { ROOT } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ControlClient, type ShellTerminal } from '../../cli/client.js';
-import type { AskParams, AskResult } from '../../src/control/protocol.js';
-import { RollbackStore, referencedPoints } from '../../src/config/rollback-store.js';
-import { readStoredConfig } from '../../src/config/state-file.js';
-import type { ApplianceConfig } from '../../src/config/config.js';
+import type { AskParams, AskResult } from '../../src/appliance/control/protocol.js';
+import { RollbackStore, referencedPoints } from '../../src/engine/state/rollback-store.js';
+import { readStoredConfig } from '../../src/engine/state/state-file.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
 import { CrashRig, exited } from '../helpers/crash-rig.js';
 
 let rig: CrashRig | undefined;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CORRUPT_FILES_KEPT } from '../../src/fs/corrupt-files.js';
+import { CORRUPT_FILES_KEPT } from '../../src/engine/fs/corrupt-files.js';
 import { removeDir, startEngine, tempDir } from '../helpers/harness.js';
 
 test('moved-aside corrupt files: the newest are kept, older ones removed, and the count is known', async () => {
@@ -30,7 +30,7 @@ test('moved-aside corrupt files: the newest are kept, older ones removed, and th
     assert.equal(engine.queue.store.corruptFilesKept(), CORRUPT_FILES_KEPT);
     // status tells the operator they are there.
     assert.equal(engine.api.statusSnapshot(false).corruptFilesKept, 2 * CORRUPT_FILES_KEPT);
-    const { formatStatus } = await import('../../src/commands/status-report.js');
+    const { formatStatus } = await import('../../src/appliance/commands/monitoring/status-report.js');
     assert.ok(formatStatus(engine.api.statusSnapshot(false), false).some((l) => /^Corrupt files kept:\s+10 /.test(l)));
 
     // The newest: the one moved aside now, and the newest of the earlier ones.

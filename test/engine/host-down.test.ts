@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { listenerPort, removeDir, sendMany, startEngine, waitFor } from '../helpers/harness.js';
 
 /** A dead mail host: accepts TCP and hangs up at once, counting the attempts. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
-import { MAX_CONNECTIONS_PER_HOST } from '../../src/delivery/scheduler.js';
+import { MAX_CONNECTIONS_PER_HOST } from '../../src/engine/delivery/scheduler.js';
 import { listenerPort, removeDir, sendMail, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 
 /** A backend that holds each DATA a little and counts its connections. */

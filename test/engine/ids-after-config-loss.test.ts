@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { highestIdsIn } from '../../src/log/highest-ids.js';
+import { highestIdsIn } from '../../src/engine/log/highest-ids.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir } from '../helpers/harness.js';
 
 test('the highest ids of a mail log text', () => {

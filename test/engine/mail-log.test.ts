@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SimClock } from '../../src/clock.js';
-import { MailLog } from '../../src/log/mail-log.js';
+import { SimClock } from '../../src/engine/clock.js';
+import { MailLog } from '../../src/engine/log/mail-log.js';
 import { removeDir, tempDir } from '../helpers/harness.js';
 
 test('rotation by size keeps every line, in order, across the files', async () => {

@@ -7,9 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import nodemailer from 'nodemailer';
-import type { BounceSink } from '../../src/bounce/bounce-sink.js';
-import type { Engine } from '../../src/engine.js';
-import type { QueuedMessage } from '../../src/queue/message.js';
+import type { BounceSink } from '../../src/engine/bounce/bounce-sink.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor, type TestEngineOptions } from '../helpers/harness.js';
 import { PowerLossModel, listImage, type Image } from '../helpers/power-loss-fs.js';
@@ -139,7 +139,7 @@ test('power cuts at random points: every message that got a 250 is there after t
         assert.deepEqual(after.warnings, [], `${what}: warnings at the restart`);
         const missing = cut.acked.filter((mid) => !cut.delivered.has(mid) && !after.engine.queue.messages.has(mid));
         assert.deepEqual(missing, [], `${what}: acknowledged, never delivered, and not queued after the restart`);
-        // Spool files are reused (src/queue/temp-files.ts): each queued message must still be its own.
+        // Spool files are reused (src/engine/queue/temp-files.ts): each queued message must still be its own.
         for (const mid of after.engine.queue.messages.keys()) {
           const subject = /^Subject: (.*)\r$/m.exec((await after.engine.queue.spool.readContent(mid)).toString('utf8'))?.[1];
           assert.equal(subject, subjects.get(mid), `${what}: message ${mid}'s content`);

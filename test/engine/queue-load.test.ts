@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { formatStatus } from '../../src/commands/status-report.js';
-import type { Envelope } from '../../src/queue/message.js';
-import { Spool } from '../../src/queue/spool.js';
+import { formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';
+import type { Envelope } from '../../src/engine/queue/message.js';
+import { Spool } from '../../src/engine/queue/spool.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 

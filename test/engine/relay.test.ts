@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 

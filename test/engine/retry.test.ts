@@ -2,8 +2,8 @@
 // the doubling schedule, 5xx hard bounce, expiry by time and by retry count.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import type { Engine } from '../../src/engine.js';
-import type { QueuedMessage } from '../../src/queue/message.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 

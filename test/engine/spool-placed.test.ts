@@ -1,4 +1,4 @@
-// Spool files placed ahead (src/queue/placed-files.ts): a file sits at an upcoming MID's name,
+// Spool files placed ahead (src/engine/queue/placed-files.ts): a file sits at an upcoming MID's name,
 // durably, before a message takes it, so the message's one durable write is all that stands
 // between the end of its DATA and its 250. These tests run the spool on the power-loss model
 // (test/helpers/power-loss-fs.ts) and cut power after every file system operation: whatever a
@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PlacedFiles, type PlacedFile } from '../../src/queue/placed-files.js';
-import { parseSpoolFile, placedLeftover, type Spool } from '../../src/queue/spool.js';
-import type { RawFile } from '../../src/fs/raw-file.js';
+import { PlacedFiles, type PlacedFile } from '../../src/engine/queue/placed-files.js';
+import { parseSpoolFile, placedLeftover, type Spool } from '../../src/engine/queue/spool.js';
+import type { RawFile } from '../../src/engine/fs/raw-file.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 import type { Image } from '../helpers/power-loss-fs.js';
 import { spoolFilesIn, testEnvelope as envelope, withSpoolOnModel } from '../helpers/spool-on-model.js';

@@ -1,4 +1,4 @@
-// Spool files are reused (src/queue/temp-files.ts): a delivered message's file is moved to
+// Spool files are reused (src/engine/queue/temp-files.ts): a delivered message's file is moved to
 // `spool/incoming/` and overwritten by a later message. These tests run the spool on the
 // power-loss model (test/helpers/power-loss-fs.ts) and cut power after every file system
 // operation: no cut may leave a message's name holding another message's content, which is
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseSpoolFile, Spool } from '../../src/queue/spool.js';
+import { parseSpoolFile, Spool } from '../../src/engine/queue/spool.js';
 import { removeDir, tempDir } from '../helpers/harness.js';
 import type { Image } from '../helpers/power-loss-fs.js';
 import { spoolFilesIn, testEnvelope as envelope, withSpoolOnModel } from '../helpers/spool-on-model.js';

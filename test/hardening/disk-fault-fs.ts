@@ -3,7 +3,7 @@
 // work) or EROFS (read-only: every change fails). The engine's code is unchanged: ESM bindings
 // of built-in modules follow their CommonJS exports after `syncBuiltinESMExports()`, as in
 // test/helpers/power-loss-fs.ts. Files opened by number through node:fs's callback API (the
-// spool's, src/fs/raw-file.ts) are followed by descriptor. For the unit form of the full-disk
+// spool's, src/engine/fs/raw-file.ts) are followed by descriptor. For the unit form of the full-disk
 // tests (no mount needed).
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -67,7 +67,7 @@ export class DiskFaults {
     return Object.assign(new Error(`${code}: ${MESSAGES[code]}, ${syscall} '${p}'`), { code, syscall, path: p, errno: code === 'ENOSPC' ? -28 : -30 });
   }
 
-  /** The callback API on descriptors: what src/fs/raw-file.ts calls. */
+  /** The callback API on descriptors: what src/engine/fs/raw-file.ts calls. */
   #patchCallbacks(): void {
     const self = this;
     const wrap = (name: string, make: (orig: (...a: unknown[]) => void) => (...a: unknown[]) => void) => {

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { formatStatus } from '../../src/commands/status-report.js';
-import type { Engine } from '../../src/engine.js';
-import { IdAllocator } from '../../src/queue/ids.js';
+import { formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { IdAllocator } from '../../src/engine/queue/ids.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 import { DiskFaults, type DiskFault } from './disk-fault-fs.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { startupError } from '../../cli/start.js';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 
 const run = promisify(execFile);

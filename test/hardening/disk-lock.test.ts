@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { writeFileDurably } from '../../src/config/durable-json-file.js';
-import { startControlServer } from '../../src/control/server.js';
-import { DataDirBusyError } from '../../src/data-dir-lock.js';
+import { writeFileDurably } from '../../src/engine/state/durable-json-file.js';
+import { startControlServer } from '../../src/appliance/control/server.js';
+import { DataDirBusyError } from '../../src/engine/fs/data-dir-lock.js';
 import { finished, readMailLog, removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 import { raceForDataDir } from '../soak/lock-race.js';
 

@@ -7,8 +7,8 @@ import { chmod, chown, mkdir, readdir, stat } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
-import { startControlServer } from '../../src/control/server.js';
-import { checkSocketPath, unsafeReason, UnsafePathError } from '../../src/fs/strict-modes.js';
+import { startControlServer } from '../../src/appliance/control/server.js';
+import { checkSocketPath, unsafeReason, UnsafePathError } from '../../src/engine/fs/strict-modes.js';
 import { finished, removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 
 const isRoot = process.geteuid?.() === 0;

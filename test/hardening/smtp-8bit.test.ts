@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
-import type { Engine } from '../../src/engine.js';
-import { planEncoding } from '../../src/delivery/mail-encoding.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { planEncoding } from '../../src/engine/delivery/mail-encoding.js';
 import { listenerPort, readMailLog, removeDir, startEngine, waitFor } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 

@@ -3,7 +3,7 @@
 // soak's hostile set. Real SMTP on loopback; the slowloris comes from 127.0.0.2.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { commitChange, engineForFile } from '../helpers/engine-for-file.js';
 import { readMailLog, waitFor } from '../helpers/harness.js';

@@ -2,7 +2,7 @@
 // refused with one line, or looked up as an own key only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEFAULT_BOUNCE_SETTINGS, resolveProfile, validProfileName } from '../../src/bounce/profile.js';
+import { DEFAULT_BOUNCE_SETTINGS, resolveProfile, validProfileName } from '../../src/model/bounce-profile.js';
 import { batch, startCliEngine, type CliEngine } from '../cli/cli-harness.js';
 
 let cli: CliEngine;

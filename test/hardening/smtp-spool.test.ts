@@ -6,8 +6,8 @@ import { readdir, readFile, truncate, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { formatStatus } from '../../src/commands/status-report.js';
-import { parseSpoolFile, SPILL_BYTES, SpoolDamagedError } from '../../src/queue/spool.js';
+import { formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';
+import { parseSpoolFile, SPILL_BYTES, SpoolDamagedError } from '../../src/engine/queue/spool.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 import { streamedMail } from './hostile-smtp.js';
 

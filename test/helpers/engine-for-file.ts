@@ -1,7 +1,7 @@
 // One engine routing to one backend, shared by the tests of a file: the before/after hooks that
 // start them and stop them (data dir removed), and a commit of a changed configuration.
 import { after, before } from 'node:test';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, removeDir, startBackend, startEngine, type TestEngineOptions } from './harness.js';
 

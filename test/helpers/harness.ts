@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { Engine, type EngineOptions } from '../../src/engine.js';
+import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -2,11 +2,11 @@
 // log): for unit tests of the schedule and for the queue measuring scripts (scripts/queue-*.ts).
 // What the scheduler never reaches in those uses is an empty stand-in; pass the parts a test
 // needs (a queue whose `finish` forgets the message, bounces that record DSNs).
-import type { SimClock } from '../../src/clock.js';
-import { defaultConfig, defaultOperationalState, type ApplianceConfig, type OperationalState } from '../../src/config/config.js';
-import { Counters } from '../../src/counters.js';
-import { DeliveryScheduler, type DeliveryContext } from '../../src/delivery/scheduler.js';
-import { QueueRecords } from '../../src/queue/records.js';
+import type { SimClock } from '../../src/engine/clock.js';
+import { defaultConfig, defaultOperationalState, type ApplianceConfig, type OperationalState } from '../../src/model/config.js';
+import { Counters } from '../../src/engine/counters.js';
+import { DeliveryScheduler, type DeliveryContext } from '../../src/engine/delivery/scheduler.js';
+import { QueueRecords } from '../../src/engine/queue/records.js';
 
 export interface OfflineScheduler {
   scheduler: DeliveryScheduler;

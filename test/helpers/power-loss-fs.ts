@@ -11,7 +11,7 @@
 //
 // The engine's code is not changed for this: ESM bindings of built-in modules follow their
 // CommonJS exports after `syncBuiltinESMExports()`, so the wrappers see every call it makes.
-// Files opened by number through node:fs's callback API (src/fs/raw-file.ts: open, writev,
+// Files opened by number through node:fs's callback API (src/engine/fs/raw-file.ts: open, writev,
 // ftruncate, fdatasync, fsync, close) are followed by their descriptor.
 import { constants, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -277,7 +277,7 @@ export class PowerLossModel {
     syncBuiltinESMExports();
   }
 
-  /** The callback API on descriptors: what src/fs/raw-file.ts calls. */
+  /** The callback API on descriptors: what src/engine/fs/raw-file.ts calls. */
   #patchCallbacks(): void {
     const model = this;
     const fsMutable = fsCallbacks as unknown as Record<string, unknown>;

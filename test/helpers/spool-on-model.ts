@@ -1,8 +1,8 @@
 // A spool on the power-loss model (power-loss-fs.ts), for the tests that cut power after every
 // file system operation of the spool's own steps (spool-reuse.test.ts, spool-placed.test.ts).
 import path from 'node:path';
-import type { Envelope } from '../../src/queue/message.js';
-import { Spool } from '../../src/queue/spool.js';
+import type { Envelope } from '../../src/engine/queue/message.js';
+import { Spool } from '../../src/engine/queue/spool.js';
 import { removeDir, tempDir } from './harness.js';
 import { PowerLossModel, type Image } from './power-loss-fs.js';
 

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { afterEach, test } from 'node:test';
-import { COMMANDS } from '../../src/commands/registry.js';
-import { CliSession } from '../../src/control/session.js';
+import { COMMANDS } from '../../src/appliance/registry.js';
+import { CliSession } from '../../src/appliance/control/session.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, readMailLog, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { batch, oneLine, startCliEngine, type CliEngine } from '../cli/cli-harness.js';

@@ -2,9 +2,9 @@
 // word, grep's batch syntax.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseGrepArgs, compileRegexp } from '../../src/commands/grep.js';
-import { hostUpDown } from '../../src/commands/hoststatus-report.js';
-import { formatBytesShort, formatStatus, resourceConservation } from '../../src/commands/status-report.js';
+import { parseGrepArgs, compileRegexp } from '../../src/appliance/commands/monitoring/grep.js';
+import { hostUpDown } from '../../src/appliance/commands/monitoring/hoststatus-report.js';
+import { formatBytesShort, formatStatus, resourceConservation } from '../../src/appliance/commands/monitoring/status-report.js';
 import { statusSnapshot } from '../helpers/status-snapshot.js';
 
 test('status: System gauges, Resource Conservation levels, Messages In Work Queue, no ">"', () => {

@@ -2,9 +2,9 @@
 // plain integers), deltas between rows, one row in batch by default, ^C after Ctrl-C.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { hostRateRow, rateRow, type HostRateSample, type RateSample } from '../../src/commands/rate-table.js';
-import { COMMANDS } from '../../src/commands/registry.js';
-import { CliSession } from '../../src/control/session.js';
+import { hostRateRow, rateRow, type HostRateSample, type RateSample } from '../../src/appliance/commands/monitoring/rate-table.js';
+import { COMMANDS } from '../../src/appliance/registry.js';
+import { CliSession } from '../../src/appliance/control/session.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { listenerPort, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { batch, oneLine, startCliEngine, type CliEngine } from '../cli/cli-harness.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openSession } from '../../cli/front-end.js';
-import type { AskParams, AskResult } from '../../src/control/protocol.js';
+import type { AskParams, AskResult } from '../../src/appliance/control/protocol.js';
 import { batch, startCliEngine } from '../cli/cli-harness.js';
 import { listenerPort, sendMail } from '../helpers/harness.js';
 

@@ -57,8 +57,8 @@ test('a backend outage in the sandbox: queue fills, retries, drains after delive
 
 test('sim commands outside the sandbox say where they work', async () => {
   const { startEngine } = await import('../helpers/harness.js');
-  const { SANDBOX_COMMANDS } = await import('../../src/commands/registry.js');
-  const { ControlServer } = await import('../../src/control/server.js');
+  const { SANDBOX_COMMANDS } = await import('../../src/appliance/registry.js');
+  const { ControlServer } = await import('../../src/appliance/control/server.js');
   const engine = await startEngine();
   const control = await ControlServer.start(engine.api, `${engine.dataDir}/esa.sock`, SANDBOX_COMMANDS);
   try {

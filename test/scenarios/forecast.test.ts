@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_BOUNCE_SETTINGS } from '../../src/bounce/profile.js';
-import { forecast } from '../../src/forecast/forecast.js';
+import { DEFAULT_BOUNCE_SETTINGS } from '../../src/model/bounce-profile.js';
+import { forecast } from '../../src/model/forecast.js';
 import { logTime } from '../../src/sandbox/scenarios/outcomes.js';
 import { finished, removeDir, spawnEsa, tempDir } from '../helpers/harness.js';
 

@@ -76,7 +76,7 @@ test('esa start loads neither Ink nor React', async () => {
   child.kill('SIGTERM');
   await done;
   const urls = (await readFile(file, 'utf8')).split('\n');
-  assert.ok(urls.some((u) => u.endsWith('/src/engine.ts')), 'the hook saw the engine load');
+  assert.ok(urls.some((u) => u.endsWith('/src/engine/engine.ts')), 'the hook saw the engine load');
   for (const ui of UI) assert.ok(!urls.some((u) => u.includes(`/node_modules/${ui}/`)), `esa start loaded ${ui}`);
 });
 

@@ -13,7 +13,7 @@ import {
   type TranscriptEvent,
   type TranscriptState,
 } from '../../cli/ink/transcript-lines.js';
-import type { StatusParams } from '../../src/control/protocol.js';
+import type { StatusParams } from '../../src/appliance/control/protocol.js';
 
 test('a pasted chunk is several lines: Enter, Tab and control keys are found inside it', () => {
   assert.deepEqual(decodeKeys('status\rbounceconfig\r'), [{ text: 'status' }, { name: 'return' }, { text: 'bounceconfig' }, { name: 'return' }]);

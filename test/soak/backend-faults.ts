@@ -4,7 +4,7 @@
 // refused with a 5xx, reported to its sender by a DSN: none lost. Duplicates are counted with
 // their cause (a reply lost after the final dot is the one that may deliver twice).
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { listenerPort, removeDir, sendMany, startBackend, startEngine } from '../helpers/harness.js';
 import { FaultProxy, type ProxyFault } from './fault-proxy.js';
 

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DataDirBusyError } from '../../src/data-dir-lock.js';
+import { DataDirBusyError } from '../../src/engine/fs/data-dir-lock.js';
 import { removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 
 export interface RaceResult {

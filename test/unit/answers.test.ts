@@ -1,4 +1,4 @@
-// The answer grammar (src/commands/answers.ts): integers with or without thousands separators,
+// The answer grammar (src/model/answers.ts): integers with or without thousands separators,
 // yes/no words, the inherit word, choices by number or word, comma lists.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import {
   parseInteger,
   parseYesNo,
   yesNoText,
-} from '../../src/commands/answers.js';
+} from '../../src/model/answers.js';
 
 test('integers: plain digits or correct thousands groups, within the range', () => {
   for (const [text, n] of [['0', 0], ['42', 42], [' 7 ', 7], ['1,000', 1_000], ['10,000', 10_000], ['1,000,000', 1_000_000], ['0010', 10]] as const) {

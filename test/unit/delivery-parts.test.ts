@@ -2,13 +2,13 @@
 // up/down, and the records' gauges and counters.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Counters } from '../../src/counters.js';
-import { judgeAttempt, nextAttemptAt } from '../../src/delivery/attempt-outcome.js';
-import { Destination } from '../../src/delivery/destination.js';
-import { HostStates } from '../../src/delivery/host-state.js';
-import type { TransactionOutcome } from '../../src/delivery/outcome.js';
-import { newMessage, newRecipients, type QueuedMessage } from '../../src/queue/message.js';
-import { QueueRecords } from '../../src/queue/records.js';
+import { Counters } from '../../src/engine/counters.js';
+import { judgeAttempt, nextAttemptAt } from '../../src/engine/delivery/attempt-outcome.js';
+import { Destination } from '../../src/engine/delivery/destination.js';
+import { HostStates } from '../../src/engine/delivery/host-state.js';
+import type { TransactionOutcome } from '../../src/engine/delivery/outcome.js';
+import { newMessage, newRecipients, type QueuedMessage } from '../../src/engine/queue/message.js';
+import { QueueRecords } from '../../src/engine/queue/records.js';
 
 const domainOf = (a: string) => a.slice(a.indexOf('@') + 1);
 const PROFILE = { initial_retry: 60, max_retry_timeout: 3600 };

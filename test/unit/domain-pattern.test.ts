@@ -1,11 +1,11 @@
-// Domain patterns (src/domain-pattern.ts): parsing, matching, specificity, and their users:
+// Domain patterns (src/model/domain-pattern.ts): parsing, matching, specificity, and their users:
 // the recipient access table, SMTP routes and destination settings.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultConfig, destinationSettings, type SmtpRoute } from '../../src/config/config.js';
-import { matchRoute } from '../../src/delivery/routes.js';
-import { DomainPattern, listMatches, mostSpecific } from '../../src/domain-pattern.js';
-import { ratAccepts } from '../../src/smtp/rat.js';
+import { defaultConfig, destinationSettings, type SmtpRoute } from '../../src/model/config.js';
+import { matchRoute } from '../../src/engine/delivery/routes.js';
+import { DomainPattern, listMatches, mostSpecific } from '../../src/model/domain-pattern.js';
+import { ratAccepts } from '../../src/model/rat.js';
 
 function pattern(text: string): DomainPattern {
   const p = DomainPattern.parse(text);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { applyHeapPolicy, HEAP_GROWING_PERCENT, heapGrowingGiven } from '../../src/heap-policy.js';
+import { applyHeapPolicy, HEAP_GROWING_PERCENT, heapGrowingGiven } from '../../src/platform/heap-policy.js';
 
 test('a growing factor given to node (command line or NODE_OPTIONS) is kept; otherwise the engine sets its own', () => {
   assert.equal(heapGrowingGiven(['--heap-growing-percent=20'], ''), true);
@@ -16,7 +16,7 @@ test('with the policy a growing live set keeps the heap near what is live (a rea
   // A live set that grows while garbage is made, as a queue filling under mail: the heap's
   // committed size is compared with what is live after a full collection.
   const script = `
-    const { applyHeapPolicy } = await import(${JSON.stringify(new URL('../../src/heap-policy.ts', import.meta.url).href)});
+    const { applyHeapPolicy } = await import(${JSON.stringify(new URL('../../src/platform/heap-policy.ts', import.meta.url).href)});
     if (process.argv[1] === 'policy') applyHeapPolicy([], '');
     const v8 = await import('node:v8');
     const keep = []; let garbage = [];

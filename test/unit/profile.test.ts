@@ -8,7 +8,7 @@ import {
   resolveProfile,
   retryWaitSeconds,
   validProfileName,
-} from '../../src/bounce/profile.js';
+} from '../../src/model/bounce-profile.js';
 
 test('retry waits: initial after the first failure, doubling, capped at the maximum', () => {
   const waits = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryWaitSeconds(n, 60, 3600));

@@ -1,14 +1,14 @@
 // The small pure pieces: RAT, routes, heap, clock, reply parsing, dates, headers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SimClock } from '../../src/clock.js';
-import { fromSendError, fromSendResult, statusOf } from '../../src/delivery/outcome.js';
-import { matchRoute } from '../../src/delivery/routes.js';
-import { replyTuple } from '../../src/delivery/scheduler.js';
-import { formatApplianceDate, formatRfc5322Date } from '../../src/log/format-date.js';
-import { MinHeap } from '../../src/queue/min-heap.js';
-import { headerValue } from '../../src/smtp/headers.js';
-import { domainOf, ratAccepts } from '../../src/smtp/rat.js';
+import { SimClock } from '../../src/engine/clock.js';
+import { fromSendError, fromSendResult, statusOf } from '../../src/engine/delivery/outcome.js';
+import { matchRoute } from '../../src/engine/delivery/routes.js';
+import { replyTuple } from '../../src/engine/delivery/scheduler.js';
+import { formatApplianceDate, formatRfc5322Date } from '../../src/model/format-date.js';
+import { MinHeap } from '../../src/engine/queue/min-heap.js';
+import { headerValue } from '../../src/engine/smtp/headers.js';
+import { domainOf, ratAccepts } from '../../src/model/rat.js';
 
 test('RAT: exact domains, .subdomains, ALL, case-insensitive', () => {
   assert.equal(ratAccepts(['example.com'], 'EXAMPLE.com'), true);

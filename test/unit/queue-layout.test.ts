@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { offlineScheduler } from '../helpers/offline-scheduler.js';
-import { SimClock } from '../../src/clock.js';
-import { defaultOperationalState } from '../../src/config/config.js';
-import { Counters } from '../../src/counters.js';
-import { Destination } from '../../src/delivery/destination.js';
-import { byMid, ChunkedMap } from '../../src/queue/chunked-map.js';
-import { Deque } from '../../src/queue/deque.js';
-import { intern, newMessage, newRecipients, queuedEnvelope, type QueuedMessage } from '../../src/queue/message.js';
-import { fromStored, type StoredMessage } from '../../src/queue/queue-store.js';
+import { SimClock } from '../../src/engine/clock.js';
+import { defaultOperationalState } from '../../src/model/config.js';
+import { Counters } from '../../src/engine/counters.js';
+import { Destination } from '../../src/engine/delivery/destination.js';
+import { byMid, ChunkedMap } from '../../src/engine/queue/chunked-map.js';
+import { Deque } from '../../src/engine/queue/deque.js';
+import { intern, newMessage, newRecipients, queuedEnvelope, type QueuedMessage } from '../../src/engine/queue/message.js';
+import { fromStored, type StoredMessage } from '../../src/engine/queue/queue-store.js';
 
 const domainOf = (a: string) => a.slice(a.indexOf('@') + 1).toLowerCase();
 const ENVELOPE = { mid: 7, from: 'a@example.org', arrival: 1_700_000_000_123, icid: 3, listener: 'In', profile: 'Default' };

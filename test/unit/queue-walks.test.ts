@@ -4,19 +4,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { offlineScheduler } from '../helpers/offline-scheduler.js';
-import { DEFAULT_BOUNCE_SETTINGS } from '../../src/bounce/profile.js';
-import { SimClock } from '../../src/clock.js';
-import { defaultOperationalState } from '../../src/config/config.js';
-import { Counters } from '../../src/counters.js';
-import { Destination, Job } from '../../src/delivery/destination.js';
-import { RetryTimer } from '../../src/delivery/retry-timer.js';
-import { recipientPage, selectRecipients } from '../../src/engine-views.js';
-import type { RecipientSelector } from '../../src/engine-api.js';
-import { forecast, RecipientTally, type RecipientGroup } from '../../src/forecast/forecast.js';
-import { MessageIndex } from '../../src/queue/message-index.js';
-import { TurnBudget } from '../../src/delivery/turn-budget.js';
-import { newMessage, newRecipients } from '../../src/queue/message.js';
-import type { MailQueue } from '../../src/queue/queue.js';
+import { DEFAULT_BOUNCE_SETTINGS } from '../../src/model/bounce-profile.js';
+import { SimClock } from '../../src/engine/clock.js';
+import { defaultOperationalState } from '../../src/model/config.js';
+import { Counters } from '../../src/engine/counters.js';
+import { Destination, Job } from '../../src/engine/delivery/destination.js';
+import { RetryTimer } from '../../src/engine/delivery/retry-timer.js';
+import { recipientPage, selectRecipients } from '../../src/engine/views.js';
+import type { RecipientSelector } from '../../src/api/engine-api.js';
+import { forecast, RecipientTally, type RecipientGroup } from '../../src/model/forecast.js';
+import { MessageIndex } from '../../src/engine/queue/message-index.js';
+import { TurnBudget } from '../../src/engine/delivery/turn-budget.js';
+import { newMessage, newRecipients } from '../../src/engine/queue/message.js';
+import type { MailQueue } from '../../src/engine/queue/queue.js';
 
 const domainOf = (a: string) => a.slice(a.indexOf('@') + 1).toLowerCase();
 

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { test } from 'node:test';
-import { defaultConfig } from '../../src/config/config.js';
-import { referencedPoints, restoredConfig, ROLLBACK_KEPT, RollbackStore } from '../../src/config/rollback-store.js';
+import { defaultConfig } from '../../src/model/config.js';
+import { referencedPoints, restoredConfig, ROLLBACK_KEPT, RollbackStore } from '../../src/engine/state/rollback-store.js';
 import { removeDir, tempDir } from '../helpers/harness.js';
 
 test('the newest 10 named points are kept and listed newest first; unnamed ones are not', async () => {

@@ -1,6 +1,6 @@
 // The scenario file format (scenarios/*.json): what a trainer writes — the world, the timeline,
 // the goal as checks on outcomes, the hints — and its validation, one clear line per mistake.
-import { BOUNCE_KEYS, parseSetting, type BounceKey, type StoredProfile } from '../../bounce/profile.js';
+import { BOUNCE_KEYS, parseSetting, type BounceKey, type StoredProfile } from '../../model/bounce-profile.js';
 import type { BackendMode } from '../backend.js';
 import { parseDuration } from '../duration.js';
 

@@ -1,6 +1,6 @@
 // Judging a scenario (pure): its checks against what really happened to each message and the
 // engine's state, and the debrief that tells each message's story with the lines proving it.
-import { formatApplianceDate } from '../../log/format-date.js';
+import { formatApplianceDate } from '../../model/format-date.js';
 import { formatDuration } from '../duration.js';
 import type { Check, Scenario } from './format.js';
 import type { Fate, MessageOutcome } from './outcomes.js';

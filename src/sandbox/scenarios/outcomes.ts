@@ -1,8 +1,8 @@
 // What really happened to each scenario message, gathered from the real places: the backend's
 // mailboxes (delivered), the sender's mailbox (DSNs: bounced, delay warnings), the engine's
 // queue (still waiting) and the mail log (the lines that prove each of these).
-import type { EngineApi } from '../../engine-api.js';
-import { eachLine } from '../../log/log-files.js';
+import type { EngineApi } from '../../api/engine-api.js';
+import { eachLine } from '../../engine/log/log-files.js';
 import type { Mailboxes } from '../mailboxes.js';
 import { SANDBOX_SENDER } from '../sandbox.js';
 import type { SentMessage } from './senders.js';

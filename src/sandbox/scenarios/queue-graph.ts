@@ -1,8 +1,8 @@
 // The queue over simulated time: samples of the appliance's queue size kept while the sandbox
 // runs (from its queue and mail-log events), and a plain-text bar chart of them with the
 // deliveries, bounces and refusals marked under it (`sim graph`). Drawing is pure.
-import type { EngineApi } from '../../engine-api.js';
-import { formatApplianceDate } from '../../log/format-date.js';
+import type { EngineApi } from '../../api/engine-api.js';
+import { formatApplianceDate } from '../../model/format-date.js';
 import { formatDuration } from '../duration.js';
 
 export interface QueueSample {

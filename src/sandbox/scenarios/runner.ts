@@ -2,8 +2,8 @@
 // the simulated clock — sends, backend changes, the senders' retries of what was refused — and
 // keeps what happened for status, check and debrief. One per sandbox; `stop` puts the world back.
 import { createServer } from 'node:net';
-import type { ApplianceConfig, HostPort } from '../../config/config.js';
-import type { EngineApi } from '../../engine-api.js';
+import type { ApplianceConfig, HostPort } from '../../model/config.js';
+import type { EngineApi } from '../../api/engine-api.js';
 import type { BackendMode } from '../backend.js';
 import { formatDuration } from '../duration.js';
 import { BACKEND_MODES, firstListenerTarget, type SandboxControls } from '../sandbox.js';

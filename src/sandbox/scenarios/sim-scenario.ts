@@ -1,7 +1,7 @@
 // `sim scenario ...` and `sim graph` (sandbox only, not AsyncOS), and the scenario's part of
 // `sim clock +<duration>`: a jump plays the scenario's timeline step by step.
-import { CommandError, type CommandIO } from '../../commands/command.js';
-import { formatApplianceDate } from '../../log/format-date.js';
+import { CommandError, type CommandIO } from '../../appliance/kit/command.js';
+import { formatApplianceDate } from '../../model/format-date.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { SandboxControls } from '../sandbox.js';
 import { ScenarioFormatError } from './format.js';

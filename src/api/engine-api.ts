@@ -1,0 +1,235 @@
+// The engine API: the one interface through which commands, CLI sessions, the sandbox and
+// front ends see and act on the engine. Queries return plain views (never live internals),
+// actions go through the engine's single writers, and events say when something changed so
+// that nothing has to poll. Nothing outside src/engine*.ts reaches the engine's parts.
+import type { ApplianceConfig, HostPort, OperationalState } from '../model/config.js';
+import type { RollbackPoint } from '../engine/state/rollback-store.js';
+import type { CounterColumns, CounterName, HardBounceKind } from '../engine/counters.js';
+import type { Diagnostics } from '../platform/diagnostics.js';
+import type { ForecastSnapshot } from '../model/forecast.js';
+import type { SandboxControls } from '../sandbox/sandbox.js';
+
+/** One recipient host (domain) as `tophosts` shows it. */
+export interface HostRow {
+  domain: string;
+  /** Marked down at the last delivery attempt. */
+  down: boolean;
+  activeRecipients: number;
+  connectionsOut: number;
+  deliveredRecipients: number;
+  softBouncedEvents: number;
+  hardBouncedRecipients: number;
+}
+
+/** One recipient host in detail (`hoststatus`). */
+export interface HostStatusView extends HostRow {
+  now: number;
+  unattempted: number;
+  attempted: number;
+  /** Connections being opened now. */
+  pendingConnections: number;
+  completedRecipients: number;
+  deletedRecipients: number;
+  hardBounced: Record<HardBounceKind, number>;
+  /** Arrival of the oldest message queued for the host. */
+  oldestArrival?: number;
+  /** The last delivery event for the host (attempt, delivery or bounce). */
+  lastActivity?: number;
+  /** Simulated ms of the next probe while down. */
+  nextHostRetry?: number;
+  lastError4xx?: string;
+  lastError5xx?: string;
+  /** The SMTP route that applies to the host: its pattern and ordered destinations, or USEDNS / /dev/null. */
+  route?: { domain: string; hosts: HostPort[]; special?: 'USEDNS' | '/dev/null' };
+}
+
+/** The gauges of `status` and the shell's status bar. */
+export interface QueueGauges {
+  connectionsIn: number;
+  connectionsOut: number;
+  activeRecipients: number;
+  unattempted: number;
+  attempted: number;
+  destinations: number;
+  hostsDown: number;
+  queuedMessages: number;
+  /** Messages received but not yet handed to delivery (written to the spool now). */
+  messagesInWorkQueue: number;
+  kilobytesUsed: number;
+  kilobytesFree: number;
+  /** The fuller of the queue's two storage limits (messages, bytes), in whole percent. */
+  storageUsedPercent: number;
+}
+
+/** The machine's gauges of `status` (the `System` group), measured when asked. */
+export interface SystemGauges {
+  /** The engine process's resident memory against the machine's, in whole percent. */
+  ramPercent: number;
+  /** The 1-minute load average over the CPU count, in whole percent. */
+  cpuPercent: number;
+  /** Share of time the data dir's disk was busy since the previous measure (or since boot), in whole percent. */
+  diskIoPercent: number;
+  /** How full the file system of the mail logs is, in whole percent. */
+  loggingDiskPercent: number;
+  /** Bytes free there for the engine. */
+  loggingDiskAvailable: number;
+}
+
+export interface StatusSnapshot {
+  now: number;
+  startedAt: number;
+  /** undefined: never reset since start. */
+  lastReset?: number;
+  systemStatus: string;
+  oldestArrival?: number;
+  counters: Record<CounterName, CounterColumns>;
+  /** Events per hour over 1, 5 and 15 minutes (status detail). */
+  rates?: Partial<Record<CounterName, [number, number, number]>>;
+  ids: { mid: number; icid: number; dcid: number };
+  gauges: QueueGauges;
+  /** The machine's gauges, when measured (status adds them from systemGauges()). */
+  system?: SystemGauges;
+  /** Damaged state files moved aside (`*.corrupt-*`) and kept for the operator to look at. */
+  corruptFilesKept?: number;
+  /** Spool files that failed their length/checksum check, moved to queue/corrupt/ (never delivered). */
+  damagedSpoolFiles?: number;
+  /** Set while the disk refuses writes (storage-short mode): what failed, why, since when (ms). */
+  storageShort?: { what: string; reason: string; since: number };
+  /** Set while the queue on disk is still being loaded after a start (it loads behind the open listeners). */
+  queueLoading?: { messages: number; expectedMessages: number; ranges: number; rangesDone: number; stopped?: string };
+}
+
+/** Which queued recipients an operator action or listing is about. */
+export type RecipientSelector =
+  | { kind: 'all' }
+  | { kind: 'host'; host: string }
+  | { kind: 'sender'; sender: string; caseSensitive?: boolean };
+
+/** One queued recipient as `showrecipients` lists it. */
+export interface QueuedRecipientView {
+  mid: number;
+  size: number;
+  /** Envelope sender, '' for the null sender. */
+  sender: string;
+  rid: number;
+  recipient: string;
+  attempts: number;
+  /** Simulated ms of the next attempt (0: due now). */
+  nextAt: number;
+  lastReply: string;
+  arrival: number;
+}
+
+export interface RecipientPage {
+  rows: QueuedRecipientView[];
+  /** All recipients that match, on every page. */
+  total: number;
+}
+
+export interface MessageView {
+  mid: number;
+  size: number;
+  sender: string;
+  arrival: number;
+  icid: number;
+  listener: string;
+  profile: string;
+  recipients: { rid: number; address: string; state: string; attempts: number; nextAt: number; lastReply: string }[];
+  /** The header section as stored (after the appliance's Received: line). */
+  headers: string;
+}
+
+export interface ListenerView {
+  name: string;
+  host: string;
+  /** The bound port (the configured one, or what port 0 became). */
+  port: number;
+  /** The patterns its recipient access table accepts (ACCEPT entries). */
+  rat: string[];
+  suspended: boolean;
+  openConnections: number;
+}
+
+/** What changed, for front ends that show live state. */
+export interface EngineEvents {
+  /** Inbound or outbound connections opened or closed. */
+  connections: [];
+  /** A message entered or left the queue, or recipients were finished. */
+  queue: [];
+  /** A delivery worker ended: the schedule may have gone idle. */
+  delivery: [];
+  /** A line was written to the mail log (without its newline). */
+  log: [line: string];
+}
+
+export type EngineEventName = keyof EngineEvents;
+
+export interface EngineApi {
+  readonly hostname: string;
+  readonly dataDir: string;
+  /** Simulated now (epoch ms): every date a command prints reads it. */
+  now(): number;
+  /** Runs `fire` once `ms` of simulated time have passed; returns the cancel function. */
+  after(ms: number, fire: () => void): () => void;
+  /** The running configuration (read-only: change it with applyConfig). */
+  config(): Readonly<ApplianceConfig>;
+  operational(): Readonly<OperationalState>;
+  /** The sandbox's controls when the engine runs in `esa sandbox`. */
+  readonly sandbox?: SandboxControls;
+  /** Where warnings and bugs go (stderr for `esa start`; the sandbox shows them in the shell); what was said so far. */
+  readonly diagnostics: Diagnostics & { readonly warnings: readonly string[]; readonly warningCount: number };
+
+  // ----- queries -----
+  hostRows(): HostRow[];
+  hostStatus(domain: string): HostStatusView | undefined;
+  gauges(): QueueGauges;
+  statusSnapshot(detail: boolean): StatusSnapshot;
+  /** Queued recipients that match, in MID order; `offset`/`limit` page through them (a long walk runs in slices). */
+  queuedRecipients(selector: RecipientSelector, page?: { offset?: number; limit?: number }): Promise<RecipientPage>;
+  /** One queued message with its headers; undefined when it is not in the queue. */
+  message(mid: number): Promise<MessageView | undefined>;
+  /** The oldest message still queued. */
+  oldestMessage(): { mid: number; arrival: number; sender: string; size: number; recipients: number } | undefined;
+  listenerViews(): ListenerView[];
+  /** Open inbound sessions of these listeners (all when omitted). */
+  inboundConnections(names?: readonly string[]): number;
+  /** Open delivery connections to domains whose delivery is suspended now (all when `all`). */
+  outboundConnections(scope: 'all' | 'suspended'): number;
+  /** Recipient domains the engine has queued mail for (or had, since start). */
+  knownDomains(): string[];
+  /** The mail log files, newest first (the current one, then rotated ones); lines logged before the call are in them. */
+  mailLogFiles(): Promise<string[]>;
+  /** Measures RAM, CPU and disk use now (status's System gauges). */
+  systemGauges(): Promise<SystemGauges>;
+  /** The queue as `forecast` needs it: the pending recipients (in groups) with their effective bounce profiles, the limits, the arrival rate. */
+  forecastSnapshot(): Promise<ForecastSnapshot>;
+
+  // ----- actions -----
+  suspendListeners(names: readonly string[], delaySeconds: number): Promise<string[]>;
+  resumeListeners(names: readonly string[]): Promise<string[]>;
+  suspendDelivery(domains: readonly string[]): Promise<void>;
+  /** Whether anything was resumed. */
+  resumeDelivery(domains: readonly string[]): Promise<boolean>;
+  /** Every queued recipient (of a domain, or all) is tried now; returns how many. */
+  deliverNow(domain?: string): number;
+  /** Removes recipients without a DSN (`deleterecipients`, `removemessage`); returns how many. */
+  deleteRecipients(selector: RecipientSelector | { kind: 'message'; mid: number }): Promise<number>;
+  /** Hard-bounces recipients now, with a DSN per their bounce profile; returns how many. */
+  bounceRecipients(selector: RecipientSelector): Promise<number>;
+  /** Sends every queued recipient to this host instead of its route; returns how many. */
+  redirectRecipients(target: HostPort): Promise<number>;
+  resetCounters(): void;
+  /** Applies a whole new configuration atomically (commit) and persists it. */
+  applyConfig(next: ApplianceConfig): Promise<void>;
+  /**
+   * Saves a configuration about to be committed for `rollbackconfig`; returns its number, which
+   * the commit's record must carry (a point no commit names is never offered).
+   */
+  saveRollbackPoint(config: ApplianceConfig, comment: string): Promise<number>;
+  /** The configurations saved for rollback that the commit history names, newest first (at most 10). */
+  rollbackPoints(): Promise<RollbackPoint[]>;
+
+  // ----- events -----
+  /** Subscribes; returns the function that unsubscribes. */
+  on<E extends EngineEventName>(event: E, listener: (...args: EngineEvents[E]) => void): () => void;
+}

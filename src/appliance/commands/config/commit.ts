@@ -1,0 +1,42 @@
+// `commit`: applies this session's pending configuration changes to the engine at once, and
+// (unless declined) keeps the committed configuration for `rollbackconfig`.
+import { ROLLBACK_KEPT } from '../../../engine/state/rollback-store.js';
+import { formatApplianceDate } from '../../../model/format-date.js';
+import type { Command } from '../../kit/command.js';
+import { CommandError } from '../../kit/command.js';
+import { askText, askYesNo } from '../../kit/dialog.js';
+
+export const ROLLBACK_QUESTION = 'Do you want to save the current configuration for rollback?';
+
+export const commit: Command = {
+  name: 'commit',
+  summary: 'Commit changes.',
+  help: `commit - Commit changes.
+
+Configuration commands (bounceconfig, ...) change a copy that belongs to this session;
+nothing takes effect until commit. Asks for a comment and whether to save the
+configuration for rollback (default yes: the last ${ROLLBACK_KEPT} saved ones are kept, see
+"rollbackconfig"), then applies every pending change atomically to the running appliance
+and saves it. "showchanges" lists what is pending, "clearchanges" discards it,
+"commitdetail" shows the last commit.
+
+Batch: commit "comment"      (saved for rollback)`,
+  async run(io, args) {
+    if (!io.pending.hasChanges) {
+      io.print('There is no data to commit.');
+      return;
+    }
+    const batch = args.length > 0;
+    const comment = batch ? args.join(' ') : await askText(io, 'Please enter some comments describing your changes:');
+    const saveForRollback = batch ? true : await askYesNo(io, ROLLBACK_QUESTION, true);
+    let at: number;
+    try {
+      at = (await io.pending.commit(comment, { saveForRollback })).at;
+    } catch (e) {
+      if (e instanceof CommandError) throw e;
+      throw new CommandError(`Commit failed, nothing was changed: ${(e as Error).message}`);
+    }
+    io.blank();
+    io.print(`Changes committed: ${formatApplianceDate(at)} UTC`);
+  },
+};

@@ -1,0 +1,59 @@
+// The passphrase questions `userconfig` and `passwd` share: the actor's own passphrase before a
+// change, and a new passphrase (system generated, or typed twice and checked against the rules).
+import { BUILT_IN_ADMIN, findUser, usernames } from '../../../users/accounts.js';
+import { generatePassphrase, passphraseRefusal, verifyPassphrase } from '../../../users/passphrase.js';
+import { CommandError, type CommandIO } from '../../kit/command.js';
+import { askText, askYesNo } from '../../kit/dialog.js';
+
+export const WRONG_PASSPHRASE = 'The passphrase you entered is not correct; nothing was changed.';
+
+/**
+ * Whether `typed` is the session user's passphrase. The control socket's user (the data dir
+ * owner) is checked against the built-in admin's; with no passphrase stored there is nothing
+ * to check and any answer passes (an engine started before any user existed).
+ */
+export async function isOwnPassphrase(io: CommandIO, typed: string): Promise<boolean> {
+  const users = io.engine.config().users;
+  const me = findUser({ users }, io.user.from === 'local' ? BUILT_IN_ADMIN : io.user.name);
+  if (io.user.from === 'local' && !me?.passwordHash) return true;
+  return verifyPassphrase(typed, me?.passwordHash);
+}
+
+/** `Enter your Passphrase to make changes:`: the user confirms who they are, else the command ends. */
+export async function confirmOwnPassphrase(io: CommandIO): Promise<void> {
+  const typed = await askText(io, 'Enter your Passphrase to make changes:', { secret: true });
+  if (!(await isOwnPassphrase(io, typed))) throw new CommandError(WRONG_PASSPHRASE);
+}
+
+export interface NewPassphraseOptions {
+  /** The account it is for (the rules refuse its name and its variations). */
+  user: string;
+  /** Whether an empty answer keeps the current passphrase (userconfig EDIT): undefined then. */
+  mayKeep?: boolean;
+}
+
+/**
+ * `Do you want to get a system generated passphrase?`, then either the generated one (shown
+ * once, confirmed) or `New Passphrase:` and `Please enter the new passphrase again:`. The
+ * rules and the repetition are checked here: a refusal says why and asks again.
+ */
+export async function askNewPassphrase(io: CommandIO, options: NewPassphraseOptions): Promise<string | undefined> {
+  const names = [...usernames(io.pending.config), options.user];
+  for (;;) {
+    if (await askYesNo(io, 'Do you want to get a system generated passphrase?', false)) {
+      const generated = generatePassphrase();
+      const proceed = await askYesNo(io, `This is your system generated passphrase: ${generated}\nDo you want to proceed with this passphrase?`, true);
+      if (proceed) return generated;
+      continue;
+    }
+    const typed = await askText(io, 'New Passphrase:', {
+      secret: true,
+      check: (t) => (t === '' && options.mayKeep ? undefined : passphraseRefusal(t, names)),
+    });
+    if (typed === '') return undefined;
+    const again = await askText(io, 'Please enter the new passphrase again:', { secret: true });
+    if (again === typed) return typed;
+    io.blank();
+    io.print('The passphrases you entered did not match.');
+  }
+}

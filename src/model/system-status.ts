@@ -1,0 +1,13 @@
+// The one-phrase state of the appliance that `status` and the shell's status line show.
+import type { OperationalState } from './config.js';
+import type { SystemStatus } from '../appliance/control/protocol.js';
+
+/** Any suspended listener counts as receiving suspended; any suspended domain as delivery suspended. */
+export function systemStatus(op: OperationalState): SystemStatus {
+  const receiving = op.suspendedListeners.length > 0;
+  const delivery = op.deliverySuspended || op.suspendedDomains.length > 0;
+  if (receiving && delivery) return 'Receiving and delivery suspended';
+  if (receiving) return 'Receiving suspended';
+  if (delivery) return 'Delivery suspended';
+  return 'Online';
+}
