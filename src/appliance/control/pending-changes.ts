@@ -4,18 +4,14 @@
 // so that neither session's work is lost.
 import type { ApplianceConfig, CommitRecord } from '../../model/config.js';
 import type { EngineApi } from '../../api/engine-api.js';
+import type { ConfigChange } from '../../model/change.js';
 import { CommandError, type PendingConfig } from '../kit/command.js';
-
-interface Change {
-  description: string;
-  apply: (config: ApplianceConfig) => void;
-}
 
 export class PendingChanges implements PendingConfig {
   #copy: ApplianceConfig | null = null;
   /** The running configuration the copy was taken from. */
   #base: ApplianceConfig | null = null;
-  #changes: Change[] = [];
+  #changes: ConfigChange[] = [];
 
   constructor(readonly engine: EngineApi) {}
 
@@ -36,15 +32,19 @@ export class PendingChanges implements PendingConfig {
   }
 
   edit(description: string, apply: (config: ApplianceConfig) => void): void {
+    this.record({ description, apply });
+  }
+
+  record(change: ConfigChange): void {
     if (!this.#copy) {
       this.#base = this.engine.config() as ApplianceConfig;
       this.#copy = structuredClone(this.#base);
     }
     // Applied to a scratch copy first, so a change that throws leaves nothing behind.
     const next = structuredClone(this.#copy);
-    apply(next);
+    change.apply(next);
     this.#copy = next;
-    this.#changes.push({ description, apply });
+    this.#changes.push(change);
   }
 
   clear(): void {

@@ -3,6 +3,7 @@
 // style (a blank line before each paragraph and question). Knows nothing about sockets.
 import { CommandError, DialogAborted, type CommandIO, type CommandRegistry, type Question } from '../kit/command.js';
 import { splitCommands, tokenize } from '../kit/command-line.js';
+import { Refusal } from '../../model/change.js';
 import { completeLine } from '../kit/completion.js';
 import { systemStatus } from '../../model/system-status.js';
 import type { EngineApi } from '../../api/engine-api.js';
@@ -217,7 +218,7 @@ export class CliSession {
       if (e.why === 'eof') return { ok: false, error: `${name}: end of input in the middle of the dialog; nothing was changed` };
       return { ok: false, error: `${name}: interrupted`, interrupted: true };
     }
-    if (e instanceof CommandError) {
+    if (e instanceof Refusal) {
       this.#say(e.message);
       return { ok: false, error: e.message };
     }

@@ -2,6 +2,7 @@
 // output, questions answered by the terminal, the engine, and the session's pending changes.
 import type { ApplianceConfig, CommitRecord } from '../../model/config.js';
 import type { Parsed } from '../../model/answers.js';
+import { Refusal, type ConfigChange } from '../../model/change.js';
 import type { EngineApi } from '../../api/engine-api.js';
 import type { Access, SessionUser } from '../../users/roles.js';
 
@@ -31,6 +32,8 @@ export interface PendingConfig {
    * another session committed meanwhile. It may throw a CommandError when it no longer fits.
    */
   edit(description: string, apply: (config: ApplianceConfig) => void): void;
+  /** Records a change of the model's tables (src/model/tables/): the same operations every front end uses. */
+  record(change: ConfigChange): void;
   clear(): void;
   /**
    * Applies every pending change to the engine atomically and records the commit; with
@@ -95,7 +98,9 @@ export interface CommandRegistry {
 }
 
 /** A failure the user caused or can fix: printed as one line, the command counts as failed. */
-export class CommandError extends Error {}
+export class CommandError extends Refusal {
+  override name = 'CommandError';
+}
 
 /** A parsed batch argument's value; its refusal ends the command as one line (`<prefix>: <why>` with a prefix). */
 export function parsedArg<T>(p: Parsed<T>, prefix?: string): T {

@@ -1,0 +1,31 @@
+// A change to the configuration as every front end records it (the CLI's dialogs and batch
+// forms, the web GUI's forms): what it does in words, for `showchanges` and the commit record,
+// and how it applies to a draft. A change that no longer fits refuses with one line in the
+// reference's wording. Pure.
+import type { ApplianceConfig } from './config.js';
+
+/** A refusal the user can understand and fix: shown as one line, nothing of the change is applied. */
+export class Refusal extends Error {
+  override name = 'Refusal';
+}
+
+export function refuse(why: string): never {
+  throw new Refusal(why);
+}
+
+export interface ConfigChange {
+  readonly description: string;
+  /** Applies the change to a draft (a copy the caller owns); throws a Refusal when it no longer fits. */
+  apply(config: ApplianceConfig): void;
+}
+
+/** Why a change cannot be applied to a configuration, or undefined when it can (tried on a copy). */
+export function refusalOf(change: ConfigChange, config: ApplianceConfig): string | undefined {
+  try {
+    change.apply(structuredClone(config));
+    return undefined;
+  } catch (e) {
+    if (e instanceof Refusal) return e.message;
+    throw e;
+  }
+}
