@@ -52,9 +52,12 @@ export async function seedQueue(o: SeedOptions): Promise<SeedResult> {
     // The queue's mail log is written only when a damaged spool file is set aside, which
     // admitting new messages never does: nothing is logged, as nothing was received over SMTP.
     const log = { info: () => undefined } as unknown as MailLog;
-    const queue = new MailQueue(path.join(o.dataDir, 'queue'), () => ({ maxMessages: Infinity, maxBytes: Infinity }), log);
-    // Nothing of this run stays in memory: a message's content is never read back here.
-    queue.cacheFor = () => false;
+    const queue = new MailQueue(path.join(o.dataDir, 'queue'), {
+      limits: () => ({ maxMessages: Infinity, maxBytes: Infinity }),
+      log,
+      // Nothing of this run stays in memory: a message's content is never read back here.
+      cacheFor: () => false,
+    });
     const { firstFreeMid } = await queue.open();
     const firstMid = Math.max(ids.mid, firstFreeMid);
     let next = 0;
@@ -89,7 +92,7 @@ export async function seedQueue(o: SeedOptions): Promise<SeedResult> {
         if ((i + 1) % 10_000 === 0) {
           o.progress?.(i + 1);
           // Writes proportional to what changed: each flush writes the shards filled since the last.
-          await queue.store.flush();
+          await queue.flush();
         }
       }
     };

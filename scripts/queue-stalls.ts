@@ -1,18 +1,21 @@
-// Event-loop stalls of queue views and operator actions at N queued: builds N single-recipient
-// messages the way the engine holds them while the backend is down (1,000 hosts and one big
-// host with half of the mail, every destination down), then times each view (one synchronous
-// turn) and, for actions that work in slices, the longest turn while they run.
+// Event-loop stalls of queue views and operator actions at N queued: a real engine (its queue,
+// scheduler, records, operations and API) holds N single-recipient messages the way it holds
+// them while the backend is down (1,000 hosts and one big host with half of the mail, every
+// destination down); the script times each view (one synchronous turn) and, for actions that
+// work in slices, the longest turn while they run. The messages are put into the queue through
+// the test seam, without spool files (writing a million would take longer than the measure):
+// what is measured is their records, not their files.
 //   node --import tsx scripts/queue-stalls.ts 1000000
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { SimClock } from '../src/engine/clock.js';
-import { defaultConfig } from '../src/model/config.js';
-import { EngineApiImpl } from '../src/api/engine-api-impl.js';
-import type { Engine } from '../src/engine/engine.js';
+import { NO_BOUNCES } from '../src/engine/bounce/bounce-sink.js';
+import { Engine } from '../src/engine/engine.js';
+import { newMessage, newRecipients } from '../src/engine/queue/message.js';
+import { engineParts } from '../src/engine/test-seam.js';
 import { forecast } from '../src/model/forecast.js';
-import { newMessage, newRecipients, type QueuedMessage } from '../src/engine/queue/message.js';
-import { MessageIndex } from '../src/engine/queue/message-index.js';
 import { domainOf } from '../src/model/rat.js';
-import { offlineScheduler } from '../test/helpers/offline-scheduler.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const HOUR = 3_600_000;
@@ -21,29 +24,18 @@ const HOUR = 3_600_000;
 const domainFor = (i: number) => (i % 2 === 0 ? 'big.example' : `host${(i >> 1) % 1000}.example`);
 const senderFor = (i: number) => (i % 100 === 0 ? 'Other@Example.org' : 'bench@example.org');
 
-function build(o: { retrying: boolean }) {
-  const clock = new SimClock({ scale: 0 });
-  const messages = new MessageIndex();
-  const config = defaultConfig();
-  const queue = {
-    messages,
-    get count() {
-      return messages.size;
-    },
-    bytes: 0,
-    writing: 0,
-    limits: () => ({ maxMessages: config.queueMaxMessages, maxBytes: config.queueMaxMb * 2 ** 20 }),
-    storageShort: () => false,
-    finish: async (msg: QueuedMessage) => void messages.delete(msg.envelope.mid),
-    store: { flush: async () => undefined, corruptFilesKept: () => 0 },
-    spool: { damagedFilesKept: () => 0 },
-    loading: undefined,
-  };
-  const { scheduler, records, counters, operational } = offlineScheduler(clock, {
-    config,
-    queue,
-    bounces: { hardBounced: () => undefined, delayed: () => undefined },
+async function build(o: { retrying: boolean }) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'esa-stalls-'));
+  const engine = await Engine.start({
+    dataDir,
+    // Frozen: the script moves time itself.
+    timeScale: 0,
+    warn: (line) => process.stderr.write(`warning: ${line}\n`),
+    overrides: { listen: { host: '127.0.0.1', port: 0 }, route: { host: '127.0.0.1', port: 1 } },
+    // Bounces are recorded in the queue, their DSNs not built: the walk is what is measured.
+    bounces: () => NO_BOUNCES,
   });
+  const { clock, ids, queue, scheduler } = engineParts(engine);
   // Down until well after any retry the build sets: no probe, no connection.
   for (const domain of new Set(Array.from({ length: Math.min(n, 2000) }, (_, i) => domainFor(i)))) {
     scheduler.hosts.failed(scheduler.destination(domain), clock.now(), { host_initial_retry: 48 * 3600, host_max_retry_timeout: 48 * 3600 });
@@ -56,36 +48,19 @@ function build(o: { retrying: boolean }) {
       rcpts[0].attempts = 1;
       rcpts[0].nextAt = clock.now() + HOUR;
     }
-    const env = { mid: i + 1, from: senderFor(i), to, arrival: clock.now() - HOUR, icid: 1 + (i >> 4), listener: 'Incoming', profile: 'Default' };
+    // MIDs from the engine's allocator (operator actions name the messages below its next MID).
+    if (!ids.canTakeMid()) await ids.save();
+    const env = { mid: ids.take('mid'), from: senderFor(i), to, arrival: clock.now() - HOUR, icid: 1 + (i >> 4), listener: 'Incoming', profile: 'Default' };
     const msg = newMessage(env, 2048, rcpts);
-    messages.admit(msg);
+    queue.messages.admit(msg);
     queue.bytes += 2048;
     scheduler.add(msg);
   }
-  const engine = {
-    clock,
-    config,
-    operational,
-    counters,
-    queue,
-    records,
-    scheduler,
-    bounces: { idle: async () => undefined },
-    inboundConnections: () => 0,
-    emit: () => undefined,
-    redirectOf: () => undefined,
-    startedAt: clock.now(),
-    ids: { peek: () => n + 1 },
-    state: { corruptFilesKept: () => 0 },
-    storage: { short: undefined },
-    oldestQueuedArrival: () => {
-      for (const msg of messages.values()) return msg.envelope.arrival;
-      return undefined;
-    },
-    dataDir: '.',
-    log: { file: './mail_logs' },
+  const close = async () => {
+    await engine.stop();
+    await rm(dataDir, { recursive: true, force: true });
   };
-  return { clock, scheduler, records, messages, api: new EngineApiImpl(engine as unknown as Engine) };
+  return { clock, scheduler, api: engine.api, close };
 }
 
 /** The longest event-loop turn while `work` runs (the gap between two setImmediate callbacks). */
@@ -132,7 +107,7 @@ const fmt = (x: number) => x.toLocaleString('en-US');
 const page = (p: { total: number; rows: unknown[] }) => `${p.rows.length} rows of ${fmt(p.total)}`;
 process.stdout.write(`building ${fmt(n)} queued...\n`);
 {
-  const { api, scheduler } = build({ retrying: false });
+  const { api, scheduler, close } = await build({ retrying: false });
   for (let round = 0; round < 2; round++) {
     if (round === 1) rows.length = 0; // the first round warms up
     await timed('showrecipients all, first page', () => api.queuedRecipients({ kind: 'all' }, { offset: 0, limit: 20 }), page);
@@ -169,9 +144,10 @@ process.stdout.write(`building ${fmt(n)} queued...\n`);
     return left;
   }, (v) => `${fmt(v)} entries left in all; the longest destination ${longestLook.toFixed(1)} ms`);
   printRows();
+  await close();
 }
 {
-  const { clock, scheduler, api } = build({ retrying: true });
+  const { clock, scheduler, api, close } = await build({ retrying: true });
   await timed('retry timer: every job due at once', async () => {
     clock.advance(HOUR);
     // The retry timer fires on its clock timer; the jobs are ready once every slice ran.
@@ -188,4 +164,5 @@ process.stdout.write(`building ${fmt(n)} queued...\n`);
   await timed('showrecipients host host7.example (retrying), first page', () => api.queuedRecipients({ kind: 'host', host: 'host7.example' }, { offset: 0, limit: 20 }), page);
   await timed('bouncerecipients host big.example (retrying)', () => api.bounceRecipients({ kind: 'host', host: 'big.example' }), (v) => `${fmt(v)} recipients`);
   printRows();
+  await close();
 }

@@ -1,13 +1,52 @@
 // The engine API: the one interface through which commands, CLI sessions, the sandbox and
 // front ends see and act on the engine. Queries return plain views (never live internals),
 // actions go through the engine's single writers, and events say when something changed so
-// that nothing has to poll. Nothing outside src/engine*.ts reaches the engine's parts.
+// that nothing has to poll. Nothing outside src/engine/ reaches the engine's parts.
 import type { ApplianceConfig, HostPort, OperationalState } from '../model/config.js';
-import type { RollbackPoint } from '../engine/state/rollback-store.js';
-import type { CounterColumns, CounterName, HardBounceKind } from '../engine/counters.js';
 import type { Diagnostics } from '../platform/diagnostics.js';
 import type { ForecastSnapshot } from '../model/forecast.js';
 import type { SandboxControls } from '../sandbox/sandbox.js';
+
+/** The counters of `status`, in the order it shows them (kept by src/engine/counters.ts). */
+export const COUNTER_NAMES = [
+  'messagesReceived',
+  'recipientsReceived',
+  'genBounceRecipients',
+  'rejectedRecipients',
+  'droppedMessages',
+  'softBouncedEvents',
+  'completedRecipients',
+  'hardBouncedRecipients',
+  'hardBouncedDns',
+  'hardBounced5xx',
+  'hardBouncedExpired',
+  'hardBouncedFilter',
+  'hardBouncedOther',
+  'deliveredRecipients',
+  'deletedRecipients',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+/** One counter since the last reset, since start, and over the appliance's life. */
+export interface CounterColumns {
+  reset: number;
+  uptime: number;
+  lifetime: number;
+}
+
+/** Why a recipient was hard-bounced (hoststatus counts each kind). */
+export type HardBounceKind = 'dns' | '5xx' | 'expired' | 'filter' | 'other';
+
+/** A configuration saved at a commit, for `rollbackconfig`. */
+export interface RollbackPoint {
+  /** The file's number (increasing with each save). */
+  number: number;
+  /** When it was committed (simulated epoch ms). */
+  at: number;
+  comment: string;
+  config: ApplianceConfig;
+}
 
 /** One recipient host (domain) as `tophosts` shows it. */
 export interface HostRow {

@@ -1,34 +1,9 @@
 // Counters for `status`, `tophosts` and `hoststatus`: kept incrementally as events happen,
 // never recomputed by scanning the queue. Each counter has Reset / Uptime / Lifetime columns;
-// Lifetime persists across restarts.
+// Lifetime persists across restarts. Their names are the API's (src/api/engine-api.ts).
+import { COUNTER_NAMES, type CounterColumns, type CounterName, type HardBounceKind } from '../api/engine-api.js';
 
-export const COUNTER_NAMES = [
-  'messagesReceived',
-  'recipientsReceived',
-  'genBounceRecipients',
-  'rejectedRecipients',
-  'droppedMessages',
-  'softBouncedEvents',
-  'completedRecipients',
-  'hardBouncedRecipients',
-  'hardBouncedDns',
-  'hardBounced5xx',
-  'hardBouncedExpired',
-  'hardBouncedFilter',
-  'hardBouncedOther',
-  'deliveredRecipients',
-  'deletedRecipients',
-] as const;
-
-export type CounterName = (typeof COUNTER_NAMES)[number];
-
-export interface CounterColumns {
-  reset: number;
-  uptime: number;
-  lifetime: number;
-}
-
-export type HardBounceKind = 'dns' | '5xx' | 'expired' | 'filter' | 'other';
+export { COUNTER_NAMES, type CounterColumns, type CounterName, type HardBounceKind };
 
 const KIND_COUNTER: Record<HardBounceKind, CounterName> = {
   dns: 'hardBouncedDns',

@@ -11,6 +11,7 @@ import type { HostRow, HostStatusView, QueuedRecipientView, RecipientPage, Recip
 import { pendingFor, pendingRcptsFor, type QueuedMessage, type Recipient } from './queue/message.js';
 import type { MailQueue } from './queue/queue.js';
 import type { QueueRecords } from './queue/records.js';
+import type { Pause } from './pacing.js';
 
 export function hostRows(scheduler: DeliveryScheduler): HostRow[] {
   const rows: HostRow[] = [];
@@ -190,9 +191,6 @@ function pendingOf(msg: QueuedMessage): Recipient[] {
   const rcpts = msg.rcpts;
   return rcpts.length === 1 ? rcpts : rcpts.filter((r) => r.state === 'pending');
 }
-
-/** Gives the event loop a turn now and then during a long walk (the engine API's pacing). */
-export type Pause = () => Promise<void>;
 
 /**
  * One page of a listing, in MID order. The total comes from the gauges where the selector

@@ -8,13 +8,14 @@ import { bigQueueRecipient, BIG_DOMAIN, smallHost } from '../../bench/big-queue-
 import { runLoad } from '../../bench/load-generator.js';
 import { seedQueue } from '../../bench/queue-seed.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { parseSpoolFile } from '../../src/engine/queue/spool.js';
 import { listenerPort, removeDir, startEngine, tempDir } from '../helpers/harness.js';
 
 const TAG = 'seed-test';
 
 async function spooled(engine: Engine, mid: number) {
-  return parseSpoolFile(mid, await readFile(engine.queue.spool.file(mid)));
+  return parseSpoolFile(mid, await readFile(engineParts(engine).queue.spool.file(mid)));
 }
 
 /** The content with what differs between two copies of one message (MID, dates) taken out. */
@@ -49,7 +50,7 @@ test('seeded messages are queued at the next start as the listener queues them, 
       // Message 1 again, through the listener: a MID past the seeded ones, the same spool file but for MID and times.
       await runLoad({ port: listenerPort(engine), messages: 1, sessions: 1, mode: 'reuse', size: 2_048, tag: TAG, recipient: bigQueueRecipient, firstIndex: 1 });
       await engine.idle();
-      const viaSmtp = Math.max(...[...engine.queue.messages.values()].map((m) => m.envelope.mid));
+      const viaSmtp = Math.max(...[...engineParts(engine).queue.messages.values()].map((m) => m.envelope.mid));
       assert.ok(viaSmtp > seeded.lastMid, `MID ${viaSmtp} after ${seeded.lastMid}`);
       const a = await spooled(engine, viaSmtp);
       const b = await spooled(engine, seeded.firstMid + 1);

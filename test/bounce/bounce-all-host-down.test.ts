@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
-import { readMailLog, waitFor } from '../helpers/harness.js';
+import { engineParts } from '../../src/engine/test-seam.js';
+import { configCopy, isQueued, readMailLog, waitFor } from '../helpers/harness.js';
 import { dsnsAt, send, startRig, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
@@ -15,10 +16,10 @@ afterEach(async () => {
 
 /** example.com routed to a closed port (down); everything else, the DSNs too, to the backend. */
 async function exampleComDown(engine: Engine, bounceAll: boolean): Promise<void> {
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.routes = [{ domain: 'example.com', hosts: [{ host: '127.0.0.1', port: 1 }] }, ...next.routes];
   next.bounceAllWhenHostDown = bounceAll;
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
 }
 
 test('SETUP yes: the host found down bounces its queued mail at once, later mail at the next failed probe', async () => {
@@ -28,14 +29,14 @@ test('SETUP yes: the host found down bounces its queued mail at once, later mail
   const first = await send(engine, { to: ['bob@example.com'], subject: 'first' });
   const [dsn] = await dsnsAt(backend, 1);
   assert.deepEqual(dsn.recipients.map((r) => [r['final-recipient'], r.status]), [['rfc822; bob@example.com', '5.4.1']]);
-  await waitFor(() => !engine.queue.messages.has(first.envelope.mid), 'the bounced message to leave the queue');
+  await waitFor(async () => !(await isQueued(engine, first.envelope.mid)), 'the bounced message to leave the queue');
 
   // While the host stays down, new mail waits for the probe; the failed probe bounces it.
   const second = await send(engine, { to: ['carol@example.com'], subject: 'second' });
-  engine.clock.advance(3_600_000);
+  engineParts(engine).clock.advance(3_600_000);
   const dsns = await dsnsAt(backend, 2);
   assert.deepEqual(dsns.flatMap((d) => d.recipients.map((r) => r['final-recipient'])).sort(), ['rfc822; bob@example.com', 'rfc822; carol@example.com']);
-  await waitFor(() => !engine.queue.messages.has(second.envelope.mid), 'the second message to leave the queue');
+  await waitFor(async () => !(await isQueued(engine, second.envelope.mid)), 'the second message to leave the queue');
   assert.equal(backend.messages.filter((m) => m.from === 'alice@example.org').length, 0, 'nothing reached example.com');
   assert.match(await readMailLog(engine), /Host example\.com marked down/);
 });
@@ -43,11 +44,11 @@ test('SETUP yes: the host found down bounces its queued mail at once, later mail
 test('SETUP no (the default): mail for a host found down stays queued', async () => {
   rig = await startRig();
   const { engine, backend } = rig;
-  assert.equal(engine.config.bounceAllWhenHostDown, false);
+  assert.equal(engine.api.config().bounceAllWhenHostDown, false);
   await exampleComDown(engine, false);
   const msg = await send(engine, { to: ['bob@example.com'] });
-  await waitFor(() => engine.scheduler.destinations.get('example.com')?.down === true, 'example.com down');
+  await waitFor(() => engine.api.hostStatus('example.com')?.down === true, 'example.com down');
   await engine.idle();
-  assert.ok(engine.queue.messages.has(msg.envelope.mid), 'still queued');
+  assert.ok(await isQueued(engine, msg.envelope.mid), 'still queued');
   assert.equal(backend.dsns().length, 0);
 });

@@ -4,9 +4,10 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { BounceGenerator } from '../../src/engine/bounce/bounce-generator.js';
 import type { BounceSettings } from '../../src/model/bounce-profile.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, removeDir, startEngine, waitFor } from '../helpers/harness.js';
+import { configCopy, listenerPort, removeDir, startEngine, waitFor } from '../helpers/harness.js';
 import { parseDsn, type ParsedDsn } from './dsn-parse.js';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -30,20 +31,20 @@ export async function startRig(): Promise<BounceRig> {
       await generator(engine).idle();
       await engine.stop();
       await backend.stop();
-      await removeDir(engine.dataDir);
+      await removeDir(engine.api.dataDir);
     },
   };
 }
 
 export function generator(engine: Engine): BounceGenerator {
-  return engine.bounces as BounceGenerator;
+  return engineParts(engine).bounces as BounceGenerator;
 }
 
 /** Commits profile changes the way `commit` does (a whole new configuration). */
 export async function setProfile(engine: Engine, name: string, settings: Partial<BounceSettings>): Promise<void> {
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.bounceProfiles[name] = { ...(next.bounceProfiles[name] ?? {}), ...settings };
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
 }
 
 /** Sends one message over SMTP (any envelope sender, `''` for `<>`); returns its MID. */
@@ -67,7 +68,7 @@ export async function send(
     );
     const mid = Number(/Message (\d+) accepted/.exec(info.response ?? '')?.[1]);
     if (!(mid > 0)) throw new Error(`not accepted: ${info.response}`);
-    const msg = engine.queue.messages.get(mid);
+    const msg = engineParts(engine).queue.messages.get(mid);
     if (!msg) throw new Error(`MID ${mid} is not in the queue`);
     return msg;
   } finally {
@@ -83,6 +84,6 @@ export async function dsnsAt(backend: BackendServer, n: number, what = `${n} DSN
 
 /** Moves the simulated clock and waits for what it makes happen. */
 export async function advanceTo(engine: Engine, at: number, until: () => boolean, what: string): Promise<void> {
-  engine.clock.advance(Math.max(0, at - engine.clock.now()));
+  engineParts(engine).clock.advance(Math.max(0, at - engine.api.now()));
   await waitFor(until, what);
 }

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/model/format-date.js';
 import type { QueuedMessage } from '../../src/engine/queue/message.js';
-import { waitFor } from '../helpers/harness.js';
+import { engineParts } from '../../src/engine/test-seam.js';
+import { configCopy, waitFor } from '../helpers/harness.js';
 import { advanceTo, dsnsAt, generator, seconds, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
@@ -18,7 +19,7 @@ const TRY_LATER = '4.3.0 Mailbox temporarily unavailable, try later';
 /** Every DSN the engine generated has been built, queued and delivered. */
 async function dsnsSettled(): Promise<void> {
   await generator(rig.engine).idle();
-  await waitFor(() => ![...rig.engine.queue.messages.values()].some((m) => m.envelope.bounceOf !== undefined), 'DSNs delivered');
+  await waitFor(() => ![...engineParts(rig.engine).queue.messages.values()].some((m) => m.envelope.bounceOf !== undefined), 'DSNs delivered');
 }
 
 test('a delay warning comes after the interval, not before, and only as many as configured', async () => {
@@ -93,10 +94,10 @@ test('mail held by a down host gets its warnings too, not only the one probing',
   rig = await startRig();
   const { engine, backend } = rig;
   // example.com goes to a port where nothing listens; the warnings (to example.org) to the backend.
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.routes.unshift({ domain: 'example.com', hosts: [{ host: '127.0.0.1', port: 1 }] });
   Object.assign(next.bounceProfiles.Default, { send_warnings: true, send_warnings_interval: 600, send_warnings_count: 1 });
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
   // Six messages, one probe per host retry round (60, 180, 420, 900, 1860, 3780, 7380 s): the
   // warnings of mail waiting behind the probe cannot wait for its own attempt.
   const msgs: QueuedMessage[] = [];
@@ -104,7 +105,7 @@ test('mail held by a down host gets its warnings too, not only the one probing',
   await waitFor(() => msgs.some((m) => m.rcpts[0].attempts === 1), 'the first attempt');
   await engine.idle();
   for (let t = 60; t <= 3 * 3600; t += 60) {
-    engine.clock.advance(seconds(60));
+    engineParts(engine).clock.advance(seconds(60));
     await engine.idle();
     if (t === 540) assert.equal(backend.dsns().length, 0, 'nothing before the interval');
   }

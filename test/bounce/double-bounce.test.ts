@@ -2,7 +2,7 @@
 // own delivery fails are dropped with a double-bounce line in the mail log.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { readMailLog, waitFor } from '../helpers/harness.js';
+import { counter, readMailLog, waitFor } from '../helpers/harness.js';
 import { generator, send, startRig, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
@@ -14,10 +14,10 @@ afterEach(async () => {
 const mailLog = () => readMailLog(rig.engine);
 
 async function drained(): Promise<void> {
-  await waitFor(() => rig.engine.queue.count === 0, 'the queue to empty');
+  await waitFor(() => rig.engine.api.gauges().queuedMessages === 0, 'the queue to empty');
   await generator(rig.engine).idle();
   await rig.engine.idle();
-  assert.equal(rig.engine.queue.count, 0, 'nothing new was queued');
+  assert.equal(rig.engine.api.gauges().queuedMessages, 0, 'nothing new was queued');
 }
 
 test('a null-sender message that fails produces no DSN, only a double-bounce line', async () => {
@@ -27,8 +27,8 @@ test('a null-sender message that fails produces no DSN, only a double-bounce lin
   assert.equal(msg.envelope.from, '');
   await drained();
   assert.equal(rig.backend.messages.length, 0);
-  assert.equal(rig.engine.counters.get('genBounceRecipients').uptime, 0);
-  assert.equal(rig.engine.counters.get('hardBounced5xx').uptime, 1);
+  assert.equal(counter(rig.engine, 'genBounceRecipients').uptime, 0);
+  assert.equal(counter(rig.engine, 'hardBounced5xx').uptime, 1);
   assert.match(await mailLog(), new RegExp(`Info: MID ${msg.envelope.mid} RID \\[0\\] Double bounce: dropped \\(null sender\\)\\n`));
 });
 
@@ -38,7 +38,7 @@ test('a DSN whose own delivery fails is never bounced', async () => {
   rig.backend.policy = (rcpt) =>
     rcpt === 'carol@example.com' || rcpt === 'alice@example.org' ? { code: 550, text: '5.1.1 User unknown' } : undefined;
   const msg = await send(rig.engine, { to: ['carol@example.com'] });
-  await waitFor(() => rig.engine.counters.get('hardBounced5xx').uptime === 2, 'the original and its DSN to bounce');
+  await waitFor(() => counter(rig.engine, 'hardBounced5xx').uptime === 2, 'the original and its DSN to bounce');
   await drained();
   const log = await mailLog();
   const dsnMid = Number(new RegExp(`MID (\\d+) was generated for bounce of MID ${msg.envelope.mid}\\n`).exec(log)?.[1]);
@@ -46,6 +46,6 @@ test('a DSN whose own delivery fails is never bounced', async () => {
   assert.match(log, new RegExp(`Bounced: DCID \\d+ MID ${dsnMid} to RID \\[0\\] - 5\\.1\\.1 - .*User unknown`));
   assert.match(log, new RegExp(`Info: MID ${dsnMid} RID \\[0\\] Double bounce: dropped \\(bounce of MID ${msg.envelope.mid}\\)\\n`));
   assert.doesNotMatch(log, new RegExp(`generated for bounce of MID ${dsnMid}\\b`));
-  assert.equal(rig.engine.counters.get('genBounceRecipients').uptime, 1, 'only the first DSN');
+  assert.equal(counter(rig.engine, 'genBounceRecipients').uptime, 1, 'only the first DSN');
   assert.equal(rig.backend.messages.length, 0);
 });

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/model/format-date.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { advanceTo, dsnsAt, generator, seconds, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
+import { configCopy, counter } from '../helpers/harness.js';
 
 let rig: BounceRig;
 
@@ -37,7 +39,7 @@ test('expiry by retries: after 1 + max_retries attempts the next due time bounce
   await advanceTo(engine, T0 + seconds(120), () => bob.attempts === 3, 'retry 2');
   await noDsnYet();
   assert.equal(bob.state, 'pending');
-  engine.clock.advance(seconds(60));
+  engineParts(engine).clock.advance(seconds(60));
   const [dsn] = await dsnsAt(backend, 1);
   assert.equal(bob.attempts, 3, 'no third retry');
   assert.equal(bob.state, 'bounced');
@@ -52,7 +54,7 @@ test('expiry by retries: after 1 + max_retries attempts the next due time bounce
     },
   ]);
   assert.match(dsn.parsed.text ?? '', /<bob@example\.com>: Delivery expired: not delivered after 3 attempt\(s\) \(last reply: 451 4\.3\.0 /);
-  assert.equal(engine.counters.get('hardBouncedExpired').uptime, 1);
+  assert.equal(counter(engine, 'hardBouncedExpired').uptime, 1);
 });
 
 test('expiry by time: past max_queue_lifetime the recipient bounces with 5.4.7 at its next due time', async () => {
@@ -67,9 +69,9 @@ test('expiry by time: past max_queue_lifetime the recipient bounces with 5.4.7 a
   await advanceTo(engine, T0 + seconds(180), () => bob.attempts === 3, 'retry 2');
   assert.equal(bob.nextAt, T0 + seconds(420));
   await noDsnYet();
-  engine.clock.advance(seconds(419 - 180));
+  engineParts(engine).clock.advance(seconds(419 - 180));
   await noDsnYet();
-  engine.clock.advance(seconds(1));
+  engineParts(engine).clock.advance(seconds(1));
   const [dsn] = await dsnsAt(backend, 1);
   assert.equal(bob.attempts, 3);
   assert.equal(dsn.message['arrival-date'], formatRfc5322Date(T0));
@@ -83,13 +85,13 @@ test('a recipient that never got an answer expires without Diagnostic-Code, the 
   rig = await startRig();
   const { engine, backend } = rig;
   // example.com goes to a port where nothing listens; the DSN (to example.org) to the backend.
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.routes.unshift({ domain: 'example.com', hosts: [{ host: '127.0.0.1', port: 1 }] });
   next.bounceProfiles.Default.max_queue_lifetime = 100;
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
   const msg = await send(engine, { to: ['bob@example.com'] });
   await advanceTo(engine, T0, () => msg.rcpts[0].attempts === 1, 'the first attempt');
-  engine.clock.advance(seconds(3600));
+  engineParts(engine).clock.advance(seconds(3600));
   const [dsn] = await dsnsAt(backend, 1);
   assert.equal(dsn.recipients[0].status, '5.4.7');
   assert.equal(dsn.recipients[0]['diagnostic-code'], undefined);
@@ -104,20 +106,20 @@ test('a recipient that never got an answer expires without Diagnostic-Code, the 
 test('a bounce storm: every DSN still carries its original (the spool file waits for it)', async () => {
   rig = await startRig();
   const { engine, backend } = rig;
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.routes.unshift({ domain: 'example.com', hosts: [{ host: '127.0.0.1', port: 1 }] });
   next.bounceProfiles.Default.max_queue_lifetime = 100;
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
   const msgs = [];
   for (let i = 0; i < 12; i++) msgs.push(await send(engine, { to: [`user${i}@example.com`], subject: `storm ${i}` }));
   await engine.idle();
   // All expire in one timer turn, more than the generator builds at once.
-  engine.clock.advance(seconds(3600));
+  engineParts(engine).clock.advance(seconds(3600));
   const dsns = await dsnsAt(backend, 12);
   const subjects = dsns.map((d) => /Subject: (storm \d+)/.exec(d.original?.toString() ?? '')?.[1]).sort();
   assert.deepEqual(subjects, msgs.map((_, i) => `storm ${i}`).sort());
   assert.ok(dsns.every((d) => d.partTypes[1] === 'message/rfc822'));
   await generator(engine).idle();
   await engine.idle();
-  assert.equal(engine.queue.count, 0, 'the originals left the queue after their DSNs were built');
+  assert.equal(engine.api.gauges().queuedMessages, 0, 'the originals left the queue after their DSNs were built');
 });

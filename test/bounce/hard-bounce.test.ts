@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { formatRfc5322Date } from '../../src/model/format-date.js';
-import { readMailLog, waitFor } from '../helpers/harness.js';
+import { counter, readMailLog, waitFor } from '../helpers/harness.js';
 import { dsnsAt, generator, send, setProfile, startRig, T0, type BounceRig } from './bounce-fixtures.js';
 
 let rig: BounceRig;
@@ -29,7 +29,7 @@ test('a 550 for one of two recipients: the other is delivered, the sender gets o
   const msg = await send(engine, { to: ['bob@example.com', 'carol@example.com'], subject: 'quarterly numbers' });
   const mid = msg.envelope.mid;
   const [dsn] = await dsnsAt(backend, 1);
-  await waitFor(() => engine.queue.count === 0, 'the queue to empty');
+  await waitFor(() => engine.api.gauges().queuedMessages === 0, 'the queue to empty');
   await engine.idle();
 
   const originals = backend.messages.filter((m) => m.from === 'alice@example.org');
@@ -60,9 +60,9 @@ test('a 550 for one of two recipients: the other is delivered, the sender gets o
   const generated = new RegExp(`Info: MID (\\d+) was generated for bounce of MID ${mid}\\n`).exec(log);
   assert.ok(generated, 'the generated line is logged');
   assert.match(log, new RegExp(`Delivery start DCID \\d+ MID ${generated[1]} to RID \\[0\\]`), 'the DSN is delivered like any mail');
-  assert.equal(engine.counters.get('genBounceRecipients').uptime, 1);
-  assert.equal(engine.counters.get('hardBounced5xx').uptime, 1);
-  assert.equal(engine.counters.get('deliveredRecipients').uptime, 2, 'bob and the DSN');
+  assert.equal(counter(engine, 'genBounceRecipients').uptime, 1);
+  assert.equal(counter(engine, 'hardBounced5xx').uptime, 1);
+  assert.equal(counter(engine, 'deliveredRecipients').uptime, 2, 'bob and the DSN');
 });
 
 test('use_bounce_response_code: the DSN Status is the remote enhanced code', async () => {
@@ -87,12 +87,12 @@ test('send_bounces off: the recipient is hard-bounced, no DSN goes out', async (
   rig = await rigRefusingCarol();
   await setProfile(rig.engine, 'Default', { send_bounces: false });
   await send(rig.engine, { to: ['carol@example.com'] });
-  await waitFor(() => rig.engine.counters.get('hardBounced5xx').uptime === 1, 'the hard bounce');
+  await waitFor(() => counter(rig.engine, 'hardBounced5xx').uptime === 1, 'the hard bounce');
   await generator(rig.engine).idle();
-  await waitFor(() => rig.engine.queue.count === 0, 'the queue to empty');
+  await waitFor(() => rig.engine.api.gauges().queuedMessages === 0, 'the queue to empty');
   await rig.engine.idle();
   assert.equal(rig.backend.dsns().length, 0);
-  assert.equal(rig.engine.counters.get('genBounceRecipients').uptime, 0);
+  assert.equal(counter(rig.engine, 'genBounceRecipients').uptime, 0);
 });
 
 test('DSN format off: a plain-text bounce, no multipart/report', async () => {

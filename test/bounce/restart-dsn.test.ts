@@ -6,8 +6,9 @@ import { simpleParser } from 'mailparser';
 import type { BounceSink } from '../../src/engine/bounce/bounce-sink.js';
 import type { ApplianceConfig } from '../../src/model/config.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import { configCopy, isQueued, listenerPort, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 
 /**
  * A message to bob@example.com bounces (5.1.1) while a stalled bounce generator leaves its DSN
@@ -22,17 +23,17 @@ async function owedAcrossRestart(
   // A bounce generator that never gets round to it: the DSN is owed when the engine stops.
   const stalled: BounceSink = { hardBounced() {}, delayed() {}, holding: () => new Promise<void>(() => undefined) };
   let engine = await startEngine({ backendPort: backend.port, bounces: () => stalled });
-  const dataDir = engine.dataDir;
+  const dataDir = engine.api.dataDir;
   try {
     if (configure) {
-      const next = structuredClone(engine.config);
+      const next = configCopy(engine);
       configure(next);
-      await engine.applyConfig(next);
+      await engine.api.applyConfig(next);
     }
     await backend.setMode('reject');
     const r = await sendMail(listenerPort(engine), { from: 'alice@example.org', to: 'bob@example.com', subject: 'will bounce' });
     const mid = Number(/Message (\d+)/.exec(r.response)![1]);
-    const msg = engine.queue.messages.get(mid)!;
+    const msg = engineParts(engine).queue.messages.get(mid)!;
     await waitFor(() => msg.rcpts[0].state === 'bounced', 'the hard bounce');
     assert.equal(msg.rcpts[0].dsnPending, '5.1.1');
     await engine.stop();
@@ -55,7 +56,7 @@ test('a DSN owed before a stop is generated after the restart', async () => {
     const dsn = await simpleParser(dsnOf(backend).content);
     assert.deepEqual(dsnOf(backend).to, ['alice@example.org']);
     assert.match(dsn.text ?? '', /bob@example\.com/);
-    await waitFor(() => !engine.queue.messages.has(mid), 'the original to leave the queue');
+    await waitFor(async () => !(await isQueued(engine, mid)), 'the original to leave the queue');
     assert.equal(backend.messages.filter((m) => m.from === '').length, 1, 'exactly one DSN');
   });
 });

@@ -17,7 +17,7 @@ export interface CliEngine {
 /** An in-process engine (frozen clock) with its control socket in the data dir. */
 export async function startCliEngine(o: TestEngineOptions = {}): Promise<CliEngine> {
   const engine = await startEngine(o);
-  const socket = path.join(engine.dataDir, 'esa.sock');
+  const socket = path.join(engine.api.dataDir, 'esa.sock');
   const control = await startControlServer(engine.api, socket);
   return {
     engine,
@@ -26,7 +26,7 @@ export async function startCliEngine(o: TestEngineOptions = {}): Promise<CliEngi
     async stop() {
       await control.close();
       await engine.stop();
-      await removeDir(engine.dataDir);
+      await removeDir(engine.api.dataDir);
     },
   };
 }

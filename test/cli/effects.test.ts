@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, readMailLog, sendMail, startBackend, waitFor } from '../helpers/harness.js';
+import { engineParts } from '../../src/engine/test-seam.js';
+import { counter, listenerPort, readMailLog, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { batch, oneLine, startCliEngine, type CliEngine } from './cli-harness.js';
 
 let cli: CliEngine;
@@ -52,10 +53,10 @@ test('suspenddel holds queued mail without attempts; resumedel delivers it', asy
   const r = await sendMail(listenerPort(cli.engine), { to: ['bob@example.com', 'carol@example.com'] });
   assert.equal(r.ok, true, r.response);
   await cli.engine.idle();
-  cli.engine.clock.advance(3_600_000);
+  engineParts(cli.engine).clock.advance(3_600_000);
   await cli.engine.idle();
   assert.equal(backend.messages.length, 0, 'nothing is attempted while suspended');
-  const msg = [...cli.engine.queue.messages.values()][0];
+  const msg = [...engineParts(cli.engine).queue.messages.values()][0];
   assert.deepEqual(msg.rcpts.map((x) => x.attempts), [0, 0]);
 
   const out = await batch(cli.socket, 'resumedel\nALL\n');
@@ -63,7 +64,7 @@ test('suspenddel holds queued mail without attempts; resumedel delivers it', asy
   assert.match(out.stdout, /Mail delivery resumed\./);
   await waitFor(() => backend.messages.length === 1, 'delivery after resumedel');
   assert.deepEqual(backend.messages[0].to, ['bob@example.com', 'carol@example.com']);
-  await waitFor(() => cli.engine.queue.count === 0, 'the queue to empty');
+  await waitFor(() => cli.engine.api.gauges().queuedMessages === 0, 'the queue to empty');
 });
 
 test('suspenddel for one domain holds only that domain', async () => {
@@ -83,15 +84,15 @@ test('after the backend returns, delivernow empties the queue at once (no clock 
   await setup();
   await backend.setMode('down');
   for (let i = 0; i < 3; i++) await sendMail(listenerPort(cli.engine), { to: `user${i}@example.com` });
-  const dest = () => cli.engine.scheduler.destinations.get('example.com');
+  const dest = () => cli.engine.api.hostStatus('example.com');
   await waitFor(() => dest()?.down === true, 'the host to be marked down');
   await backend.setMode('up');
   await cli.engine.idle();
-  assert.equal(cli.engine.queue.count, 3, 'still queued: the host retry time has not come');
+  assert.equal(cli.engine.api.gauges().queuedMessages, 3, 'still queued: the host retry time has not come');
   const out = await batch(cli.socket, 'delivernow\nALL\n');
   assert.equal(out.code, 0, out.stderr);
   assert.match(out.stdout, /Rescheduling all messages for immediate delivery\./);
-  await waitFor(() => cli.engine.queue.count === 0, 'the queue to empty after delivernow');
+  await waitFor(() => cli.engine.api.gauges().queuedMessages === 0, 'the queue to empty after delivernow');
   assert.equal(backend.messages.length, 3);
 });
 
@@ -99,7 +100,7 @@ test('delivernow <domain> for one domain; an unknown domain is reported', async 
   await setup();
   await backend.setMode('tempfail');
   await sendMail(listenerPort(cli.engine), { to: 'bob@example.com' });
-  await waitFor(() => cli.engine.counters.get('softBouncedEvents').uptime === 1, 'a soft bounce');
+  await waitFor(() => counter(cli.engine, 'softBouncedEvents').uptime === 1, 'a soft bounce');
   await backend.setMode('up');
   assert.match(await ok('delivernow example.org'), /There are no messages queued for example\.org\./);
   assert.match(await ok('delivernow EXAMPLE.com'), /Rescheduling all messages to example\.com for immediate delivery\./);
@@ -113,7 +114,7 @@ test('a committed bounceconfig edit changes the retry times of real delivery; an
   const firstRetryAfter = async (to: string): Promise<number> => {
     const r = await sendMail(port, { to });
     const mid = Number(/Message (\d+) accepted/.exec(r.response)?.[1]);
-    const msg = cli.engine.queue.messages.get(mid)!;
+    const msg = engineParts(cli.engine).queue.messages.get(mid)!;
     await waitFor(() => msg.rcpts[0].attempts === 1, 'the first attempt');
     return (msg.rcpts[0].nextAt - msg.rcpts[0].lastAttemptAt) / 1000;
   };
@@ -127,14 +128,14 @@ test('a committed bounceconfig edit changes the retry times of real delivery; an
   const committed = await oneLine(cli.socket, 'bounceconfig edit Default initial_retry=120; commit "slower first retry"');
   assert.equal(committed.code, 0, committed.stderr);
   assert.match(committed.stdout, /Changes committed: \w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4} UTC/);
-  assert.equal(cli.engine.config.bounceProfiles.Default.initial_retry, 120);
-  assert.equal(cli.engine.config.commits.at(-1)?.comment, 'slower first retry');
+  assert.equal(cli.engine.api.config().bounceProfiles.Default.initial_retry, 120);
+  assert.equal(cli.engine.api.config().commits.at(-1)?.comment, 'slower first retry');
   assert.equal(await firstRetryAfter('two@example.com'), 120);
 
   const log = await mailLog();
   const pendingTill = [...log.matchAll(/MID \d+ to RID \[0\] pending till (.+) \[Default\]/g)].map((m) => Date.parse(`${m[1]} UTC`));
   assert.equal(pendingTill.length, 2);
-  const now = cli.engine.clock.now();
+  const now = cli.engine.api.now();
   assert.deepEqual(pendingTill.map((t) => Math.round((t - now) / 1000)), [60, 120]);
 });
 
@@ -146,8 +147,8 @@ test('tophosts counts what was sent and delivered, with * while the backend is d
   await backend.setMode('down');
   await sendMail(port, { to: ['a@example.net', 'b@example.net'] });
   await sendMail(port, { to: 'c@example.net' });
-  await waitFor(() => cli.engine.scheduler.destinations.get('example.net')?.down === true, 'example.net down');
-  await waitFor(() => cli.engine.scheduler.connectionsOut === 0, 'connections to close');
+  await waitFor(() => cli.engine.api.hostStatus('example.net')?.down === true, 'example.net down');
+  await waitFor(() => cli.engine.api.outboundConnections('all') === 0, 'connections to close');
 
   const out = await ok('tophosts 1');
   const rows = out.split('\n').filter((l) => /^\s*\d+[* ] /.test(l));
@@ -164,8 +165,8 @@ test('tophosts counts what was sent and delivered, with * while the backend is d
 
   await backend.setMode('up');
   await ok('delivernow');
-  await waitFor(() => cli.engine.queue.count === 0, 'the queue to empty');
-  await waitFor(() => cli.engine.scheduler.connectionsOut === 0, 'connections to close');
+  await waitFor(() => cli.engine.api.gauges().queuedMessages === 0, 'the queue to empty');
+  await waitFor(() => cli.engine.api.outboundConnections('all') === 0, 'connections to close');
   const after = await ok('tophosts');
   assert.doesNotMatch(after, /\*  example\.net/);
   assert.match(after, / 1   example\.com\s+0\s+0\s+3\s+0\s+0\n/);

@@ -59,7 +59,7 @@ test('two sessions at once: pending changes are invisible to the other until com
     b.terminal.answers = [''];
     await b.client.run('bounceconfig');
     assert.match(b.terminal.text, /Current bounce profiles:\n1\. Default\n\n/);
-    assert.equal(cli.engine.config.bounceProfiles.Slow, undefined, 'not in the running configuration');
+    assert.equal(cli.engine.api.config().bounceProfiles.Slow, undefined, 'not in the running configuration');
 
     a.terminal.text = '';
     await a.client.run('bounceconfig');
@@ -67,11 +67,11 @@ test('two sessions at once: pending changes are invisible to the other until com
 
     // B changes Default and commits first; A's commit keeps B's change (replayed, not overwritten).
     assert.equal((await b.client.run('bounceconfig edit Default initial_retry=90; commit "b"')).ok, true, b.terminal.text);
-    assert.equal(cli.engine.config.bounceProfiles.Default.initial_retry, 90);
+    assert.equal(cli.engine.api.config().bounceProfiles.Default.initial_retry, 90);
     assert.equal((await a.client.run('commit "a"')).ok, true, a.terminal.text);
-    assert.deepEqual(cli.engine.config.bounceProfiles.Slow, { max_retries: 5, initial_retry: 300, max_retry_timeout: 600 });
-    assert.equal(cli.engine.config.bounceProfiles.Default.initial_retry, 90);
-    assert.deepEqual(cli.engine.config.commits.slice(-2).map((c) => c.comment), ['b', 'a']);
+    assert.deepEqual(cli.engine.api.config().bounceProfiles.Slow, { max_retries: 5, initial_retry: 300, max_retry_timeout: 600 });
+    assert.equal(cli.engine.api.config().bounceProfiles.Default.initial_retry, 90);
+    assert.deepEqual(cli.engine.api.config().commits.slice(-2).map((c) => c.comment), ['b', 'a']);
 
     b.terminal.text = '';
     b.terminal.answers = [''];
@@ -110,7 +110,7 @@ test('end of input in a dialog applies nothing and fails the batch (exit 1)', as
   assert.equal(r.code, 1);
   assert.match(r.stdout, /-- Changes not recorded\.\n/);
   assert.match(r.stderr, /bounceconfig: end of input in the middle of the dialog; nothing was changed/);
-  assert.equal(cli.engine.config.bounceProfiles.Half, undefined);
+  assert.equal(cli.engine.api.config().bounceProfiles.Half, undefined);
 });
 
 test('quit ends the session: later lines are not run; with pending changes it asks first', async () => {
@@ -119,7 +119,7 @@ test('quit ends the session: later lines are not run; with pending changes it as
   assert.match(r.stdout, /Configuration changes entered but not committed\. Exiting will lose changes\.\n\nAre you sure you wish to exit\?\n\[N\]> n\n/);
   assert.match(r.stdout, /1\. Created bounce profile "Q"\./);
   assert.doesNotMatch(r.stdout, /Status as of/);
-  assert.equal(cli.engine.config.bounceProfiles.Q, undefined);
+  assert.equal(cli.engine.api.config().bounceProfiles.Q, undefined);
 });
 
 test('completion of command names and their words', async () => {
@@ -129,7 +129,7 @@ test('completion of command names and their words', async () => {
     assert.deepEqual(await client.complete('bounceconfig e'), ['edit']);
     assert.deepEqual(await client.complete('tophosts '), ['active', 'connections', 'delivered', 'hard', 'soft']);
     assert.deepEqual(await client.complete('SUSPEND'), ['suspend', 'suspenddel', 'suspendlistener']);
-    // The third word: profile names after `bounceconfig edit` (issue 16), nothing after `status detail`.
+    // The third word: profile names after `bounceconfig edit`, nothing after `status detail`.
     assert.deepEqual(await client.complete('bounceconfig edit D'), ['Default']);
     assert.deepEqual(await client.complete('status detail d'), []);
   } finally {
@@ -240,7 +240,7 @@ test('stopping the control server in the middle of a dialog applies nothing and 
     await server.close();
     assert.equal(await outcome, 'the engine closed the connection');
     assert.match((await client.closed) ?? '', /closed/);
-    assert.equal(cli.engine.config.bounceProfiles.Stopped, undefined);
+    assert.equal(cli.engine.api.config().bounceProfiles.Stopped, undefined);
   } finally {
     await server.close();
     await removeDir(dir);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ControlClient } from '../../cli/client.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { waitFor } from '../helpers/harness.js';
 import { startCliEngine, type CliEngine } from './cli-harness.js';
 
@@ -21,7 +22,7 @@ before(async () => {
       Array.from({ length: 50 }, (_, k) => {
         const i = m + k;
         const to = Array.from({ length: RECIPIENTS_PER_MESSAGE }, (_, j) => `u${i}@h${(i * RECIPIENTS_PER_MESSAGE + j) % HOSTS}.example`);
-        return cli.engine.submitGenerated('load@example.org', to, content);
+        return engineParts(cli.engine).generated.submit('load@example.org', to, content);
       }),
     );
   }

@@ -8,8 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, ROOT, sendMail, startBackend, waitFor } from '../helpers/harness.js';
+import { configCopy, listenerPort, ROOT, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { shellProcess, startCliEngine } from './cli-harness.js';
 
 const DIR = path.join(ROOT, 'test/transcripts');
@@ -17,26 +18,26 @@ const UPDATE = process.env.UPDATE_TRANSCRIPTS === '1';
 
 /** Mail delivered to example.com; example.net routed to a closed port, so it is down. */
 async function traffic(engine: Engine, backend: BackendServer): Promise<void> {
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.routes = [{ domain: 'example.net', hosts: [{ host: '127.0.0.1', port: 1 }] }, ...next.routes];
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
   const port = listenerPort(engine);
   for (let i = 0; i < 3; i++) await sendMail(port, { to: `user${i}@example.com`, text: 'x'.repeat(1500) });
   await sendMail(port, { to: ['a@example.net', 'b@example.net'], text: 'y'.repeat(1500) });
   await sendMail(port, { to: 'c@example.net', text: 'z'.repeat(1500) });
   await waitFor(() => backend.messages.length === 3, 'delivery to example.com');
-  await waitFor(() => engine.scheduler.destinations.get('example.net')?.down === true, 'example.net down');
-  await waitFor(() => engine.scheduler.connectionsOut === 0, 'connections to close');
+  await waitFor(() => engine.api.hostStatus('example.net')?.down === true, 'example.net down');
+  await waitFor(() => engine.api.outboundConnections('all') === 0, 'connections to close');
   // A few seconds of (frozen) simulated time pass, so uptime and ages are not all zero.
-  engine.clock.advance(5_000);
+  engineParts(engine).clock.advance(5_000);
 }
 
 /** A profile used by the listener, which may not be deleted. */
 async function profileInUse(engine: Engine): Promise<void> {
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.bounceProfiles.Strict = { max_retries: 3 };
   next.listeners[0].bounceProfile = 'Strict';
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
 }
 
 /** One message delivered to example.com, and nothing left to do: the log's last lines are known. */
@@ -48,9 +49,9 @@ async function oneDelivered(engine: Engine, backend: BackendServer): Promise<voi
 
 /** example.net down with three messages queued for it, of fixed content (showmessage prints their headers). */
 async function queueAdmin(engine: Engine): Promise<void> {
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.routes = [{ domain: 'example.net', hosts: [{ host: '127.0.0.1', port: 1 }] }, ...next.routes];
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
   const port = listenerPort(engine);
   const raw = (from: string, to: string[], n: number) =>
     `From: ${from}\r\nTo: ${to.join(', ')}\r\nSubject: queued ${n}\r\nMessage-ID: <queued-${n}@example.org>\r\nDate: Sat, 28 Nov 2026 11:59:00 +0000\r\n\r\nhello ${n}\r\n`;

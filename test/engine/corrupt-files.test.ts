@@ -5,6 +5,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CORRUPT_FILES_KEPT } from '../../src/engine/fs/corrupt-files.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { removeDir, startEngine, tempDir } from '../helpers/harness.js';
 
 test('moved-aside corrupt files: the newest are kept, older ones removed, and the count is known', async () => {
@@ -26,8 +27,8 @@ test('moved-aside corrupt files: the newest are kept, older ones removed, and th
     assert.equal(warnings.length, 2, warnings.join('\n'));
     assert.match(warnings[0], /config\.json is not valid JSON .*moved aside to config\.json\.corrupt-\d+ and started from the default configuration/);
     assert.match(warnings[1], /shard-2\.json is not valid JSON .*moved aside to shard-2\.json\.corrupt-\d+/);
-    assert.equal(engine.state.corruptFilesKept(), CORRUPT_FILES_KEPT);
-    assert.equal(engine.queue.store.corruptFilesKept(), CORRUPT_FILES_KEPT);
+    assert.equal(engineParts(engine).state.corruptFilesKept(), CORRUPT_FILES_KEPT);
+    assert.equal(engineParts(engine).queue.store.corruptFilesKept(), CORRUPT_FILES_KEPT);
     // status tells the operator they are there.
     assert.equal(engine.api.statusSnapshot(false).corruptFilesKept, 2 * CORRUPT_FILES_KEPT);
     const { formatStatus } = await import('../../src/appliance/commands/monitoring/status-report.js');

@@ -1,15 +1,16 @@
 // Ten independent SMTP sessions at once with mixed outcomes keep the counters exact.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { listenerPort, removeDir, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import type { CounterName } from '../../src/api/engine-api.js';
+import { configCopy, counter, listenerPort, removeDir, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 
 test('ten concurrent sessions, mixed outcomes: counters match exactly', async () => {
   const backend = await startBackend();
   const engine = await startEngine({ backendPort: backend.port, accept: ['example.com', 'example.net'] });
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   next.listeners[0].maxMessageSize = 5_000;
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
   const port = listenerPort(engine);
   try {
     // Session i: two good recipients (one per domain), one outside the RAT; every third
@@ -39,19 +40,19 @@ test('ten concurrent sessions, mixed outcomes: counters match exactly', async ()
     const refused = outcomes.filter((o) => o.done.startsWith('552')).length;
     assert.equal(accepted, 6);
     assert.equal(refused, 4);
-    const c = (name: Parameters<typeof engine.counters.get>[0]) => engine.counters.get(name).uptime;
+    const c = (name: CounterName) => counter(engine, name).uptime;
     assert.equal(c('messagesReceived'), 6);
     assert.equal(c('recipientsReceived'), 12);
     assert.equal(c('rejectedRecipients'), 10);
     await waitFor(() => c('deliveredRecipients') === 12, 'all 12 recipients delivered');
     assert.equal(c('completedRecipients'), 12);
-    assert.equal(engine.counters.host('example.com').deliveredRecipients, 6);
-    assert.equal(engine.counters.host('example.net').deliveredRecipients, 6);
-    assert.equal(engine.counters.host('example.com').activeRecipients, 0);
+    assert.equal(engine.api.hostStatus('example.com')?.deliveredRecipients, 6);
+    assert.equal(engine.api.hostStatus('example.net')?.deliveredRecipients, 6);
+    assert.equal(engine.api.hostStatus('example.com')?.activeRecipients, 0);
     assert.equal(backend.messages.length, 12, 'one transaction per message per destination');
   } finally {
     await engine.stop();
     await backend.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   }
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { listenerPort, removeDir, sendMany, startEngine, waitFor } from '../helpers/harness.js';
 
 /** A dead mail host: accepts TCP and hangs up at once, counting the attempts. */
@@ -24,7 +25,7 @@ before(async () => {
 after(async () => {
   await engine.stop();
   deadHost.close();
-  await removeDir(engine.dataDir);
+  await removeDir(engine.api.dataDir);
 });
 
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -34,21 +35,21 @@ test('1,000 queued for a down host: a few connections while queueing, then one p
   assert.equal(mids.length, 1_000);
   assert.ok(mids.every((m) => m > 0));
   await settle();
-  const dest = engine.scheduler.destinations.get('example.com')!;
+  const dest = engine.api.hostStatus('example.com')!;
   assert.equal(dest.down, true, 'the host is marked down');
-  assert.equal(dest.counters.activeRecipients, 1_000);
+  assert.equal(dest.activeRecipients, 1_000);
   const whileQueueing = connections;
   assert.ok(whileQueueing >= 1 && whileQueueing <= 10, `connections while queueing: ${whileQueueing} (at most the concurrency limit)`);
 
   // Host retry waits of the Default profile: 60 s, then 120 s.
-  engine.clock.advance(60_000);
+  engineParts(engine).clock.advance(60_000);
   await settle();
   assert.equal(connections - whileQueueing, 1, 'one probe at the first host retry time');
-  engine.clock.advance(60_000);
+  engineParts(engine).clock.advance(60_000);
   await settle();
   assert.equal(connections - whileQueueing, 1, 'nothing more before the doubled host wait');
-  engine.clock.advance(60_000);
+  engineParts(engine).clock.advance(60_000);
   await settle();
   assert.equal(connections - whileQueueing, 2, 'the second probe after 120 s');
-  assert.equal(engine.queue.count, 1_000, 'nothing lost, nothing bounced');
+  assert.equal(engine.api.gauges().queuedMessages, 1_000, 'nothing lost, nothing bounced');
 });

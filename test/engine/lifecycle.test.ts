@@ -5,21 +5,21 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { finished, listenerPort, removeDir, sendMail, spawnEsa, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
+import { configCopy, finished, listenerPort, removeDir, sendMail, spawnEsa, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 
 test('corrupt queue state and config.json: one clear warning each, config restored from its backup, nothing lost', async () => {
   const backend: BackendServer = await startBackend();
   await backend.setMode('down');
   let engine = await startEngine({ backendPort: backend.port });
-  const dataDir = engine.dataDir;
+  const dataDir = engine.api.dataDir;
   const mids: number[] = [];
   for (let i = 0; i < 6; i++) {
     const r = await sendMail(listenerPort(engine), { to: `user${i}@example.com`, subject: `kept ${i}` });
     mids.push(Number(/Message (\d+)/.exec(r.response)![1]));
   }
-  const renamed = structuredClone(engine.config);
+  const renamed = configCopy(engine);
   renamed.hostname = 'relay.example.net';
-  await engine.applyConfig(renamed);
+  await engine.api.applyConfig(renamed);
   await engine.stop();
   // A clean start and stop: the start keeps config.json as the last known-good copy.
   engine = await startEngine({ dataDir, backendPort: backend.port });
@@ -49,10 +49,10 @@ test('corrupt queue state and config.json: one clear warning each, config restor
       warnings.some((w) => /config\.json is not valid JSON .*moved aside to config\.json\.corrupt-\d+ and restored the configuration from config\.json\.bak/.test(w)),
       warnings.join('\n'),
     );
-    assert.equal(engine.hostname, 'relay.example.net', 'the configuration came back from the backup');
-    assert.equal(engine.queue.count, 6, 'all six messages are queued again');
+    assert.equal(engine.api.hostname, 'relay.example.net', 'the configuration came back from the backup');
+    assert.equal(engine.api.gauges().queuedMessages, 6, 'all six messages are queued again');
     await backend.setMode('up');
-    engine.deliverNow();
+    engine.api.deliverNow();
     await waitFor(() => backend.messages.length === 6, 'all six delivered');
     const subjects = backend.messages.map((m) => /Subject: (.*)/.exec(m.content.toString())![1].trim()).sort();
     assert.deepEqual(subjects, ['kept 0', 'kept 1', 'kept 2', 'kept 3', 'kept 4', 'kept 5']);
@@ -69,7 +69,7 @@ test('corrupt queue state and config.json: one clear warning each, config restor
 test('a second engine on the same data dir exits 2 with one clear line', async () => {
   const engine = await startEngine();
   try {
-    const second = spawnEsa(['start', '--data-dir', engine.dataDir, '--listen', '127.0.0.1:0']);
+    const second = spawnEsa(['start', '--data-dir', engine.api.dataDir, '--listen', '127.0.0.1:0']);
     const { code, stderr } = await finished(second);
     assert.equal(code, 2);
     const lines = stderr.trim().split('\n');
@@ -77,7 +77,7 @@ test('a second engine on the same data dir exits 2 with one clear line', async (
     assert.match(lines[0], new RegExp(`^esa: another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`));
   } finally {
     await engine.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   }
 });
 

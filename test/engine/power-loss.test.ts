@@ -9,9 +9,10 @@ import { test } from 'node:test';
 import nodemailer from 'nodemailer';
 import type { BounceSink } from '../../src/engine/bounce/bounce-sink.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor, type TestEngineOptions } from '../helpers/harness.js';
+import { configCopy, listenerPort, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor, type TestEngineOptions } from '../helpers/harness.js';
 import { PowerLossModel, listImage, type Image } from '../helpers/power-loss-fs.js';
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -81,6 +82,7 @@ test('power cuts at random points: every message that got a 250 is there after t
   // A third of the mail waits for a retry (the clock is frozen), the rest is delivered and removed.
   backend.policy = (rcpt) => (rcpt.startsWith('later') ? { code: 451, text: '4.3.0 try later' } : undefined);
   const engine = await startEngine({ dataDir: path.join(root, 'data'), backendPort: backend.port, clockStart: T0 });
+  const parts = engineParts(engine);
   const acked = new Set<number>();
   const subjects = new Map<number, string>();
   const waiting = new Set<number>();
@@ -113,20 +115,20 @@ test('power cuts at random points: every message that got a 250 is there after t
           subjects.set(mid, `m${i}`);
           if (i % 3 === 0) waiting.add(mid);
           // The state's flush timer (500 ms) would fire a few times in a longer run: flush now and then.
-          if (rand() < 0.1) void engine.queue.store.flush();
+          if (rand() < 0.1) void parts.queue.store.flush();
         }),
       );
     } finally {
       transport.close();
     }
     await waitFor(
-      () => engine.queue.count === waiting.size && [...waiting].every((mid) => engine.queue.messages.get(mid)?.rcpts[0].attempts === 1),
+      () => engine.api.gauges().queuedMessages === waiting.size && [...waiting].every((mid) => parts.queue.messages.get(mid)?.rcpts[0].attempts === 1),
       'the rest delivered, the waiting ones tried once',
     );
     // Once the state is flushed, nothing delivered comes back and the retry counts stay; once
     // the log is synced, its lines stay.
-    await engine.queue.store.flush();
-    await engine.log.sync();
+    await parts.queue.store.flush();
+    await parts.log.sync();
     model.onOperation = null;
     const final = { at: model.operations, image: model.cut(), acked: [...acked], delivered: delivered() };
     assert.ok(cuts.length >= 3, `only ${cuts.length} power cuts in ${model.operations} operations`);
@@ -136,12 +138,13 @@ test('power cuts at random points: every message that got a 250 is there after t
       // Deliveries after the restart go nowhere (port 1 refuses): the queue stays as loaded.
       const after = await restart(cut.image);
       try {
+        const { queue } = engineParts(after.engine);
         assert.deepEqual(after.warnings, [], `${what}: warnings at the restart`);
-        const missing = cut.acked.filter((mid) => !cut.delivered.has(mid) && !after.engine.queue.messages.has(mid));
+        const missing = cut.acked.filter((mid) => !cut.delivered.has(mid) && !queue.messages.has(mid));
         assert.deepEqual(missing, [], `${what}: acknowledged, never delivered, and not queued after the restart`);
         // Spool files are reused (src/engine/queue/temp-files.ts): each queued message must still be its own.
-        for (const mid of after.engine.queue.messages.keys()) {
-          const subject = /^Subject: (.*)\r$/m.exec((await after.engine.queue.spool.readContent(mid)).toString('utf8'))?.[1];
+        for (const mid of queue.messages.keys()) {
+          const subject = /^Subject: (.*)\r$/m.exec((await queue.spool.readContent(mid)).toString('utf8'))?.[1];
           assert.equal(subject, subjects.get(mid), `${what}: message ${mid}'s content`);
         }
       } finally {
@@ -151,8 +154,9 @@ test('power cuts at random points: every message that got a 250 is there after t
 
     const after = await restart(final.image);
     try {
-      assert.deepEqual([...after.engine.queue.messages.keys()].sort(), [...waiting].sort(), 'queued after the restart: the waiting mail, nothing delivered before the flush');
-      assert.deepEqual(new Set([...after.engine.queue.messages.values()].map((m) => m.rcpts[0].attempts)), new Set([1]), 'retry counts');
+      const { queue } = engineParts(after.engine);
+      assert.deepEqual([...queue.messages.keys()].sort(), [...waiting].sort(), 'queued after the restart: the waiting mail, nothing delivered before the flush');
+      assert.deepEqual(new Set([...queue.messages.values()].map((m) => m.rcpts[0].attempts)), new Set([1]), 'retry counts');
     } finally {
       await after.close();
     }
@@ -182,8 +186,9 @@ test('retry counts, delay-warning counts and owed DSNs survive a power cut', { s
         ? { code: 550, text: '5.1.1 No such user' }
         : undefined;
   const engine = await startEngine({ dataDir: path.join(root, 'data'), backendPort: backend.port, clockStart: T0, bounces: () => stalled });
+  const parts = engineParts(engine);
   try {
-    const next = structuredClone(engine.config);
+    const next = configCopy(engine);
     Object.assign(next.bounceProfiles.Default, {
       initial_retry: 60,
       max_retry_timeout: 60,
@@ -191,25 +196,25 @@ test('retry counts, delay-warning counts and owed DSNs survive a power cut', { s
       send_warnings_interval: 60,
       send_warnings_count: 5,
     });
-    await engine.applyConfig(next);
+    await engine.api.applyConfig(next);
     const accepted = async (to: string): Promise<QueuedMessage> => {
       const r = await sendMail(listenerPort(engine), { from: 'alice@example.org', to, subject: `to ${to}` });
       const mid = Number(/Message (\d+) accepted/.exec(r.response)?.[1]);
       assert.ok(mid > 0, r.response);
-      return engine.queue.messages.get(mid)!;
+      return parts.queue.messages.get(mid)!;
     };
     const later = await accepted('later@example.com');
     const rcpt = later.rcpts[0];
     await waitFor(() => rcpt.attempts === 1, 'the first attempt');
     for (let n = 2; n <= 4; n++) {
-      engine.clock.advance(60_000);
+      parts.clock.advance(60_000);
       await waitFor(() => rcpt.attempts === n, `attempt ${n}`);
     }
     assert.equal(rcpt.warningsSent, 3);
     const gone = await accepted('gone@example.com');
     await waitFor(() => gone.rcpts[0].dsnPending === '5.1.1', 'the hard bounce');
     const before = { nextAt: rcpt.nextAt, lastAttemptAt: rcpt.lastAttemptAt, lastReply: rcpt.lastReply };
-    await engine.queue.store.flush();
+    await parts.queue.store.flush();
     const image = model.cut();
 
     await backend.stop();
@@ -217,7 +222,7 @@ test('retry counts, delay-warning counts and owed DSNs survive a power cut', { s
     const after = await restart(image, { backendPort: backend.port });
     try {
       assert.deepEqual(after.warnings, []);
-      const restored = after.engine.queue.messages.get(later.envelope.mid);
+      const restored = engineParts(after.engine).queue.messages.get(later.envelope.mid);
       assert.ok(restored, 'the retried message is queued');
       const { attempts, nextAt, lastAttemptAt, lastReply, warningsSent, state } = restored.rcpts[0];
       assert.deepEqual(
@@ -247,7 +252,7 @@ test('the configuration backup survives a power cut and restores a damaged confi
   const dataDir = path.join(root, 'data');
   try {
     const first = await startEngine({ dataDir });
-    await first.applyConfig({ ...structuredClone(first.config), hostname: 'mx.power.example' });
+    await first.api.applyConfig({ ...configCopy(first), hostname: 'mx.power.example' });
     await first.stop();
     // The backup is taken at start.
     const second = await startEngine({ dataDir });
@@ -259,10 +264,10 @@ test('the configuration backup survives a power cut and restores a damaged confi
     assert.equal(JSON.parse(backup.toString('utf8')).config.hostname, 'mx.power.example');
     const after = await restart(image, {}, (dir) => writeFile(path.join(dir, 'config.json'), '{"version":1,"conf'));
     try {
-      assert.equal(after.engine.hostname, 'mx.power.example');
+      assert.equal(after.engine.api.hostname, 'mx.power.example');
       assert.equal(after.warnings.length, 1);
       assert.match(after.warnings[0], /config\.json is not valid JSON .*restored the configuration from config\.json\.bak/);
-      assert.equal(after.engine.state.corruptFilesKept(), 1);
+      assert.equal(engineParts(after.engine).state.corruptFilesKept(), 1);
     } finally {
       await after.close();
     }

@@ -17,7 +17,7 @@ before(async () => {
 after(async () => {
   await engine.stop();
   await backend.stop();
-  await removeDir(engine.dataDir);
+  await removeDir(engine.api.dataDir);
 });
 
 test('a message arrives at the backend with envelope, headers and body intact, plus Received:', async () => {

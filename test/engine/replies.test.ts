@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { commitChange, engineForFile } from '../helpers/engine-for-file.js';
-import { sendMail, waitFor } from '../helpers/harness.js';
+import { counter, sendMail, waitFor } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 
 let backend: BackendServer;
@@ -14,7 +15,7 @@ let port: number;
 
 engineForFile((s) => ({ engine, backend, port } = s));
 
-function withLimits(change: (c: Engine['config']) => void): Promise<void> {
+function withLimits(change: (c: ApplianceConfig) => void): Promise<void> {
   return commitChange(engine, change);
 }
 
@@ -56,11 +57,11 @@ test('a recipient outside the RAT gets 550 5.7.1; malformed commands get 5.5.x a
 test('a message over the size limit gets 552 5.3.4 and is not queued', async () => {
   await withLimits((c) => (c.listeners[0].maxMessageSize = 2_000));
   try {
-    const before = engine.counters.get('messagesReceived').uptime;
+    const before = counter(engine, 'messagesReceived').uptime;
     const r = await sendMail(port, { to: 'bob@example.com', text: 'x'.repeat(5_000) });
     assert.equal(r.ok, false);
     assert.match(r.response, /^552 5\.3\.4 /);
-    assert.equal(engine.counters.get('messagesReceived').uptime, before);
+    assert.equal(counter(engine, 'messagesReceived').uptime, before);
   } finally {
     await withLimits((c) => (c.listeners[0].maxMessageSize = 10 * 1024 * 1024));
   }
@@ -84,7 +85,7 @@ test('past the recipient limit: 452 4.5.3', async () => {
 
 test('at the storage limit: 452 4.3.1 at MAIL, and acceptance again once the queue drains', async () => {
   // The limit counts what is queued: the earlier tests' messages must be delivered first.
-  await waitFor(() => engine.queue.count === 0, 'the earlier messages to be delivered');
+  await waitFor(() => engine.api.gauges().queuedMessages === 0, 'the earlier messages to be delivered');
   await backend.setMode('down');
   await withLimits((c) => (c.queueMaxMessages = 3));
   try {
@@ -98,8 +99,8 @@ test('at the storage limit: 452 4.3.1 at MAIL, and acceptance again once the que
     assert.equal(await s.command('MAIL FROM:<alice@example.org>'), '452 4.3.1 Insufficient system storage');
     s.close();
     await backend.setMode('up');
-    engine.deliverNow();
-    await waitFor(() => engine.queue.count === 0, 'the queue to drain');
+    engine.api.deliverNow();
+    await waitFor(() => engine.api.gauges().queuedMessages === 0, 'the queue to drain');
     const again = await sendMail(port, { to: 'bob@example.com', subject: 'after drain' });
     assert.match(again.response, /^250 2\.0\.0 Ok: Message \d+ accepted$/);
   } finally {
@@ -186,11 +187,11 @@ test('an idle client gets 421 4.4.2 and is closed', async () => {
 });
 
 test('a suspended listener answers 421 4.3.2 at connect; resumed, it accepts', async () => {
-  await engine.suspendListeners(['IncomingMail'], 0);
+  await engine.api.suspendListeners(['IncomingMail'], 0);
   const s = await SmtpTalk.open(port);
   assert.equal(await s.reply(), '421 4.3.2 mail.example.com Service not available, closing transmission channel');
   s.close();
-  await engine.resumeListeners(['IncomingMail']);
+  await engine.api.resumeListeners(['IncomingMail']);
   const r = await sendMail(port, { to: 'bob@example.com' });
   assert.match(r.response, /^250 /);
 });

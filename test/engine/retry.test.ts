@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
 import type { QueuedMessage } from '../../src/engine/queue/message.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import { configCopy, counter, isQueued, listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 
 let backend: BackendServer;
 let engine: Engine;
@@ -13,22 +15,22 @@ let engine: Engine;
 afterEach(async () => {
   await engine.stop();
   await backend.stop();
-  await removeDir(engine.dataDir);
+  await removeDir(engine.api.dataDir);
 });
 
-async function setup(profile: Partial<Engine['config']['bounceProfiles']['Default']> = {}): Promise<void> {
+async function setup(profile: Partial<ApplianceConfig['bounceProfiles']['Default']> = {}): Promise<void> {
   backend = await startBackend();
   engine = await startEngine({ backendPort: backend.port });
-  const next = structuredClone(engine.config);
+  const next = configCopy(engine);
   Object.assign(next.bounceProfiles.Default, profile);
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
 }
 
 async function sendOne(): Promise<QueuedMessage> {
   const r = await sendMail(listenerPort(engine), { to: 'bob@example.com' });
   const mid = Number(/Message (\d+) accepted/.exec(r.response)?.[1]);
   assert.ok(mid > 0, r.response);
-  return engine.queue.messages.get(mid)!;
+  return engineParts(engine).queue.messages.get(mid)!;
 }
 
 const seconds = (n: number) => n * 1000;
@@ -43,15 +45,15 @@ test('backend down: the message is queued, and delivered after the retry wait on
   await waitFor(() => rcpt.attempts === 1, 'the first attempt');
   assert.equal(rcpt.state, 'pending');
   assert.equal(rcpt.nextAt - msg.envelope.arrival, seconds(60));
-  assert.equal(engine.queue.count, 1);
+  assert.equal(engine.api.gauges().queuedMessages, 1);
   await backend.setMode('up');
-  engine.clock.advance(seconds(59));
+  engineParts(engine).clock.advance(seconds(59));
   await engine.idle();
   assert.equal(backend.messages.length, 0, 'nothing before the retry time');
-  engine.clock.advance(seconds(1));
+  engineParts(engine).clock.advance(seconds(1));
   await waitFor(() => backend.messages.length === 1, 'delivery at the retry time');
-  await waitFor(() => engine.queue.count === 0, 'the message to leave the queue');
-  assert.equal(engine.counters.get('deliveredRecipients').uptime, 1);
+  await waitFor(() => engine.api.gauges().queuedMessages === 0, 'the message to leave the queue');
+  assert.equal(counter(engine, 'deliveredRecipients').uptime, 1);
   assert.match(await mailLog(), /Connection Error: DCID \d+ domain: example\.com .* details: ECONNREFUSED/);
 });
 
@@ -64,15 +66,15 @@ test('4xx from the backend: retried on the doubling schedule (60, 120, 240 s)', 
   await waitFor(() => rcpt.attempts === 1, 'attempt 1');
   const attemptAt: number[] = [rcpt.lastAttemptAt - arrival];
   for (const wait of [60, 120, 240, 480]) {
-    engine.clock.advance(seconds(wait) - 1);
+    engineParts(engine).clock.advance(seconds(wait) - 1);
     await engine.idle();
     assert.equal(rcpt.attempts, attemptAt.length, `no attempt before ${wait} s have passed`);
-    engine.clock.advance(1);
+    engineParts(engine).clock.advance(1);
     await waitFor(() => rcpt.attempts === attemptAt.length + 1, `attempt ${attemptAt.length + 1}`);
     attemptAt.push(rcpt.lastAttemptAt - arrival);
   }
   assert.deepEqual(attemptAt, [0, 60, 180, 420, 900].map(seconds));
-  assert.equal(engine.counters.get('softBouncedEvents').uptime, 5);
+  assert.equal(counter(engine, 'softBouncedEvents').uptime, 5);
   assert.match(await mailLog(), /Delayed: DCID \d+ MID \d+ to RID \[0\] - 4\.3\.0 - \('451', \['Mailbox temporarily unavailable, try later'\]\)/);
 });
 
@@ -82,7 +84,7 @@ test('the doubling stops at the maximum wait', async () => {
   const msg = await sendOne();
   const rcpt = msg.rcpts[0];
   await waitFor(() => rcpt.attempts === 1, 'attempt 1');
-  engine.clock.advance(seconds(60));
+  engineParts(engine).clock.advance(seconds(60));
   await waitFor(() => rcpt.attempts === 2, 'attempt 2');
   assert.equal(rcpt.nextAt - rcpt.lastAttemptAt, seconds(100), 'second wait capped at 100 s, not 120 s');
 });
@@ -94,8 +96,8 @@ test('5xx from the backend: hard bounce at once, no retry', async () => {
   await waitFor(() => msg.rcpts[0].state === 'bounced', 'the hard bounce');
   assert.equal(msg.rcpts[0].attempts, 1);
   // The DSN to the sender (example.org) is refused too: count the original's host alone.
-  assert.equal(engine.counters.host('example.com').hardBouncedRecipients, 1);
-  await waitFor(() => !engine.queue.messages.has(msg.envelope.mid), 'the message to leave the queue');
+  assert.equal(engine.api.hostStatus('example.com')?.hardBouncedRecipients, 1);
+  await waitFor(async () => !(await isQueued(engine, msg.envelope.mid)), 'the message to leave the queue');
   assert.match(await mailLog(), new RegExp(`Bounced: DCID \\d+ MID ${msg.envelope.mid} to RID \\[0\\] - 5\\.1\\.1 - Mailbox unavailable \\('550', \\['Mailbox unavailable'\\]\\)`));
 });
 
@@ -105,17 +107,17 @@ test('expiry by time: past max_queue_lifetime the recipient is hard-bounced 5.4.
   const msg = await sendOne();
   const rcpt = msg.rcpts[0];
   await waitFor(() => rcpt.attempts === 1, 'attempt 1');
-  engine.clock.advance(seconds(60));
+  engineParts(engine).clock.advance(seconds(60));
   await waitFor(() => rcpt.attempts === 2, 'attempt 2 at 60 s');
-  engine.clock.advance(seconds(120));
+  engineParts(engine).clock.advance(seconds(120));
   await waitFor(() => rcpt.attempts === 3, 'attempt 3 at 180 s');
-  engine.clock.advance(seconds(239));
+  engineParts(engine).clock.advance(seconds(239));
   await engine.idle();
   assert.equal(rcpt.state, 'pending', 'still pending before the next attempt time');
-  engine.clock.advance(seconds(1));
+  engineParts(engine).clock.advance(seconds(1));
   await waitFor(() => rcpt.state === 'bounced', 'expiry at the next attempt time (420 s > 300 s)');
   assert.equal(rcpt.attempts, 3, 'no fourth attempt');
-  assert.equal(engine.counters.get('hardBouncedExpired').uptime, 1);
+  assert.equal(counter(engine, 'hardBouncedExpired').uptime, 1);
   assert.match(await mailLog(), /Bounced: DCID 0 MID \d+ to RID \[0\] - 5\.4\.7 - Delivery expired \(message too old\) \('000', \[\]\)/);
 });
 
@@ -125,12 +127,12 @@ test('expiry by retry count: max_retries 2 allows the first attempt and two retr
   const msg = await sendOne();
   const rcpt = msg.rcpts[0];
   await waitFor(() => rcpt.attempts === 1, 'attempt 1');
-  engine.clock.advance(seconds(60));
+  engineParts(engine).clock.advance(seconds(60));
   await waitFor(() => rcpt.attempts === 2, 'retry 1');
-  engine.clock.advance(seconds(120));
+  engineParts(engine).clock.advance(seconds(120));
   await waitFor(() => rcpt.attempts === 3, 'retry 2');
-  engine.clock.advance(seconds(240));
+  engineParts(engine).clock.advance(seconds(240));
   await waitFor(() => rcpt.state === 'bounced', 'the bounce instead of retry 3');
   assert.equal(rcpt.attempts, 3);
-  assert.equal(engine.counters.get('hardBouncedExpired').uptime, 1);
+  assert.equal(counter(engine, 'hardBouncedExpired').uptime, 1);
 });

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { PlacedFiles, type PlacedFile } from '../../src/engine/queue/placed-files.js';
 import { parseSpoolFile, placedLeftover, type Spool } from '../../src/engine/queue/spool.js';
 import type { RawFile } from '../../src/engine/fs/raw-file.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 import type { Image } from '../helpers/power-loss-fs.js';
 import { spoolFilesIn, testEnvelope as envelope, withSpoolOnModel } from '../helpers/spool-on-model.js';
@@ -115,12 +116,12 @@ test('placed files a crash left are removed at the next start: not queued, not s
   let dataDir: string | undefined;
   try {
     const first = await startEngine({ backendPort: backend.port });
-    dataDir = first.dataDir;
+    dataDir = first.api.dataDir;
     const r = await sendMail(listenerPort(first), { to: 'b@example.com', subject: 'before the crash' });
     assert.ok(r.ok, r.response);
-    await waitFor(() => backend.messages.length === 1 && first.queue.count === 0, 'delivery');
-    assert.ok(first.queue.spool.placedFiles.taken >= 1, 'the message was written into a placed file');
-    const spoolDir = first.queue.spool.dir;
+    await waitFor(() => backend.messages.length === 1 && first.api.gauges().queuedMessages === 0, 'delivery');
+    assert.ok(engineParts(first).queue.spool.placedFiles.taken >= 1, 'the message was written into a placed file');
+    const spoolDir = engineParts(first).queue.spool.dir;
     await first.stop();
     assert.deepEqual(await placedNames(spoolDir), [], 'a stop removes the files still placed');
 
@@ -133,9 +134,9 @@ test('placed files a crash left are removed at the next start: not queued, not s
     await writeFile(path.join(bucket, '41.msg'), old);
     const second = await startEngine({ dataDir, backendPort: backend.port });
     try {
-      await waitFor(() => second.queue.loading === undefined, 'the load at start');
-      assert.equal(second.queue.count, 0, 'nothing queued from the placed files');
-      assert.equal(second.queue.spool.damagedFilesKept(), 0, 'nothing set aside as damaged');
+      await waitFor(() => engineParts(second).queue.loading === undefined, 'the load at start');
+      assert.equal(second.api.gauges().queuedMessages, 0, 'nothing queued from the placed files');
+      assert.equal(engineParts(second).queue.spool.damagedFilesKept(), 0, 'nothing set aside as damaged');
       assert.deepEqual((await readdir(bucket)).filter((n) => n === '40.msg' || n === '41.msg'), [], 'both removed');
       assert.doesNotMatch(await readMailLog(second), /damaged|unreadable/);
       // Mail flows as before.
@@ -160,8 +161,8 @@ test('the first message after a fresh start takes MID 1: the engine listens once
   const engine = await startEngine({ backendPort: backend.port });
   try {
     // Checked as start returns, before anything else runs: a message could arrive now.
-    const placed = engine.queue.spool.placedFiles;
-    assert.equal(engine.queue.spool.nextPlacedMid(), 1, 'MID 1 is placed and ready');
+    const placed = engineParts(engine).queue.spool.placedFiles;
+    assert.equal(engineParts(engine).queue.spool.nextPlacedMid(), 1, 'MID 1 is placed and ready');
     assert.equal(placed.ready, 64, 'the files placed ahead are all ready');
     const r = await sendMail(listenerPort(engine), { to: 'a@example.com' });
     assert.ok(r.ok, r.response);
@@ -171,7 +172,7 @@ test('the first message after a fresh start takes MID 1: the engine listens once
   } finally {
     await engine.stop();
     await backend.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   }
 });
 

@@ -1,4 +1,4 @@
-// Issue 15 item 1, the unit form (no mount needed): the data dir's disk turns full (ENOSPC) or
+// A full or read-only disk, the unit form (no mount needed): the data dir's disk turns full (ENOSPC) or
 // read-only (EROFS) under a running engine, through an in-process fault layer. The engine
 // stays up, answers 452 4.3.1, `status` and the mail log say so, nothing rejects unhandled,
 // and acceptance and state saves resume by themselves once the disk works again.
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { IdAllocator } from '../../src/engine/queue/ids.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 import { DiskFaults, type DiskFault } from './disk-fault-fs.js';
@@ -34,7 +35,7 @@ async function engineOn(name: string): Promise<Engine> {
 }
 
 async function spooled(engine: Engine): Promise<number[]> {
-  return engine.queue.spool.allMids();
+  return engineParts(engine).queue.spool.allMids();
 }
 
 for (const fault of ['ENOSPC', 'EROFS'] as DiskFault[]) {
@@ -53,9 +54,10 @@ for (const fault of ['ENOSPC', 'EROFS'] as DiskFault[]) {
         assert.match(r.response, /^452 4\.3\.1 /, r.response);
       }
       // The periodic state save, the queue state flush, the mail log: all refused, none fatal.
-      await engine.saveState().catch(() => undefined);
-      await engine.queue.store.flush();
-      await engine.log.flush();
+      const parts = engineParts(engine);
+      await parts.saveState().catch(() => undefined);
+      await parts.queue.store.flush();
+      await parts.log.flush();
       const snap = engine.api.statusSnapshot(false);
       assert.ok(snap.storageShort, 'status knows storage is short');
       const report = formatStatus(snap, false).join('\n');
@@ -64,7 +66,7 @@ for (const fault of ['ENOSPC', 'EROFS'] as DiskFault[]) {
       assert.equal(engine.api.gauges().storageUsedPercent, 100);
 
       faults.mode = null;
-      await waitFor(() => engine.storage.short === null, 'the storage probe to see the disk work again');
+      await waitFor(() => parts.storage.short === null, 'the storage probe to see the disk work again');
       const again = await sendMail(port, { to: 'bob@example.com' });
       assert.ok(again.ok, again.response);
       const mid = Number(/Message (\d+) accepted/.exec(again.response)?.[1]);
@@ -90,11 +92,11 @@ test('an engine starts on a full disk: it refuses mail until space returns, then
   faults.mode = 'ENOSPC';
   const engine = await startEngine({ dataDir, storageProbeMs: 20 });
   try {
-    assert.ok(engine.storage.short, 'started in storage-short mode');
+    assert.ok(engineParts(engine).storage.short, 'started in storage-short mode');
     const r = await sendMail(listenerPort(engine), { to: 'bob@example.com' });
     assert.match(r.response, /^452 4\.3\.1 /);
     faults.mode = null;
-    await waitFor(() => engine.storage.short === null, 'recovery');
+    await waitFor(() => engineParts(engine).storage.short === null, 'recovery');
     const ok = await sendMail(listenerPort(engine), { to: 'bob@example.com' });
     assert.ok(ok.ok, ok.response);
     assert.deepEqual(unhandled, []);
@@ -117,7 +119,7 @@ test('an engine stops cleanly on a full disk (the spool keeps every message)', a
   }
   const again = await engineOn('stop-full');
   try {
-    assert.equal(again.queue.count, 1);
+    assert.equal(again.api.gauges().queuedMessages, 1);
   } finally {
     await again.stop();
   }
@@ -166,13 +168,14 @@ test('the id reservation: a failed background save rejects nothing, and no MID i
 test('mail log lines the disk refused are written once it works, and none are duplicated', async () => {
   const engine = await engineOn('log-kept');
   try {
+    const { log } = engineParts(engine);
     faults.mode = 'ENOSPC';
-    for (let i = 0; i < 50; i++) engine.log.info(`kept line ${i}`);
-    await engine.log.flush();
-    assert.ok(engine.log.unwrittenBytes > 0);
+    for (let i = 0; i < 50; i++) log.info(`kept line ${i}`);
+    await log.flush();
+    assert.ok(log.unwrittenBytes > 0);
     faults.mode = null;
-    await engine.log.flush();
-    const text = await readFile(engine.log.file, 'utf8');
+    await log.flush();
+    const text = await readFile(log.file, 'utf8');
     for (let i = 0; i < 50; i++) assert.equal(text.split(`kept line ${i}\n`).length, 2, `line ${i} once`);
   } finally {
     faults.mode = null;

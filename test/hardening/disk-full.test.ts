@@ -1,4 +1,4 @@
-// Issue 15 item 1 on a real small file system: the data dir on a 5 MB tmpfs, filled by mail
+// A full or read-only disk on a real small file system: the data dir on a 5 MB tmpfs, filled by mail
 // until the disk says no, then remounted read-only. Needs `mount` (root, or a container that
 // allows it); skipped with the reason when mounting is refused. The unit form, which runs
 // anywhere, is disk-faults.test.ts.
@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { startupError } from '../../cli/start.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 
 const run = promisify(execFile);
@@ -52,7 +53,7 @@ async function fillWithMail(port: number): Promise<{ accepted: number[]; refusal
 }
 
 async function spooled(engine: Engine): Promise<Set<number>> {
-  return new Set(await engine.queue.spool.allMids());
+  return new Set(await engineParts(engine).queue.spool.allMids());
 }
 
 test('data dir on a 5 MB tmpfs: full, a restart while full, read-only — 452s, no crash, every 250 kept, recovery by itself', async (t) => {
@@ -67,13 +68,13 @@ test('data dir on a 5 MB tmpfs: full, a restart while full, read-only — 452s, 
     const { accepted, refusal } = await fillWithMail(port);
     assert.ok(accepted.length >= 2, `some mail fitted (${accepted.length})`);
     assert.match(refusal, /^452 4\.3\.1 /, refusal);
-    assert.ok(engine.storage.short, 'storage-short mode');
+    assert.ok(engineParts(engine).storage.short, 'storage-short mode');
     const again = await sendMail(port, { to: 'bob@example.com' });
     assert.match(again.response, /^452 4\.3\.1 /);
     for (const mid of accepted) assert.ok((await spooled(engine)).has(mid), `MID ${mid} that got a 250 is spooled`);
 
     await unlink(filler);
-    await waitFor(() => engine.storage.short === null, 'recovery once space returns');
+    await waitFor(() => engineParts(engine).storage.short === null, 'recovery once space returns');
     const after = await sendMail(port, { to: 'bob@example.com' });
     assert.ok(after.ok, after.response);
     assert.match(await readMailLog(engine), /Storage short: .*no space left on the device \(ENOSPC\)[\s\S]*Storage recovered/);
@@ -85,12 +86,12 @@ test('data dir on a 5 MB tmpfs: full, a restart while full, read-only — 452s, 
     await engine.stop();
     await writeFile(path.join(mnt, 'filler2'), Buffer.alloc(Math.max(0, (await freeBytes(mnt)) - 8192))).catch(() => undefined);
     engine = await startEngine({ dataDir, storageProbeMs: 20 });
-    assert.equal(engine.queue.count, queued, 'every spooled message queued again');
+    assert.equal(engine.api.gauges().queuedMessages, queued, 'every spooled message queued again');
     const refused = await sendMail(listenerPort(engine), { to: 'bob@example.com' });
     assert.match(refused.response, /^452 4\.3\.1 /);
     await unlink(filler);
     await unlink(path.join(mnt, 'filler2'));
-    await waitFor(() => engine.storage.short === null, 'recovery after the restart');
+    await waitFor(() => engineParts(engine).storage.short === null, 'recovery after the restart');
     assert.ok((await sendMail(listenerPort(engine), { to: 'bob@example.com' })).ok);
     await engine.stop();
 
@@ -108,7 +109,7 @@ test('data dir on a 5 MB tmpfs: full, a restart while full, read-only — 452s, 
       await run('mount', ['-o', 'remount,rw', mnt]);
     }
     engine = await startEngine({ dataDir, storageProbeMs: 20 });
-    assert.equal(engine.storage.short, null);
+    assert.equal(engineParts(engine).storage.short, null);
     assert.deepEqual(unhandled, []);
   } finally {
     await engine.stop();

@@ -1,4 +1,4 @@
-// Issue 15 item 2: one engine per data dir. The lock is a kernel lock taken before anything is
+// One engine per data dir. The lock is a kernel lock taken before anything is
 // read: a second engine exits at once with one line and touches nothing, even when the lock
 // file was deleted under the first or when both start together after a crash; temp files are
 // unique per writer.
@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { writeFileDurably } from '../../src/engine/state/durable-json-file.js';
 import { startControlServer } from '../../src/appliance/control/server.js';
 import { DataDirBusyError } from '../../src/engine/fs/data-dir-lock.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { finished, readMailLog, removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 import { raceForDataDir } from '../soak/lock-race.js';
 
@@ -36,17 +37,17 @@ async function settled(dir: string): Promise<string[]> {
 test('a second engine in the same process is refused at once and touches nothing', async () => {
   const first = await startEngine();
   try {
-    await first.log.sync();
-    const before = await settled(first.dataDir);
-    await assert.rejects(startEngine({ dataDir: first.dataDir }), (e: Error) => {
+    await engineParts(first).log.sync();
+    const before = await settled(first.api.dataDir);
+    await assert.rejects(startEngine({ dataDir: first.api.dataDir }), (e: Error) => {
       assert.ok(e instanceof DataDirBusyError);
       assert.match(e.message, new RegExp(`^another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`));
       return true;
     });
-    assert.deepEqual(await snapshot(first.dataDir), before);
+    assert.deepEqual(await snapshot(first.api.dataDir), before);
   } finally {
     await first.stop();
-    await removeDir(first.dataDir);
+    await removeDir(first.api.dataDir);
   }
 });
 
@@ -54,24 +55,24 @@ test('the lock file deleted under a running engine: a second `esa start` still e
   const first = await startEngine();
   const control = await startControlServer(first.api);
   try {
-    await unlink(path.join(first.dataDir, 'esa.lock'));
-    await first.log.sync();
-    const configBefore = await stat(path.join(first.dataDir, 'config.json'));
-    const { code, stderr } = await finished(spawnEsa(['start', '--data-dir', first.dataDir, '--listen', '127.0.0.1:0', '--route', '127.0.0.1:1']));
+    await unlink(path.join(first.api.dataDir, 'esa.lock'));
+    await engineParts(first).log.sync();
+    const configBefore = await stat(path.join(first.api.dataDir, 'config.json'));
+    const { code, stderr } = await finished(spawnEsa(['start', '--data-dir', first.api.dataDir, '--listen', '127.0.0.1:0', '--route', '127.0.0.1:1']));
     assert.equal(code, 2, stderr);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
     assert.match(stderr, /^esa: another engine \(its control socket answers\) is running on .*: stop it first/);
     // It read nothing and wrote nothing: one engine's start in the log, config.json as it was.
     assert.equal((await readMailLog(first)).match(/Info: Startup:/g)?.length, 1);
-    assert.equal((await stat(path.join(first.dataDir, 'config.json'))).mtimeMs, configBefore.mtimeMs);
+    assert.equal((await stat(path.join(first.api.dataDir, 'config.json'))).mtimeMs, configBefore.mtimeMs);
     // The first engine's periodic check puts its lock back (called here instead of waiting 5 s).
-    assert.match((await first.lock.verify()) ?? '', /had been removed; it was taken again/);
-    assert.equal((await readFile(path.join(first.dataDir, 'esa.lock'), 'utf8')).trim(), String(process.pid));
-    await assert.rejects(startEngine({ dataDir: first.dataDir }), DataDirBusyError);
+    assert.match((await engineParts(first).lock.verify()) ?? '', /had been removed; it was taken again/);
+    assert.equal((await readFile(path.join(first.api.dataDir, 'esa.lock'), 'utf8')).trim(), String(process.pid));
+    await assert.rejects(startEngine({ dataDir: first.api.dataDir }), DataDirBusyError);
   } finally {
     await control.close();
     await first.stop();
-    await removeDir(first.dataDir);
+    await removeDir(first.api.dataDir);
   }
 });
 
@@ -100,7 +101,7 @@ test('temp files are unique per writer: concurrent durable writes of one file al
 
 test('temp files of a writer that died are removed at the next start', async () => {
   const engine = await startEngine();
-  const dataDir = engine.dataDir;
+  const dataDir = engine.api.dataDir;
   await engine.stop();
   await writeFile(path.join(dataDir, '.config.json.12345-deadbeef.tmp'), '{"half');
   await writeFile(path.join(dataDir, '.config.json.tmp'), '{"half');

@@ -1,4 +1,4 @@
-// Issue 15 item 3: strict modes. The engine refuses (one line: the path and the fix, exit 2) a
+// Strict modes. The engine refuses (one line: the path and the fix, exit 2) a
 // data dir that it or a directory above it lets another user change; the CLI sends nothing
 // to a control socket that another user could have put in place. Ownership cases need root
 // (to make files of another uid) and are skipped with the reason otherwise.
@@ -144,7 +144,7 @@ test('checkSocketPath: a socket in a world-writable (not sticky) directory is re
     } finally {
       await control.close();
       await engine.stop();
-      await removeDir(engine.dataDir);
+      await removeDir(engine.api.dataDir);
     }
   } finally {
     await removeDir(top);

@@ -1,4 +1,4 @@
-// Issue 15 item 9: outbound honours what the destination offers. A non-ASCII address to a host
+// Outbound honours what the destination offers. A non-ASCII address to a host
 // without SMTPUTF8 bounces with 5.6.7 (RFC 6531); 8-bit content to a host without 8BITMIME
 // bounces with 5.6.3 (RFC 6152; not converted, docs/operator-guide.md); with 8BITMIME it goes
 // as BODY=8BITMIME.
@@ -69,7 +69,7 @@ before(async () => {
 after(async () => {
   await engine.stop();
   await backend.stop();
-  await removeDir(engine.dataDir);
+  await removeDir(engine.api.dataDir);
 });
 
 test('a UTF-8 recipient to a host without SMTPUTF8 bounces with 5.6.7 and nothing is sent', async () => {
@@ -102,7 +102,7 @@ test('with 8BITMIME offered, 8-bit content goes as BODY=8BITMIME', async () => {
   } finally {
     await e.stop();
     await modern.stop();
-    await removeDir(e.dataDir);
+    await removeDir(e.api.dataDir);
   }
 });
 

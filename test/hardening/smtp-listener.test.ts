@@ -1,12 +1,13 @@
-// Issue 15, hostile clients at the listener: a slowloris (item 4), content pipelined before the
-// 354 (item 6), `RCPT TO:<postmaster>` (item 8); plus the malformed and oversized inputs of the
-// soak's hostile set. Real SMTP on loopback; the slowloris comes from 127.0.0.2.
+// Hostile clients at the listener: a slowloris, content pipelined before the 354,
+// `RCPT TO:<postmaster>`; plus the malformed and oversized inputs of the soak's hostile set.
+// Real SMTP on loopback; the slowloris comes from 127.0.0.2.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { commitChange, engineForFile } from '../helpers/engine-for-file.js';
-import { readMailLog, waitFor } from '../helpers/harness.js';
+import { counter, readMailLog, waitFor } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 import { brokenPipelining, malformedInput, oversizedMail, realSender, slowloris } from './hostile-smtp.js';
 
@@ -16,11 +17,11 @@ let port: number;
 
 engineForFile((s) => ({ engine, backend, port } = s));
 
-function withListener(change: (l: Engine['config']['listeners'][number]) => void): Promise<void> {
+function withListener(change: (l: ApplianceConfig['listeners'][number]) => void): Promise<void> {
   return commitChange(engine, (next) => change(next.listeners[0]));
 }
 
-test('item 4: 50 connections trickling EHLO from one address leave room for a real sender (default limits)', async () => {
+test('50 connections trickling EHLO from one address leave room for a real sender (default limits)', async () => {
   const loris = await slowloris(port, 50);
   try {
     assert.ok(loris.held <= 25, `one address holds at most 25 of the 50 slots by default (held ${loris.held})`);
@@ -29,10 +30,10 @@ test('item 4: 50 connections trickling EHLO from one address leave room for a re
   } finally {
     loris.release();
   }
-  await waitFor(() => engine.inboundConnections() === 0, 'the trickling sessions to close');
+  await waitFor(() => engine.api.inboundConnections() === 0, 'the trickling sessions to close');
 });
 
-test('item 4: a command line trickled past the command timeout gets 421 4.4.2 and the slot is freed', async () => {
+test('a command line trickled past the command timeout gets 421 4.4.2 and the slot is freed', async () => {
   await withListener((l) => (l.commandTimeout = 1));
   try {
     const t = await SmtpTalk.open(port);
@@ -52,7 +53,7 @@ test('item 4: a command line trickled past the command timeout gets 421 4.4.2 an
   }
 });
 
-test('item 4: a session past the session time limit gets 421 4.4.2 between transactions', async () => {
+test('a session past the session time limit gets 421 4.4.2 between transactions', async () => {
   await withListener((l) => (l.sessionTimeout = 1));
   try {
     const t = await SmtpTalk.open(port);
@@ -70,12 +71,12 @@ test('item 4: a session past the session time limit gets 421 4.4.2 between trans
   }
 });
 
-test('item 6: content sent before the 354 gets 554 5.5.0 at once, the session closes, nothing is queued', async () => {
-  const before = engine.counters.get('messagesReceived').uptime;
+test('content sent before the 354 gets 554 5.5.0 at once, the session closes, nothing is queued', async () => {
+  const before = counter(engine, 'messagesReceived').uptime;
   const r = await brokenPipelining(port);
   assert.equal(r.dataReply, '554 5.5.0 Error: SMTP protocol synchronization');
   assert.ok(r.closed, 'the server closed the session');
-  assert.equal(engine.counters.get('messagesReceived').uptime, before);
+  assert.equal(counter(engine, 'messagesReceived').uptime, before);
   assert.match(await readMailLog(engine), /ICID \d+ improper command pipelining after DATA: closing/);
   // Pipelining as RFC 2920 allows (DATA last, content after the 354) still works.
   const t = await SmtpTalk.open(port);
@@ -91,7 +92,7 @@ test('item 6: content sent before the 354 gets 554 5.5.0 at once, the session cl
   t.close();
 });
 
-test('item 8: RCPT TO:<postmaster> (no domain, any case) is accepted and delivered to postmaster@ the first accepted domain', async () => {
+test('RCPT TO:<postmaster> (no domain, any case) is accepted and delivered to postmaster@ the first accepted domain', async () => {
   const t = await SmtpTalk.open(port);
   await t.reply();
   await t.command('EHLO client.example.org');

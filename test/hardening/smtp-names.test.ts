@@ -2,7 +2,9 @@
 // refused with one line, or looked up as an own key only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEFAULT_BOUNCE_SETTINGS, resolveProfile, validProfileName } from '../../src/model/bounce-profile.js';
+import { DEFAULT_BOUNCE_SETTINGS, resolveProfile } from '../../src/model/bounce-profile.js';
+import { nameRefusal } from '../../src/model/tables/bounce-profiles.js';
+import { defaultConfig } from '../../src/model/config.js';
 import { batch, startCliEngine, type CliEngine } from '../cli/cli-harness.js';
 
 let cli: CliEngine;
@@ -35,6 +37,6 @@ test('lookups read own keys only: an unknown name that is an Object.prototype me
   for (const name of ['toString', 'hasOwnProperty', 'constructor', '__proto__', 'valueOf']) {
     assert.equal(resolveProfile(profiles, name).max_retries, 7, name);
   }
-  assert.equal(validProfileName('__proto__'), '"__proto__" is a reserved name: choose another.');
-  assert.equal(validProfileName('proto'), undefined);
+  assert.equal(nameRefusal(defaultConfig(), '__proto__'), '"__proto__" is a reserved name: choose another.');
+  assert.equal(nameRefusal(defaultConfig(), 'proto'), undefined);
 });

@@ -1,6 +1,6 @@
-// Issue 15, the spool: each file carries its content length and a checksum, and one cut short
-// is set aside in queue/corrupt/, logged, reported by status and never delivered half (item 7);
-// content streams to the spool instead of piling up in memory (item 10).
+// The spool: each file carries its content length and a checksum, and one cut short is set
+// aside in queue/corrupt/, logged, reported by status and never delivered half; content
+// streams to the spool instead of piling up in memory.
 import assert from 'node:assert/strict';
 import { readdir, readFile, truncate, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,15 +8,16 @@ import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';
 import { parseSpoolFile, SPILL_BYTES, SpoolDamagedError } from '../../src/engine/queue/spool.js';
-import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
+import { engineParts } from '../../src/engine/test-seam.js';
+import { configCopy, isQueued, listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 import { streamedMail } from './hostile-smtp.js';
 
-test('item 7: a spool file cut short after its envelope line is set aside, logged, reported, and not delivered', async () => {
+test('a spool file cut short after its envelope line is set aside, logged, reported, and not delivered', async () => {
   const backend = await startBackend();
   const dataDir = await tempDir();
   try {
     let engine = await startEngine({ dataDir, backendPort: backend.port });
-    await engine.suspendDelivery(['ALL']);
+    await engine.api.suspendDelivery(['ALL']);
     const sent = await sendMail(listenerPort(engine), { to: 'bob@example.com', subject: 'to be cut', text: 'line of the body\n'.repeat(200) });
     assert.ok(sent.ok, sent.response);
     const mid = Number(/Message (\d+) accepted/.exec(sent.response)![1]);
@@ -28,7 +29,7 @@ test('item 7: a spool file cut short after its envelope line is set aside, logge
 
     engine = await startEngine({ dataDir, backendPort: backend.port });
     try {
-      await engine.resumeDelivery(['ALL']);
+      await engine.api.resumeDelivery(['ALL']);
       await waitFor(async () => /was generated for bounce of MID/.test(await readMailLog(engine)), 'the bounce of the damaged message');
       await engine.idle();
       assert.equal(backend.messages.filter((m) => m.content.includes('to be cut')).length, 0, 'nothing of it was delivered');
@@ -38,7 +39,7 @@ test('item 7: a spool file cut short after its envelope line is set aside, logge
       assert.match(log, new RegExp(`Bounced: DCID \\d+ MID ${mid} to RID \\[0\\] - 5\\.3\\.0 - `));
       const status = formatStatus(engine.api.statusSnapshot(false), false).join('\n');
       assert.match(status, /Damaged messages:\s+1 \(in queue\/corrupt, not delivered\)/);
-      assert.equal(engine.queue.messages.has(mid), false);
+      assert.equal(await isQueued(engine, mid), false);
     } finally {
       await engine.stop();
     }
@@ -48,7 +49,7 @@ test('item 7: a spool file cut short after its envelope line is set aside, logge
   }
 });
 
-test('item 7: the check itself: length, checksum, a missing end line; version 1 files still read', () => {
+test('the check itself: length, checksum, a missing end line; version 1 files still read', () => {
   const envelope = { mid: 7, from: 'a@b', to: ['c@d'], arrival: 0, icid: 0, listener: 'L', profile: 'Default' };
   const content = Buffer.from('Subject: x\r\n\r\nbody\r\n');
   const good = Buffer.concat([
@@ -65,14 +66,14 @@ test('item 7: the check itself: length, checksum, a missing end line; version 1 
   assert.deepEqual(parseSpoolFile(7, v1).content, content);
 });
 
-test('item 10: 25 concurrent 9.5 MB messages stream to the spool: memory stays far below their total', async () => {
+test('25 concurrent 9.5 MB messages stream to the spool: memory stays far below their total', async () => {
   const backend = await startBackend();
   const engine = await startEngine({ backendPort: backend.port });
   try {
-    await engine.suspendDelivery(['ALL']);
-    const next = structuredClone(engine.config);
+    await engine.api.suspendDelivery(['ALL']);
+    const next = configCopy(engine);
     next.listeners[0].maxConnectionsPerHost = 50;
-    await engine.applyConfig(next);
+    await engine.api.applyConfig(next);
     const port = listenerPort(engine);
     const count = 25;
     const size = Math.round(9.5 * 1024 * 1024);
@@ -93,15 +94,16 @@ test('item 10: 25 concurrent 9.5 MB messages stream to the spool: memory stays f
     // Held in memory before: every message whole until its end (≥ 237 MB here); now a little per session.
     assert.ok(peak < 128 * 1024 * 1024, `peak ${(peak / 1048576).toFixed(0)} MB of buffers for ${(total / 1048576).toFixed(0)} MB of mail`);
     // Durable and whole: every file passes its check.
-    for (const mid of engine.queue.messages.keys()) {
-      const file = engine.queue.spool.file(mid);
+    const { queue } = engineParts(engine);
+    for (const mid of queue.messages.keys()) {
+      const file = queue.spool.file(mid);
       assert.ok((await stat(file)).size > body.length);
-      assert.equal((await engine.queue.spool.readContent(mid)).length, engine.queue.messages.get(mid)!.size);
+      assert.equal((await queue.spool.readContent(mid)).length, queue.messages.get(mid)!.size);
     }
     assert.ok(body.length > SPILL_BYTES);
   } finally {
     await engine.stop();
     await backend.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   }
 });

@@ -2,8 +2,9 @@
 // start them and stop them (data dir removed), and a commit of a changed configuration.
 import { after, before } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, removeDir, startBackend, startEngine, type TestEngineOptions } from './harness.js';
+import { configCopy, listenerPort, removeDir, startBackend, startEngine, type TestEngineOptions } from './harness.js';
 
 export interface EngineAndBackend {
   engine: Engine;
@@ -25,13 +26,13 @@ export function engineForFile(onStart: (started: EngineAndBackend) => void, o: T
     if (!started) return;
     await started.engine.stop();
     await started.backend.stop();
-    await removeDir(started.engine.dataDir);
+    await removeDir(started.engine.api.dataDir);
   });
 }
 
 /** Commits a changed copy of the running configuration (what `commit` does). */
-export async function commitChange(engine: Engine, change: (next: Engine['config']) => void): Promise<void> {
-  const next = structuredClone(engine.config);
+export async function commitChange(engine: Engine, change: (next: ApplianceConfig) => void): Promise<void> {
+  const next = configCopy(engine);
   change(next);
-  await engine.applyConfig(next);
+  await engine.api.applyConfig(next);
 }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
+import type { CounterColumns, CounterName } from '../../src/api/engine-api.js';
+import type { ApplianceConfig } from '../../src/model/config.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,6 +58,21 @@ export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
       ...o.overrides,
     },
   });
+}
+
+/** A copy of the running configuration to change and commit (as a session's pending copy is). */
+export function configCopy(engine: Engine): ApplianceConfig {
+  return structuredClone<ApplianceConfig>(engine.api.config());
+}
+
+/** One of `status`'s counters (Reset / Uptime / Lifetime), as the engine API reports it. */
+export function counter(engine: Engine, name: CounterName): CounterColumns {
+  return engine.api.statusSnapshot(false).counters[name];
+}
+
+/** Whether a message is in the queue (some recipient not done yet, or its DSN not yet queued). */
+export async function isQueued(engine: Engine, mid: number): Promise<boolean> {
+  return (await engine.api.message(mid)) !== undefined;
 }
 
 export function listenerPort(engine: Engine, name = 'IncomingMail'): number {
@@ -148,8 +165,8 @@ export async function sendMany(
 
 /** The engine's mail log as written so far (flushed first). */
 export async function readMailLog(engine: Engine): Promise<string> {
-  await engine.log.flush();
-  return readFile(engine.log.file, 'utf8');
+  const [current] = await engine.api.mailLogFiles();
+  return readFile(current, 'utf8');
 }
 
 /**

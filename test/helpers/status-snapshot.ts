@@ -1,7 +1,7 @@
 // A status snapshot for the pure tests of `status`: taken at 14:00, up since 12:00, Online,
 // every counter at the same values; the test gives the ids and gauges it looks at.
 import type { StatusSnapshot } from '../../src/appliance/commands/monitoring/status-report.js';
-import { COUNTER_NAMES } from '../../src/engine/counters.js';
+import { COUNTER_NAMES } from '../../src/api/engine-api.js';
 
 export function statusSnapshot(
   counter: StatusSnapshot['counters'][keyof StatusSnapshot['counters']],

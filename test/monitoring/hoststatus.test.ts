@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, sendMail, startBackend, waitFor } from '../helpers/harness.js';
+import { engineParts } from '../../src/engine/test-seam.js';
+import { configCopy, listenerPort, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { oneLine, startCliEngine, type CliEngine } from '../cli/cli-harness.js';
 
 let cli: CliEngine;
@@ -44,7 +45,7 @@ test('hoststatus: down with the last error while the backend refuses, up after i
   assert.ok(!report.split('\n').some((l) => l.startsWith('>')));
 
   await backend.setMode('up');
-  cli.engine.clock.advance(60_000);
+  engineParts(cli.engine).clock.advance(60_000);
   await waitFor(() => backend.messages.length === 1, 'delivery once the host is retried');
   await cli.engine.idle();
   const up = (await oneLine(cli.socket, 'hoststatus EXAMPLE.COM')).stdout;
@@ -71,9 +72,9 @@ test('hoststatus: a host without a record is one line and a failure; the dialog 
 test('hoststatus: a host routed to /dev/null or to DNS says so under its route', async () => {
   backend = await startBackend();
   cli = await startCliEngine({ backendPort: backend.port, accept: ['example.com', 'example.net', 'mx.invalid'] });
-  const next = structuredClone(cli.engine.config);
+  const next = configCopy(cli.engine);
   next.routes = [{ domain: 'example.net', hosts: [], special: '/dev/null' }, { domain: 'mx.invalid', hosts: [], special: 'USEDNS' }, ...next.routes];
-  await cli.engine.applyConfig(next);
+  await cli.engine.api.applyConfig(next);
   // Delivery to mx.invalid suspended: no DNS lookup leaves this machine.
   await cli.engine.api.suspendDelivery(['mx.invalid']);
   for (const to of ['a@example.net', 'b@mx.invalid']) {

@@ -6,6 +6,7 @@ import { afterEach, test } from 'node:test';
 import { COMMANDS } from '../../src/appliance/registry.js';
 import { CliSession } from '../../src/appliance/control/session.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { listenerPort, readMailLog, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { batch, oneLine, startCliEngine, type CliEngine } from '../cli/cli-harness.js';
 
@@ -29,13 +30,13 @@ test('grep finds a MID\'s whole story across a log rotation, oldest line first',
   await waitFor(() => cli.engine.api.hostStatus('example.com')?.down === true, 'example.com down');
   // Other traffic fills the log past the rotation size. Lines waiting while a write runs go out
   // together and a batch is never split across files: each message's lines are written on their own.
-  await cli.engine.log.flush();
+  await engineParts(cli.engine).log.flush();
   for (let i = 0; i < 6; i++) {
     await sendMail(port, { to: `other${i}@example.com` });
-    await cli.engine.log.flush();
+    await engineParts(cli.engine).log.flush();
   }
   await backend.setMode('up');
-  cli.engine.clock.advance(60_000);
+  engineParts(cli.engine).clock.advance(60_000);
   await waitFor(() => backend.messages.some((m) => m.to.includes('story@example.com')), 'the story to end in delivery');
   await cli.engine.idle();
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import { parseDsn } from '../bounce/dsn-parse.js';
 import { batch, startCliEngine, type CliEngine } from '../cli/cli-harness.js';
-import { listenerPort, sendMail, startBackend, waitFor } from '../helpers/harness.js';
+import { configCopy, listenerPort, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 
 /** example.net is routed to a closed port (down); everything else (example.com, the senders' domains) to `backend`. */
 async function withQueue(fn: (cli: CliEngine, backend: BackendServer, deadPort: () => Promise<BackendServer>) => Promise<void>): Promise<void> {
@@ -16,9 +16,9 @@ async function withQueue(fn: (cli: CliEngine, backend: BackendServer, deadPort: 
   await dead.setMode('down');
   const cli = await startCliEngine({ backendPort: backend.port, accept: ['example.com', 'example.net'] });
   try {
-    const next = structuredClone(cli.engine.config);
+    const next = configCopy(cli.engine);
     next.routes = [{ domain: 'example.net', hosts: [{ host: '127.0.0.1', port: dead.port }] }, ...next.routes];
-    await cli.engine.applyConfig(next);
+    await cli.engine.api.applyConfig(next);
     const port = listenerPort(cli.engine);
     const sent = [
       await sendMail(port, { from: 'alice@example.org', to: ['a1@example.net', 'a2@example.net'] }),

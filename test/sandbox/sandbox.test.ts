@@ -60,7 +60,7 @@ test('sim commands outside the sandbox say where they work', async () => {
   const { SANDBOX_COMMANDS } = await import('../../src/appliance/registry.js');
   const { ControlServer } = await import('../../src/appliance/control/server.js');
   const engine = await startEngine();
-  const control = await ControlServer.start(engine.api, `${engine.dataDir}/esa.sock`, SANDBOX_COMMANDS);
+  const control = await ControlServer.start(engine.api, `${engine.api.dataDir}/esa.sock`, SANDBOX_COMMANDS);
   try {
     const { code, stderr } = await finished(spawnEsa(['shell', '--socket', control.socketPath, '-c', 'sim clock +1h']));
     assert.equal(code, 1);
@@ -68,6 +68,6 @@ test('sim commands outside the sandbox say where they work', async () => {
   } finally {
     await control.close();
     await engine.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   }
 });

@@ -88,8 +88,8 @@ test('a whole bounceconfig NEW dialog typed key by key, then committed: another 
   await atPrompt(t, /^\[Y\]>$/, 'the rollback question');
   await t.type('\r');
   await t.untilLine(/^Changes committed: /);
-  assert.ok(cli.engine.config.bounceProfiles.Typed, 'the engine has the profile');
-  assert.equal(cli.engine.config.bounceProfiles.Typed.max_retries, 7);
+  assert.ok(cli.engine.api.config().bounceProfiles.Typed, 'the engine has the profile');
+  assert.equal(cli.engine.api.config().bounceProfiles.Typed.max_retries, 7);
   const other = await batch(cli.socket, 'bounceconfig\n\n');
   assert.match(other.stdout, /^2\. Typed$/m);
   // Errors in red, defaults in cyan, the prompt in green (xterm palette 1, 6, 2).
@@ -113,7 +113,7 @@ test('Ctrl-C in the middle of a dialog leaves nothing pending and returns to the
   await t.type('showchanges\r');
   await t.untilLine(/^No changes have been made\.$/);
   assert.ok(t.lines().includes('[259200]> 999^C'));
-  assert.equal(cli.engine.config.bounceProfiles.HalfDone, undefined);
+  assert.equal(cli.engine.api.config().bounceProfiles.HalfDone, undefined);
   // Ctrl-C at the prompt never kills the shell.
   await atPrompt(t, PROMPT);
   t.write('\x03');
@@ -130,7 +130,7 @@ test('↑ recalls the last command after the shell is restarted; Tab completes s
   await first.untilLine(/^System status:/);
   await pageUntil(first, 'the end of status', (x) => PROMPT.test(x.promptLine()));
   assert.equal(await quit(first), 0);
-  assert.ok(existsSync(path.join(cli.engine.dataDir, 'history')), 'the history file is in the data dir');
+  assert.ok(existsSync(path.join(cli.engine.api.dataDir, 'history')), 'the history file is in the data dir');
 
   const second = shell();
   await atPrompt(second, PROMPT);

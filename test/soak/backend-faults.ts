@@ -5,7 +5,7 @@
 // their cause (a reply lost after the final dot is the one that may deliver twice).
 import type { BackendServer } from '../../src/sandbox/backend.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { listenerPort, removeDir, sendMany, startBackend, startEngine } from '../helpers/harness.js';
+import { counter, listenerPort, removeDir, sendMany, startBackend, startEngine } from '../helpers/harness.js';
 import { FaultProxy, type ProxyFault } from './fault-proxy.js';
 
 export type FaultMode =
@@ -43,7 +43,7 @@ export interface FaultFigures {
 }
 
 /** Soft-bounce events and hard-bounced recipients so far (what a refusing backend causes). */
-const bounceEvents = (engine: Engine) => engine.counters.get('softBouncedEvents').uptime + engine.counters.get('hardBouncedRecipients').uptime;
+const bounceEvents = (engine: Engine) => counter(engine, 'softBouncedEvents').uptime + counter(engine, 'hardBouncedRecipients').uptime;
 
 /** Two recipients on every third message (one transaction, two replies); the rest one each. */
 const recipientsOf = (i: number): string[] => (i % 3 === 0 ? ['alice@example.com', 'bob@example.com'] : [`${'abcd'[i % 4]}user${i}@example.com`]);
@@ -69,8 +69,8 @@ async function setFault(mode: FaultMode | 'none', backend: BackendServer, proxy:
 async function drain(engine: Engine, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   await engine.idle();
-  while (engine.queue.count > 0) {
-    if (Date.now() > until) throw new Error(`${engine.queue.count} message(s) still queued after the faults were healed`);
+  while (engine.api.gauges().queuedMessages > 0) {
+    if (Date.now() > until) throw new Error(`${engine.api.gauges().queuedMessages} message(s) still queued after the faults were healed`);
     engine.api.deliverNow();
     await engine.idle();
   }
@@ -127,7 +127,7 @@ export async function backendFaults({ perMode = 20, modes = FAULT_MODES, timeout
     }
   } finally {
     await engine.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
     await proxy.stop();
     await backend.stop();
   }

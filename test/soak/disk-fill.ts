@@ -7,6 +7,7 @@ import { statfs, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { listenerPort, removeDir, startBackend, startEngine, tempDir, waitFor } from '../helpers/harness.js';
 
 const run = promisify(execFile);
@@ -65,11 +66,11 @@ export async function diskFillCycles({ cycles, timeoutMs = 30_000 }: { cycles: n
       const s = await statfs(mnt);
       // Everything that is free: the next writes meet ENOSPC.
       await writeFile(filler, Buffer.alloc(Number(s.bavail * s.bsize))).catch(() => undefined);
-      await waitFor(() => engine.storage.short !== null, 'storage-short mode', timeoutMs);
+      await waitFor(() => engineParts(engine).storage.short !== null, 'storage-short mode', timeoutMs);
       const refusedAt = figures.refused452;
       await waitFor(() => figures.refused452 > refusedAt, 'a 452 while full', timeoutMs);
       await unlink(filler);
-      await waitFor(() => engine.storage.short === null, 'recovery', timeoutMs);
+      await waitFor(() => engineParts(engine).storage.short === null, 'recovery', timeoutMs);
       figures.cycles++;
     }
     running = false;
@@ -89,7 +90,7 @@ export async function diskFillCycles({ cycles, timeoutMs = 30_000 }: { cycles: n
       counts.set(mid, (counts.get(mid) ?? 0) + 1);
     }
     figures.accepted = accepted.size;
-    figures.storageEpisodes = engine.storage.episodes;
+    figures.storageEpisodes = engineParts(engine).storage.episodes;
     for (const mid of accepted) {
       if (counts.has(mid)) figures.delivered++;
       else figures.lost++;

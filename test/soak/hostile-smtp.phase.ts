@@ -37,7 +37,7 @@ export const soakPhase: SoakPhase = {
     })();
     try {
       for (let r = 0; r < rounds; r++) {
-        const round = await hostileSmtpRound(port, { maxMessageSize: engine.config.listeners[0].maxMessageSize });
+        const round = await hostileSmtpRound(port, { maxMessageSize: engine.api.config().listeners[0].maxMessageSize });
         tried += round.tried;
         const mid = /Message (\d+) accepted/.exec(round.realSenderDuringSlowloris);
         if (mid) accepted.add(Number(mid[1]));
@@ -68,7 +68,7 @@ export const soakPhase: SoakPhase = {
       steadyRunning = false;
       await steady.catch(() => undefined);
       await engine.stop();
-      await removeDir(engine.dataDir);
+      await removeDir(engine.api.dataDir);
       await backend.stop();
     }
   },

@@ -56,7 +56,7 @@ test('an admin commits a bounceconfig change over SSH and the running engine has
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(e.cli.engine.api.config().bounceProfiles.Default.max_retries, 7);
   await e.cli.control.audit.flushed();
-  const log = await readFile(path.join(e.cli.engine.dataDir, 'logs', 'cli_logs'), 'utf8');
+  const log = await readFile(path.join(e.cli.engine.api.dataDir, 'logs', 'cli_logs'), 'utf8');
   assert.match(log, /User admin \(127\.0\.0\.1\) entered 'bounceconfig edit Default max_retries=7'/);
 });
 
@@ -139,7 +139,7 @@ test('a wrong password is refused; after five failures the address is locked out
     const sixth = await runSsh(own, { user: 'admin', password: ADMIN_PASSWORD }, { command: 'status' });
     assert.equal(sixth.code, 255, 'locked out');
     await own.cli.control.audit.flushed();
-    const log = await readFile(path.join(own.cli.engine.dataDir, 'logs', 'authentication'), 'utf8');
+    const log = await readFile(path.join(own.cli.engine.api.dataDir, 'logs', 'authentication'), 'utf8');
     assert.equal(log.match(/An authentication attempt by the user admin from 127\.0\.0\.1 failed/g)?.length, 5);
     assert.match(log, /The address 127\.0\.0\.1 is locked out for 60 seconds after 5 failed logins\./);
     assert.match(log, /was refused: the address is locked out/);
@@ -152,7 +152,7 @@ test('the host key is made once (0600) and its fingerprint is the same after a r
   const own = await startSshEngine();
   try {
     const first = own.ssh.fingerprint;
-    const st = await stat(path.join(own.cli.engine.dataDir, 'ssh_host_ed25519_key'));
+    const st = await stat(path.join(own.cli.engine.api.dataDir, 'ssh_host_ed25519_key'));
     assert.equal(st.mode & 0o777, 0o600);
     // The client records the key in its known_hosts...
     const before = await runSsh(own, { user: 'admin', password: ADMIN_PASSWORD }, { command: 'version' });

@@ -111,7 +111,7 @@ test('the role check is the session\'s, for every front end: a guest session may
 test('every command with its user goes to logs/cli_logs', async () => {
   await batch(cli.socket, 'tophosts 1\n');
   await cli.control.audit.flushed();
-  const log = await readFile(path.join(cli.engine.dataDir, 'logs', 'cli_logs'), 'utf8');
+  const log = await readFile(path.join(cli.engine.api.dataDir, 'logs', 'cli_logs'), 'utf8');
   assert.match(log, /^\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4} Info: PID \d+: User admin \(the local socket\) entered 'tophosts 1'; prompt was '\\nmail\.example\.com> '$/m);
 });
 

@@ -62,6 +62,11 @@ export interface DeliveryContext {
   connectionLingerMs?: number;
   /** Outbound timeouts (real ms). */
   connectTimeoutMs?: number;
+  /**
+   * The destinations by recipient domain, when others read them too (the queue asks whether a
+   * new message's hosts are down); the scheduler alone adds to them.
+   */
+  destinations?: Map<string, Destination>;
 }
 
 /**
@@ -83,7 +88,7 @@ const COMPACT_AFTER = 10_000;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DeliveryScheduler {
-  readonly destinations = new Map<string, Destination>();
+  readonly destinations: Map<string, Destination>;
   readonly hosts = new HostStates();
   readonly #timer: RetryTimer;
   readonly #pool: WorkerPool;
@@ -101,6 +106,7 @@ export class DeliveryScheduler {
   #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string; hostKey: string }> } = { of: null, byDomain: new Map() };
 
   constructor(readonly ctx: DeliveryContext) {
+    this.destinations = ctx.destinations ?? new Map();
     this.#timer = new RetryTimer(ctx.clock, (jobs, now, first) => this.#due(jobs, now, first), (now) => this.hosts.nextProbe(now));
     this.#pool = new WorkerPool(
       {

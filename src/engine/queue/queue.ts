@@ -35,6 +35,20 @@ export interface StorageLimits {
   maxBytes: number;
 }
 
+export interface MailQueueOptions {
+  limits: () => StorageLimits;
+  /** Where a damaged spool file set aside is told. */
+  log: MailLog;
+  /** Where a failed state write is reported (the engine's diagnostics). */
+  warn?: (line: string) => void;
+  /** Told of a failed state write first; true: a storage shortage the engine handles. */
+  storageFailed?: (what: string, e: unknown) => boolean;
+  /** The engine's storage health: true while the disk refuses writes or no MID can be reserved (default: never). */
+  storageShort?: () => boolean;
+  /** Whether a new message's content is kept in memory for its delivery (default: always). */
+  cacheFor?: (envelope: Envelope) => boolean;
+}
+
 export class MailQueue {
   readonly messages = new MessageIndex();
   readonly spool: Spool;
@@ -50,23 +64,21 @@ export class MailQueue {
   readonly #recent = new Map<number, Buffer>();
   #recentBytes = 0;
   static readonly RECENT_BUDGET = 32 * 1024 * 1024;
-  /** Whether a new message is likely delivered soon (no recipient host down): the engine sets it. */
-  cacheFor: (envelope: Envelope) => boolean = () => true;
+  /** Whether a new message is likely delivered soon (no recipient host down): its content is then kept in memory. */
+  readonly cacheFor: (envelope: Envelope) => boolean;
   /**
    * Whether the disk refuses writes (full, read-only) or no MID can be reserved: then the queue
-   * counts as full and new mail gets 452 4.3.1 (the engine sets it: its storage health).
+   * counts as full and new mail gets 452 4.3.1.
    */
-  storageShort: () => boolean = () => false;
+  readonly storageShort: () => boolean;
+  readonly limits: () => StorageLimits;
+  readonly log: MailLog;
 
-  constructor(
-    queueDir: string,
-    readonly limits: () => StorageLimits,
-    readonly log: MailLog,
-    /** Where a failed state write is reported (the engine's diagnostics). */
-    warn?: (line: string) => void,
-    /** Told of a failed state write first; true: a storage shortage the engine handles. */
-    storageFailed?: (what: string, e: unknown) => boolean,
-  ) {
+  constructor(queueDir: string, o: MailQueueOptions) {
+    this.limits = o.limits;
+    this.log = o.log;
+    this.cacheFor = o.cacheFor ?? (() => true);
+    this.storageShort = o.storageShort ?? (() => false);
     this.spool = new Spool(queueDir);
     this.store = new QueueStore(queueDir, {
       lookup: (mid) => this.messages.get(mid),
@@ -75,11 +87,11 @@ export class MailQueue {
       rangeDone: (bucket) => {
         if (bucket < this.#newestBucket) void this.spool.dropBucket(bucket).catch(() => undefined);
       },
-      warn,
-      storageFailed,
+      warn: o.warn,
+      storageFailed: o.storageFailed,
     });
-    this.#storageFailed = storageFailed ?? (() => false);
-    this.#warn = warn;
+    this.#storageFailed = o.storageFailed ?? (() => false);
+    this.#warn = o.warn;
   }
 
   readonly #warn?: (line: string) => void;
@@ -226,6 +238,16 @@ export class MailQueue {
     const text = `MID ${e.mid} ${e.message}: moved to ${where}, not delivered`;
     this.log.info(text);
     this.#warn?.(text);
+  }
+
+  /** A message's content as its spool file holds it (the memory cache left as it is). */
+  storedContent(mid: number): Promise<Buffer> {
+    return this.spool.readContent(mid);
+  }
+
+  /** Writes the queue state's changed shards now. */
+  flush(): Promise<void> {
+    return this.store.flush();
   }
 
   /** Writes the queue state and closes the spool's files opened ahead (at stop). */

@@ -12,18 +12,12 @@ import { makeDurableDir } from '../fs/durable-dir.js';
 import { defaultConfig, type ApplianceConfig } from '../../model/config.js';
 import { writeFileDurably } from './durable-json-file.js';
 import { migrateListeners } from '../../model/listener-migration.js';
+import type { RollbackPoint } from '../../api/engine-api.js';
 
 /** How many committed configurations `rollbackconfig` offers (AsyncOS keeps 10 too). */
 export const ROLLBACK_KEPT = 10;
 
-export interface RollbackPoint {
-  /** The file's number (increasing with each save). */
-  number: number;
-  /** When it was committed (simulated epoch ms). */
-  at: number;
-  comment: string;
-  config: ApplianceConfig;
-}
+export type { RollbackPoint };
 
 const FILE = /^(\d+)\.json$/;
 

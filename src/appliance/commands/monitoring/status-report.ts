@@ -1,7 +1,7 @@
 // The `status` / `status detail` report as text, from a snapshot of counters and gauges:
 // pure, so its layout is unit-tested. Labels are the appliance's; numbers have separators.
 import { formatCount } from '../../../model/format-count.js';
-import type { CounterColumns, CounterName } from '../../../engine/counters.js';
+import type { CounterName } from '../../../api/engine-api.js';
 import { formatApplianceDate } from '../../../model/format-date.js';
 import { field, FIELD_WIDTH } from '../../kit/report-field.js';
 import type { StatusSnapshot } from '../../../api/engine-api.js';
@@ -54,8 +54,8 @@ export function formatBytesShort(bytes: number): string {
   return `${v >= 10 || i === 0 ? Math.floor(v) : Math.floor(v * 10) / 10}${units[i]}`;
 }
 
-/** Counter rows: [indent, label, counter]. */
-const COUNTER_ROWS: readonly [number, string, CounterName | null][] = [
+/** Counter rows: [indent, label, counter] (a null counter is a group heading); the web GUI shows the same rows. */
+export const COUNTER_ROWS: readonly [number, string, CounterName | null][] = [
   [2, 'Receiving', null],
   [4, 'Messages Received', 'messagesReceived'],
   [4, 'Recipients Received', 'recipientsReceived'],
@@ -77,7 +77,7 @@ const COUNTER_ROWS: readonly [number, string, CounterName | null][] = [
   [6, 'Deleted Recipients', 'deletedRecipients'],
 ];
 
-const RATE_ROWS: readonly [number, string, CounterName | null][] = [
+export const RATE_ROWS: readonly [number, string, CounterName | null][] = [
   [2, 'Receiving', null],
   [4, 'Messages Received', 'messagesReceived'],
   [4, 'Recipients Received', 'recipientsReceived'],
