@@ -83,23 +83,6 @@ export const HOST_LEVEL_KEYS: readonly BounceKey[] = ['host_initial_retry', 'hos
 
 export const BOUNCE_KEYS = Object.keys(DEFAULT_BOUNCE_SETTINGS) as BounceKey[];
 
-const PROFILE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
-/**
- * Names that would reach the prototype of the object profiles are stored in (config.json keeps
- * them as a plain object): `profiles["__proto__"] = ...` replaces the prototype and stores nothing.
- */
-const RESERVED_NAMES = new Set(['__proto__']);
-
-export function validProfileName(name: string): string | undefined {
-  if (!name) return 'A profile name is required.';
-  if (RESERVED_NAMES.has(name)) return `"${name}" is a reserved name: choose another.`;
-  if (!PROFILE_NAME.test(name)) {
-    return 'A profile name must start with a letter or "_" and contain only letters, digits, "_", "." and "-".';
-  }
-  return undefined;
-}
-
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 export function validAddress(text: string): boolean {

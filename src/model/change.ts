@@ -2,12 +2,11 @@
 // forms, the web GUI's forms): what it does in words, for `showchanges` and the commit record,
 // and how it applies to a draft. A change that no longer fits refuses with one line in the
 // reference's wording. Pure.
+import type { Parsed } from './answers.js';
 import type { ApplianceConfig } from './config.js';
 
 /** A refusal the user can understand and fix: shown as one line, nothing of the change is applied. */
-export class Refusal extends Error {
-  override name = 'Refusal';
-}
+export class Refusal extends Error {}
 
 export function refuse(why: string): never {
   throw new Refusal(why);
@@ -28,4 +27,10 @@ export function refusalOf(change: ConfigChange, config: ApplianceConfig): string
     if (e instanceof Refusal) return e.message;
     throw e;
   }
+}
+
+/** A parsed value, or its refusal (`<prefix>: <why>` with a prefix). */
+export function valueOrRefuse<T>(p: Parsed<T>, prefix?: string): T {
+  if ('error' in p) refuse(prefix ? `${prefix}: ${p.error}` : p.error);
+  return p.value;
 }

@@ -128,6 +128,8 @@ export interface ApplianceConfig {
    * (a message keeps its listener's profile name) keeps its profile. Absent: no rename yet.
    */
   bounceProfileRenames?: Record<string, string>;
+  /** Where the web GUI listens (`esa start --gui H:P`); absent: no web GUI. */
+  gui?: HostPort;
 }
 
 /** Operational state that is not configuration (no commit needed) but survives restarts. */
@@ -211,6 +213,8 @@ export interface StartOverrides {
   route?: HostPort;
   queueMaxMessages?: number;
   queueMaxMb?: number;
+  /** The web GUI's address; null (`--gui off`) turns a stored one off. */
+  gui?: HostPort | null;
 }
 
 export function applyOverrides(config: ApplianceConfig, o: StartOverrides): ApplianceConfig {
@@ -231,6 +235,8 @@ export function applyOverrides(config: ApplianceConfig, o: StartOverrides): Appl
   }
   if (o.queueMaxMessages !== undefined) next.queueMaxMessages = o.queueMaxMessages;
   if (o.queueMaxMb !== undefined) next.queueMaxMb = o.queueMaxMb;
+  if (o.gui === null) delete next.gui;
+  else if (o.gui) next.gui = { host: o.gui.host, port: o.gui.port };
   return next;
 }
 
@@ -274,6 +280,9 @@ export function describeOverrides(stored: ApplianceConfig, o: StartOverrides): s
     say('queue-max-messages', String(o.queueMaxMessages), 'queue limit', `${stored.queueMaxMessages} messages`);
   }
   if (o.queueMaxMb !== undefined && next.queueMaxMb !== stored.queueMaxMb) say('queue-max-mb', String(o.queueMaxMb), 'queue limit', `${stored.queueMaxMb} MB`);
+  if (o.gui !== undefined && stored.gui && (next.gui?.host !== stored.gui.host || next.gui?.port !== stored.gui.port)) {
+    say('gui', o.gui ? hostPortText(o.gui) : 'off', 'web GUI address', hostPortText(stored.gui));
+  }
   return lines;
 }
 

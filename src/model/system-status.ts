@@ -1,6 +1,8 @@
 // The one-phrase state of the appliance that `status` and the shell's status line show.
 import type { OperationalState } from './config.js';
-import type { SystemStatus } from '../appliance/control/protocol.js';
+
+/** The appliance's states, as `status` prints them. */
+export type SystemStatus = 'Online' | 'Receiving suspended' | 'Delivery suspended' | 'Receiving and delivery suspended';
 
 /** Any suspended listener counts as receiving suspended; any suspended domain as delivery suspended. */
 export function systemStatus(op: OperationalState): SystemStatus {

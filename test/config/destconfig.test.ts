@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
+import { engineParts } from '../../src/engine/test-seam.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
 import { dsnsAt, generator, seconds, send, T0 } from '../bounce/bounce-fixtures.js';
 import { listenerPort, readMailLog, removeDir, sendMail, startEngine, waitFor } from '../helpers/harness.js';
@@ -22,7 +23,7 @@ async function countingRig(): Promise<{ engine: Engine; backend: CountingBackend
   const engine = await startEngine({ backendPort: backend.port, accept: ['example.com', 'example.net'] });
   cleanups.push(async () => {
     await engine.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   });
   return { engine, backend };
 }
@@ -89,7 +90,7 @@ async function startBounceRig(): Promise<{ engine: Engine; backend: BackendServe
     await generator(engine).idle();
     await engine.stop();
     await backend.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   });
   return { engine, backend };
 }
@@ -104,17 +105,17 @@ test("a destination's bounce profile (10-minute lifetime) expires its mail with 
   assert.match(r.output, /Please select the bounce profile to apply:\n1\. Default\n2\. New Profile\n\[1\]> 2/);
   assert.ok((await op.run('bounceconfig edit Short max_queue_lifetime=600')).ok);
   assert.ok((await op.run('commit "example.net gives up after 10 minutes"')).ok);
-  assert.equal(engine.config.destinations.find((d) => d.domain === 'example.net')?.bounceProfile, 'Short');
+  assert.equal(engine.api.config().destinations.find((d) => d.domain === 'example.net')?.bounceProfile, 'Short');
 
   const net = await send(engine, { to: ['a@example.net'] });
   const com = await send(engine, { to: ['b@example.com'] });
   await waitFor(() => net.rcpts[0].attempts === 1 && com.rcpts[0].attempts === 1, 'the first attempts');
-  engine.clock.advance(seconds(599));
+  engineParts(engine).clock.advance(seconds(599));
   await generator(engine).idle();
   await engine.idle();
   assert.equal(backend.dsns().length, 0, 'no DSN within the 10 minutes');
 
-  engine.clock.advance(seconds(3600 - 599));
+  engineParts(engine).clock.advance(seconds(3600 - 599));
   const [dsn] = await dsnsAt(backend, 1);
   assert.equal(dsn.recipients[0]['final-recipient'], 'rfc822; a@example.net');
   assert.equal(dsn.recipients[0].status, '5.4.7');
@@ -127,7 +128,7 @@ test("a destination's bounce profile (10-minute lifetime) expires its mail with 
   const log = await readMailLog(engine);
   assert.match(log, /MID \d+ to RID \[0\] pending till .* \[Short\]/);
   assert.match(log, /MID \d+ to RID \[0\] pending till .* \[Default\]/);
-  assert.equal(engine.clock.now(), T0 + seconds(3600));
+  assert.equal(engine.api.now(), T0 + seconds(3600));
 });
 
 test('invalid answers: the reason, then the same question; an abandoned dialog leaves nothing pending', async () => {
@@ -149,15 +150,15 @@ test('invalid answers: the reason, then the same question; an abandoned dialog l
   ]);
   const missing = await op.run('destconfig', 'delete', 'example.org', '');
   assert.match(missing.output, /The domain example\.org was not found in the destination control table\./);
-  assert.equal(engine.config.destinations.length, 1, 'nothing reaches the engine before commit');
+  assert.equal(engine.api.config().destinations.length, 1, 'nothing reaches the engine before commit');
   assert.ok((await op.run('commit "example.com"')).ok);
-  assert.deepEqual(engine.config.destinations.find((d) => d.domain === 'example.com'), {
+  assert.deepEqual(engine.api.config().destinations.find((d) => d.domain === 'example.com'), {
     domain: 'example.com',
     concurrency: 3,
     maxMessagesPerConnection: 7,
     bounceProfile: 'Fresh',
   });
-  assert.deepEqual(engine.config.bounceProfiles.Fresh, {}, 'the new profile takes every value from Default');
+  assert.deepEqual(engine.api.config().bounceProfiles.Fresh, {}, 'the new profile takes every value from Default');
   // A profile a destination uses may not be deleted.
   const del = await op.run('bounceconfig delete Fresh');
   assert.equal(del.ok, false);

@@ -144,7 +144,7 @@ test('a deleted listener refuses connections; the mail it accepted stays queued 
   assert.match(await committed('listenerconfig delete IncomingMail'), /Deleted listener "IncomingMail"\./);
   await waitFor(() => refuses(port), 'the deleted listener to refuse');
   assert.deepEqual(cli.engine.api.listenerViews(), []);
-  assert.equal(cli.engine.queue.count, 1, 'the accepted message is still queued');
+  assert.equal(cli.engine.api.gauges().queuedMessages, 1, 'the accepted message is still queued');
   assert.match(await ok('listenerconfig list'), /There are no listeners configured\./);
 
   await dialog('resumedel\nALL\n');
@@ -168,7 +168,7 @@ test('binding a port in use fails the commit with one line and changes nothing',
     const failure = r.stdout.split('\n').filter((l) => /Commit failed/.test(l));
     assert.equal(failure.length, 1, r.stdout + r.stderr);
     assert.match(failure[0], new RegExp(`Commit failed, nothing was changed: listener Clash cannot listen on 127\\.0\\.0\\.1:${taken}: the address is already in use`));
-    assert.deepEqual(cli.engine.config.listeners.map((l) => l.name), ['IncomingMail']);
+    assert.deepEqual(cli.engine.api.config().listeners.map((l) => l.name), ['IncomingMail']);
     assert.equal((await sendMail(port, { to: 'x@example.net' })).ok, false, 'the RAT change of the same commit is not applied');
     assert.match((await sendMail(port, { to: 'x@example.com' })).response, /^250 /);
   } finally {
@@ -256,7 +256,7 @@ test('HOSTACCESS limits are enforced: messages per connection, recipients, size,
   assert.match(await d.reply(), /^421 4\.7\.0 mail\.example\.com Too many connections from your host/);
   for (const t of [a, b, c, d]) t.socket.destroy();
   // The greeting is not delayed: wait until the engine has seen those sessions close.
-  await waitFor(() => cli.engine.inboundConnections() === 0, 'the sessions to close');
+  await waitFor(() => cli.engine.api.inboundConnections() === 0, 'the sessions to close');
 
   const big = await sendMail(port, { to: 'bob@example.com', text: 'x'.repeat(4096) });
   assert.equal(big.ok, false);

@@ -4,11 +4,11 @@
 // are refused with the appliance's words and asked again, and nothing is half-applied.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { parseDestinations } from '../../src/appliance/commands/config/smtproutes-hosts.js';
+import { parseDestinations } from '../../src/model/route-hosts.js';
 import { trialOrder } from '../../src/engine/delivery/routes.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { BackendServer } from '../../src/sandbox/backend.js';
-import { listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
+import { counter, listenerPort, readMailLog, removeDir, sendMail, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 import { CountingBackend, operator } from './config-fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -20,7 +20,7 @@ async function engineTo(port: number, lingerMs = 200): Promise<Engine> {
   const engine = await startEngine({ backendPort: port, accept: ['example.com', 'example.net'], connectionLingerMs: lingerMs });
   cleanups.push(async () => {
     await engine.stop();
-    await removeDir(engine.dataDir);
+    await removeDir(engine.api.dataDir);
   });
   return engine;
 }
@@ -49,7 +49,7 @@ test('a committed route change: the next delivery goes to the new backend, none 
   await sendMail(port, { to: 'before@example.com' });
   await waitFor(() => oldBackend.messages.length === 1, 'delivery before the commit');
   assert.deepEqual(to(newBackend), [], 'an uncommitted route changes nothing');
-  assert.equal(engine.scheduler.connectionsOut, 1, 'the connection to the old backend is still open');
+  assert.equal(engine.api.outboundConnections('all'), 1, 'the connection to the old backend is still open');
 
   assert.ok((await op.run('commit "example.com moves"')).ok);
   await sendMail(port, { to: 'after@example.com' });
@@ -59,7 +59,7 @@ test('a committed route change: the next delivery goes to the new backend, none 
   // Other domains still follow the default route.
   await sendMail(port, { to: 'other@example.net' });
   await waitFor(() => oldBackend.messages.length === 2, 'example.net on the default route');
-  assert.equal(engine.config.routes.find((r) => r.domain === 'example.com')?.hosts[0].port, newBackend.port);
+  assert.equal(engine.api.config().routes.find((r) => r.domain === 'example.com')?.hosts[0].port, newBackend.port);
 });
 
 test('two hosts, the first down: the mail arrives at the second', async () => {
@@ -74,7 +74,7 @@ test('two hosts, the first down: the mail arrives at the second', async () => {
   const log = await readMailLog(engine);
   assert.match(log, new RegExp(`Connection Error: DCID \\d+ domain: example\\.com IP: 127\\.0\\.0\\.2 port: ${second.port} details: ECONNREFUSED`));
   assert.match(log, new RegExp(`New SMTP DCID \\d+ interface 127\\.0\\.0\\.1 address 127\\.0\\.0\\.1 port ${second.port}`));
-  assert.equal(engine.scheduler.destinations.get('example.com')?.down, false);
+  assert.equal(engine.api.hostStatus('example.com')?.down, false);
 });
 
 test('a 4xx from the first host falls through to the next: at RCPT, and at the greeting', async () => {
@@ -94,7 +94,7 @@ test('a 4xx from the first host falls through to the next: at RCPT, and at the g
   assert.deepEqual(to(second), ['a@example.com', 'b@example.com']);
   assert.equal(first.connections, 1, 'the first host was asked first');
   assert.equal(first.recipients.length, 0);
-  await waitFor(() => engine.queue.count === 0, 'the queue to empty');
+  await waitFor(() => engine.api.gauges().queuedMessages === 0, 'the queue to empty');
   const log = await readMailLog(engine);
   assert.match(log, new RegExp(`Delayed: DCID \\d+ MID \\d+ by 127\\.0\\.0\\.1 port ${first.port} - \\('451', \\['Try again later'\\]\\) - trying the next host of the route`));
   assert.doesNotMatch(log, /pending till/, 'no retry was scheduled');
@@ -121,12 +121,12 @@ test('a /dev/null route drops the mail as delivered and logs it', async () => {
   assert.ok((await op.run('smtproutes new example.net /dev/null')).ok);
   assert.ok((await op.run('commit "discard example.net"')).ok);
   await sendMail(listenerPort(engine), { to: ['x@example.net', 'y@example.com'] });
-  await waitFor(() => b.messages.length === 1 && engine.queue.count === 0, 'example.com delivered, example.net dropped');
+  await waitFor(() => b.messages.length === 1 && engine.api.gauges().queuedMessages === 0, 'example.com delivered, example.net dropped');
   assert.deepEqual(to(b), ['y@example.com']);
   const log = await readMailLog(engine);
   assert.match(log, /MID \d+ RID \[0\] Response '2\.0\.0 Delivered to \/dev\/null'/);
-  assert.equal(engine.counters.get('deliveredRecipients').uptime, 2);
-  assert.equal(engine.scheduler.connectionsOut <= 1, true, '/dev/null opens no connection');
+  assert.equal(counter(engine, 'deliveredRecipients').uptime, 2);
+  assert.equal(engine.api.outboundConnections('all') <= 1, true, '/dev/null opens no connection');
 });
 
 test('invalid answers: the reason, then the same question; an abandoned dialog leaves nothing pending', async () => {
@@ -146,7 +146,7 @@ test('invalid answers: the reason, then the same question; an abandoned dialog l
   await op.run('smtproutes', 'edit', 'example.org', '', 'add', 'backup.example.org');
   await op.run('smtproutes', 'clear', 'n', '');
   assert.equal(op.session.pending.descriptions.length, 1);
-  assert.equal(engine.config.routes.length, 1, 'nothing reaches the engine before commit');
+  assert.equal(engine.api.config().routes.length, 1, 'nothing reaches the engine before commit');
 
   // Batch: one bad host refuses the whole line.
   const bad = await op.run('smtproutes new example.edu a.example.edu,b.example.edu:99999');
@@ -159,7 +159,7 @@ test('invalid answers: the reason, then the same question; an abandoned dialog l
   const cleared = await op.run('smtproutes', 'clear', 'y', '');
   assert.match(cleared.output, /Are you sure you want to delete all of the configured routes\?\n\[N\]> y/);
   assert.ok((await op.run('commit "no routes"')).ok);
-  assert.deepEqual(engine.config.routes, []);
+  assert.deepEqual(engine.api.config().routes, []);
 });
 
 test('host syntax: ports, priorities, [address only], and the trial order', () => {

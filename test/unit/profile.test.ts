@@ -7,8 +7,9 @@ import {
   parseSetting,
   resolveProfile,
   retryWaitSeconds,
-  validProfileName,
 } from '../../src/model/bounce-profile.js';
+import { defaultConfig } from '../../src/model/config.js';
+import { nameRefusal } from '../../src/model/tables/bounce-profiles.js';
 
 test('retry waits: initial after the first failure, doubling, capped at the maximum', () => {
   const waits = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryWaitSeconds(n, 60, 3600));
@@ -39,9 +40,12 @@ test('settings parse with the ranges of cli-commands.md', () => {
 });
 
 test('profile names and inheritance from Default', () => {
-  assert.equal(validProfileName('Fast_1'), undefined);
-  assert.ok(validProfileName('1fast'));
-  assert.ok(validProfileName(''));
+  const config = defaultConfig();
+  assert.equal(nameRefusal(config, 'Fast_1'), undefined);
+  assert.ok(nameRefusal(config, '1fast'));
+  assert.ok(nameRefusal(config, ''));
+  assert.ok(nameRefusal(config, 'fast.1'));
+  assert.equal(nameRefusal(config, 'default'), 'Profile name already in use');
   const profiles = { Default: { ...DEFAULT_BOUNCE_SETTINGS, max_retries: 7 }, Fast: { initial_retry: 120, host_initial_retry: 999 } };
   const fast = resolveProfile(profiles, 'Fast');
   assert.equal(fast.initial_retry, 120, 'own value');

@@ -1,5 +1,6 @@
 // The control-socket protocol shared by the engine and every terminal (batch, readline, Ink):
 // JSON-RPC 2.0 messages, one per line. docs/control-protocol.md describes it for front-end authors.
+import type { SystemStatus } from '../../model/system-status.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -123,7 +124,7 @@ export interface PrintParams {
   text: string;
 }
 
-export type SystemStatus = 'Online' | 'Receiving suspended' | 'Delivery suspended' | 'Receiving and delivery suspended';
+export type { SystemStatus };
 
 /** Pushed after `hello`, after each command, and every `statusIntervalMs` if asked for. */
 export interface StatusParams {

@@ -98,9 +98,7 @@ export interface CommandRegistry {
 }
 
 /** A failure the user caused or can fix: printed as one line, the command counts as failed. */
-export class CommandError extends Refusal {
-  override name = 'CommandError';
-}
+export class CommandError extends Refusal {}
 
 /** A parsed batch argument's value; its refusal ends the command as one line (`<prefix>: <why>` with a prefix). */
 export function parsedArg<T>(p: Parsed<T>, prefix?: string): T {

@@ -3,6 +3,7 @@
 // batch forms — and the kit derives the rest: the menu loop ("Choose the operation you want to
 // perform:", the one place it is asked), the batch dispatch and its refusals, the usage lines,
 // the help page's Batch section and the completion words.
+import type { ConfigChange } from '../../model/change.js';
 import type { ApplianceConfig } from '../../model/config.js';
 import type { Access } from '../../users/roles.js';
 import { CommandError, type Command, type CommandIO } from './command.js';
@@ -30,7 +31,10 @@ export interface Operation {
 export interface BatchForm {
   /** The word after the command (default: the menu word in lower case). */
   word?: string;
-  /** Usage lines after the command's name; text after two blanks is a remark, kept out of `Usage:`. */
+  /**
+   * Usage lines after the command's name; text after two blanks is a remark, kept out of `Usage:`.
+   * A line may go on after a newline: the help page indents the rest under the words after the name.
+   */
   usage: readonly string[];
   /** A change: the kit prints the change it recorded, or `No changes.` when it recorded none. */
   changes?: boolean;
@@ -51,6 +55,8 @@ export interface Menu {
   unmodelled?: Unmodelled;
   /** Asked while this holds (a sub-menu ends when the entry it edits is gone). */
   while?: () => boolean;
+  /** Asked once: the chosen operation runs and the menu ends (a one-step choice such as userconfig's PASSPHRASE > ASSIGN). */
+  once?: boolean;
 }
 
 /**
@@ -73,22 +79,36 @@ export async function runMenu(io: CommandIO, menu: Menu): Promise<void> {
     if (word === undefined) return;
     const op = offered.find((o) => o.word === word)!;
     listed = (await op.dialog!(io)) === 'listed';
+    if (menu.once) return;
   }
+}
+
+/** Records a change an operation built; none (undefined) when it changed nothing. */
+export function recordIf(io: CommandIO, change: ConfigChange | undefined): void {
+  if (change) io.pending.record(change);
 }
 
 export interface ConfigCommandSpec extends Menu {
   name: string;
   summary: string;
+  /** The help page's title after `<name> - ` when it says more than the summary (default: the summary). */
+  title?: string;
   access?: Access;
   /** The help page between its title line and the Batch section. */
   about: string;
   /** Lines after the usage lines in the help page's Batch section. */
   batchNotes?: readonly string[];
+  /** The batch words in the order the help page lists their usage (default: the operations' order). */
+  usageOrder?: readonly string[];
 }
 
 const batchWord = (op: Operation) => op.batch!.word ?? op.word.toLowerCase();
-/** A usage line without its remark (`edit <name> key=value ...   (value Default: ...)`). */
-const bareUsage = (usage: string) => usage.replace(/ {2,}.*$/, '');
+/** A usage line without its remark (`edit <name> key=value ...   (value Default: ...)`), on one line. */
+const bareUsage = (usage: string) =>
+  usage
+    .split('\n')
+    .map((line) => line.replace(/ {2,}.*$/, ''))
+    .join(' ');
 
 /** `a, b or c`: the appliance's way of listing the words that may be typed. */
 export function wordList(words: readonly string[]): string {
@@ -99,12 +119,15 @@ export function wordList(words: readonly string[]): string {
 export function configCommand(spec: ConfigCommandSpec): Command {
   const batchOps = spec.operations.filter((op) => op.batch);
   const words = batchOps.map(batchWord);
-  const usageLines = batchOps.flatMap((op) => op.batch!.usage.map((u) => `${spec.name} ${u}`));
+  const order = spec.usageOrder ?? words;
+  const usageOps = [...batchOps].sort((a, b) => order.indexOf(batchWord(a)) - order.indexOf(batchWord(b)));
+  const indent = `\n  ${' '.repeat(spec.name.length + 1)}`;
+  const usageLines = usageOps.flatMap((op) => op.batch!.usage.map((u) => `${spec.name} ${u.replaceAll('\n', indent)}`));
   return {
     name: spec.name,
     summary: spec.summary,
     ...(spec.access ? { access: spec.access } : {}),
-    help: [`${spec.name} - ${spec.summary}`, '', spec.about, '', 'Batch:', ...usageLines.map((u) => `  ${u}`), ...(spec.batchNotes ?? [])].join('\n'),
+    help: [`${spec.name} - ${spec.title ?? spec.summary}`, '', spec.about, '', 'Batch:', ...usageLines.map((u) => `  ${u}`), ...(spec.batchNotes ?? [])].join('\n'),
     argWords: () => words,
     laterWords: (io, before) => {
       const op = batchOps.find((o) => batchWord(o) === before[0]?.toLowerCase());

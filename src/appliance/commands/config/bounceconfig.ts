@@ -19,7 +19,7 @@ import {
 } from '../../../model/tables/bounce-profiles.js';
 import { CommandError, type CommandIO } from '../../kit/command.js';
 import { parseAssignments } from '../../kit/command-line.js';
-import { configCommand, UsageError } from '../../kit/config-command.js';
+import { configCommand, recordIf, UsageError } from '../../kit/config-command.js';
 import { askNumbered, askText, askYesNo, numberedLines } from '../../kit/dialog.js';
 import { askProfileSettings } from './bounce-profile-dialog.js';
 
@@ -35,11 +35,6 @@ function dialogFor(config: ApplianceConfig, name: string, creating: boolean) {
     own: creating ? {} : { ...config.bounceProfiles[name] },
     base: resolveProfile(config.bounceProfiles, undefined),
   };
-}
-
-/** Records a change the dialog or batch form built (none when nothing changed). */
-function recordIf(io: CommandIO, change: ReturnType<typeof editProfile>): void {
-  if (change) io.pending.record(change);
 }
 
 async function newDialog(io: CommandIO): Promise<void> {

@@ -1,7 +1,7 @@
 // `passwd`: a user changes their own passphrase (every role may; needs commit, like every
 // change to the users). The reference's questions: Old passphrase, system generated?, New
 // Passphrase, again.
-import { BUILT_IN_ADMIN } from '../../../users/accounts.js';
+import { BUILT_IN_ADMIN, changePassphrase, findUser } from '../../../users/accounts.js';
 import { hashPassphrase } from '../../../users/passphrase.js';
 import { CommandError, type Command } from '../../kit/command.js';
 import { askText } from '../../kit/dialog.js';
@@ -25,16 +25,11 @@ Batch: passwd (answers on the following lines)`,
   async run(io, args) {
     if (args.length) throw new CommandError('Usage: passwd');
     const name = io.user.from === 'local' ? BUILT_IN_ADMIN : io.user.name;
-    if (!io.pending.config.users.some((u) => u.name === name)) throw new CommandError(`There is no user ${name} to change.`);
+    if (!findUser(io.pending.config, name)) throw new CommandError(`There is no user ${name} to change.`);
     const old = await askText(io, 'Old passphrase:', { secret: true });
     if (!(await isOwnPassphrase(io, old))) throw new CommandError(OLD_PASSPHRASE_WRONG);
     const passphrase = await askNewPassphrase(io, { user: name });
-    const hash = await hashPassphrase(passphrase!);
-    io.pending.edit(`Changed the passphrase of "${name}".`, (config) => {
-      const user = config.users.find((u) => u.name === name);
-      if (!user) throw new CommandError(`the user ${name} no longer exists`);
-      user.passwordHash = hash;
-    });
+    io.pending.record(changePassphrase(name, await hashPassphrase(passphrase!)));
     io.blank();
     io.print('Passphrase changed; use "commit" to save it.');
   },

@@ -1,145 +1,65 @@
 // `smtproutes`: the SMTP routes, domain (or ALL, the default route) -> destination hosts in
 // order (a configuration command: changes go to the session's pending copy until `commit`).
-// Interactive menu NEW / EDIT / DELETE / PRINT / CLEAR, or the batch form.
-import type { ApplianceConfig, SmtpRoute } from '../../../model/config.js';
-import { DomainPattern } from '../../../model/domain-pattern.js';
-import { formatCount } from '../../../model/format-count.js';
+// Declared on the command kit; the table's rules and operations are src/model/tables/smtp-routes.ts,
+// the hosts' syntax src/model/route-hosts.ts.
 import type { Parsed } from '../../../model/answers.js';
-import { CommandError, parsedArg, type Command, type CommandIO } from '../../kit/command.js';
-import { askMenu, askNumbered, askValid, askYesNo } from '../../kit/dialog.js';
+import type { ApplianceConfig, SmtpRoute } from '../../../model/config.js';
+import { formatCount } from '../../../model/format-count.js';
 import {
   addDestinations,
-  checkHosts,
+  canRemoveHost,
   formatDestinations,
   formatRouteHost,
-  MAX_ROUTES,
   parseDestinations,
-  parseRouteHost,
+  removeDestinations,
   type RouteDestinations,
-} from './smtproutes-hosts.js';
+} from '../../../model/route-hosts.js';
+import {
+  clearRoutes,
+  createRoute,
+  deleteRoute,
+  destinationsOf,
+  editRoute,
+  isDefaultRoute,
+  orderedRoutes,
+  parseRouteDomain,
+  pickRoute,
+  routeDomain,
+} from '../../../model/tables/smtp-routes.js';
+import { CommandError, parsedArg, type CommandIO } from '../../kit/command.js';
+import { configCommand, recordIf, runMenu, UsageError, wordList } from '../../kit/config-command.js';
+import { askNumbered, askValid, askYesNo } from '../../kit/dialog.js';
 
-export const NOT_IN_TABLE = 'That entry does not appear to be in the routing table.';
-export const DEFAULT_ROUTE_SET = 'There is already a default route set.';
-const ALL = 'ALL';
 /** Routes listed above the menu; PRINT shows them all. */
 const LISTED = 20;
 
-const NEW_OP = { word: 'NEW', description: 'Create a new route.' };
-const OPERATIONS = [
-  NEW_OP,
-  { word: 'EDIT', description: 'Edit destinations of an existing route.' },
-  { word: 'DELETE', description: 'Remove a route.' },
-  { word: 'PRINT', description: 'Display all routes.' },
-  { word: 'CLEAR', description: 'Remove all routes.' },
-];
-const EDIT_OPERATIONS = [
-  { word: 'ADD', description: 'Add new destination hosts.' },
-  { word: 'REPLACE', description: 'Specify a new destination or set of destinations.' },
-  { word: 'REMOVE', description: 'Remove a destination.' },
-];
+// ----- reports -----
 
-// ----- routes in a configuration -----
+const numberedRoutes = (config: ApplianceConfig): string[] =>
+  orderedRoutes(config).map((r, i) => `${i + 1}. ${routeDomain(r.domain)}: ${formatDestinations(r)}`);
 
-const isAll = (domain: string) => domain.toUpperCase() === ALL;
-/** A route's domain as written back (`ALL`, `example.com`, `.example.com`). */
-const canonical = (domain: string) => DomainPattern.fromStored(domain).toString();
-
-/** Routes as listed and numbered: by domain, the default route last. */
-function orderedRoutes(config: ApplianceConfig): SmtpRoute[] {
-  const named = config.routes.filter((r) => !isAll(r.domain)).sort((a, b) => canonical(a.domain).localeCompare(canonical(b.domain)));
-  return [...named, ...config.routes.filter((r) => isAll(r.domain))];
+/** The menu's banner: the first routes, or that there are none. */
+function listing(config: ApplianceConfig): string[] {
+  const lines = numberedRoutes(config);
+  if (lines.length === 0) return ['There are no routes configured.'];
+  const more = lines.length > LISTED ? [`(${formatCount(lines.length - LISTED)} more: PRINT shows them all.)`] : [];
+  return ['Currently configured routes:', ...lines.slice(0, LISTED), ...more];
 }
 
-function findRoute(config: ApplianceConfig, domain: string): SmtpRoute | undefined {
-  const want = canonical(domain);
-  return config.routes.find((r) => canonical(r.domain) === want);
-}
-
-function routeLine(r: SmtpRoute): string {
-  return `${canonical(r.domain)}: ${formatDestinations(r)}`;
-}
-
-/** A domain typed for a new route (or a new name), with the appliance's refusals. */
-function newDomain(config: ApplianceConfig, text: string, renaming?: string): Parsed<string> {
-  if (text.trim() === '') return { error: 'You must enter a domain.' };
-  const p = DomainPattern.parse(text);
-  if ('error' in p) return p;
-  const domain = p.value.toString();
-  const existing = findRoute(config, domain);
-  if (existing && (renaming === undefined || canonical(existing.domain) !== canonical(renaming))) {
-    return { error: isAll(domain) ? DEFAULT_ROUTE_SET : `The value ${domain} is already in the routing table.` };
+/** Every route, a page at a time at a terminal. */
+async function printAll(io: CommandIO): Promise<void> {
+  const lines = numberedRoutes(io.pending.config);
+  io.blank();
+  if (lines.length === 0) {
+    io.print('There are no routes configured.');
+    return;
   }
-  if (!existing && renaming === undefined && config.routes.length >= MAX_ROUTES) return { error: `There is a maximum of ${formatCount(MAX_ROUTES)} routes.` };
-  return { value: domain };
-}
-
-/** An existing route picked by its domain or its number in the listing. */
-function pickRoute(config: ApplianceConfig, text: string): Parsed<SmtpRoute> {
-  const t = text.trim();
-  const routes = orderedRoutes(config);
-  if (/^\d+$/.test(t)) {
-    const r = routes[Number(t) - 1];
-    return r ? { value: r } : { error: NOT_IN_TABLE };
+  const page = io.interactive ? LISTED : Infinity;
+  io.print('Currently configured routes:');
+  for (let i = 0; i < lines.length; i += page) {
+    if (i > 0 && !(await io.more())) return;
+    io.print(...lines.slice(i, i + page));
   }
-  const r = findRoute(config, t);
-  return r ? { value: r } : { error: NOT_IN_TABLE };
-}
-
-const destinationsOf = (r: SmtpRoute): RouteDestinations => ({ hosts: r.hosts.map((h) => ({ ...h })), special: r.special });
-const sameDestinations = (a: RouteDestinations, b: RouteDestinations) => formatDestinations(a) === formatDestinations(b) && a.special === b.special;
-
-function setDestinations(route: SmtpRoute, d: RouteDestinations): void {
-  route.hosts = d.hosts.map((h) => ({ ...h }));
-  if (d.special) route.special = d.special;
-  else delete route.special;
-}
-
-// ----- the changes, recorded in the session's pending configuration -----
-
-function createRoute(io: CommandIO, domain: string, d: RouteDestinations): void {
-  io.pending.edit(`Created SMTP route "${domain}": ${formatDestinations(d)}.`, (config) => {
-    const p = newDomain(config, domain);
-    if ('error' in p) throw new CommandError(p.error);
-    const route: SmtpRoute = { domain: p.value, hosts: [] };
-    setDestinations(route, d);
-    config.routes.push(route);
-  });
-}
-
-function editRoute(io: CommandIO, domain: string, rename: string, before: RouteDestinations, after: RouteDestinations): boolean {
-  const renamed = canonical(rename) !== canonical(domain);
-  const changed = !sameDestinations(before, after);
-  if (!renamed && !changed) return false;
-  const what = [
-    ...(renamed ? [`renamed to "${rename}"`] : []),
-    ...(changed ? [`destinations ${formatDestinations(before)} -> ${formatDestinations(after)}`] : []),
-  ];
-  io.pending.edit(`Edited SMTP route "${domain}": ${what.join(', ')}.`, (config) => {
-    const route = findRoute(config, domain);
-    if (!route) throw new CommandError(`the SMTP route "${domain}" no longer exists`);
-    if (renamed) {
-      const p = newDomain(config, rename, domain);
-      if ('error' in p) throw new CommandError(p.error);
-      route.domain = p.value;
-    }
-    if (changed) setDestinations(route, after);
-  });
-  return true;
-}
-
-function deleteRoute(io: CommandIO, domain: string): void {
-  const description = isAll(domain) ? 'Reset the default route (ALL): other domains follow their MX records.' : `Deleted SMTP route "${domain}".`;
-  io.pending.edit(description, (config) => {
-    const route = findRoute(config, domain);
-    if (!route) throw new CommandError(`the SMTP route "${domain}" no longer exists`);
-    config.routes = config.routes.filter((r) => r !== route);
-  });
-}
-
-function clearRoutes(io: CommandIO): void {
-  io.pending.edit('Deleted all SMTP routes.', (config) => {
-    config.routes = [];
-  });
 }
 
 // ----- interactive -----
@@ -159,186 +79,123 @@ const destinationsQuestion = (domain: string) =>
     'Add :port for another port than 25, /pri=N (0-65535, 0 first) for the order hosts are tried in.',
   ].join('\n');
 
-function printListing(io: CommandIO, config: ApplianceConfig): void {
-  const routes = orderedRoutes(config);
-  io.blank();
-  if (routes.length === 0) {
-    io.print('There are no routes configured.');
-    return;
-  }
-  io.print('Currently configured routes:', ...routes.slice(0, LISTED).map((r, i) => `${i + 1}. ${routeLine(r)}`));
-  if (routes.length > LISTED) io.print(`(${formatCount(routes.length - LISTED)} more: PRINT shows them all.)`);
+const askDestinations = (io: CommandIO, domain: string) => askValid(io, { label: destinationsQuestion(domain) }, parseDestinations);
+
+/** EDIT's sub-menu: each changes the destinations being edited, asked in the dialog or given in the batch form. */
+interface HostsOperation {
+  word: string;
+  description: string;
+  ask(io: CommandIO, current: RouteDestinations, domain: string): Promise<RouteDestinations>;
+  given(current: RouteDestinations, text: string): Parsed<RouteDestinations>;
 }
 
-async function printAll(io: CommandIO, config: ApplianceConfig): Promise<void> {
-  const routes = orderedRoutes(config);
-  io.blank();
-  if (routes.length === 0) {
-    io.print('There are no routes configured.');
-    return;
-  }
-  const lines = routes.map((r, i) => `${i + 1}. ${routeLine(r)}`);
-  const page = io.interactive ? LISTED : Infinity;
-  io.print('Currently configured routes:');
-  for (let i = 0; i < lines.length; i += page) {
-    if (i > 0 && !(await io.more())) return;
-    io.print(...lines.slice(i, i + page));
-  }
-}
+const HOSTS_OPERATIONS: readonly HostsOperation[] = [
+  {
+    word: 'ADD',
+    description: 'Add new destination hosts.',
+    ask: (io, current) => askValid(io, { label: 'Enter the additional destination hosts, separated by commas.' }, (a) => addDestinations(current, a)),
+    given: addDestinations,
+  },
+  {
+    word: 'REPLACE',
+    description: 'Specify a new destination or set of destinations.',
+    ask: (io, _current, domain) => askDestinations(io, domain),
+    given: (_current, text) => parseDestinations(text),
+  },
+  {
+    word: 'REMOVE',
+    description: 'Remove a destination.',
+    async ask(io, current) {
+      if (!canRemoveHost(current)) {
+        io.blank();
+        io.print('A route must keep at least one destination: use REPLACE, or DELETE the route.');
+        return current;
+      }
+      const i = await askNumbered(io, 'Enter the destination you would like to remove.', current.hosts.map(formatRouteHost));
+      return i === undefined ? current : { hosts: current.hosts.filter((_, j) => j !== i) };
+    },
+    given: removeDestinations,
+  },
+];
 
-async function newInteractive(io: CommandIO): Promise<void> {
-  const domain = await askValid<string | undefined>(io, { label: DOMAIN_QUESTION }, (a) => (a === '' ? { value: undefined } : newDomain(io.pending.config, a)));
-  if (!domain) return;
-  const d = await askValid(io, { label: destinationsQuestion(domain) }, parseDestinations);
-  createRoute(io, domain, d);
+async function newDialog(io: CommandIO): Promise<void> {
+  const domain = await askValid<string | undefined>(io, { label: DOMAIN_QUESTION }, (a) =>
+    a === '' ? { value: undefined } : parseRouteDomain(io.pending.config, a),
+  );
+  if (domain) io.pending.record(createRoute(domain, await askDestinations(io, domain)));
 }
 
 /** Asks which route; an empty answer leaves (undefined). */
 function askRoute(io: CommandIO, verb: string): Promise<SmtpRoute | undefined> {
-  return askValid<SmtpRoute | undefined>(io, { label: `Enter the domain you wish to ${verb}.` }, (a) => (a === '' ? { value: undefined } : pickRoute(io.pending.config, a)));
+  return askValid<SmtpRoute | undefined>(io, { label: `Enter the domain you wish to ${verb}.` }, (a) =>
+    a === '' ? { value: undefined } : pickRoute(io.pending.config, a),
+  );
 }
 
-async function editInteractive(io: CommandIO): Promise<void> {
+/** The route, a new domain, then the sub-menu until an empty answer: recorded as one change. */
+async function editDialog(io: CommandIO): Promise<void> {
   const route = await askRoute(io, 'edit');
   if (!route) return;
-  const domain = canonical(route.domain);
+  const domain = routeDomain(route.domain);
   const rename = await askValid(io, { label: 'Enter the new domain for this route (Enter keeps it).', default: domain }, (a) =>
-    newDomain(io.pending.config, a, domain),
+    parseRouteDomain(io.pending.config, a, domain),
   );
   const before = destinationsOf(route);
   let current = before;
-  for (;;) {
-    io.blank();
-    io.print(`Destinations for ${rename}: ${formatDestinations(current)}`);
-    const op = await askMenu(io, 'Choose the operation you want to perform:', EDIT_OPERATIONS);
-    if (op === undefined) break;
-    if (op === 'ADD') {
-      current = await askValid(io, { label: 'Enter the additional destination hosts, separated by commas.' }, (a) => addDestinations(current, a));
-    } else if (op === 'REPLACE') {
-      current = await askValid(io, { label: destinationsQuestion(rename) }, parseDestinations);
-    } else if (current.special || current.hosts.length < 2) {
-      io.blank();
-      io.print('A route must keep at least one destination: use REPLACE, or DELETE the route.');
-    } else {
-      const items = current.hosts.map(formatRouteHost);
-      const i = await askNumbered(io, 'Enter the destination you would like to remove.', items);
-      if (i !== undefined) current = { hosts: current.hosts.filter((_, j) => j !== i) };
-    }
-  }
-  editRoute(io, domain, rename, before, current);
+  await runMenu(io, {
+    banner: () => [`Destinations for ${rename}: ${formatDestinations(current)}`],
+    operations: HOSTS_OPERATIONS.map((op) => ({
+      word: op.word,
+      description: op.description,
+      dialog: async (io: CommandIO) => {
+        current = await op.ask(io, current, rename);
+      },
+    })),
+  });
+  recordIf(io, editRoute(domain, rename, before, current));
 }
 
-async function deleteInteractive(io: CommandIO): Promise<void> {
+async function deleteDialog(io: CommandIO): Promise<void> {
   const route = await askRoute(io, 'delete');
   if (!route) return;
-  const domain = canonical(route.domain);
-  const question = isAll(domain) ? 'Are you sure you want to reset the default route?' : `Are you sure you want to delete the route for ${domain}?`;
-  if (await askYesNo(io, question, false)) deleteRoute(io, domain);
+  const domain = routeDomain(route.domain);
+  const question = isDefaultRoute(domain) ? 'Are you sure you want to reset the default route?' : `Are you sure you want to delete the route for ${domain}?`;
+  if (await askYesNo(io, question, false)) io.pending.record(deleteRoute(domain));
 }
 
-async function menu(io: CommandIO): Promise<void> {
-  // After PRINT the routes are on the screen already.
-  let printed = false;
-  for (;;) {
-    const config = io.pending.config;
-    if (!printed) printListing(io, config);
-    printed = false;
-    const op = await askMenu(io, 'Choose the operation you want to perform:', config.routes.length === 0 ? [NEW_OP] : OPERATIONS);
-    if (op === undefined) return;
-    if (op === 'NEW') await newInteractive(io);
-    else if (op === 'EDIT') await editInteractive(io);
-    else if (op === 'DELETE') await deleteInteractive(io);
-    else if (op === 'PRINT') {
-      await printAll(io, config);
-      printed = true;
-    }
-    else if (await askYesNo(io, 'Are you sure you want to delete all of the configured routes?', false)) clearRoutes(io);
-  }
-}
+// ----- batch -----
 
-// ----- batch form -----
+const HOSTS_WORDS = HOSTS_OPERATIONS.map((o) => o.word.toLowerCase());
+/** The words after `edit <domain>`: EDIT's sub-menu, and `rename` for its new-domain question. */
+const EDIT_WORDS = [...HOSTS_WORDS, 'rename'];
 
-const USAGE = [
-  'smtproutes new <domain> <host>[,<host>...]',
-  'smtproutes edit <domain> add|replace|remove <host>[,<host>...]',
-  'smtproutes edit <domain> rename <new domain>',
-  'smtproutes delete <domain>',
-  'smtproutes print',
-  'smtproutes clear',
-];
-
-/** REMOVE in batch: each named host must be in the route, and one must stay. */
-function removeHosts(current: RouteDestinations, text: string): RouteDestinations {
-  let hosts = current.hosts;
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const typed = parseRouteHost(item);
-    const name = 'value' in typed ? typed.value.host : item.toLowerCase();
-    const i = hosts.findIndex((h) => formatRouteHost(h).toLowerCase() === item.toLowerCase() || h.host === name);
-    if (i < 0) throw new CommandError(`The destination ${item} is not in this route.`);
-    hosts = hosts.filter((_, j) => j !== i);
-  }
-  if (hosts.length === 0) throw new CommandError('A route must keep at least one destination: use replace, or delete the route.');
-  return { hosts };
-}
-
-async function batch(io: CommandIO, args: string[]): Promise<void> {
-  const [op, domainArg, ...rest] = args;
-  const verb = op.toLowerCase();
+/** `edit <domain> <sub> <hosts>`: one of EDIT's sub-menu operations, or a rename. */
+function editGiven(io: CommandIO, [target, sub, ...values]: string[]): void {
+  if (!target || !sub || values.length === 0) throw new UsageError();
   const config = io.pending.config;
-  const usage = () => new CommandError(`Usage: ${USAGE.find((u) => u.split(' ')[1] === verb) ?? USAGE.join(' | ')}`);
-  if (verb === 'print') {
-    if (domainArg) throw usage();
-    await printAll(io, config);
-    return;
-  }
-  if (verb === 'clear') {
-    if (domainArg) throw usage();
-    if (config.routes.length === 0) throw new CommandError('There are no routes configured.');
-    clearRoutes(io);
-  } else if (verb === 'new') {
-    if (!domainArg || rest.length === 0) throw usage();
-    const domain = parsedArg(newDomain(config, domainArg));
-    createRoute(io, domain, parsedArg(parseDestinations(rest.join(','))));
-  } else if (verb === 'delete') {
-    if (!domainArg || rest.length) throw usage();
-    deleteRoute(io, canonical(parsedArg(pickRoute(config, domainArg)).domain));
-  } else if (verb === 'edit') {
-    const [sub, ...values] = rest;
-    if (!domainArg || !sub || values.length === 0) throw usage();
-    const route = parsedArg(pickRoute(config, domainArg));
-    const domain = canonical(route.domain);
-    const before = destinationsOf(route);
-    const text = values.join(',');
-    const s = sub.toLowerCase();
-    let rename = domain;
-    let after = before;
-    if (s === 'add') after = parsedArg(addDestinations(before, text));
-    else if (s === 'replace') after = parsedArg(parseDestinations(text));
-    else if (s === 'remove') {
-      if (before.special) throw new CommandError(`This route uses ${before.special}: use replace.`);
-      after = removeHosts(before, text);
-    } else if (s === 'rename') {
-      if (values.length !== 1) throw usage();
-      rename = parsedArg(newDomain(config, values[0], domain));
-    } else throw new CommandError(`Unknown option "${sub}": use add, replace, remove or rename.`);
-    const error = after.special ? undefined : checkHosts(after.hosts);
-    if (error) throw new CommandError(error);
-    if (!editRoute(io, domain, rename, before, after)) {
-      io.print('No changes.');
-      return;
-    }
+  const route = parsedArg(pickRoute(config, target));
+  const domain = routeDomain(route.domain);
+  const before = destinationsOf(route);
+  const word = sub.toLowerCase();
+  const op = HOSTS_OPERATIONS[HOSTS_WORDS.indexOf(word)];
+  let rename = domain;
+  let after = before;
+  if (op) after = parsedArg(op.given(before, values.join(',')));
+  else if (word === 'rename') {
+    if (values.length !== 1) throw new UsageError();
+    rename = parsedArg(parseRouteDomain(config, values[0], domain));
   } else {
-    throw new CommandError(`Unknown operation "${op}": use new, edit, delete, print or clear.`);
+    throw new CommandError(`Unknown option "${sub}": use ${wordList(EDIT_WORDS)}.`);
   }
-  io.print(io.pending.lastChange!);
+  recordIf(io, editRoute(domain, rename, before, after));
 }
 
-export const smtproutes: Command = {
+const routeWords = (io: Pick<CommandIO, 'pending'>) => orderedRoutes(io.pending.config).map((r) => routeDomain(r.domain));
+
+export const smtproutes = configCommand({
   name: 'smtproutes',
   summary: 'Set up permanent domain redirections (SMTP routes).',
-  help: `smtproutes - Set up permanent domain redirections (SMTP routes).
-
-Lists the routes (domain: destination hosts), then NEW / EDIT / DELETE / PRINT / CLEAR
+  about: `Lists the routes (domain: destination hosts), then NEW / EDIT / DELETE / PRINT / CLEAR
 (an empty answer leaves). A route's domain is example.com, .example.com (its subdomains)
 or ALL, the default route for every other domain; the most specific route wins. Without
 a matching route (or with USEDNS) mail follows the domain's MX records.
@@ -353,14 +210,83 @@ new domain (Enter keeps it), then ADD / REPLACE / REMOVE destinations. DELETE as
 confirms; deleting ALL resets the default route (other domains follow DNS). CLEAR
 confirms and deletes every route. IMPORT/EXPORT (route files) and SMTP authentication
 profiles are not available here.
-Changes take effect with "commit": the next delivery after it uses the new route.
-
-Batch:
-${USAGE.map((u) => `  ${u}`).join('\n')}
-(no confirmation in batch; hosts may also be given as several words.)`,
-  argWords: () => ['new', 'edit', 'delete', 'print', 'clear'],
-  async run(io, args) {
-    if (args.length > 0) await batch(io, args);
-    else await menu(io);
-  },
-};
+Changes take effect with "commit": the next delivery after it uses the new route.`,
+  batchNotes: ['(no confirmation in batch; hosts may also be given as several words.)'],
+  banner: (io) => listing(io.pending.config),
+  operations: [
+    {
+      word: 'NEW',
+      description: 'Create a new route.',
+      dialog: newDialog,
+      batch: {
+        usage: ['new <domain> <host>[,<host>...]'],
+        changes: true,
+        run(io, [target, ...hosts]) {
+          if (!target || hosts.length === 0) throw new UsageError();
+          const domain = parsedArg(parseRouteDomain(io.pending.config, target));
+          io.pending.record(createRoute(domain, parsedArg(parseDestinations(hosts.join(',')))));
+        },
+      },
+    },
+    {
+      word: 'EDIT',
+      description: 'Edit destinations of an existing route.',
+      offered: (config) => config.routes.length > 0,
+      dialog: editDialog,
+      batch: {
+        usage: [`edit <domain> ${HOSTS_WORDS.join('|')} <host>[,<host>...]`, 'edit <domain> rename <new domain>'],
+        changes: true,
+        laterWords: (io, before) => (before.length === 0 ? routeWords(io) : before.length === 1 ? EDIT_WORDS : []),
+        run: editGiven,
+      },
+    },
+    {
+      word: 'DELETE',
+      description: 'Remove a route.',
+      offered: (config) => config.routes.length > 0,
+      dialog: deleteDialog,
+      batch: {
+        usage: ['delete <domain>'],
+        changes: true,
+        laterWords: (io, before) => (before.length === 0 ? routeWords(io) : []),
+        run(io, [target, ...rest]) {
+          if (!target || rest.length) throw new UsageError();
+          io.pending.record(deleteRoute(routeDomain(parsedArg(pickRoute(io.pending.config, target)).domain)));
+        },
+      },
+    },
+    {
+      word: 'PRINT',
+      description: 'Display all routes.',
+      offered: (config) => config.routes.length > 0,
+      dialog: async (io) => {
+        await printAll(io);
+        return 'listed';
+      },
+      batch: {
+        usage: ['print'],
+        async run(io, args) {
+          if (args.length) throw new UsageError();
+          await printAll(io);
+        },
+      },
+    },
+    {
+      word: 'CLEAR',
+      description: 'Remove all routes.',
+      offered: (config) => config.routes.length > 0,
+      dialog: async (io) => {
+        if (await askYesNo(io, 'Are you sure you want to delete all of the configured routes?', false)) io.pending.record(clearRoutes());
+      },
+      batch: {
+        usage: ['clear'],
+        changes: true,
+        run(io, args) {
+          if (args.length) throw new UsageError();
+          if (io.pending.config.routes.length === 0) throw new CommandError('There are no routes configured.');
+          io.pending.record(clearRoutes());
+        },
+      },
+    },
+  ],
+});

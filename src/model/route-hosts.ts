@@ -1,9 +1,9 @@
 // The destination hosts of an SMTP route as an operator types them and as they are printed:
 // `host`, `host:port`, `host/pri=N`, `[host]` (address records only), or `USEDNS` / `/dev/null`
-// alone. Pure: parsing, checks against the appliance's limits, formatting, trial order.
-import type { RouteHost, SmtpRoute } from '../../../model/config.js';
-import { formatCount } from '../../../model/format-count.js';
-import { integerRangeError, splitCommaList, type Parsed } from '../../../model/answers.js';
+// alone; parsed and checked against the appliance's limits, and changed by ADD and REMOVE. Pure.
+import type { RouteHost, SmtpRoute } from './config.js';
+import { formatCount } from './format-count.js';
+import { integerRangeError, splitCommaList, type Parsed } from './answers.js';
 
 /** The appliance's limits (AsyncOS: 40,000 routes, the default route included). */
 export const MAX_ROUTES = 40_000;
@@ -24,7 +24,7 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 // name, optional :port, optional /pri=N; the name may be bracketed.
 const ENTRY = /^(\[[^\]]*\]|[^:/[\]]+)(?::([^/]*))?(?:\/pri=(.*))?$/i;
 
-export const isIpv4 = (name: string): boolean => {
+const isIpv4 = (name: string): boolean => {
   const m = IPV4.exec(name);
   return m !== null && m.slice(1).every((octet) => Number(octet) <= 255);
 };
@@ -69,9 +69,7 @@ export function checkHosts(hosts: readonly RouteHost[]): string | undefined {
   for (const h of hosts) {
     const port = seen.get(h.host);
     if (port !== undefined) {
-      return port === STANDARD_PORT
-        ? `The host ${h.host} is already using the standard port.`
-        : `The host ${h.host} already has an alternate port (${port}).`;
+      return port === STANDARD_PORT ? `The host ${h.host} is already using the standard port.` : `The host ${h.host} already has an alternate port (${port}).`;
     }
     seen.set(h.host, h.port);
   }
@@ -107,6 +105,24 @@ export function addDestinations(route: RouteDestinations, text: string): Parsed<
   const hosts = [...route.hosts, ...added.value.hosts];
   const error = checkHosts(hosts);
   return error ? { error } : { value: { hosts } };
+}
+
+/** Whether REMOVE can take a host away: a route keeps at least one destination. */
+export const canRemoveHost = (route: RouteDestinations): boolean => !route.special && route.hosts.length > 1;
+
+/** REMOVE by the hosts' names (`host` or as listed, `host:port/pri=N`): each must be in the route, and one must stay. */
+export function removeDestinations(route: RouteDestinations, text: string): Parsed<RouteDestinations> {
+  if (route.special) return { error: `This route uses ${route.special}: use replace.` };
+  let hosts = route.hosts;
+  for (const item of splitCommaList(text)) {
+    const typed = parseRouteHost(item);
+    const name = 'value' in typed ? typed.value.host : item.toLowerCase();
+    const i = hosts.findIndex((h) => formatRouteHost(h).toLowerCase() === item.toLowerCase() || h.host === name);
+    if (i < 0) return { error: `The destination ${item} is not in this route.` };
+    hosts = hosts.filter((_, j) => j !== i);
+  }
+  if (hosts.length === 0) return { error: 'A route must keep at least one destination: use replace, or delete the route.' };
+  return { value: { hosts } };
 }
 
 export function formatRouteHost(h: RouteHost): string {
