@@ -53,6 +53,11 @@ const engineOptions = repeatSafe(
     'log-rotate-mb': { type: 'number', describe: 'rotate the mail log when it passes this many MB (default 10)', coerce: positiveNumber('--log-rotate-mb') },
     'log-keep': { type: 'number', describe: 'how many rotated mail logs to keep, mail_logs.1 ... (default 5)', coerce: atLeastOne('--log-keep') },
     ssh: { type: 'string', describe: 'also serve the CLI over SSH on H:P (users: userconfig; see docs/ssh.md)', coerce: hostPort('--ssh') },
+    gui: {
+      type: 'string',
+      describe: 'also serve the web GUI on H:P, stored with the configuration ("off" removes it; esa sandbox: 127.0.0.1:8080 by default; see docs/gui.md)',
+      coerce: (v: string | undefined) => (v === undefined ? undefined : v.trim().toLowerCase() === 'off' ? null : parseHostPort(v, '--gui')),
+    },
     'admin-password': { type: 'string', describe: 'first start only: the passphrase of the user admin (or env ESA_ADMIN_PASSWORD; else one is generated and printed once)' },
   } as const,
   ['accept'],

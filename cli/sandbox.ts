@@ -12,6 +12,8 @@ import { NoEngineError } from './client.js';
 import { frontEnd } from './shell.js';
 import { startUsersAndSsh } from './ssh/serve.js';
 import type { SshServer } from './ssh/ssh-server.js';
+import { guiStartError, SANDBOX_GUI, startGui } from './gui-serve.js';
+import type { GuiServer } from '../src/gui/server.js';
 import { logOptionsOf, overridesOf, startupError, type StartArgs } from './start.js';
 import { defaultRouteHost, type HostPort } from '../src/model/config.js';
 import { readStoredConfig } from '../src/engine/state/state-file.js';
@@ -93,7 +95,26 @@ export async function runSandbox(args: SandboxArgs): Promise<void> {
     await backend.stop();
     fail(e);
   }
+  // The web GUI: where the configuration says (--gui), else the sandbox's default address (a
+  // free port when it is taken); not for a one-line run (-c) unless asked for.
+  const guiAt = engine.api.config().gui ?? (args.c === undefined ? SANDBOX_GUI : undefined);
+  let gui: GuiServer | null = null;
+  if (guiAt) {
+    try {
+      gui = await startGui(control, guiAt, (line) => process.stderr.write(`esa sandbox: ${line}\n`), !engine.api.config().gui);
+    } catch (e) {
+      await ssh?.close();
+      await control.close();
+      await engine.stop();
+      await backend.stop();
+      const line = guiStartError(e, guiAt);
+      if (!line) throw e;
+      process.stderr.write(`esa: ${line}\n`);
+      process.exit(2);
+    }
+  }
   const stop = async () => {
+    await gui?.close();
     await ssh?.close();
     await control.close();
     await engine.stop();

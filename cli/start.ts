@@ -10,6 +10,8 @@ import { startStallReport } from '../bench/stall-monitor.js';
 import { applyHeapPolicy } from '../src/platform/heap-policy.js';
 import { startUsersAndSsh } from './ssh/serve.js';
 import type { SshServer } from './ssh/ssh-server.js';
+import { guiStartError, startGui } from './gui-serve.js';
+import type { GuiServer } from '../src/gui/server.js';
 
 export interface StartArgs {
   dataDir: string;
@@ -24,6 +26,8 @@ export interface StartArgs {
   logRotateMb?: number;
   logKeep?: number;
   ssh?: HostPort;
+  /** The web GUI's address, stored in the configuration; null (`--gui off`) removes it. */
+  gui?: HostPort | null;
   adminPassword?: string;
 }
 
@@ -76,6 +80,7 @@ export function overridesOf(args: StartArgs): StartOverrides {
     route: args.route,
     queueMaxMessages: args.queueMaxMessages,
     queueMaxMb: args.queueMaxMb,
+    gui: args.gui,
   };
 }
 
@@ -129,8 +134,24 @@ export async function runStart(args: StartArgs): Promise<void> {
     process.stderr.write(`esa: SSH: ${line}\n`);
     process.exit(2);
   }
+  const guiAt = engine.api.config().gui;
+  let gui: GuiServer | null = null;
+  if (guiAt) {
+    try {
+      gui = await startGui(control, guiAt, (line) => process.stdout.write(`esa: ${line}\n`));
+    } catch (e) {
+      await ssh?.close();
+      await control.close();
+      await engine.stop();
+      const line = guiStartError(e, guiAt);
+      if (!line) throw e;
+      process.stderr.write(`esa: ${line}\n`);
+      process.exit(2);
+    }
+  }
   onSignals(async () => {
     // Sessions end first (a dialog in progress applies nothing), then the engine.
+    await gui?.close();
     await ssh?.close();
     await control.close();
     await engine.stop();

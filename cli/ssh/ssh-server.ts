@@ -11,8 +11,6 @@ import type { Connection, ServerChannel, Session, AuthContext, PseudoTtyInfo } f
 import type { HostPort } from '../../src/model/config.js';
 import type { ControlServer } from '../../src/appliance/control/server.js';
 import { findUser } from '../../src/users/accounts.js';
-import { LoginLockout } from '../../src/users/lockout.js';
-import { verifyPassphrase } from '../../src/users/passphrase.js';
 import { parsePublicKey } from '../../src/users/public-key.js';
 import type { SessionUser } from '../../src/users/roles.js';
 import type { SessionLink } from '../front-end.js';
@@ -24,8 +22,6 @@ import { loadSsh2, type Ssh2 } from './ssh2-seam.js';
 export interface SshServerOptions {
   control: ControlServer;
   listen: HostPort;
-  /** Wall clock for the lockout (tests may inject one). */
-  now?: () => number;
 }
 
 type Mode = 'ink' | 'line' | 'batch';
@@ -42,7 +38,6 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 
 export class SshServer {
   readonly #clients = new Set<Connection>();
-  readonly #lockout: LoginLockout;
   #closing: Promise<void> | null = null;
 
   private constructor(
@@ -50,10 +45,7 @@ export class SshServer {
     readonly server: InstanceType<Ssh2['Server']>,
     readonly control: ControlServer,
     readonly fingerprint: string,
-    now: () => number,
-  ) {
-    this.#lockout = new LoginLockout(now);
-  }
+  ) {}
 
   /** Loads or makes the host key, then listens; rejects with the bind error (EADDRINUSE...). */
   static async start(o: SshServerOptions): Promise<SshServer> {
@@ -61,7 +53,7 @@ export class SshServer {
     const hostKey = await loadHostKey(ssh2, o.control.engine.dataDir);
     let self: SshServer | undefined;
     const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'esa-sim' }, (client, info) => self?.accept(client, info.ip));
-    self = new SshServer(ssh2, server, o.control, hostKey.fingerprint, o.now ?? Date.now);
+    self = new SshServer(ssh2, server, o.control, hostKey.fingerprint);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(o.listen.port, o.listen.host, () => {
@@ -103,30 +95,23 @@ export class SshServer {
   async #authenticate(ctx: AuthContext, ip: string, loggedIn: (user: SessionUser) => void): Promise<void> {
     const methods: ('password' | 'publickey')[] = ['publickey', 'password'];
     const name = ctx.username;
-    if (this.#lockout.locked(ip)) {
-      this.audit.refusedLocked(name, ip);
-      ctx.reject(methods);
-      return;
-    }
-    const stored = findUser(this.control.engine.config(), name);
-    const ok = (method: 'password' | 'publickey') => {
-      const user = { name: stored!.name, role: stored!.role, from: ip };
-      this.#lockout.succeeded(ip);
-      this.audit.loggedIn(user, method);
+    // The same accounts, lockout and authentication log as the web GUI's logins.
+    const logins = this.control.logins;
+    const accept = (user: SessionUser | undefined) => {
+      if (!user) return ctx.reject(methods);
       loggedIn(user);
       ctx.accept();
     };
-    const fail = () => {
-      this.audit.loginFailed(name, ip, ctx.method);
-      if (this.#lockout.failed(ip)) this.audit.lockedOut(ip, Math.round(this.#lockout.lockMs / 1000), this.#lockout.maxFailures);
-      ctx.reject(methods);
-    };
     if (ctx.method === 'password') {
-      // verifyPassphrase spends the same time for a missing user.
-      const good = await verifyPassphrase(ctx.password, stored?.passwordHash);
-      return good && stored ? ok('password') : fail();
+      const outcome = await logins.password(name, ctx.password, ip, 'SSH');
+      return outcome.ok ? accept(outcome.user) : ctx.reject(methods);
+    }
+    if (logins.refusedLocked(name, ip)) {
+      ctx.reject(methods);
+      return;
     }
     if (ctx.method === 'publickey') {
+      const stored = findUser(this.control.engine.config(), name);
       const line = stored?.keys?.find((k) => {
         const p = parsePublicKey(k);
         return !('error' in p) && p.type === ctx.key.algo && sameBytes(p.blob, ctx.key.data);
@@ -143,7 +128,10 @@ export class SshServer {
       }
       const key = this.ssh2.utils.parseKey(line);
       const parsed = key instanceof Error ? undefined : Array.isArray(key) ? key[0] : key;
-      return parsed?.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true ? ok('publickey') : fail();
+      if (parsed?.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true) return accept(logins.succeeded(name, ip, 'publickey', 'SSH'));
+      logins.failed(name, ip, ctx.method);
+      ctx.reject(methods);
+      return;
     }
     ctx.reject(methods);
   }

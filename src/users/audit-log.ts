@@ -1,5 +1,6 @@
-// The appliance's audit logs: `logs/authentication` (logins, failures, lockouts, logouts) and
-// `logs/cli_logs` (every command line with its user), in the mail log's date style. Lines are
+// The appliance's audit logs: `logs/authentication` (logins, failures, lockouts, logouts),
+// `logs/cli_logs` (every command line with its user) and `logs/gui_logs` (every change asked
+// for in the web GUI, with its user, page and outcome), in the mail log's date style. Lines are
 // appended in order, one file write at a time; a failed write costs a warning, not the session.
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,9 @@ export function redactPassphrases(line: string): string {
 /** How a user logged in: the appliance's wording for the connection. */
 export type LoginMethod = 'password' | 'publickey';
 
+/** The connection a user logged in over. */
+export type LoginVia = 'SSH' | 'HTTP' | 'HTTPS';
+
 export class AuditLog {
   #chain: Promise<void> = Promise.resolve();
   #warned = false;
@@ -46,8 +50,12 @@ export class AuditLog {
     return path.join(this.options.dir, 'cli_logs');
   }
 
-  loggedIn(user: SessionUser, method: LoginMethod): void {
-    this.#auth('Info', `The user ${user.name} successfully logged on from ${user.from} using an SSH connection (${method}).`);
+  get guiFile(): string {
+    return path.join(this.options.dir, 'gui_logs');
+  }
+
+  loggedIn(user: SessionUser, method: LoginMethod, via: LoginVia = 'SSH'): void {
+    this.#auth('Info', `The user ${user.name} successfully logged on from ${user.from} using an ${via} connection (${method}).`);
   }
 
   loginFailed(name: string, from: string, method: string): void {
@@ -64,6 +72,16 @@ export class AuditLog {
 
   loggedOut(user: SessionUser): void {
     this.#auth('Info', `The user ${user.name} logged out from ${user.from}.`);
+  }
+
+  /** A web GUI session ended by its idle timeout. */
+  sessionExpired(user: SessionUser, idleMinutes: number): void {
+    this.#auth('Info', `The web session of the user ${user.name} from ${user.from} expired after ${idleMinutes} minutes without activity.`);
+  }
+
+  /** A change asked for in the web GUI: the page, what was asked (passphrases masked) and how it ended. */
+  guiChange(user: SessionUser, page: string, what: string, outcome: string): void {
+    this.#write(this.guiFile, 'Info', `PID ${process.pid}: User ${user.name} (${user.from}) on page '${page}': ${redactPassphrases(what)} => ${outcome}`);
   }
 
   /** One command line as typed, with its user (AsyncOS's `User x entered '...'` line); passphrases masked. */

@@ -9,6 +9,7 @@ import type { CommandRegistry } from '../kit/command.js';
 import { socketAnswers } from '../../engine/fs/data-dir-lock.js';
 import type { EngineApi } from '../../api/engine-api.js';
 import { AuditLog } from '../../users/audit-log.js';
+import { Logins } from '../../users/login.js';
 import type { SessionUser } from '../../users/roles.js';
 import { ControlConnection } from './connection.js';
 
@@ -27,8 +28,10 @@ export class ControlServer {
   readonly #connections = new Set<ControlConnection>();
   #nextId = 1;
   #closing: Promise<void> | null = null;
-  /** `logs/cli_logs` and `logs/authentication`, shared by every session of this engine. */
+  /** `logs/cli_logs`, `logs/gui_logs` and `logs/authentication`, shared by every session of this engine. */
   readonly audit: AuditLog;
+  /** Password checks and the lockout, shared by the front ends that log users in (SSH, the web GUI). */
+  readonly logins: Logins;
 
   private constructor(
     readonly engine: EngineApi,
@@ -38,6 +41,7 @@ export class ControlServer {
     this.#server = createServer((socket) => this.#accept(socket));
     this.#server.on('error', () => undefined);
     this.audit = new AuditLog({ dir: path.join(engine.dataDir, 'logs'), now: () => engine.now(), warn: (line) => engine.diagnostics.warn(line) });
+    this.logins = new Logins(() => engine.config(), this.audit);
   }
 
   /** Binds the socket; a stale one (nothing answers) is removed, a live one refuses. */
