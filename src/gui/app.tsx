@@ -13,9 +13,10 @@ import type { EngineApi, EngineEventName } from '../api/engine-api.js';
 import type { AuditLog, LoginVia } from '../users/audit-log.js';
 import type { Logins } from '../users/login.js';
 import { currentRole, mayRun } from '../users/roles.js';
-import { LOGO, SCRIPT, STYLE } from './assets.js';
+import { DELETE_ICON, LOGO, SCRIPT, STYLE } from './assets.js';
 import {
   COMMIT_PATH,
+  DELETE_ICON_PATH,
   documentOf,
   Frame,
   LoggedOutPage,
@@ -178,6 +179,7 @@ export function guiApp(o: GuiAppOptions): Hono {
   app.get(STYLE_PATH, asset('text/css; charset=utf-8', STYLE));
   app.get(SCRIPT_PATH, asset('text/javascript; charset=utf-8', SCRIPT));
   app.get(LOGO_PATH, asset('image/svg+xml', LOGO));
+  app.get(DELETE_ICON_PATH, asset('image/svg+xml', DELETE_ICON));
 
   // ----- login, logout -----
   app.get('/', (c) => {

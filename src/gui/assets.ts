@@ -38,6 +38,15 @@ table.pairs th, table.pairs td, table.cols th, table.cols td, table.dashboard-in
 table.pairs th { font-weight: 600; white-space: nowrap; }
 table.pairs td.num, table.cols td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.pairs tr.spacer th { padding-top: 8px; color: var(--muted); font-weight: 600; }
+table.pairs tr.section th { padding-top: 12px; border-bottom: 1px solid var(--line); }
+img.row-delete { cursor: pointer; width: 16px; height: 16px; vertical-align: middle; }
+table.rows th { text-align: left; font-weight: 600; padding: 2px 6px 2px 0; }
+table.rows td { padding: 2px 6px 2px 0; vertical-align: middle; }
+.row-table input[type=button] { margin-top: 4px; }
+table.col-base { width: 100%; background: #fff; }
+table.col-base th { background: #e9eef5; border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; }
+table.col-base td { border-bottom: 1px solid #e6e9ee; padding: 4px 10px; }
+form.scope { margin: 0 0 12px; display: flex; gap: 8px; align-items: center; }
 table.pairs th.i1 { padding-left: 22px; font-weight: normal; }
 table.pairs th.i2 { padding-left: 36px; font-weight: normal; }
 table.pairs th.i3 { padding-left: 50px; font-weight: normal; }
@@ -53,6 +62,7 @@ td.dashboard-header { padding: 6px 0 2px; font-weight: 600; }
 input[type=submit], input[type=button], button { font: inherit; padding: 5px 14px; border: 1px solid #8a99ad; border-radius: 3px; background: #f7f9fc; cursor: pointer; }
 input[type=submit]:hover, input[type=button]:hover, button:hover { background: #e3eaf4; }
 input[type=text], input[type=password], input[type=number], select, textarea { font: inherit; padding: 4px 6px; border: 1px solid #8a99ad; border-radius: 3px; background: #fff; }
+input:disabled, select:disabled, textarea:disabled { background: #eef1f5; color: var(--muted); border-color: #c3ccd8; }
 .error { color: var(--err); font-size: 13px; margin-top: 2px; }
 .hint { color: var(--muted); font-size: 13px; }
 p.notice { margin: 0 0 12px; padding: 8px 10px; background: #fdf1e6; border: 1px solid #f0c9a0; border-radius: 4px; }
@@ -87,7 +97,9 @@ pre.graph, pre.transcript { background: #fff; border: 1px solid var(--line); pad
 
 /**
  * Served as /static/gui.js: the live parts (Server-Sent Events), the confirm dialog, fields shown
- * by another field's value, the delivery domains' chip box, and buttons that lead to a page.
+ * by another field's value, the delivery domains' chip box, buttons that lead to a page, selects
+ * that reload the page for their choice, buttons that fill a field with a server-made value, and
+ * tables of rows added and removed in place.
  * Everything it does happens in the event's own handler, so a click's effect is there at once.
  */
 export const SCRIPT = `'use strict';
@@ -141,11 +153,40 @@ export const SCRIPT = `'use strict';
         var b = pending;
         closeDialog();
         b.dataset.confirmed = '1';
-        b.form.requestSubmit(b);
+        if (b.form) { b.form.requestSubmit(b); return; }
+        // Not a button (a row's delete icon): its form gets the field it stands for, then is sent.
+        var form = b.closest('form');
+        var field = document.createElement('input');
+        field.type = 'hidden';
+        field.name = b.getAttribute('data-submit-name');
+        field.value = b.getAttribute('data-submit-value');
+        form.appendChild(field);
+        form.requestSubmit();
       }
     });
     dialog.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeDialog(); });
   }
+  // An icon that acts as a button answers Enter and Space like one.
+  document.addEventListener('keydown', function (e) {
+    var t = e.target;
+    if ((e.key === 'Enter' || e.key === ' ') && t.getAttribute && t.getAttribute('role') === 'button' && t.tagName === 'IMG') { e.preventDefault(); t.click(); }
+  });
+
+  // ----- a select that shows another part of the page (a listener's table) -----
+  document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
+    select.addEventListener('change', function () { select.form.submit(); });
+  });
+
+  // ----- a button that fills a read-only field with the values the server offered, in turn -----
+  document.addEventListener('click', function (e) {
+    var b = e.target.closest && e.target.closest('[data-fill]');
+    if (!b) return;
+    var target = byId(b.getAttribute('data-fill'));
+    var values = (b.getAttribute('data-values') || '').split(' ').filter(Boolean);
+    if (!target || values.length === 0) return;
+    var next = (values.indexOf(target.value) + 1) % values.length;
+    target.value = values[next];
+  });
 
   // ----- fields shown by another field's value -----
   function fieldValue(form, name) {
@@ -159,8 +200,10 @@ export const SCRIPT = `'use strict';
   }
   function applyShown(form) {
     form.querySelectorAll('[data-shown-when]').forEach(function (el) {
-      var rule = el.getAttribute('data-shown-when').split('=');
-      el.hidden = rule[1].split('|').indexOf(fieldValue(form, rule[0])) < 0;
+      el.hidden = !el.getAttribute('data-shown-when').split(';').every(function (condition) {
+        var rule = condition.split('=');
+        return rule[1].split('|').indexOf(fieldValue(form, rule[0])) >= 0;
+      });
     });
   }
   document.querySelectorAll('form').forEach(function (form) {
@@ -168,6 +211,32 @@ export const SCRIPT = `'use strict';
     applyShown(form);
     form.addEventListener('click', function () { applyShown(form); });
     form.addEventListener('change', function () { applyShown(form); });
+  });
+
+  // ----- tables of rows (a route's hosts): add a row from the template, remove one -----
+  document.addEventListener('click', function (e) {
+    var add = e.target.closest && e.target.closest('[data-add-row]');
+    if (add) {
+      var name = add.getAttribute('data-add-row');
+      var body = byId(name + '_rowContainer');
+      var template = byId(name + '_rowTemplate');
+      if (!body || !template) return;
+      var index = Number(body.getAttribute('data-next-row') || '0');
+      body.setAttribute('data-next-row', String(index + 1));
+      var row = template.content.firstElementChild.cloneNode(true);
+      row.querySelectorAll('[id]').forEach(function (el) { el.id = el.id.split('__i__').join(String(index)); });
+      body.appendChild(row);
+      var first = row.querySelector('input, select');
+      if (first) first.focus();
+      return;
+    }
+    var remove = e.target.closest && e.target.closest('[data-remove-row]');
+    if (remove) {
+      var tr = remove.closest('tr');
+      // The last row stays, emptied: a table of rows always has one to type in.
+      if (tr.parentNode.querySelectorAll('tr').length > 1) tr.remove();
+      else tr.querySelectorAll('input').forEach(function (i) { i.value = ''; });
+    }
   });
 
   // ----- the chip box of delivery domains -----
@@ -233,6 +302,11 @@ export const SCRIPT = `'use strict';
   });
 })();
 `;
+
+/** Served as /static/delete.svg: a table row's delete icon (the drivers click the `img` in the row's last cell). */
+export const DELETE_ICON = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16" role="img" aria-label="Delete">
+<path d="M3 4h10M6.5 4V2.5h3V4M4.5 4l.7 9.5h5.6l.7-9.5" stroke="#b3261e" stroke-width="1.5" fill="none" stroke-linecap="round" stroke-linejoin="round"/>
+</svg>`;
 
 /** Served as /static/logo.svg: the appliance's mark (the drivers hover `img.logo` before each navigation). */
 export const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="112" height="32" viewBox="0 0 112 32" role="img" aria-label="esa-sim">

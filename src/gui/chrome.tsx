@@ -11,6 +11,7 @@ import type { GuiSession } from './sessions.js';
 export const STYLE_PATH = '/static/gui.css';
 export const SCRIPT_PATH = '/static/gui.js';
 export const LOGO_PATH = '/static/logo.svg';
+export const DELETE_ICON_PATH = '/static/delete.svg';
 export const COMMIT_PATH = '/system_administration/commit';
 export const LOGOUT_PATH = '/logout';
 export const LOGIN_PATH = '/login';

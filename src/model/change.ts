@@ -34,3 +34,21 @@ export function valueOrRefuse<T>(p: Parsed<T>, prefix?: string): T {
   if ('error' in p) refuse(prefix ? `${prefix}: ${p.error}` : p.error);
   return p.value;
 }
+
+type MaybeChange = ConfigChange | undefined;
+
+/**
+ * Several changes recorded as one (a form that sets several things at once): applied in order,
+ * so a refusal of any leaves nothing of the others; undefined when there is none. Takes the
+ * changes, or lists of them.
+ */
+export function combineChanges(...changes: readonly (MaybeChange | readonly MaybeChange[])[]): ConfigChange | undefined {
+  const all = changes.flat().filter((c): c is ConfigChange => c !== undefined);
+  if (all.length <= 1) return all[0];
+  return {
+    description: all.map((c) => c.description).join(' '),
+    apply(config) {
+      for (const c of all) c.apply(config);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // A field of a configuration table: how a typed value is read and checked, and how the stored
 // value is written back. Every front end takes values through these — the CLI's questions and
 // `key=value` batch forms, the web GUI's form fields — so each refuses a value alike. Pure.
-import { parseInteger, parseYesNo, yesNoText, type Parsed } from './answers.js';
+import { matchChoice, parseInteger, parseYesNo, UNKNOWN_OPTION, yesNoText, type Parsed } from './answers.js';
 
 export interface Field<T> {
   /** Reads a typed value, or says why it is refused. */
@@ -40,6 +40,31 @@ export function withCheck<T>(field: Field<T>, check: (value: T) => string | unde
       const error = check(p.value);
       return error ? { error } : p;
     },
+  };
+}
+
+/** One of a list of choices, by its label (any case): a menu's words, a form's select. */
+export function choiceField<T>(choices: readonly { label: string; value: T }[]): Field<T> {
+  return {
+    parse(t) {
+      const i = matchChoice(
+        t,
+        choices.map((c) => c.label),
+        false,
+      );
+      return i === undefined ? { error: UNKNOWN_OPTION } : { value: choices[i].value };
+    },
+    format: (v) => choices.find((c) => c.value === v)?.label ?? String(v),
+    choices: choices.map((c) => c.label),
+  };
+}
+
+/** A field that may be left empty: empty text is undefined (the setting is not set). */
+export function optionalField<T>(field: Field<T>): Field<T | undefined> {
+  return {
+    parse: (t) => (t.trim() === '' ? { value: undefined } : field.parse(t)),
+    format: (v) => (v === undefined ? '' : field.format(v)),
+    ...(field.choices ? { choices: field.choices } : {}),
   };
 }
 

@@ -125,6 +125,40 @@ export function removeDestinations(route: RouteDestinations, text: string): Pars
   return { value: { hosts } };
 }
 
+/** One destination host as a form's row gives it: the host (or USEDNS, /dev/null), its port and priority, each as typed. */
+export interface DestinationRow {
+  host: string;
+  port: string;
+  priority: string;
+}
+
+/**
+ * A route's destinations from a form's rows, by the rules of the typed list: a row is
+ * `host:port/pri=N` (port and priority optional); blank rows are left out; USEDNS or /dev/null
+ * stands alone.
+ */
+export function parseDestinationRows(rows: readonly DestinationRow[]): Parsed<RouteDestinations> {
+  const given = rows.map((r) => ({ host: r.host.trim(), port: r.port.trim(), priority: r.priority.trim() })).filter((r) => r.host || r.port || r.priority);
+  const items: string[] = [];
+  for (const r of given) {
+    if (!r.host) return { error: 'Enter the destination host of each row that has a port or a priority.' };
+    const special = specialWord(r.host);
+    if (special && (r.port || r.priority)) return { error: `${special} takes no port or priority.` };
+    items.push(`${r.host}${r.port ? `:${r.port}` : ''}${r.priority ? `/pri=${r.priority}` : ''}`);
+  }
+  return parseDestinations(items.join(', '));
+}
+
+/** A route's destinations as a form's rows (the port always written, an unset priority empty). */
+export function destinationRows(route: RouteDestinations): DestinationRow[] {
+  if (route.special) return [{ host: route.special, port: '', priority: '' }];
+  return route.hosts.map((h) => ({
+    host: h.addressOnly ? `[${h.host}]` : h.host,
+    port: String(h.port),
+    priority: h.priority === undefined ? '' : String(h.priority),
+  }));
+}
+
 export function formatRouteHost(h: RouteHost): string {
   const name = h.addressOnly ? `[${h.host}]` : h.host;
   const port = h.port === STANDARD_PORT ? '' : `:${h.port}`;

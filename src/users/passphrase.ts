@@ -1,15 +1,16 @@
 // Passphrases: scrypt hashes (node:crypto), the appliance's passphrase rules, and generated
 // passphrases that follow them. Only hashes are stored; comparisons are constant-time.
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import type { UserConfig } from '../model/config.js';
+import { BUILT_IN_ADMIN, findUser } from './accounts.js';
+import type { SessionUser } from './roles.js';
 
 const KEY_LENGTH = 32;
 /** scrypt cost: about 50 ms and 16 MB per check, so a guessing client pays for every try. */
 const COST = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 function derive(passphrase: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(passphrase.normalize('NFC'), salt, KEY_LENGTH, COST, (e, key) => (e ? reject(e) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(passphrase.normalize('NFC'), salt, KEY_LENGTH, COST, (e, key) => (e ? reject(e) : resolve(key))));
 }
 
 /** `scrypt:<salt hex>:<hash hex>`. */
@@ -29,6 +30,22 @@ export async function verifyPassphrase(passphrase: string, stored: string | unde
   }
   const key = await derive(passphrase, Buffer.from(m[1], 'hex'));
   return timingSafeEqual(key, Buffer.from(m[2], 'hex'));
+}
+
+/** A change to the users asks the acting user's own passphrase first; a wrong one changes nothing. */
+export const WRONG_PASSPHRASE = 'The passphrase you entered is not correct; nothing was changed.';
+export const PASSPHRASES_DIFFER = 'The passphrases you entered did not match.';
+
+/**
+ * Whether `typed` is the acting user's own passphrase (`users`: the running configuration's).
+ * The control socket's user (the data dir owner) is checked against the built-in admin's; with
+ * no passphrase stored there is nothing to check and any answer passes (an engine started
+ * before any user existed).
+ */
+export async function isOwnPassphrase(users: readonly UserConfig[], actor: SessionUser, typed: string): Promise<boolean> {
+  const me = findUser({ users: [...users] }, actor.from === 'local' ? BUILT_IN_ADMIN : actor.name);
+  if (actor.from === 'local' && !me?.passwordHash) return true;
+  return verifyPassphrase(typed, me?.passwordHash);
 }
 
 // ----- the rules -----
@@ -70,12 +87,7 @@ function isUsernameVariation(passphrase: string, usernames: readonly string[]): 
 
 /** Why a passphrase is refused, or undefined when it is good. */
 export function passphraseRefusal(passphrase: string, usernames: readonly string[]): string | undefined {
-  const ok =
-    passphrase.length >= 8 &&
-    passphrase.length <= 128 &&
-    /[A-Z]/.test(passphrase) &&
-    /\d/.test(passphrase) &&
-    /[^A-Za-z0-9]/.test(passphrase);
+  const ok = passphrase.length >= 8 && passphrase.length <= 128 && /[A-Z]/.test(passphrase) && /\d/.test(passphrase) && /[^A-Za-z0-9]/.test(passphrase);
   if (!ok) return PASSPHRASE_RULE;
   if (hasRun(passphrase.toLowerCase())) return PASSPHRASE_SEQUENCE;
   if (isUsernameVariation(passphrase, usernames)) return PASSPHRASE_USERNAME;

@@ -1,13 +1,7 @@
 // OpenSSH public key lines (`ssh-ed25519 AAAA... comment`) as users' authorized keys: checked
 // when stored (the type inside the key blob must match the named one), compared by blob. Pure.
 
-const KEY_TYPES = new Set([
-  'ssh-ed25519',
-  'ssh-rsa',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-]);
+const KEY_TYPES = new Set(['ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
 
 export interface PublicKeyLine {
   type: string;

@@ -29,6 +29,9 @@ export function roleInfo(id: UserRole): RoleInfo {
   return ROLES.find((r) => r.id === id) ?? ROLES[3];
 }
 
+/** A role as one user has it (`Administrator`, `Read-Only Operator`): the GUI's Predefined Role names; parseRole reads them. */
+export const singularName = (r: RoleInfo): string => r.name.replace(/s$/, '');
+
 export function mayRun(role: UserRole, access: Access): boolean {
   return roleInfo(role).may.includes(access);
 }
@@ -38,7 +41,10 @@ export function mayRun(role: UserRole, access: Access): boolean {
  * (`Administrators`, `Read-Only Operator`), case-insensitive; undefined when none fits.
  */
 export function parseRole(text: string): UserRole | undefined {
-  const t = text.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
   for (const r of ROLES) {
     const name = r.name.toLowerCase().replace(/[\s_-]+/g, '');
     if (t === r.id || t === name || t === name.replace(/s$/, '')) return r.id;

@@ -10,6 +10,7 @@ import { ACCESS_REFUSED } from '../../src/users/roles.js';
 import { listenerPort, sendMail } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 import { launchBrowser } from './browser.js';
+import { banner, clickAndLoad, login as loginIn, navigate } from './driver-steps.js';
 import { ADMIN_PASSWORD, addUser, startGuiEngine, type GuiEngine } from './gui-harness.js';
 
 const GUEST_PASSWORD = 'Gu3st#Look!x';
@@ -29,38 +30,7 @@ after(async () => {
   await e?.stop();
 });
 
-async function login(user: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(`${e.base}/`);
-  assert.match(await page.title(), /Welcome/);
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await clickAndLoad(page, 'input[name="action:Login"]');
-  assert.doesNotMatch(await page.title(), /welcome/i);
-  return page;
-}
-
-/** Clicks and waits for the next page's load event (registered first, so an early load is not missed). */
-async function clickAndLoad(page: Page, target: string | ReturnType<Page['locator']>): Promise<void> {
-  const loaded = page.waitForEvent('load');
-  await (typeof target === 'string' ? page.locator(target) : target).click();
-  await loaded;
-}
-
-/** The drivers' navigation: hover the logo, hover the tab, click the first visible item with an absolute href. */
-async function navigate(page: Page, tab: string, item: string): Promise<void> {
-  await page.hover('img.logo');
-  await page.hover(`a.yuimenubaritemlabel-hassubmenu:text-is("${tab}")`);
-  const link = page.locator(`a[href^="http"]:visible`, { hasText: item }).first();
-  await clickAndLoad(page, link);
-  assert.equal((await page.title()).split(' — ')[0], `${tab} > ${item}`);
-}
-
-async function banner(page: Page): Promise<{ title: string; message: string }> {
-  await page.locator('#action-results-title').waitFor({ state: 'visible' });
-  return { title: await page.locator('#action-results-title').innerText(), message: await page.locator('#action-results-message').innerText() };
-}
+const login = (user: string, password: string): Promise<Page> => loginIn(browser, e.base, user, password);
 
 test('an admin suspends the listener on Shutdown/Suspend (a sender gets 421), then resumes it', async () => {
   const page = await login('admin', ADMIN_PASSWORD);

@@ -130,3 +130,57 @@ export function bannerOf(html: string): { title: string; message: string } | und
 export function titleOf(html: string): string {
   return /<title>([^<]*)<\/title>/.exec(html)?.[1].replace(/&gt;/g, '>').replace(/&amp;/g, '&') ?? '';
 }
+
+const unescapeHtml = (t: string) =>
+  t
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/**
+ * What a browser would submit from the page's form that holds `button` (a POST form): its text and
+ * hidden inputs, checked radios and checkboxes, selected options — disabled controls and row
+ * templates left out — by name in page order.
+ */
+export function formEntries(html: string, button = 'action:Submit'): [string, string][] {
+  const page = html.replace(/<template[\s\S]*?<\/template>/g, '');
+  const form = [...page.matchAll(/<form method="post"[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes(`name="${button}"`));
+  if (!form) throw new Error(`no form with the button ${button}`);
+  const attr = (attrs: string, name: string) => {
+    const m = new RegExp(`\\s${name}="([^"]*)"`).exec(attrs);
+    return m ? unescapeHtml(m[1]) : undefined;
+  };
+  const out: [string, string][] = [];
+  for (const m of form.matchAll(/<input\b([^>]*?)\/?>|<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+    const attrs = m[1] ?? m[2];
+    const name = attr(attrs, 'name');
+    if (!name || /\sdisabled=/.test(attrs)) continue;
+    if (m[1] !== undefined) {
+      const type = attr(attrs, 'type') ?? 'text';
+      if (type === 'submit' || type === 'button') continue;
+      if ((type === 'radio' || type === 'checkbox') && !/\schecked=/.test(attrs)) continue;
+      out.push([name, attr(attrs, 'value') ?? '']);
+    } else {
+      const options = [...m[3].matchAll(/<option\b([^>]*)>/g)].map((o) => o[1]);
+      const chosen = options.find((o) => /\sselected=/.test(o)) ?? options[0];
+      if (chosen !== undefined) out.push([name, attr(chosen, 'value') ?? '']);
+    }
+  }
+  return out;
+}
+
+/** Submits the page's form as a browser would, with some fields changed (a name given replaces all its values); returns the page after redirects. */
+export async function submitForm(
+  w: WebClient,
+  path: string,
+  page: string,
+  changes: Record<string, string | string[]>,
+  button: [string, string] = ['action:Submit', 'Submit'],
+): Promise<Reply> {
+  const fields: Record<string, string[]> = {};
+  for (const [name, value] of formEntries(page, button[0])) if (!(name in changes)) (fields[name] ??= []).push(value);
+  for (const [name, value] of Object.entries(changes)) fields[name] = Array.isArray(value) ? value : [value];
+  return w.follow(await w.post(path, { ...fields, [button[0]]: button[1] }));
+}

@@ -1,14 +1,27 @@
 // The listeners and users tables as pure modules: their operations are changes that check their
-// rules again when applied to a configuration another session may have changed meanwhile.
+// rules again when applied to a configuration another session may have changed meanwhile; and the
+// pieces a form reads them with (an interface by its option, a role by its singular name).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { refusalOf } from '../../src/model/change.js';
 import { defaultConfig, type ApplianceConfig } from '../../src/model/config.js';
-import { pickHat, setHostAccess } from '../../src/model/tables/host-access.js';
+import { choiceField } from '../../src/model/field.js';
+import { hatTable, hatTableLines, pickHat, setHostAccess } from '../../src/model/tables/host-access.js';
 import { editSettings, withSettings } from '../../src/model/tables/listener-settings.js';
-import { createListener, deleteListener, LISTENER_NAME_IN_USE, newListener, renameListener } from '../../src/model/tables/listeners.js';
-import { clearRat, deleteRatEntry, setRatEntries } from '../../src/model/tables/recipient-access.js';
+import {
+  createListener,
+  deleteListener,
+  interfaceField,
+  LISTENER_NAME_IN_USE,
+  newListener,
+  RELAY_HOSTS_REQUIRED,
+  renameListener,
+  setType,
+} from '../../src/model/tables/listeners.js';
+import { clearRat, deleteRatEntry, noRatOf, RESPONSE_ONLY_FOR_REJECT, setRatEntries } from '../../src/model/tables/recipient-access.js';
 import { ADMIN_STAYS, createUser, deleteUser, editUser, FULL_NAME_REQUIRED } from '../../src/users/accounts.js';
+import { hashPassphrase, isOwnPassphrase } from '../../src/users/passphrase.js';
+import { parseRole, ROLES, singularName } from '../../src/users/roles.js';
 
 const config = (): ApplianceConfig => defaultConfig() as ApplianceConfig;
 const applied = (c: ApplianceConfig, ...changes: { apply(c: ApplianceConfig): void }[]) => {
@@ -76,4 +89,53 @@ test('users: the rules of the table are checked by its operations', () => {
   applied(c, createUser({ name: 'bob', fullName: 'Bob', role: 'guest' }));
   assert.equal(refusalOf(deleteUser('bob', 'bob'), c), 'You cannot delete yourself');
   assert.equal(applied(c, deleteUser('bob', 'admin')).users.length, 1);
+});
+
+test('listeners: an interface by its option or typed; a type with its relay hosts', () => {
+  const c = applied(config(), createListener(newListener('Side', '10.1.2.3', 0)));
+  const iface = interfaceField(c);
+  assert.deepEqual(iface.choices, ['Loopback', 'All', '10.1.2.3']);
+  assert.deepEqual(iface.parse('loopback'), { value: '127.0.0.1' });
+  assert.deepEqual(iface.parse('All'), { value: '0.0.0.0' });
+  assert.deepEqual(iface.parse('[::1]'), { value: '::1' });
+  assert.match((iface.parse('Ethernet') as { error: string }).error, /^The IP address must be/);
+  assert.equal(iface.format('0.0.0.0'), 'All');
+
+  const lc = listener(c);
+  assert.equal(setType(lc, 'Public', ['10.0.0.0/8']), undefined, 'a Public listener keeps its relay hosts');
+  const relay = setType(lc, 'Private', ['10.0.0.0/8'])!;
+  assert.equal(relay.description, `Edited listener "${lc.name}": type Public -> Private, relay hosts 10.0.0.0/8.`);
+  const after = listener(applied(structuredClone(c), relay));
+  assert.deepEqual([after.type, after.relayHosts], ['Private', ['10.0.0.0/8']]);
+  assert.equal(refusalOf(setType(lc, 'Private', [])!, c), RELAY_HOSTS_REQUIRED);
+  assert.deepEqual(hatTableLines(after), ['10.0.0.0/8 RELAY', 'ALL REJECT']);
+  assert.deepEqual(hatTable(lc), [{ senders: 'ALL', behavior: 'ACCEPT' }]);
+});
+
+test('recipient access: a Private listener has no table; a custom response only for REJECT', () => {
+  const c = config();
+  const lc = listener(c);
+  assert.equal(
+    refusalOf(setRatEntries(lc.name, [{ pattern: 'joe@example.com', action: 'ACCEPT', response: { code: 550, text: 'No' } }]), c),
+    RESPONSE_ONLY_FOR_REJECT,
+  );
+  const privateOne = applied(config(), setType(lc, 'Private', ['127.0.0.1'])!);
+  assert.equal(refusalOf(setRatEntries(lc.name, [{ pattern: 'example.org', action: 'ACCEPT' }]), privateOne), noRatOf(lc.name));
+  assert.equal(refusalOf(clearRat(lc.name, 'REJECT'), privateOne), noRatOf(lc.name));
+});
+
+test("users: a role by its singular name, and the acting user's own passphrase", async () => {
+  const roles = choiceField(ROLES.map((r) => ({ label: singularName(r), value: r.id })));
+  assert.deepEqual(roles.choices, ['Administrator', 'Operator', 'Read-Only Operator', 'Guest', 'Technician', 'Help Desk User']);
+  for (const r of ROLES) assert.equal(parseRole(singularName(r)), r.id);
+  assert.deepEqual(roles.parse('read-only operator'), { value: 'readonly' });
+
+  const users = [{ name: 'admin', fullName: 'Administrator', role: 'admin' as const, passwordHash: await hashPassphrase('Adm1n#Secret') }];
+  const web = { name: 'admin', role: 'admin' as const, from: '127.0.0.1' };
+  assert.equal(await isOwnPassphrase(users, web, 'Adm1n#Secret'), true);
+  assert.equal(await isOwnPassphrase(users, web, 'adm1n#secret'), false);
+  assert.equal(await isOwnPassphrase(users, { ...web, name: 'gone' }, 'Adm1n#Secret'), false);
+  // The control socket's user is the built-in admin; before any passphrase exists, nothing is checked.
+  assert.equal(await isOwnPassphrase(users, { ...web, from: 'local' }, 'Adm1n#Secret'), true);
+  assert.equal(await isOwnPassphrase([], { ...web, from: 'local' }, ''), true);
 });

@@ -5,7 +5,7 @@
 import { INHERIT, isInherit } from '../answers.js';
 import {
   BOUNCE_KEYS,
-  checkProfile,
+  crossFieldRefusal,
   DEFAULT_PROFILE_NAME,
   HOST_LEVEL_KEYS,
   parseSetting,
@@ -72,7 +72,12 @@ export function deleteRefusal(config: ApplianceConfig, name: string): string | u
 
 /** The cross-field rules of a profile as it would act (maximum wait at least the initial one). */
 export function storedRefusal(config: ApplianceConfig, name: string, stored: StoredProfile): string | undefined {
-  return checkProfile(resolveProfile({ ...config.bounceProfiles, [name]: stored }, name));
+  return storedFieldRefusal(config, name, stored)?.error;
+}
+
+/** storedRefusal with the setting it is about (a form shows the refusal beside that field). */
+export function storedFieldRefusal(config: ApplianceConfig, name: string, stored: StoredProfile): { key: BounceKey; error: string } | undefined {
+  return crossFieldRefusal(resolveProfile({ ...config.bounceProfiles, [name]: stored }, name));
 }
 
 function describeValue(v: unknown): string {
@@ -82,8 +87,7 @@ function describeValue(v: unknown): string {
   return v ? 'Yes' : 'No';
 }
 
-const existing = (config: ApplianceConfig, name: string): string =>
-  findProfile(config, name) ?? refuse(`the bounce profile "${name}" no longer exists`);
+const existing = (config: ApplianceConfig, name: string): string => findProfile(config, name) ?? refuse(`the bounce profile "${name}" no longer exists`);
 
 // ----- the operations -----
 

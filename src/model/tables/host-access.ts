@@ -97,11 +97,20 @@ export function hatLines(lc: ListenerConfig): string[] {
   ];
 }
 
-/** The host access table the listener acts on: Private relays for its hosts, Public accepts all. */
-export function hatTableLines(lc: ListenerConfig): string[] {
-  if (lc.type === 'Public') return ['ALL ACCEPT'];
-  return [...lc.relayHosts.map((h) => `${h} RELAY`), ...(lc.relayHosts.includes('ALL') ? [] : ['ALL REJECT'])];
+/** One row of the host access table a listener acts on: the senders and what they may do. */
+export interface HatRow {
+  senders: string;
+  behavior: 'ACCEPT' | 'RELAY' | 'REJECT';
 }
+
+/** The host access table the listener acts on: Private relays for its hosts (and rejects the rest), Public accepts all. */
+export function hatTable(lc: ListenerConfig): HatRow[] {
+  if (lc.type === 'Public') return [{ senders: 'ALL', behavior: 'ACCEPT' }];
+  const relay = lc.relayHosts.map((h): HatRow => ({ senders: h, behavior: 'RELAY' }));
+  return lc.relayHosts.includes('ALL') ? relay : [...relay, { senders: 'ALL', behavior: 'REJECT' }];
+}
+
+export const hatTableLines = (lc: ListenerConfig): string[] => hatTable(lc).map((r) => `${r.senders} ${r.behavior}`);
 
 // ----- the operation -----
 

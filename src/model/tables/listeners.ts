@@ -56,6 +56,13 @@ export function interfaceChoices(config: ApplianceConfig): InterfaceChoice[] {
 
 export const interfaceLabel = (c: InterfaceChoice): string => `${c.name} (${c.address})`;
 
+/** How a form's select names an interface: `Loopback` (127.0.0.1), `All` (0.0.0.0), else its address. */
+export function interfaceOption(address: string): string {
+  if (address === '127.0.0.1') return 'Loopback';
+  if (address === '0.0.0.0') return 'All';
+  return address;
+}
+
 export const IP_ERROR = 'The IP address must be 4 numbers separated by a period (127.0.0.1), or an IPv6 address.';
 
 /** An address to listen on: IPv4 or IPv6, as typed. */
@@ -69,6 +76,20 @@ export const addressField: Field<string> = {
   },
   format: (v) => v,
 };
+
+/** An interface by its option (`Loopback`, `All`, an address in use) or any address typed; its choices are the options. */
+export function interfaceField(config: ApplianceConfig): Field<string> {
+  const options = interfaceChoices(config).map((c) => interfaceOption(c.address));
+  return {
+    parse(text) {
+      const t = text.trim().toLowerCase();
+      const picked = interfaceChoices(config).find((c) => interfaceOption(c.address).toLowerCase() === t);
+      return picked ? { value: picked.address } : addressField.parse(text);
+    },
+    format: interfaceOption,
+    choices: [...new Set(options)],
+  };
+}
 
 /** 0 lets the system choose a free port (tests, trials). */
 export const portField = integerField({ min: 0, max: 65_535 });
@@ -88,6 +109,8 @@ export function freePort(config: ApplianceConfig): number {
   while (config.listeners.some((l) => l.port === port)) port++;
   return port;
 }
+
+export const RELAY_HOSTS_REQUIRED = 'A Private listener needs at least one relay host: an address, a CIDR range or ALL.';
 
 /** A Private listener's relay hosts: a comma list of addresses, CIDR ranges or ALL. */
 export const relayHostsField: Field<string[]> = {
@@ -186,6 +209,21 @@ export function setBounceProfile(lc: ListenerConfig, profile: string): ConfigCha
   if (profile === lc.bounceProfile) return undefined;
   return editListener(lc.name, `bounce profile ${lc.bounceProfile} -> ${profile}`, (l) => {
     l.bounceProfile = profile;
+  });
+}
+
+/**
+ * TYPE: Public (accepts mail for its Recipient Access Table's recipients) or Private (relays any
+ * recipient's mail for its relay hosts, which it must have); undefined when neither changes.
+ */
+export function setType(lc: ListenerConfig, type: ListenerType, relayHosts: readonly string[]): ConfigChange | undefined {
+  const hosts = type === 'Private' ? [...relayHosts] : lc.relayHosts;
+  if (type === lc.type && hosts.join(',') === lc.relayHosts.join(',')) return undefined;
+  const what = [type !== lc.type ? `type ${lc.type} -> ${type}` : '', type === 'Private' ? `relay hosts ${hosts.join(', ')}` : ''].filter(Boolean).join(', ');
+  return editListener(lc.name, what, (l) => {
+    if (type === 'Private' && hosts.length === 0) refuse(RELAY_HOSTS_REQUIRED);
+    l.type = type;
+    l.relayHosts = [...hosts];
   });
 }
 

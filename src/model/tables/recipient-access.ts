@@ -20,6 +20,12 @@ export const ratLines = (lc: ListenerConfig): string[] => lc.rat.map((e) => `${e
 /** The entry of an address (`pattern` as stored or typed), if the table has one. */
 export const findEntry = (lc: ListenerConfig, pattern: string): RatEntry | undefined => lc.rat.find((e) => samePattern(e.pattern, pattern));
 
+/** Why a listener has no table: only Public listeners check recipients. */
+export const noRatOf = (name: string): string =>
+  `${name} is a Private listener: it relays mail for any recipient from its relay hosts and has no ${RAT_TITLE}.`;
+
+export const RESPONSE_ONLY_FOR_REJECT = 'A custom SMTP response applies to rejected addresses only: accepted recipients are always answered "250 Accepted".';
+
 export const noEntry = (pattern: string): string => `That value is not valid: the ${RAT_TITLE} has no entry "${pattern}".`;
 
 /** A comma list of addresses for new entries, each checked; with `existing`, one already in the table is refused. */
@@ -39,6 +45,8 @@ const describe = (e: RatEntry) => `${e.pattern} ${e.action}${e.response ? ` (${e
 export function setRatEntries(listener: string, entries: readonly RatEntry[], verb: 'added' | 'changed' = 'added'): ConfigChange {
   const set = structuredClone(entries);
   return editListener(listener, `RAT ${verb} ${set.map(describe).join(', ')}`, (lc) => {
+    if (lc.type === 'Private') refuse(noRatOf(lc.name));
+    if (set.some((e) => e.action === 'ACCEPT' && e.response)) refuse(RESPONSE_ONLY_FOR_REJECT);
     for (const entry of set) {
       lc.rat = lc.rat.filter((e) => !samePattern(e.pattern, entry.pattern));
       lc.rat.push(structuredClone(entry));
@@ -56,6 +64,7 @@ export function deleteRatEntry(listener: string, pattern: string): ConfigChange 
 /** CLEAR: the table becomes the one entry `ALL <action>`. */
 export function clearRat(listener: string, action: RatAction): ConfigChange {
   return editListener(listener, `RAT cleared, ALL ${action}`, (lc) => {
+    if (lc.type === 'Private') refuse(noRatOf(lc.name));
     lc.rat = [{ pattern: 'ALL', action }];
   });
 }

@@ -103,8 +103,7 @@ export async function askProfileSettings(io: CommandIO, d: ProfileDialog): Promi
   const draft: StoredProfile = { ...d.own };
   // NEW shows the factory defaults; EDIT the value the profile acts with now, its own or the
   // one it inherits from Default (Enter keeps it as it is: inherited stays inherited).
-  const shown = (key: BounceKey): string =>
-    settingText(d.creating ? DEFAULT_BOUNCE_SETTINGS[key] : effectiveSettings(d, draft)[key]);
+  const shown = (key: BounceKey): string => settingText(d.creating ? DEFAULT_BOUNCE_SETTINGS[key] : effectiveSettings(d, draft)[key]);
   const apply = (target: StoredProfile, key: BounceKey, a: Answer) => {
     if ('keep' in a) return;
     if ('inherit' in a) delete target[key];

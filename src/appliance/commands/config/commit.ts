@@ -1,6 +1,6 @@
 // `commit`: applies this session's pending configuration changes to the engine at once, and
 // (unless declined) keeps the committed configuration for `rollbackconfig`.
-import { ROLLBACK_KEPT } from '../../../engine/state/rollback-store.js';
+import { ROLLBACK_KEPT } from '../../../model/rollback.js';
 import { formatApplianceDate } from '../../../model/format-date.js';
 import type { Command } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';

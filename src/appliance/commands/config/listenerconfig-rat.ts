@@ -8,6 +8,7 @@ import {
   deleteRatEntry,
   findEntry,
   noEntry,
+  noRatOf,
   parsePatterns,
   RAT_ACTIONS,
   RAT_TITLE,
@@ -104,7 +105,7 @@ export async function rcptAccessMenu(io: CommandIO, current: () => ListenerConfi
   const first = current();
   if (first?.type === 'Private') {
     io.blank();
-    io.print(`${first.name} is a Private listener: it relays mail for any recipient from its relay hosts and has no ${RAT_TITLE}.`);
+    io.print(noRatOf(first.name));
     return;
   }
   const on = (run: (io: CommandIO, lc: ListenerConfig) => Promise<void>) => () => run(io, current()!);

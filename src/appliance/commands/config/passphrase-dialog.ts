@@ -1,23 +1,14 @@
 // The passphrase questions `userconfig` and `passwd` share: the actor's own passphrase before a
 // change, and a new passphrase (system generated, or typed twice and checked against the rules).
-import { BUILT_IN_ADMIN, findUser, usernames } from '../../../users/accounts.js';
-import { generatePassphrase, passphraseRefusal, verifyPassphrase } from '../../../users/passphrase.js';
+import { usernames } from '../../../users/accounts.js';
+import { generatePassphrase, isOwnPassphrase as matchesOwn, passphraseRefusal, PASSPHRASES_DIFFER, WRONG_PASSPHRASE } from '../../../users/passphrase.js';
 import { CommandError, type CommandIO } from '../../kit/command.js';
 import { askText, askYesNo } from '../../kit/dialog.js';
 
-export const WRONG_PASSPHRASE = 'The passphrase you entered is not correct; nothing was changed.';
+export { WRONG_PASSPHRASE };
 
-/**
- * Whether `typed` is the session user's passphrase. The control socket's user (the data dir
- * owner) is checked against the built-in admin's; with no passphrase stored there is nothing
- * to check and any answer passes (an engine started before any user existed).
- */
-export async function isOwnPassphrase(io: CommandIO, typed: string): Promise<boolean> {
-  const users = io.engine.config().users;
-  const me = findUser({ users }, io.user.from === 'local' ? BUILT_IN_ADMIN : io.user.name);
-  if (io.user.from === 'local' && !me?.passwordHash) return true;
-  return verifyPassphrase(typed, me?.passwordHash);
-}
+/** Whether `typed` is the session user's passphrase (src/users/passphrase.ts has the rule). */
+export const isOwnPassphrase = (io: CommandIO, typed: string): Promise<boolean> => matchesOwn(io.engine.config().users, io.user, typed);
 
 /** `Enter your Passphrase to make changes:`: the user confirms who they are, else the command ends. */
 export async function confirmOwnPassphrase(io: CommandIO): Promise<void> {
@@ -54,6 +45,6 @@ export async function askNewPassphrase(io: CommandIO, options: NewPassphraseOpti
     const again = await askText(io, 'Please enter the new passphrase again:', { secret: true });
     if (again === typed) return typed;
     io.blank();
-    io.print('The passphrases you entered did not match.');
+    io.print(PASSPHRASES_DIFFER);
   }
 }

@@ -1,6 +1,6 @@
 // `rollbackconfig`: lists the configurations saved by the last commits and brings one back,
 // committed at once after a yes, or left as this session's uncommitted changes after a no.
-import { restoredConfig, ROLLBACK_KEPT, type RollbackPoint } from '../../../engine/state/rollback-store.js';
+import { restoredConfig, ROLLBACK_KEPT, type RollbackPoint } from '../../../model/rollback.js';
 import { formatApplianceDate } from '../../../model/format-date.js';
 import { parseInteger } from '../../../model/answers.js';
 import { CommandError, parsedArg, type Command, type CommandIO } from '../../kit/command.js';
@@ -52,7 +52,8 @@ Batch: rollbackconfig <number>      (restores and commits)`,
     if (io.pending.hasChanges) throw new CommandError(PENDING_REFUSAL);
     const points = await io.engine.rollbackPoints();
     if (args.length > 0) {
-      if (args.length > 1 || points.length === 0) throw new CommandError(points.length ? 'Usage: rollbackconfig <number>' : 'There are no saved configurations to roll back to.');
+      if (args.length > 1 || points.length === 0)
+        throw new CommandError(points.length ? 'Usage: rollbackconfig <number>' : 'There are no saved configurations to roll back to.');
       const point = points[parsedArg(parseInteger(args[0], 1, points.length)) - 1];
       restore(io, point);
       await commitRollback(io, point);
