@@ -48,7 +48,7 @@ export interface BenchOptions {
 
 /** Above this, Postfix's big queue is skipped unless --big-queue-postfix. */
 export const POSTFIX_BIG_QUEUE_MAX = 100_000;
-/** `--scale`: the queue an appliance holds while its backend is down (issue 13). */
+/** `--scale`: the queue an appliance holds while its backend is down. */
 export const SCALE_MESSAGES = 1_000_000;
 
 export interface BenchArgs {
@@ -84,7 +84,14 @@ export function benchOptions(a: BenchArgs): BenchOptions {
   const drain = (a.drain ?? 'auto') as BenchOptions['drain'];
   if (!['auto', 'delivernow', 'host-retry'].includes(drain)) throw new Error('--drain must be auto, delivernow or host-retry');
   const scale = a.scale ?? false;
-  const scenarios = a.only ? a.only.split(',').map((s) => s.trim()).filter(Boolean) : scale ? ['bigqueue'] : [...SCENARIOS];
+  const scenarios = a.only
+    ? a.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : scale
+      ? ['bigqueue']
+      : [...SCENARIOS];
   for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(', ')})`);
   const o: BenchOptions = {
     messages: pick(a.messages, 5_000, 500),
@@ -251,17 +258,23 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
           if (want('relay')) {
             const r = await relayRun(envFor(s), o.messages, o.sessions, 'reuse');
             reuse.get(s)!.push(r);
-            log(`1  relay ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, 250 p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms, ${r.cpuMsPerMessage.toFixed(2)} CPU ms/msg`);
+            log(
+              `1  relay ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, 250 p50 ${r.p50Ms.toFixed(2)} ms p99 ${r.p99Ms.toFixed(2)} ms, ${r.cpuMsPerMessage.toFixed(2)} CPU ms/msg`,
+            );
             if (pacedMessages > 0) {
               const p = await relayRun(envFor(s), pacedMessages, o.sessions, 'reuse', { ratePerSecond: o.pacedRate });
               r.paced = { rate: p.rate, p50Ms: p.p50Ms, p99Ms: p.p99Ms };
-              log(`1  relay paced at ${o.pacedRate} msg/s ${s.name} run ${run}: ${Math.round(p.rate)} msg/s, 250 p50 ${p.p50Ms.toFixed(2)} ms p99 ${p.p99Ms.toFixed(2)} ms`);
+              log(
+                `1  relay paced at ${o.pacedRate} msg/s ${s.name} run ${run}: ${Math.round(p.rate)} msg/s, 250 p50 ${p.p50Ms.toFixed(2)} ms p99 ${p.p99Ms.toFixed(2)} ms`,
+              );
             }
           }
           if (want('relay-conn')) {
             const r = await relayRun(envFor(s), o.messages, o.connSessions, 'per-message');
             perConn.get(s)!.push(r);
-            log(`1b relay 1 conn/msg ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.refusedConnections} refused connections`);
+            log(
+              `1b relay 1 conn/msg ${s.name} run ${run}: ${Math.round(r.rate)} msg/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.refusedConnections} refused connections`,
+            );
           }
         }
       }
@@ -306,7 +319,9 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
       notes.push(
         `big queue: the engine runs with \`esa start ${startArgs.join(' ')}\` (queue limit raised from 1,000,000 messages / 10,240 MB so ${o.bigQueue.toLocaleString('en-US')} fit with room); ` +
           `one recipient per message, half at ${BIG_DOMAIN}, half round-robin over ${SMALL_HOSTS.toLocaleString('en-US')} hosts h0..h999.${BIG_DOMAIN}` +
-          (o.seed ? '; filled with --seed: written into the stopped engine\'s data dir by its own MailQueue (fill rate and fill stall are not SMTP\'s; the restart figures include the start on the seeded queue)' : '; filled through SMTP'),
+          (o.seed
+            ? "; filled with --seed: written into the stopped engine's data dir by its own MailQueue (fill rate and fill stall are not SMTP's; the restart figures include the start on the seeded queue)"
+            : '; filled through SMTP'),
       );
       const servers: (() => Promise<MailServer>)[] = [() => makeEngine('bigqueue', 1, startArgs)];
       if (withPostfix) {
@@ -323,12 +338,14 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
         await cleanup.dispose(s);
       }
     }
-    // Queue administration (issue 10): an in-process engine of its own, no peers needed. Last: its 100,000
+    // Queue administration: an in-process engine of its own, no peers needed. Last: its 100,000
     // recipients in this process (and their removal) must not weigh on the relay figures.
     if (want('queue-admin')) {
       const { runQueueAdminBench } = await import('./queue-admin.js');
       const f = await runQueueAdminBench(log);
-      log(`qa queue-admin: showrecipients first page ${f.firstPageMs.toFixed(1)} ms (target <= 100), bouncerecipients of ${f.bounced}: longest stall ${f.bounceStallMaxMs.toFixed(1)} ms (target <= 50)`);
+      log(
+        `qa queue-admin: showrecipients first page ${f.firstPageMs.toFixed(1)} ms (target <= 100), bouncerecipients of ${f.bounced}: longest stall ${f.bounceStallMaxMs.toFixed(1)} ms (target <= 50)`,
+      );
     }
   } finally {
     await cleanup.all();
@@ -368,38 +385,160 @@ function figure(
   return { id, label, unit, esa: esa ? spread(esa) : undefined, postfix: postfix ? spread(postfix) : undefined, target };
 }
 
-function buildFigures(
-  o: BenchOptions,
-  esa: BenchReport['esa'],
-  pf: BenchReport['postfix'] | undefined,
-  notes: string[],
-): Figure[] {
-  // Issue 13's targets: each rate at least twice Postfix's, the relay's final-250 latency no worse.
+function buildFigures(o: BenchOptions, esa: BenchReport['esa'], pf: BenchReport['postfix'] | undefined, notes: string[]): Figure[] {
+  // The targets: each rate at least twice Postfix's, the relay's final-250 latency no worse.
   const vsPf = (v: number, op: '>=' | '<=' = '>='): Figure['target'] => (pf ? { kind: 'ratio', op, value: v } : undefined);
   const e = esa as { relay?: RelayRun[]; 'relay-conn'?: RelayRun[]; down?: DownDrainRun[]; bigqueue?: BigQueueResult };
   const p = (pf ?? {}) as typeof e;
   const n = o.messages.toLocaleString('en-US');
   const kb = `${(o.size / 1024).toFixed(o.size % 1024 ? 1 : 0)} KB`;
   const out: (Figure | undefined)[] = [
-    figure('relay.rate', `1  relay ${n} × ${kb}, ${o.sessions} sessions reusing connections`, 'msg/s', pickRuns(e.relay, (r) => r.rate), pickRuns(p.relay, (r) => r.rate), vsPf(2)),
-    figure('relay.p50', '   final 250 latency p50', 'ms', pickRuns(e.relay, (r) => r.p50Ms), pickRuns(p.relay, (r) => r.p50Ms), vsPf(1, '<=')),
-    figure('relay.p99', '   final 250 latency p99', 'ms', pickRuns(e.relay, (r) => r.p99Ms), pickRuns(p.relay, (r) => r.p99Ms), vsPf(1, '<=')),
-    o.pacedRate ? figure('relay.pacedP50', `   final 250 latency p50, ${o.pacedRate} msg/s offered (the same load for both)`, 'ms', pickRuns(e.relay, (r) => r.paced?.p50Ms), pickRuns(p.relay, (r) => r.paced?.p50Ms)) : undefined,
-    o.pacedRate ? figure('relay.pacedP99', `   final 250 latency p99, ${o.pacedRate} msg/s offered`, 'ms', pickRuns(e.relay, (r) => r.paced?.p99Ms), pickRuns(p.relay, (r) => r.paced?.p99Ms)) : undefined,
-    figure('relay.cpu', '   server CPU per message', 'ms', pickRuns(e.relay, (r) => r.cpuMsPerMessage), pickRuns(p.relay, (r) => r.cpuMsPerMessage)),
-    figure('relay.clientCpu', '   load generator CPU per message (same machine)', 'ms', pickRuns(e.relay, (r) => r.clientCpuMsPerMessage), pickRuns(p.relay, (r) => r.clientCpuMsPerMessage)),
-    figure('relay.stall', '   longest event-loop stall', 'ms', pickRuns(e.relay, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
-    figure('relay-conn.rate', `1b relay, one connection per message, ${o.connSessions} sessions`, 'msg/s', pickRuns(e['relay-conn'], (r) => r.rate), pickRuns(p['relay-conn'], (r) => r.rate), vsPf(2)),
-    figure('relay-conn.p99', '   final 250 latency p99', 'ms', pickRuns(e['relay-conn'], (r) => r.p99Ms), pickRuns(p['relay-conn'], (r) => r.p99Ms)),
-    figure('relay-conn.cpu', '   server CPU per message', 'ms', pickRuns(e['relay-conn'], (r) => r.cpuMsPerMessage), pickRuns(p['relay-conn'], (r) => r.cpuMsPerMessage)),
-    figure('relay-conn.clientCpu', '   load generator CPU per message', 'ms', pickRuns(e['relay-conn'], (r) => r.clientCpuMsPerMessage), pickRuns(p['relay-conn'], (r) => r.clientCpuMsPerMessage)),
-    figure('relay-conn.refused', '   connections refused (retried)', 'count', pickRuns(e['relay-conn'], (r) => r.refusedConnections), pickRuns(p['relay-conn'], (r) => r.refusedConnections)),
-    figure('down.accept', `2  accept while the backend is down, ${o.sessions} sessions`, 'msg/s', pickRuns(e.down, (r) => r.acceptRate), pickRuns(p.down, (r) => r.acceptRate), vsPf(2)),
-    figure('down.p99', '   final 250 latency p99', 'ms', pickRuns(e.down, (r) => r.p99Ms), pickRuns(p.down, (r) => r.p99Ms)),
-    figure('down.cpu', '   server CPU per message', 'ms', pickRuns(e.down, (r) => r.cpuMsPerMessage), pickRuns(p.down, (r) => r.cpuMsPerMessage)),
-    figure('down.stall', '   longest event-loop stall', 'ms', pickRuns(e.down, (r) => r.stallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
-    figure('drain.rate', `3  drain after ${e.down?.[0]?.drainHow ?? 'delivernow'} / ${p.down?.[0]?.drainHow ?? 'postqueue -f'}`, 'msg/s', pickRuns(e.down, (r) => r.drainRate), pickRuns(p.down, (r) => r.drainRate), vsPf(2)),
-    figure('drain.stall', '   longest event-loop stall', 'ms', pickRuns(e.down, (r) => r.drainStallMaxMs), undefined, { kind: 'value', op: '<=', value: 50 }),
+    figure(
+      'relay.rate',
+      `1  relay ${n} × ${kb}, ${o.sessions} sessions reusing connections`,
+      'msg/s',
+      pickRuns(e.relay, (r) => r.rate),
+      pickRuns(p.relay, (r) => r.rate),
+      vsPf(2),
+    ),
+    figure(
+      'relay.p50',
+      '   final 250 latency p50',
+      'ms',
+      pickRuns(e.relay, (r) => r.p50Ms),
+      pickRuns(p.relay, (r) => r.p50Ms),
+      vsPf(1, '<='),
+    ),
+    figure(
+      'relay.p99',
+      '   final 250 latency p99',
+      'ms',
+      pickRuns(e.relay, (r) => r.p99Ms),
+      pickRuns(p.relay, (r) => r.p99Ms),
+      vsPf(1, '<='),
+    ),
+    o.pacedRate
+      ? figure(
+          'relay.pacedP50',
+          `   final 250 latency p50, ${o.pacedRate} msg/s offered (the same load for both)`,
+          'ms',
+          pickRuns(e.relay, (r) => r.paced?.p50Ms),
+          pickRuns(p.relay, (r) => r.paced?.p50Ms),
+        )
+      : undefined,
+    o.pacedRate
+      ? figure(
+          'relay.pacedP99',
+          `   final 250 latency p99, ${o.pacedRate} msg/s offered`,
+          'ms',
+          pickRuns(e.relay, (r) => r.paced?.p99Ms),
+          pickRuns(p.relay, (r) => r.paced?.p99Ms),
+        )
+      : undefined,
+    figure(
+      'relay.cpu',
+      '   server CPU per message',
+      'ms',
+      pickRuns(e.relay, (r) => r.cpuMsPerMessage),
+      pickRuns(p.relay, (r) => r.cpuMsPerMessage),
+    ),
+    figure(
+      'relay.clientCpu',
+      '   load generator CPU per message (same machine)',
+      'ms',
+      pickRuns(e.relay, (r) => r.clientCpuMsPerMessage),
+      pickRuns(p.relay, (r) => r.clientCpuMsPerMessage),
+    ),
+    figure(
+      'relay.stall',
+      '   longest event-loop stall',
+      'ms',
+      pickRuns(e.relay, (r) => r.stallMaxMs),
+      undefined,
+      { kind: 'value', op: '<=', value: 50 },
+    ),
+    figure(
+      'relay-conn.rate',
+      `1b relay, one connection per message, ${o.connSessions} sessions`,
+      'msg/s',
+      pickRuns(e['relay-conn'], (r) => r.rate),
+      pickRuns(p['relay-conn'], (r) => r.rate),
+      vsPf(2),
+    ),
+    figure(
+      'relay-conn.p99',
+      '   final 250 latency p99',
+      'ms',
+      pickRuns(e['relay-conn'], (r) => r.p99Ms),
+      pickRuns(p['relay-conn'], (r) => r.p99Ms),
+    ),
+    figure(
+      'relay-conn.cpu',
+      '   server CPU per message',
+      'ms',
+      pickRuns(e['relay-conn'], (r) => r.cpuMsPerMessage),
+      pickRuns(p['relay-conn'], (r) => r.cpuMsPerMessage),
+    ),
+    figure(
+      'relay-conn.clientCpu',
+      '   load generator CPU per message',
+      'ms',
+      pickRuns(e['relay-conn'], (r) => r.clientCpuMsPerMessage),
+      pickRuns(p['relay-conn'], (r) => r.clientCpuMsPerMessage),
+    ),
+    figure(
+      'relay-conn.refused',
+      '   connections refused (retried)',
+      'count',
+      pickRuns(e['relay-conn'], (r) => r.refusedConnections),
+      pickRuns(p['relay-conn'], (r) => r.refusedConnections),
+    ),
+    figure(
+      'down.accept',
+      `2  accept while the backend is down, ${o.sessions} sessions`,
+      'msg/s',
+      pickRuns(e.down, (r) => r.acceptRate),
+      pickRuns(p.down, (r) => r.acceptRate),
+      vsPf(2),
+    ),
+    figure(
+      'down.p99',
+      '   final 250 latency p99',
+      'ms',
+      pickRuns(e.down, (r) => r.p99Ms),
+      pickRuns(p.down, (r) => r.p99Ms),
+    ),
+    figure(
+      'down.cpu',
+      '   server CPU per message',
+      'ms',
+      pickRuns(e.down, (r) => r.cpuMsPerMessage),
+      pickRuns(p.down, (r) => r.cpuMsPerMessage),
+    ),
+    figure(
+      'down.stall',
+      '   longest event-loop stall',
+      'ms',
+      pickRuns(e.down, (r) => r.stallMaxMs),
+      undefined,
+      { kind: 'value', op: '<=', value: 50 },
+    ),
+    figure(
+      'drain.rate',
+      `3  drain after ${e.down?.[0]?.drainHow ?? 'delivernow'} / ${p.down?.[0]?.drainHow ?? 'postqueue -f'}`,
+      'msg/s',
+      pickRuns(e.down, (r) => r.drainRate),
+      pickRuns(p.down, (r) => r.drainRate),
+      vsPf(2),
+    ),
+    figure(
+      'drain.stall',
+      '   longest event-loop stall',
+      'ms',
+      pickRuns(e.down, (r) => r.drainStallMaxMs),
+      undefined,
+      { kind: 'value', op: '<=', value: 50 },
+    ),
   ];
   const eb = e.bigqueue;
   const pb = p.bigqueue;
@@ -412,28 +551,168 @@ function buildFigures(
     const small = (eb?.small ?? pb?.small)?.messages.toLocaleString('en-US') ?? '–';
     const largest = LARGEST_MODEL_MESSAGES.toLocaleString('en-US');
     out.push(
-      figure('big.fill', `4  big queue: ${big} × ${kb} queued with the backend down, ${how}, fill rate`, 'msg/s', one(eb, (b) => b.fillRate), one(pb, (b) => b.fillRate)),
-      figure('big.stallFill', '   longest event-loop stall while filling', 'ms', one(eb, (b) => b.stallFillMs), undefined, atMost(50)),
-      figure('big.rssEmpty', '   memory, the same server with its queue empty (esa RSS; postfix PSS of all processes)', 'MB', one(eb, (b) => b.rssEmptyBytes), one(pb, (b) => b.rssEmptyBytes)),
-      figure('big.rssFill', `   memory 2 s after filling ${big} (the fill's garbage not yet given back)`, 'MB', one(eb, (b) => b.rssAfterFillBytes), one(pb, (b) => b.rssAfterFillBytes)),
-      figure('big.rss', `   memory with ${big} queued, settled`, 'MB', one(eb, (b) => b.rssBytes), one(pb, (b) => b.rssBytes), atMost(512 * 1024 * 1024)),
-      figure('big.perMessage', '   memory per queued message, (full − empty) / queued', 'bytes', one(eb, (b) => b.bytesPerMessage), one(pb, (b) => b.bytesPerMessage)),
-      figure('big.projected', `   memory projected at ${largest} queued (AsyncOS's largest model)`, 'MB', one(eb, (b) => b.projectedLargestBytes), one(pb, (b) => b.projectedLargestBytes)),
-      figure('big.state', '   queue state on disk (esa queue/state; postfix defer logs)', 'MB', one(eb, (b) => b.stateBytes), one(pb, (b) => b.stateBytes)),
-      figure('big.content', '   message files on disk (esa queue/spool)', 'MB', one(eb, (b) => b.contentBytes), one(pb, (b) => b.contentBytes)),
-      figure('big.status', `   status round trip (esa: control socket${pb ? '; postfix: postqueue -p' : ''})`, 'ms', runs(eb, (b) => b.statusMs), runs(pb, (b) => b.statusMs), atMost(50)),
-      figure('big.tophosts', `   tophosts round trip (esa: control socket${pb ? '; postfix: qshape deferred' : ''})`, 'ms', runs(eb, (b) => b.tophostsMs), runs(pb, (b) => b.tophostsMs), atMost(50)),
-      figure('big.showrecipients', `   showrecipients host ${eb?.showrecipientsHost ?? ''} (${Math.round((eb?.messages ?? 0) / 2 / SMALL_HOSTS).toLocaleString('en-US')} queued), until its first row (control socket)`, 'ms', runs(eb, (b) => b.showrecipientsMs), undefined),
-      figure('big.shellStatus', '   `esa shell -c status` as a whole (client start-up included)', 'ms', runs(eb, (b) => b.shellStatusMs), undefined),
-      figure('big.restart', '   restart: SIGTERM until a fresh message gets 250', 's', runs(eb, (b) => b.restartMs.map((x) => x / 1000)), runs(pb, (b) => b.restartMs.map((x) => x / 1000)), { kind: 'value', op: '<=', value: 2 }),
-      figure('big.restartEhlo', '   restart: SIGTERM until connect+EHLO answers', 's', runs(eb, (b) => b.restartEhloMs.map((x) => x / 1000)), runs(pb, (b) => b.restartEhloMs.map((x) => x / 1000))),
-      figure('big.loaded', '   restart: SIGTERM until status no longer says the queue is loading', 's', runs(eb, (b) => b.restarts.filter((r) => r.loadedMs !== undefined).map((r) => r.loadedMs! / 1000)), undefined),
-      figure('big.stallRestart', '   longest event-loop stall in a restart (start until the queue is loaded)', 'ms', one(eb, (b) => b.stallRestartMs), undefined, atMost(50)),
-      figure('big.rss2', '   memory after the restart', 'MB', one(eb, (b) => b.rssAfterRestartBytes), one(pb, (b) => b.rssAfterRestartBytes)),
-      figure('big.drain', `   drain of the ${big} after ${eb ? 'delivernow' : 'postqueue -f'}`, 'msg/s', one(eb, (b) => b.drainRate), one(pb, (b) => b.drainRate)),
-      figure('big.drainSmall', `   drain of ${small} queued the same way`, 'msg/s', one(eb, (b) => b.small?.drainRate), one(pb, (b) => b.small?.drainRate)),
-      figure('big.drainRatio', `   drain rate at ${big} / at ${small}`, '×', one(eb, (b) => b.drainRatio), one(pb, (b) => b.drainRatio), { kind: 'value', op: '>=', value: 0.8 }),
-      figure('big.stallDrain', '   longest event-loop stall while draining', 'ms', one(eb, (b) => b.stallDrainMs), undefined, atMost(50)),
+      figure(
+        'big.fill',
+        `4  big queue: ${big} × ${kb} queued with the backend down, ${how}, fill rate`,
+        'msg/s',
+        one(eb, (b) => b.fillRate),
+        one(pb, (b) => b.fillRate),
+      ),
+      figure(
+        'big.stallFill',
+        '   longest event-loop stall while filling',
+        'ms',
+        one(eb, (b) => b.stallFillMs),
+        undefined,
+        atMost(50),
+      ),
+      figure(
+        'big.rssEmpty',
+        '   memory, the same server with its queue empty (esa RSS; postfix PSS of all processes)',
+        'MB',
+        one(eb, (b) => b.rssEmptyBytes),
+        one(pb, (b) => b.rssEmptyBytes),
+      ),
+      figure(
+        'big.rssFill',
+        `   memory 2 s after filling ${big} (the fill's garbage not yet given back)`,
+        'MB',
+        one(eb, (b) => b.rssAfterFillBytes),
+        one(pb, (b) => b.rssAfterFillBytes),
+      ),
+      figure(
+        'big.rss',
+        `   memory with ${big} queued, settled`,
+        'MB',
+        one(eb, (b) => b.rssBytes),
+        one(pb, (b) => b.rssBytes),
+        atMost(512 * 1024 * 1024),
+      ),
+      figure(
+        'big.perMessage',
+        '   memory per queued message, (full − empty) / queued',
+        'bytes',
+        one(eb, (b) => b.bytesPerMessage),
+        one(pb, (b) => b.bytesPerMessage),
+      ),
+      figure(
+        'big.projected',
+        `   memory projected at ${largest} queued (AsyncOS's largest model)`,
+        'MB',
+        one(eb, (b) => b.projectedLargestBytes),
+        one(pb, (b) => b.projectedLargestBytes),
+      ),
+      figure(
+        'big.state',
+        '   queue state on disk (esa queue/state; postfix defer logs)',
+        'MB',
+        one(eb, (b) => b.stateBytes),
+        one(pb, (b) => b.stateBytes),
+      ),
+      figure(
+        'big.content',
+        '   message files on disk (esa queue/spool)',
+        'MB',
+        one(eb, (b) => b.contentBytes),
+        one(pb, (b) => b.contentBytes),
+      ),
+      figure(
+        'big.status',
+        `   status round trip (esa: control socket${pb ? '; postfix: postqueue -p' : ''})`,
+        'ms',
+        runs(eb, (b) => b.statusMs),
+        runs(pb, (b) => b.statusMs),
+        atMost(50),
+      ),
+      figure(
+        'big.tophosts',
+        `   tophosts round trip (esa: control socket${pb ? '; postfix: qshape deferred' : ''})`,
+        'ms',
+        runs(eb, (b) => b.tophostsMs),
+        runs(pb, (b) => b.tophostsMs),
+        atMost(50),
+      ),
+      figure(
+        'big.showrecipients',
+        `   showrecipients host ${eb?.showrecipientsHost ?? ''} (${Math.round((eb?.messages ?? 0) / 2 / SMALL_HOSTS).toLocaleString('en-US')} queued), until its first row (control socket)`,
+        'ms',
+        runs(eb, (b) => b.showrecipientsMs),
+        undefined,
+      ),
+      figure(
+        'big.shellStatus',
+        '   `esa shell -c status` as a whole (client start-up included)',
+        'ms',
+        runs(eb, (b) => b.shellStatusMs),
+        undefined,
+      ),
+      figure(
+        'big.restart',
+        '   restart: SIGTERM until a fresh message gets 250',
+        's',
+        runs(eb, (b) => b.restartMs.map((x) => x / 1000)),
+        runs(pb, (b) => b.restartMs.map((x) => x / 1000)),
+        { kind: 'value', op: '<=', value: 2 },
+      ),
+      figure(
+        'big.restartEhlo',
+        '   restart: SIGTERM until connect+EHLO answers',
+        's',
+        runs(eb, (b) => b.restartEhloMs.map((x) => x / 1000)),
+        runs(pb, (b) => b.restartEhloMs.map((x) => x / 1000)),
+      ),
+      figure(
+        'big.loaded',
+        '   restart: SIGTERM until status no longer says the queue is loading',
+        's',
+        runs(eb, (b) => b.restarts.filter((r) => r.loadedMs !== undefined).map((r) => r.loadedMs! / 1000)),
+        undefined,
+      ),
+      figure(
+        'big.stallRestart',
+        '   longest event-loop stall in a restart (start until the queue is loaded)',
+        'ms',
+        one(eb, (b) => b.stallRestartMs),
+        undefined,
+        atMost(50),
+      ),
+      figure(
+        'big.rss2',
+        '   memory after the restart',
+        'MB',
+        one(eb, (b) => b.rssAfterRestartBytes),
+        one(pb, (b) => b.rssAfterRestartBytes),
+      ),
+      figure(
+        'big.drain',
+        `   drain of the ${big} after ${eb ? 'delivernow' : 'postqueue -f'}`,
+        'msg/s',
+        one(eb, (b) => b.drainRate),
+        one(pb, (b) => b.drainRate),
+      ),
+      figure(
+        'big.drainSmall',
+        `   drain of ${small} queued the same way`,
+        'msg/s',
+        one(eb, (b) => b.small?.drainRate),
+        one(pb, (b) => b.small?.drainRate),
+      ),
+      figure(
+        'big.drainRatio',
+        `   drain rate at ${big} / at ${small}`,
+        '×',
+        one(eb, (b) => b.drainRatio),
+        one(pb, (b) => b.drainRatio),
+        { kind: 'value', op: '>=', value: 0.8 },
+      ),
+      figure(
+        'big.stallDrain',
+        '   longest event-loop stall while draining',
+        'ms',
+        one(eb, (b) => b.stallDrainMs),
+        undefined,
+        atMost(50),
+      ),
     );
     if (eb?.controlNote) notes.push(`status/tophosts (esa): ${eb.controlNote}`);
     if (eb?.seedStart) {

@@ -1,4 +1,4 @@
-// Scenario 4, the big queue (issue 13): N × 2 KB messages queued with the backend down, half to
+// Scenario 4, the big queue: N × 2 KB messages queued with the backend down, half to
 // one domain and the rest over 1,000 hosts; then memory per queued message, the queue on disk,
 // status / tophosts / showrecipients round trips, a restart until a fresh message gets 250 (and
 // what `status` says while the queue loads), and the drain rate against a 5,000-message queue.
@@ -6,7 +6,6 @@ import { bigQueueRecipient, sampleHost } from './big-queue-mail.js';
 import { ControlClient } from './control-client.js';
 import { EngineProcess } from './engine-process.js';
 import { LoadAborted } from './load-generator.js';
-import type { MailServer } from './mta.js';
 import { sleep } from './proc.js';
 import { seedQueue } from './queue-seed.js';
 import { drain, load, waitSettled, type ScenarioEnv } from './scenarios.js';
@@ -125,7 +124,9 @@ async function fillSmtp(env: ScenarioEnv, first: number, count: number, sessions
     sent += n;
     if (log && (performance.now() - lastNote > 10_000 || sent === count)) {
       lastNote = performance.now();
-      env.log(`  ${server.name}: ${sent.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} queued, ${Math.round(sent / ((lastNote - started) / 1000))} msg/s`);
+      env.log(
+        `  ${server.name}: ${sent.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} queued, ${Math.round(sent / ((lastNote - started) / 1000))} msg/s`,
+      );
     }
   }
   return { rate: count / ((performance.now() - started) / 1000), p99Ms: percentile(latencies, 99) };
@@ -415,7 +416,9 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
       `  ${server.name}: restart with ${fmt(queued)} queued: a fresh message got 250 after ${(r.until250Ms / 1000).toFixed(2)} s ` +
         `(EHLO ${(r.untilEhloMs / 1000).toFixed(2)} s, stop ${(r.stopMs / 1000).toFixed(2)} s)` +
         (r.loadedMs !== undefined ? `, queue loaded after ${(r.loadedMs / 1000).toFixed(2)} s` : '') +
-        (r.stallMs !== undefined ? `, longest stall ${r.stallMs.toFixed(1)} ms (${r.stallUntil250Ms?.toFixed(1)} until the 250, ${r.stallAfter250Ms?.toFixed(1)} after)` : '') +
+        (r.stallMs !== undefined
+          ? `, longest stall ${r.stallMs.toFixed(1)} ms (${r.stallUntil250Ms?.toFixed(1)} until the 250, ${r.stallAfter250Ms?.toFixed(1)} after)`
+          : '') +
         gcText(r.gc),
     );
     for (const s of r.loadingSeen) log(`    status at ${(s.atMs / 1000).toFixed(2)} s (${Math.round(s.roundTripMs)} ms): ${s.loading.join(' | ')}`);
@@ -427,7 +430,8 @@ export async function bigQueue(env: ScenarioEnv, o: BigQueueOptions): Promise<Bi
     const v = x as { heapUsedMB: number; heapTotalMB: number; arrayBuffersMB: number } | undefined;
     return v ? `heap ${v.heapUsedMB}/${v.heapTotalMB} MB used/total, buffers ${v.arrayBuffersMB} MB` : '?';
   };
-  if (out.memoryFull || out.memoryAfterRestart) log(`  ${server.name}: memory with the queue full: ${m(out.memoryFull)}; after the restart: ${m(out.memoryAfterRestart)}`);
+  if (out.memoryFull || out.memoryAfterRestart)
+    log(`  ${server.name}: memory with the queue full: ${m(out.memoryFull)}; after the restart: ${m(out.memoryAfterRestart)}`);
 
   // The backend comes back: everything queued drains.
   await server.stall?.();

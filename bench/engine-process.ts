@@ -97,10 +97,14 @@ export class EngineProcess implements MailServer {
     const child = spawnEsa(
       [
         'start',
-        '--data-dir', this.dataDir,
-        '--listen', `127.0.0.1:${this.port}`,
-        '--route', `127.0.0.1:${this.options.routePort}`,
-        '--time-scale', String(this.options.timeScale),
+        '--data-dir',
+        this.dataDir,
+        '--listen',
+        `127.0.0.1:${this.port}`,
+        '--route',
+        `127.0.0.1:${this.options.routePort}`,
+        '--time-scale',
+        String(this.options.timeScale),
         ...(this.options.startArgs ?? []),
       ],
       {

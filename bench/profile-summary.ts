@@ -94,11 +94,7 @@ export function summarizeProfile(profile: CpuProfile, file = '', top = 15): Prof
       idle += us;
       continue;
     }
-    const name = frame.url
-      ? label(frame)
-      : frame.functionName.startsWith('(')
-        ? frame.functionName
-        : `${frame.functionName || '(native)'} ← ${jsCaller(id)}`;
+    const name = frame.url ? label(frame) : frame.functionName.startsWith('(') ? frame.functionName : `${frame.functionName || '(native)'} ← ${jsCaller(id)}`;
     fns.set(name, (fns.get(name) ?? 0) + us);
     const area = areaOf(frame);
     areas.set(area, (areas.get(area) ?? 0) + us);

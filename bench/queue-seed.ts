@@ -3,7 +3,7 @@
 // would have sent, so spool files and queue state are written by the listener's code.
 import path from 'node:path';
 import { StateFile } from '../src/engine/state/state-file.js';
-import { DataDirLock } from '../src/engine/fs/data-dir-lock.js';
+import { DataDirLock } from '../src/platform/data-dir-lock.js';
 import { formatRfc5322Date } from '../src/model/format-date.js';
 import type { MailLog } from '../src/engine/log/mail-log.js';
 import type { Envelope } from '../src/engine/queue/message.js';

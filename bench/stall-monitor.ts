@@ -37,7 +37,7 @@ function gcWatch(): { current(): GcReport; reset(): void } {
       gc.totalMs += e.duration;
       if (e.duration > gc.longestMs) {
         gc.longestMs = e.duration;
-        gc.longestKind = GC_KINDS[((e as PerformanceEntry & { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? 'other';
+        gc.longestKind = GC_KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
       }
     }
   }).observe({ entryTypes: ['gc'] });

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
 import { frame, LineSplitter } from '../src/appliance/control/ndjson.js';
-import { checkSocketPath } from '../src/engine/fs/strict-modes.js';
+import { checkSocketPath } from '../src/platform/strict-modes.js';
 import {
   CLIENT_METHODS,
   ENGINE_METHODS,
@@ -96,7 +96,8 @@ export class ControlClient {
       });
       socket.once('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTSOCK') reject(new NoEngineError(socketPath));
-        else if (e.code === 'EACCES' || e.code === 'EPERM') reject(new Error(`cannot connect to ${socketPath}: permission denied (the engine belongs to another user)`));
+        else if (e.code === 'EACCES' || e.code === 'EPERM')
+          reject(new Error(`cannot connect to ${socketPath}: permission denied (the engine belongs to another user)`));
         else reject(new Error(`cannot connect to ${socketPath}: ${e.message}`));
       });
     });

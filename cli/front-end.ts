@@ -1,5 +1,5 @@
 // The seam between `esa shell` and its front ends. Every front end (batch, -c, the readline
-// loop, the Ink app to come) is a ShellTerminal on one ControlClient: it sends lines with
+// line shell, the Ink app) is a ShellTerminal on one ControlClient: it sends lines with
 // client.run(), answers the engine's ask() calls, renders print() and status(), and turns
 // Ctrl-C into client.interrupt(). See docs/control-protocol.md.
 import type { Duplex } from 'node:stream';

@@ -1,6 +1,6 @@
-// The interactive shell for a terminal, for now a plain readline loop (the Ink app will
-// replace it through the same front-end seam): prompt, history, Tab completion of command
-// names and menu words, Ctrl-C aborts the running dialog, Ctrl-D or quit leaves.
+// The line shell: a plain readline loop, for `ESA_SHELL=readline` and wherever the Ink screen
+// cannot load: prompt, history, Tab completion of command names and menu words, Ctrl-C aborts
+// the running dialog, Ctrl-D or quit leaves.
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import MuteStream from 'mute-stream';

@@ -58,7 +58,10 @@ const engineOptions = repeatSafe(
       describe: 'also serve the web GUI on H:P, stored with the configuration ("off" removes it; esa sandbox: 127.0.0.1:8080 by default; see docs/gui.md)',
       coerce: (v: string | undefined) => (v === undefined ? undefined : v.trim().toLowerCase() === 'off' ? null : parseHostPort(v, '--gui')),
     },
-    'admin-password': { type: 'string', describe: 'first start only: the passphrase of the user admin (or env ESA_ADMIN_PASSWORD; else one is generated and printed once)' },
+    'admin-password': {
+      type: 'string',
+      describe: 'first start only: the passphrase of the user admin (or env ESA_ADMIN_PASSWORD; else one is generated and printed once)',
+    },
   } as const,
   ['accept'],
 );
@@ -88,7 +91,11 @@ await yargs(hideBin(process.argv))
     builder: (y) =>
       y.options(
         repeatSafe({
-          'data-dir': { type: 'string', default: process.env.ESA_DATA_DIR ?? './esa-data', describe: 'the engine\'s data dir (its socket is <data-dir>/esa.sock)' },
+          'data-dir': {
+            type: 'string',
+            default: process.env.ESA_DATA_DIR ?? './esa-data',
+            describe: "the engine's data dir (its socket is <data-dir>/esa.sock)",
+          },
           socket: { type: 'string', describe: 'the control socket (overrides --data-dir)' },
           c: { type: 'string', describe: 'run one line (";" joins commands), questions take their defaults, then exit' },
         } as const),
@@ -120,7 +127,10 @@ await yargs(hideBin(process.argv))
           size: { type: 'number', describe: 'message size in bytes (default 2048)' },
           sessions: { type: 'number', describe: 'SMTP sessions reusing their connection (default 20)' },
           'conn-sessions': { type: 'number', describe: 'sessions for one connection per message (default 100)' },
-          'paced-rate': { type: 'number', describe: 'the offered rate (msg/s) of the relay scenario\'s paced run, the latency at equal load; 0 skips it (default 500)' },
+          'paced-rate': {
+            type: 'number',
+            describe: "the offered rate (msg/s) of the relay scenario's paced run, the latency at equal load; 0 skips it (default 500)",
+          },
           runs: { type: 'number', describe: 'runs per figure: the median is shown, with min and max (default 3; --quick 1)' },
           'big-queue': { type: 'number', describe: 'messages for the big-queue figures, 0 skips them (default 100,000; --quick 2,000)' },
           warmup: { type: 'number', describe: 'unmeasured messages first (default 500; --quick 50)' },
@@ -132,10 +142,13 @@ await yargs(hideBin(process.argv))
           profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
           only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue' },
           quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
-          scale: { type: 'boolean', describe: 'appliance scale: the big queue alone, 1,000,000 messages, one run (same as --only bigqueue --big-queue 1000000 --runs 1)' },
-          seed: { type: 'boolean', describe: 'fill the big queue by writing it into the stopped engine\'s data dir (its own queue code) instead of SMTP' },
+          scale: {
+            type: 'boolean',
+            describe: 'appliance scale: the big queue alone, 1,000,000 messages, one run (same as --only bigqueue --big-queue 1000000 --runs 1)',
+          },
+          seed: { type: 'boolean', describe: "fill the big queue by writing it into the stopped engine's data dir (its own queue code) instead of SMTP" },
           'big-queue-compare': { type: 'number', describe: 'the small queue whose drain rate the big one is held to (default 5,000; --quick 500; 0 skips)' },
-          'big-queue-postfix': { type: 'boolean', describe: 'run Postfix\'s big queue even above 100,000 messages' },
+          'big-queue-postfix': { type: 'boolean', describe: "run Postfix's big queue even above 100,000 messages" },
         } as const),
       ),
     handler: async (argv) => {

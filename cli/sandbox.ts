@@ -5,7 +5,7 @@ import path from 'node:path';
 import { SANDBOX_COMMANDS } from '../src/appliance/registry.js';
 import { ControlServer, ControlSocketError, defaultSocketPath } from '../src/appliance/control/server.js';
 import { quietDiagnostics } from '../src/platform/diagnostics.js';
-import { Engine } from '../src/engine/engine.js';
+import { Engine, readStoredConfig } from '../src/engine/engine.js';
 import { BackendServer } from '../src/sandbox/backend.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { NoEngineError } from './client.js';
@@ -16,7 +16,6 @@ import { guiStartError, SANDBOX_GUI, startGui } from './gui-serve.js';
 import type { GuiServer } from '../src/gui/server.js';
 import { logOptionsOf, overridesOf, startupError, type StartArgs } from './start.js';
 import { defaultRouteHost, type HostPort } from '../src/model/config.js';
-import { readStoredConfig } from '../src/engine/state/state-file.js';
 
 export interface SandboxArgs extends StartArgs {
   c?: string;

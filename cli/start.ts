@@ -1,7 +1,7 @@
 // `esa start` and `esa backend`: run a server in the foreground until SIGTERM/SIGINT.
 import path from 'node:path';
 import { type HostPort, type StartOverrides } from '../src/model/config.js';
-import { socketAnswers, StartRefusedError } from '../src/engine/fs/data-dir-lock.js';
+import { socketAnswers, StartRefusedError } from '../src/platform/data-dir-lock.js';
 import { LibraryShapeError } from '../src/platform/library-shape.js';
 import { Engine } from '../src/engine/engine.js';
 import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/appliance/control/server.js';

@@ -92,7 +92,7 @@ const perMessage = (after - before) / n;
 process.stdout.write(
   `${n.toLocaleString('en-US')} queued (single recipient, ${scheduler.destinations.size} destinations down): ` +
     `${Math.round(perMessage)} B of JS heap per message (${((after - before) / 2 ** 20).toFixed(1)} MB), ` +
-    `${(perMessage * 1e6 / 2 ** 20).toFixed(0)} MB at 1,000,000; built in ${Math.round(buildMs)} ms\n`,
+    `${((perMessage * 1e6) / 2 ** 20).toFixed(0)} MB at 1,000,000; built in ${Math.round(buildMs)} ms\n`,
 );
 process.stdout.write(
   `longest GC pause while filling ${longestGc.toFixed(1)} ms; a forced full GC ${fullGcMs.toFixed(1)} ms; ` +

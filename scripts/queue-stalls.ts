@@ -99,7 +99,8 @@ async function timed<T>(what: string, fn: () => Promise<T> | T, note: (v: T) => 
   return r.value;
 }
 function printRows(): void {
-  for (const [what, turn, all, note] of rows) process.stdout.write(`${what.padEnd(56)} ${turn.toFixed(1).padStart(8)} ms longest turn ${all.toFixed(0).padStart(6)} ms in all  ${note}\n`);
+  for (const [what, turn, all, note] of rows)
+    process.stdout.write(`${what.padEnd(56)} ${turn.toFixed(1).padStart(8)} ms longest turn ${all.toFixed(0).padStart(6)} ms in all  ${note}\n`);
   rows.length = 0;
 }
 
@@ -112,16 +113,48 @@ process.stdout.write(`building ${fmt(n)} queued...\n`);
     if (round === 1) rows.length = 0; // the first round warms up
     await timed('showrecipients all, first page', () => api.queuedRecipients({ kind: 'all' }, { offset: 0, limit: 20 }), page);
     await timed('showrecipients all, page at n/2', () => api.queuedRecipients({ kind: 'all' }, { offset: n / 2, limit: 20 }), page);
-    await timed('showrecipients host big.example, first page', () => api.queuedRecipients({ kind: 'host', host: 'big.example' }, { offset: 0, limit: 20 }), page);
-    await timed('showrecipients host host7.example, first page', () => api.queuedRecipients({ kind: 'host', host: 'host7.example' }, { offset: 0, limit: 20 }), page);
-    await timed('showrecipients host host999.example, first page', () => api.queuedRecipients({ kind: 'host', host: 'host999.example' }, { offset: 0, limit: 20 }), page);
-    await timed('showrecipients sender (case-insensitive), first page', () => api.queuedRecipients({ kind: 'sender', sender: 'other@example.org' }, { offset: 0, limit: 20 }), page);
-    await timed('showrecipients sender (case-sensitive), first page', () => api.queuedRecipients({ kind: 'sender', sender: 'Other@Example.org', caseSensitive: true }, { offset: 0, limit: 20 }), page);
-    await timed('tophosts (hostRows)', () => api.hostRows(), (r) => `${r.length} hosts`);
-    await timed('hoststatus big.example', () => api.hostStatus('big.example'), (h) => `${fmt(h?.activeRecipients ?? 0)} active`);
+    await timed(
+      'showrecipients host big.example, first page',
+      () => api.queuedRecipients({ kind: 'host', host: 'big.example' }, { offset: 0, limit: 20 }),
+      page,
+    );
+    await timed(
+      'showrecipients host host7.example, first page',
+      () => api.queuedRecipients({ kind: 'host', host: 'host7.example' }, { offset: 0, limit: 20 }),
+      page,
+    );
+    await timed(
+      'showrecipients host host999.example, first page',
+      () => api.queuedRecipients({ kind: 'host', host: 'host999.example' }, { offset: 0, limit: 20 }),
+      page,
+    );
+    await timed(
+      'showrecipients sender (case-insensitive), first page',
+      () => api.queuedRecipients({ kind: 'sender', sender: 'other@example.org' }, { offset: 0, limit: 20 }),
+      page,
+    );
+    await timed(
+      'showrecipients sender (case-sensitive), first page',
+      () => api.queuedRecipients({ kind: 'sender', sender: 'Other@Example.org', caseSensitive: true }, { offset: 0, limit: 20 }),
+      page,
+    );
+    await timed(
+      'tophosts (hostRows)',
+      () => api.hostRows(),
+      (r) => `${r.length} hosts`,
+    );
+    await timed(
+      'hoststatus big.example',
+      () => api.hostStatus('big.example'),
+      (h) => `${fmt(h?.activeRecipients ?? 0)} active`,
+    );
     await timed('status (statusSnapshot)', () => api.statusSnapshot(true));
     await timed('oldmessage', () => api.oldestMessage());
-    await timed('forecast (snapshot + forecast)', async () => forecast(await api.forecastSnapshot()), (f) => `${fmt(f.total)} recipients`);
+    await timed(
+      'forecast (snapshot + forecast)',
+      async () => forecast(await api.forecastSnapshot()),
+      (f) => `${fmt(f.total)} recipients`,
+    );
   }
   printRows();
 
@@ -133,36 +166,60 @@ process.stdout.write(`building ${fmt(n)} queued...\n`);
   // What the actions left behind: entries of the ready queues dropped lazily when next looked at.
   // (each destination is looked at on its own turn: the longest of them is the figure)
   let longestLook = 0;
-  await timed('ready queues looked at after the actions (hasReady)', () => {
-    let left = 0;
-    for (const d of scheduler.destinations.values()) {
-      left += d.ready.length;
-      const t = performance.now();
-      d.hasReady();
-      longestLook = Math.max(longestLook, performance.now() - t);
-    }
-    return left;
-  }, (v) => `${fmt(v)} entries left in all; the longest destination ${longestLook.toFixed(1)} ms`);
+  await timed(
+    'ready queues looked at after the actions (hasReady)',
+    () => {
+      let left = 0;
+      for (const d of scheduler.destinations.values()) {
+        left += d.ready.length;
+        const t = performance.now();
+        d.hasReady();
+        longestLook = Math.max(longestLook, performance.now() - t);
+      }
+      return left;
+    },
+    (v) => `${fmt(v)} entries left in all; the longest destination ${longestLook.toFixed(1)} ms`,
+  );
   printRows();
   await close();
 }
 {
   const { clock, scheduler, api, close } = await build({ retrying: true });
-  await timed('retry timer: every job due at once', async () => {
-    clock.advance(HOUR);
-    // The retry timer fires on its clock timer; the jobs are ready once every slice ran.
-    for (let i = 0; i < 10_000; i++) {
-      await new Promise((res) => setImmediate(res));
-      let ready = 0;
-      for (const d of scheduler.destinations.values()) ready += d.ready.length;
-      if (ready >= n) return ready;
-    }
-    return -1;
-  }, (v) => `${fmt(v)} jobs made due`);
-  await timed('hoststatus big.example (every job retrying)', () => api.hostStatus('big.example'), (h) => `${fmt(h?.activeRecipients ?? 0)} active`);
-  await timed('showrecipients host big.example (retrying), first page', () => api.queuedRecipients({ kind: 'host', host: 'big.example' }, { offset: 0, limit: 20 }), page);
-  await timed('showrecipients host host7.example (retrying), first page', () => api.queuedRecipients({ kind: 'host', host: 'host7.example' }, { offset: 0, limit: 20 }), page);
-  await timed('bouncerecipients host big.example (retrying)', () => api.bounceRecipients({ kind: 'host', host: 'big.example' }), (v) => `${fmt(v)} recipients`);
+  await timed(
+    'retry timer: every job due at once',
+    async () => {
+      clock.advance(HOUR);
+      // The retry timer fires on its clock timer; the jobs are ready once every slice ran.
+      for (let i = 0; i < 10_000; i++) {
+        await new Promise((res) => setImmediate(res));
+        let ready = 0;
+        for (const d of scheduler.destinations.values()) ready += d.ready.length;
+        if (ready >= n) return ready;
+      }
+      return -1;
+    },
+    (v) => `${fmt(v)} jobs made due`,
+  );
+  await timed(
+    'hoststatus big.example (every job retrying)',
+    () => api.hostStatus('big.example'),
+    (h) => `${fmt(h?.activeRecipients ?? 0)} active`,
+  );
+  await timed(
+    'showrecipients host big.example (retrying), first page',
+    () => api.queuedRecipients({ kind: 'host', host: 'big.example' }, { offset: 0, limit: 20 }),
+    page,
+  );
+  await timed(
+    'showrecipients host host7.example (retrying), first page',
+    () => api.queuedRecipients({ kind: 'host', host: 'host7.example' }, { offset: 0, limit: 20 }),
+    page,
+  );
+  await timed(
+    'bouncerecipients host big.example (retrying)',
+    () => api.bounceRecipients({ kind: 'host', host: 'big.example' }),
+    (v) => `${fmt(v)} recipients`,
+  );
   printRows();
   await close();
 }

@@ -39,7 +39,10 @@ const builtIn: SoakPhase[] = [
           'messages lost': f.lost,
           duplicates: `${f.duplicates} (in flight at a kill: ${f.duplicatesInFlightAtKill}, unexplained: ${f.duplicatesUnexplained})`,
         },
-        failures: [...(f.lost ? [`${f.lost} accepted message(s) lost`] : []), ...(f.duplicatesUnexplained ? [`${f.duplicatesUnexplained} duplicate(s) with no kill between`] : [])],
+        failures: [
+          ...(f.lost ? [`${f.lost} accepted message(s) lost`] : []),
+          ...(f.duplicatesUnexplained ? [`${f.duplicatesUnexplained} duplicate(s) with no kill between`] : []),
+        ],
       };
     },
   },
@@ -59,7 +62,9 @@ const builtIn: SoakPhase[] = [
         },
         failures: [
           ...(f.lost ? [`${f.lost} lost: ${JSON.stringify(f.perMode.filter((m) => m.lost))}`] : []),
-          ...(f.duplicates !== f.duplicatesReplyLost ? [`duplicates outside reset-after-dot: ${JSON.stringify(f.perMode.filter((m) => m.duplicates && m.mode !== 'reset-after-dot'))}`] : []),
+          ...(f.duplicates !== f.duplicatesReplyLost
+            ? [`duplicates outside reset-after-dot: ${JSON.stringify(f.perMode.filter((m) => m.duplicates && m.mode !== 'reset-after-dot'))}`]
+            : []),
         ],
       };
     },

@@ -3,11 +3,20 @@
 import { Text } from 'ink';
 
 export function PromptText({ prompt, defaultValue, main }: { prompt: string; defaultValue?: string; main?: boolean }) {
-  if (main) return <Text bold color="green">{prompt}</Text>;
+  if (main)
+    return (
+      <Text bold color="green">
+        {prompt}
+      </Text>
+    );
   if (defaultValue !== undefined && defaultValue !== '' && prompt === `[${defaultValue}]> `) {
     return (
       <Text>
-        [<Text bold color="cyan">{defaultValue}</Text>]&gt;{' '}
+        [
+        <Text bold color="cyan">
+          {defaultValue}
+        </Text>
+        ]&gt;{' '}
       </Text>
     );
   }

@@ -48,7 +48,12 @@ function fields(s: StatusView): Field[] {
       ? { long: 'Delivery on', short: 'Deliv on', tone: 'good', priority: 3 }
       : { long: 'Delivery suspended', short: 'Deliv SUSP', tone: 'warn', priority: 10 },
     { long: `Active recipients ${count(s.activeRecipients)}`, short: `Active ${count(s.activeRecipients)}`, tone: 'normal', priority: 7 },
-    { long: `Hosts down ${count(s.hostsDown)}`, short: `Down ${count(s.hostsDown)}`, tone: s.hostsDown > 0 ? 'bad' : 'normal', priority: s.hostsDown > 0 ? 10 : 6 },
+    {
+      long: `Hosts down ${count(s.hostsDown)}`,
+      short: `Down ${count(s.hostsDown)}`,
+      tone: s.hostsDown > 0 ? 'bad' : 'normal',
+      priority: s.hostsDown > 0 ? 10 : 6,
+    },
   ];
   if (s.storageUsedPercent !== undefined) {
     const p = s.storageUsedPercent;
@@ -64,7 +69,12 @@ function fields(s: StatusView): Field[] {
     list.push({ long: `${n} warning${s.warnings === 1 ? '' : 's'} (mail log)`, short: `Warn ${n}`, tone: 'warn', priority: 2 });
   }
   if (s.backend !== undefined) {
-    list.push({ long: `Backend ${s.backend}`, short: `Backend ${s.backend}`, tone: s.backend === 'up' ? 'good' : 'bad', priority: s.backend === 'up' ? 7 : 10 });
+    list.push({
+      long: `Backend ${s.backend}`,
+      short: `Backend ${s.backend}`,
+      tone: s.backend === 'up' ? 'good' : 'bad',
+      priority: s.backend === 'up' ? 7 : 10,
+    });
   }
   return list;
 }

@@ -114,7 +114,10 @@ export function transcriptReducer(state: TranscriptState, event: TranscriptEvent
       const labelLines = event.label.split('\n');
       if (state.partial !== '') labelLines[0] = state.partial + labelLines[0];
       const next = release({ ...state, held, partial: '' }, false);
-      return addLines(next, labelLines.map((text) => ({ tone: 'output', text })));
+      return addLines(
+        next,
+        labelLines.map((text) => ({ tone: 'output', text })),
+      );
     }
     case 'answer':
       return addLines(release(state, true), [{ tone: 'answer', prompt: event.prompt, default: event.default, text: event.text }]);

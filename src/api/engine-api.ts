@@ -3,6 +3,7 @@
 // actions go through the engine's single writers, and events say when something changed so
 // that nothing has to poll. Nothing outside src/engine/ reaches the engine's parts.
 import type { ApplianceConfig, HostPort, OperationalState } from '../model/config.js';
+import type { RollbackPoint } from '../model/rollback.js';
 import type { Diagnostics } from '../platform/diagnostics.js';
 import type { ForecastSnapshot } from '../model/forecast.js';
 import type { SandboxControls } from '../sandbox/sandbox.js';
@@ -38,15 +39,7 @@ export interface CounterColumns {
 /** Why a recipient was hard-bounced (hoststatus counts each kind). */
 export type HardBounceKind = 'dns' | '5xx' | 'expired' | 'filter' | 'other';
 
-/** A configuration saved at a commit, for `rollbackconfig`. */
-export interface RollbackPoint {
-  /** The file's number (increasing with each save). */
-  number: number;
-  /** When it was committed (simulated epoch ms). */
-  at: number;
-  comment: string;
-  config: ApplianceConfig;
-}
+export type { RollbackPoint };
 
 /** One recipient host (domain) as `tophosts` shows it. */
 export interface HostRow {
@@ -139,10 +132,7 @@ export interface StatusSnapshot {
 }
 
 /** Which queued recipients an operator action or listing is about. */
-export type RecipientSelector =
-  | { kind: 'all' }
-  | { kind: 'host'; host: string }
-  | { kind: 'sender'; sender: string; caseSensitive?: boolean };
+export type RecipientSelector = { kind: 'all' } | { kind: 'host'; host: string } | { kind: 'sender'; sender: string; caseSensitive?: boolean };
 
 /** One queued recipient as `showrecipients` lists it. */
 export interface QueuedRecipientView {

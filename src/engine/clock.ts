@@ -1,23 +1,10 @@
 // The one clock of the engine: simulated epoch milliseconds that run `scale` times faster
 // than the wall clock and can jump ahead. Every wait (retries, host retries, queue lifetime,
 // delay warnings, suspend delays) is a ClockTimer on it, so tests and the sandbox drive time.
+import type { Clock, ClockTimer } from '../model/clock.js';
 import { EventEmitter } from 'node:events';
 
-export interface ClockTimer {
-  cancel(): void;
-}
-
-export interface Clock {
-  /** Simulated time, epoch milliseconds. */
-  now(): number;
-  /** How many simulated milliseconds pass per real millisecond (0 = frozen). */
-  readonly scale: number;
-  /** Runs `fire` once the simulated time reaches `at`. */
-  at(at: number, fire: () => void): ClockTimer;
-  /** Jumps simulated time ahead. */
-  advance(ms: number): void;
-  setScale(scale: number): void;
-}
+export type { Clock, ClockTimer };
 
 const MAX_REAL_DELAY = 2_147_483_647;
 

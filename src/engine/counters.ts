@@ -50,7 +50,11 @@ export class Counters {
   /** When `resetcounters` last ran; undefined: never. */
   lastReset: number | undefined;
 
-  constructor(readonly now: () => number, readonly startedAt: number, lifetime: Partial<Record<CounterName, number>> = {}) {
+  constructor(
+    readonly now: () => number,
+    readonly startedAt: number,
+    lifetime: Partial<Record<CounterName, number>> = {},
+  ) {
     for (const name of COUNTER_NAMES) this.values.set(name, { reset: 0, uptime: 0, lifetime: lifetime[name] ?? 0 });
   }
 

@@ -7,6 +7,8 @@ import { assembleParts, type EngineOptions, type EngineParts } from './assembly.
 import { isStorageShort } from './fs/storage-health.js';
 
 export type { EngineOptions };
+/** The stored configuration of a data dir, read before an engine starts on it (`esa sandbox` places its backend by it). */
+export { readStoredConfig } from './state/state-file.js';
 
 /** How long a start loads the queue before the listeners open (the rest loads behind them). */
 const FOREGROUND_LOAD_MS = 300;

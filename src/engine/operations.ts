@@ -23,7 +23,8 @@ import { pacer, yieldTurn } from './pacing.js';
 import type { Listener } from './smtp/listener.js';
 import { carrySuspensions, planListeners } from './smtp/listener-plan.js';
 import type { RunningListeners } from './smtp/running-listeners.js';
-import { referencedPoints, RollbackStore } from './state/rollback-store.js';
+import { referencedPoints } from '../model/rollback.js';
+import { RollbackStore } from './state/rollback-store.js';
 import type { StateFile } from './state/state-file.js';
 import { selectRecipients, type Selected } from './views.js';
 

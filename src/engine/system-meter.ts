@@ -66,7 +66,10 @@ export class SystemMeter {
 
   /** Busy share since the previous measure; the first one averages since boot. */
   async #diskIo(): Promise<number> {
-    const dev = await stat(this.dataDir).then((s) => deviceId(s.dev), () => '');
+    const dev = await stat(this.dataDir).then(
+      (s) => deviceId(s.dev),
+      () => '',
+    );
     const busyMs = await diskBusyMs(dev);
     if (busyMs === undefined) return 0;
     const now = Date.now();

@@ -42,7 +42,14 @@ function oldestArrivalOf(queue: MailQueue | undefined, dest: Destination): numbe
   return undefined;
 }
 
-export function hostStatus(scheduler: DeliveryScheduler, config: ApplianceConfig, domain: string, now: number, redirect?: { host: string; port: number }, queue?: MailQueue): HostStatusView | undefined {
+export function hostStatus(
+  scheduler: DeliveryScheduler,
+  config: ApplianceConfig,
+  domain: string,
+  now: number,
+  redirect?: { host: string; port: number },
+  queue?: MailQueue,
+): HostStatusView | undefined {
   const dest = scheduler.destinations.get(domain.toLowerCase());
   if (!dest) return undefined;
   const c = dest.counters;
@@ -145,7 +152,12 @@ function senderMatcher(sender: string, caseSensitive: boolean): (msg: QueuedMess
  * loop run, so a walk of a million messages never has to be one turn. `before`: only messages
  * with a lower MID (those queued when an operator action began).
  */
-export function* selectRecipients(queue: MailQueue, scheduler: DeliveryScheduler, selector: RecipientSelector, before = Infinity): Generator<Selected | undefined> {
+export function* selectRecipients(
+  queue: MailQueue,
+  scheduler: DeliveryScheduler,
+  selector: RecipientSelector,
+  before = Infinity,
+): Generator<Selected | undefined> {
   if (selector.kind === 'host') {
     const domain = selector.host.toLowerCase();
     const dest = scheduler.destinations.get(domain);
@@ -197,10 +209,21 @@ function pendingOf(msg: QueuedMessage): Recipient[] {
  * allows (every pending recipient, a host's), and the walk stops once the page is full; a
  * sender's total is counted by walking the whole queue, with `pause` between slices.
  */
-export async function recipientPage(parts: { queue: MailQueue; scheduler: DeliveryScheduler; records: QueueRecords }, selector: RecipientSelector, offset: number, limit: number, pause: Pause): Promise<RecipientPage> {
+export async function recipientPage(
+  parts: { queue: MailQueue; scheduler: DeliveryScheduler; records: QueueRecords },
+  selector: RecipientSelector,
+  offset: number,
+  limit: number,
+  pause: Pause,
+): Promise<RecipientPage> {
   const { queue, scheduler, records } = parts;
   const rows: QueuedRecipientView[] = [];
-  const gauge = selector.kind === 'all' ? records.active : selector.kind === 'host' ? (scheduler.destinations.get(selector.host.toLowerCase())?.counters.activeRecipients ?? 0) : undefined;
+  const gauge =
+    selector.kind === 'all'
+      ? records.active
+      : selector.kind === 'host'
+        ? (scheduler.destinations.get(selector.host.toLowerCase())?.counters.activeRecipients ?? 0)
+        : undefined;
   let seen = 0;
   for (const entry of selectRecipients(queue, scheduler, selector)) {
     if (entry === undefined) {

@@ -27,8 +27,7 @@ function readNumber(text: string, grammar: RegExp, negative: boolean): number | 
   return minus ? 0 - n : n;
 }
 
-export const integerRangeError = (min: number, max: number): string =>
-  `Value must be an integer from ${formatCount(min)} to ${formatCount(max)}.`;
+export const integerRangeError = (min: number, max: number): string => `Value must be an integer from ${formatCount(min)} to ${formatCount(max)}.`;
 
 /** An integer in [min, max]; the refusal names the range. */
 export function parseInteger(text: string, min: number, max: number): Parsed<number> {

@@ -1,6 +1,7 @@
 // Bounce profiles: the settings, their defaults and valid ranges (one table shared by the
 // dialogs, the batch form and validation), inheritance from Default, and the retry schedule.
-import { parseInteger, parseYesNo } from './answers.js';
+import { parseInteger, parseYesNo, yesNoText } from './answers.js';
+import type { Field } from './field.js';
 
 export interface BounceSettings {
   max_retries: number;
@@ -52,11 +53,7 @@ export const DEFAULT_BOUNCE_SETTINGS: BounceSettings = {
   max_bounce_copy: 10_000,
 };
 
-export type SettingKind =
-  | { type: 'integer'; min: number; max: number }
-  | { type: 'boolean' }
-  | { type: 'text' }
-  | { type: 'address' };
+export type SettingKind = { type: 'integer'; min: number; max: number } | { type: 'boolean' } | { type: 'text' } | { type: 'address' };
 
 export const SETTING_KINDS: Record<BounceKey, SettingKind> = {
   max_retries: { type: 'integer', min: 0, max: 10_000 },
@@ -110,15 +107,28 @@ export function parseSetting(key: BounceKey, text: string): { value: BounceSetti
   }
 }
 
-/** Cross-field rules that single-field checks cannot see. */
-export function checkProfile(settings: BounceSettings): string | undefined {
+/** A setting as a form field: read by parseSetting, written back as it is typed. */
+export function settingField<K extends BounceKey>(key: K): Field<BounceSettings[K]> {
+  return {
+    parse: (text) => parseSetting(key, text) as { value: BounceSettings[K] } | { error: string },
+    format: (value) => (typeof value === 'boolean' ? yesNoText(value) : String(value)),
+  };
+}
+
+/** A cross-field rule a profile breaks, and the setting that has to change (the maximum wait). */
+export function crossFieldRefusal(settings: BounceSettings): { key: BounceKey; error: string } | undefined {
   if (settings.max_retry_timeout < settings.initial_retry) {
-    return 'The maximum retry wait must be at least the initial retry wait.';
+    return { key: 'max_retry_timeout', error: 'The maximum retry wait must be at least the initial retry wait.' };
   }
   if (settings.host_max_retry_timeout < settings.host_initial_retry) {
-    return 'The maximum host retry wait must be at least the initial host retry wait.';
+    return { key: 'host_max_retry_timeout', error: 'The maximum host retry wait must be at least the initial host retry wait.' };
   }
   return undefined;
+}
+
+/** Cross-field rules that single-field checks cannot see. */
+export function checkProfile(settings: BounceSettings): string | undefined {
+  return crossFieldRefusal(settings)?.error;
 }
 
 /** The stored profile of that exact name: own keys only (never `constructor`, `toString`, ... of Object). */
@@ -130,7 +140,10 @@ export function ownProfile(profiles: Record<string, StoredProfile>, name: string
  * The name a profile has now, for a name a message was queued with: a rename since then is
  * followed (`bounceProfileRenames`); a name no profile has, nor had, stays (it acts by Default).
  */
-export function currentProfileName(config: { bounceProfiles: Record<string, StoredProfile>; bounceProfileRenames?: Record<string, string> }, name: string): string {
+export function currentProfileName(
+  config: { bounceProfiles: Record<string, StoredProfile>; bounceProfileRenames?: Record<string, string> },
+  name: string,
+): string {
   if (Object.hasOwn(config.bounceProfiles, name)) return name;
   const renamed = config.bounceProfileRenames;
   return renamed && Object.hasOwn(renamed, name) ? renamed[name] : name;

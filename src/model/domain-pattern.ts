@@ -15,8 +15,7 @@ const EXACT = 1_000;
 
 export type DomainPatternKind = 'exact' | 'subdomains' | 'all' | 'literal';
 
-export const invalidDomainError = (text: string): string =>
-  `Invalid domain "${text}": use example.com, .example.com, [1.2.3.4] or ALL.`;
+export const invalidDomainError = (text: string): string => `Invalid domain "${text}": use example.com, .example.com, [1.2.3.4] or ALL.`;
 
 /** A domain as patterns compare it: lower case, no trailing dot. */
 export function normalizeDomain(domain: string): string {

@@ -111,7 +111,16 @@ export function forecast(s: ForecastSnapshot): Forecast {
     const lastAt = expiryOf(r, r.lastArrival ?? r.arrival, p, s.now);
     let f = by.get(r.profile);
     if (!f) {
-      f = { profile: r.profile, recipients: 0, dsns: 0, firstBounce: at, lastBounce: lastAt, checkedWithin: p.host_max_retry_timeout * 1000, lifetime: p.max_queue_lifetime * 1000, warnings: 0 };
+      f = {
+        profile: r.profile,
+        recipients: 0,
+        dsns: 0,
+        firstBounce: at,
+        lastBounce: lastAt,
+        checkedWithin: p.host_max_retry_timeout * 1000,
+        lifetime: p.max_queue_lifetime * 1000,
+        warnings: 0,
+      };
       by.set(r.profile, f);
     }
     f.recipients += count;
@@ -136,7 +145,11 @@ export function forecast(s: ForecastSnapshot): Forecast {
     const roomByBytes = kbPerMessage > 0 ? s.kilobytesFree / kbPerMessage : Infinity;
     const byMessages = room <= roomByBytes;
     const hours = Math.min(room, roomByBytes) / s.arrivalsPerHour;
-    storageFull = { at: s.now + Math.round(hours * 3_600_000), rate: s.arrivalsPerHour, limit: byMessages ? `${s.queueMaxMessages} messages` : 'the queue\'s megabytes' };
+    storageFull = {
+      at: s.now + Math.round(hours * 3_600_000),
+      rate: s.arrivalsPerHour,
+      limit: byMessages ? `${s.queueMaxMessages} messages` : "the queue's megabytes",
+    };
   }
   return {
     now: s.now,

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import fsx from 'fs-native-extensions';
-import { StartRefusedError } from '../../platform/start-refused-error.js';
+import { StartRefusedError } from './start-refused-error.js';
 
 export { StartRefusedError };
 
@@ -64,7 +64,10 @@ export class DataDirLock {
       }
       this.#fh = fh;
       // The pid is for people and for the message above; a full disk may refuse it: no matter.
-      await fh.truncate(0).then(() => fh.write(`${process.pid}\n`, 0)).catch(() => undefined);
+      await fh
+        .truncate(0)
+        .then(() => fh.write(`${process.pid}\n`, 0))
+        .catch(() => undefined);
       // A lock file someone deleted lets a second engine lock a new file: the first engine's
       // control socket still answers, and that is checked too, before anything is read.
       if (await socketAnswers(path.join(this.dataDir, 'esa.sock'))) {

@@ -4,7 +4,7 @@
 // `npm run bench -- --scale` (1,000,000 queued through SMTP): 252 MB live in a 729 MB heap,
 // 796 MB RSS, and event-loop stalls of 77–89 ms from collecting a heap that size. With the
 // multiple fixed at 1.5 the same run gave 268 MB live in a 363 MB heap, 432 MB RSS, stalls of
-// at most 48 ms, and the same fill and drain rates (docs/benchmarks.md, session 5).
+// at most 48 ms, and the same fill and drain rates (docs/benchmarks.md).
 //
 // `esa start` applies it once the queue on disk is loaded: while a million messages load nearly
 // everything allocated stays live, and collecting more often only lengthened the start's longest

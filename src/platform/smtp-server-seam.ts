@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
-import { LibraryShapeError } from '../../platform/library-shape.js';
+import { LibraryShapeError } from './library-shape.js';
 
 /** The range package.json pins smtp-server to (the contract test keeps the two equal). */
 export const SMTP_SERVER_PIN = '~3.21.6';

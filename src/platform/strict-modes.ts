@@ -7,7 +7,7 @@
 // a data dir under /tmp is too common to refuse).
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { StartRefusedError } from '../../platform/start-refused-error.js';
+import { StartRefusedError } from './start-refused-error.js';
 
 export class UnsafePathError extends StartRefusedError {}
 

@@ -5,8 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { smtpReply } from '../engine/smtp/replies.js';
-import { useOwnEnhancedCodes } from '../engine/smtp/smtp-server-seam.js';
+import { smtpReply } from '../platform/smtp-replies.js';
+import { useOwnEnhancedCodes } from '../platform/smtp-server-seam.js';
 import { Mailboxes, type MailboxLimits } from './mailboxes.js';
 
 export type BackendMode = 'up' | 'down' | 'tempfail' | 'reject';

@@ -76,7 +76,14 @@ export class Mailboxes {
 
   /** Stores one received message; resolves once it is in its file. */
   async store(mail: { from: string; to: string[]; content: Buffer }, at: number): Promise<MailboxEntry> {
-    const entry: MailboxEntry = { id: this.#nextId++, from: mail.from, to: mail.to.map((a) => a.toLowerCase()), at, size: mail.content.length, subject: subjectOf(mail.content) };
+    const entry: MailboxEntry = {
+      id: this.#nextId++,
+      from: mail.from,
+      to: mail.to.map((a) => a.toLowerCase()),
+      at,
+      size: mail.content.length,
+      subject: subjectOf(mail.content),
+    };
     const { id: _id, ...envelope } = entry;
     const head = `${ENVELOPE_FIELD}${JSON.stringify(envelope)}\r\n`;
     await writeFile(this.#file(entry.id), Buffer.concat([Buffer.from(head), mail.content]));

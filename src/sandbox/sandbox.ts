@@ -1,9 +1,8 @@
 // The training sandbox: the engine together with its built-in backend mail server and a
 // traffic injector, so an operator can take the backend down, send mail and run time faster.
 import nodemailer from 'nodemailer';
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from '../model/clock.js';
 import type { EngineApi } from '../api/engine-api.js';
-import type { MailLog } from '../engine/log/mail-log.js';
 import type { BackendMode, BackendServer } from './backend.js';
 
 export interface InjectProgress {
@@ -37,7 +36,10 @@ export function refusalOf(e: unknown): string {
   const err = e as { response?: unknown; code?: unknown; message?: unknown };
   const response = typeof err.response === 'string' && /^\d{3}/.test(err.response) ? err.response : undefined;
   const text = response ?? `${typeof err.code === 'string' ? `${err.code}: ` : ''}${String(err.message ?? e)}`;
-  return text.split(/\r?\n/)[0].replace(/<[^>]*>/g, '<...>').trim();
+  return text
+    .split(/\r?\n/)[0]
+    .replace(/<[^>]*>/g, '<...>')
+    .trim();
 }
 
 /** Where the sandbox's test senders reach the first listener (a wildcard address through loopback). */
@@ -63,7 +65,8 @@ export interface SandboxControls {
 export interface SandboxSeat {
   api: EngineApi;
   clock: Clock;
-  log: MailLog;
+  /** The mail log, for the sandbox's own lines. */
+  log: { info(line: string): void };
   /** Resolves when nothing is running or due (Engine.idle). */
   idle?: () => Promise<void>;
 }

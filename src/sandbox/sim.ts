@@ -176,7 +176,9 @@ async function mailbox(io: CommandIO, args: string[]): Promise<void> {
       io.print(`${s.address.padEnd(width)}  ${formatCount(s.messages).padStart(8)}  ${formatCount(s.dsns).padStart(5)}  ${formatApplianceDate(s.newest)}`);
     }
     io.blank();
-    io.print(`Type "sim mailbox <address>" for its messages. The oldest are dropped past ${formatCount(boxes.limits.maxMessages)} messages or ${formatCount(boxes.limits.maxBytes / 1024 / 1024)} MB.`);
+    io.print(
+      `Type "sim mailbox <address>" for its messages. The oldest are dropped past ${formatCount(boxes.limits.maxMessages)} messages or ${formatCount(boxes.limits.maxBytes / 1024 / 1024)} MB.`,
+    );
     return;
   }
   const address = args[0].replace(/^<|>$/g, '').toLowerCase();
@@ -195,7 +197,9 @@ function listMailbox(io: CommandIO, address: string, messages: MailboxEntry[]): 
   const fromWidth = Math.max(4, ...messages.map((m) => senderText(m.from).length));
   io.print(`${'#'.padStart(numberWidth)}  ${'Received'.padEnd(24)}  ${'From'.padEnd(fromWidth)}  ${'Size'.padStart(7)}  Subject`);
   messages.forEach((m, i) => {
-    io.print(`${String(i + 1).padStart(numberWidth)}  ${formatApplianceDate(m.at)}  ${senderText(m.from).padEnd(fromWidth)}  ${formatCount(m.size).padStart(7)}  ${m.subject}`);
+    io.print(
+      `${String(i + 1).padStart(numberWidth)}  ${formatApplianceDate(m.at)}  ${senderText(m.from).padEnd(fromWidth)}  ${formatCount(m.size).padStart(7)}  ${m.subject}`,
+    );
   });
   io.blank();
   io.print(`Type "sim mailbox ${address} <#>" to read one.`);
@@ -209,7 +213,8 @@ async function showMessage(io: CommandIO, address: string, messages: MailboxEntr
   io.blank();
   const lines = content.toString('utf8').replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
   io.print(...lines.slice(0, MESSAGE_LINES));
-  if (lines.length > MESSAGE_LINES) io.print(`... ${formatCount(lines.length - MESSAGE_LINES)} more line(s) in the file ${entry.id}.eml of ${mailboxesOf(io).dir}`);
+  if (lines.length > MESSAGE_LINES)
+    io.print(`... ${formatCount(lines.length - MESSAGE_LINES)} more line(s) in the file ${entry.id}.eml of ${mailboxesOf(io).dir}`);
 }
 
 // Scenarios and the queue graph live in src/sandbox/scenarios/ (a clock jump plays a running scenario's timeline).

@@ -48,7 +48,16 @@ test('seeded messages are queued at the next start as the listener queues them, 
       assert.ok(domains.includes(BIG_DOMAIN) && domains.includes(smallHost(0)) && domains.includes(smallHost(19)), domains.join(' '));
 
       // Message 1 again, through the listener: a MID past the seeded ones, the same spool file but for MID and times.
-      await runLoad({ port: listenerPort(engine), messages: 1, sessions: 1, mode: 'reuse', size: 2_048, tag: TAG, recipient: bigQueueRecipient, firstIndex: 1 });
+      await runLoad({
+        port: listenerPort(engine),
+        messages: 1,
+        sessions: 1,
+        mode: 'reuse',
+        size: 2_048,
+        tag: TAG,
+        recipient: bigQueueRecipient,
+        firstIndex: 1,
+      });
       await engine.idle();
       const viaSmtp = Math.max(...[...engineParts(engine).queue.messages.values()].map((m) => m.envelope.mid));
       assert.ok(viaSmtp > seeded.lastMid, `MID ${viaSmtp} after ${seeded.lastMid}`);

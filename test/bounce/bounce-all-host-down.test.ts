@@ -28,7 +28,10 @@ test('SETUP yes: the host found down bounces its queued mail at once, later mail
   await exampleComDown(engine, true);
   const first = await send(engine, { to: ['bob@example.com'], subject: 'first' });
   const [dsn] = await dsnsAt(backend, 1);
-  assert.deepEqual(dsn.recipients.map((r) => [r['final-recipient'], r.status]), [['rfc822; bob@example.com', '5.4.1']]);
+  assert.deepEqual(
+    dsn.recipients.map((r) => [r['final-recipient'], r.status]),
+    [['rfc822; bob@example.com', '5.4.1']],
+  );
   await waitFor(async () => !(await isQueued(engine, first.envelope.mid)), 'the bounced message to leave the queue');
 
   // While the host stays down, new mail waits for the probe; the failed probe bounces it.

@@ -48,10 +48,7 @@ export async function setProfile(engine: Engine, name: string, settings: Partial
 }
 
 /** Sends one message over SMTP (any envelope sender, `''` for `<>`); returns its MID. */
-export async function send(
-  engine: Engine,
-  mail: { from?: string; to: string[]; subject?: string; body?: string },
-): Promise<QueuedMessage> {
+export async function send(engine: Engine, mail: { from?: string; to: string[]; subject?: string; body?: string }): Promise<QueuedMessage> {
   const from = mail.from ?? 'alice@example.org';
   const raw =
     `From: ${from || 'MAILER-DAEMON@elsewhere.example'}\r\nTo: ${mail.to.join(', ')}\r\n` +

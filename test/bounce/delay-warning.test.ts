@@ -50,7 +50,10 @@ test('a delay warning comes after the interval, not before, and only as many as 
   assert.equal(bob.warningsSent, 2);
 
   const [first, second] = await dsnsAt(backend, 2);
-  assert.deepEqual(backend.dsns().map((m) => m.to), [['alice@example.org'], ['alice@example.org']]);
+  assert.deepEqual(
+    backend.dsns().map((m) => m.to),
+    [['alice@example.org'], ['alice@example.org']],
+  );
   assert.equal(first.parsed.subject, 'Delivery Status Notification (Delay)');
   assert.equal(first.parsed.headers.get('auto-submitted'), 'auto-replied');
   assert.deepEqual(first.message, { 'reporting-mta': 'dns; mail.example.com', 'arrival-date': formatRfc5322Date(T0) });

@@ -35,8 +35,7 @@ test('a null-sender message that fails produces no DSN, only a double-bounce lin
 test('a DSN whose own delivery fails is never bounced', async () => {
   rig = await startRig();
   // The original's recipient refuses, and so does its sender's mailbox.
-  rig.backend.policy = (rcpt) =>
-    rcpt === 'carol@example.com' || rcpt === 'alice@example.org' ? { code: 550, text: '5.1.1 User unknown' } : undefined;
+  rig.backend.policy = (rcpt) => (rcpt === 'carol@example.com' || rcpt === 'alice@example.org' ? { code: 550, text: '5.1.1 User unknown' } : undefined);
   const msg = await send(rig.engine, { to: ['carol@example.com'] });
   await waitFor(() => counter(rig.engine, 'hardBounced5xx').uptime === 2, 'the original and its DSN to bounce');
   await drained();

@@ -1,15 +1,7 @@
 // Unit tests of the pure DSN builder: structure, exact fields, status choice, copy vs headers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simpleParser } from 'mailparser';
-import {
-  buildDsn,
-  copiesWholeMessage,
-  deliveryStatusFields,
-  headerBlock,
-  reportedStatus,
-  type DsnInput,
-} from '../../src/engine/bounce/dsn.js';
+import { buildDsn, copiesWholeMessage, deliveryStatusFields, headerBlock, reportedStatus, type DsnInput } from '../../src/engine/bounce/dsn.js';
 import { parseDsn } from './dsn-parse.js';
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -123,9 +115,7 @@ test('a delay warning: Action delayed and Will-Retry-Until', async () => {
         action: 'delayed',
         subject: 'Delivery Status Notification (Delay)',
         willRetryUntil: until,
-        recipients: [
-          { address: 'bob@example.com', status: '4.4.1', lastAttemptAt: T0 + 60_000, reason: 'Not delivered yet (last error: ECONNREFUSED)' },
-        ],
+        recipients: [{ address: 'bob@example.com', status: '4.4.1', lastAttemptAt: T0 + 60_000, reason: 'Not delivered yet (last error: ECONNREFUSED)' }],
       }),
     ),
   );

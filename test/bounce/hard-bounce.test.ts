@@ -33,7 +33,11 @@ test('a 550 for one of two recipients: the other is delivered, the sender gets o
   await engine.idle();
 
   const originals = backend.messages.filter((m) => m.from === 'alice@example.org');
-  assert.deepEqual(originals.map((m) => m.to), [['bob@example.com']], 'bob got it, carol did not');
+  assert.deepEqual(
+    originals.map((m) => m.to),
+    [['bob@example.com']],
+    'bob got it, carol did not',
+  );
   assert.equal(backend.dsns().length, 1, 'one DSN');
   assert.deepEqual(backend.dsns()[0].to, ['alice@example.org'], 'to the envelope sender, from <>');
 

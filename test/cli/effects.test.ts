@@ -20,7 +20,6 @@ async function setup(accept = ['example.com']): Promise<void> {
   cli = await startCliEngine({ backendPort: backend.port, accept });
 }
 
-
 async function ok(line: string): Promise<string> {
   const r = await oneLine(cli.socket, line);
   assert.equal(r.code, 0, `${line}: ${r.stderr}${r.stdout}`);
@@ -57,7 +56,10 @@ test('suspenddel holds queued mail without attempts; resumedel delivers it', asy
   await cli.engine.idle();
   assert.equal(backend.messages.length, 0, 'nothing is attempted while suspended');
   const msg = [...engineParts(cli.engine).queue.messages.values()][0];
-  assert.deepEqual(msg.rcpts.map((x) => x.attempts), [0, 0]);
+  assert.deepEqual(
+    msg.rcpts.map((x) => x.attempts),
+    [0, 0],
+  );
 
   const out = await batch(cli.socket, 'resumedel\nALL\n');
   assert.equal(out.code, 0, out.stderr);
@@ -136,7 +138,10 @@ test('a committed bounceconfig edit changes the retry times of real delivery; an
   const pendingTill = [...log.matchAll(/MID \d+ to RID \[0\] pending till (.+) \[Default\]/g)].map((m) => Date.parse(`${m[1]} UTC`));
   assert.equal(pendingTill.length, 2);
   const now = cli.engine.api.now();
-  assert.deepEqual(pendingTill.map((t) => Math.round((t - now) / 1000)), [60, 120]);
+  assert.deepEqual(
+    pendingTill.map((t) => Math.round((t - now) / 1000)),
+    [60, 120],
+  );
 });
 
 test('tophosts counts what was sent and delivered, with * while the backend is down', async () => {
@@ -152,10 +157,13 @@ test('tophosts counts what was sent and delivered, with * while the backend is d
 
   const out = await ok('tophosts 1');
   const rows = out.split('\n').filter((l) => /^\s*\d+[* ] /.test(l));
-  assert.deepEqual(rows.map((l) => l.trim().split(/\s+/)), [
-    ['1*', 'example.net', '3', '0', '0', '1', '0'],
-    ['2', 'example.com', '0', '0', '3', '0', '0'],
-  ]);
+  assert.deepEqual(
+    rows.map((l) => l.trim().split(/\s+/)),
+    [
+      ['1*', 'example.net', '3', '0', '0', '1', '0'],
+      ['2', 'example.com', '0', '0', '3', '0', '0'],
+    ],
+  );
   const lines = out.split('\n');
   const asOf = lines.findIndex((l) => l.startsWith('Status as of:'));
   assert.match(lines[asOf + 5], /^ 1\*  example\.net/, 'four lines between Status as of: and the first row');

@@ -92,8 +92,16 @@ test('wrap: at word boundaries, under the description of a table row; a paragrap
     '                              now',
   ]);
   // A description column past half the width: the continuation takes the line's indentation.
-  assert.deepEqual(wrapLine('  1. Active Recipients        recipients queued for the host now', 40), ['  1. Active Recipients        recipients', '  queued for the host now']);
-  const paragraph = ['and shows the 20 recipient hosts (domains) first by that column. A "*" after the rank', 'marks a host that was down at its last delivery attempt.', '', 'Batch: tophosts <1-5>'];
+  assert.deepEqual(wrapLine('  1. Active Recipients        recipients queued for the host now', 40), [
+    '  1. Active Recipients        recipients',
+    '  queued for the host now',
+  ]);
+  const paragraph = [
+    'and shows the 20 recipient hosts (domains) first by that column. A "*" after the rank',
+    'marks a host that was down at its last delivery attempt.',
+    '',
+    'Batch: tophosts <1-5>',
+  ];
   assert.deepEqual(wrapLines(paragraph, 79), [
     'and shows the 20 recipient hosts (domains) first by that column. A "*" after',
     'the rank marks a host that was down at its last delivery attempt.',

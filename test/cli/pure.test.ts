@@ -29,8 +29,14 @@ test('numbered lists by number or word, case-insensitive', () => {
   assert.equal(matchChoice('incomingmail', items), 1);
   assert.equal(matchChoice('3', items), undefined);
   assert.equal(matchChoice('0', items), undefined);
-  assert.deepEqual(parseCommaList('1, 2,,', (i) => ({ value: Number(i) })), { value: [1, 2] });
-  assert.deepEqual(parseCommaList(' , ', (i) => ({ value: i })), { error: 'Please enter at least one entry.' });
+  assert.deepEqual(
+    parseCommaList('1, 2,,', (i) => ({ value: Number(i) })),
+    { value: [1, 2] },
+  );
+  assert.deepEqual(
+    parseCommaList(' , ', (i) => ({ value: i })),
+    { error: 'Please enter at least one entry.' },
+  );
 });
 
 test('domain lists for suspenddel: domains, subdomains, address literals, ALL', () => {
@@ -74,10 +80,26 @@ test('status report: durations, separators, Never, detail adds the rates', () =>
   assert.equal(formatDuration(0), '0s');
   assert.equal(formatDuration(((26 * 60 + 11) * 60 + 22) * 1000), '1d 2h 11m 22s');
   assert.equal(formatDuration(3_600_000), '1h 0m 0s');
-  const snap = statusSnapshot({ reset: 1_234, uptime: 12_345, lifetime: 1_234_567 }, {
-    ids: { mid: 42, icid: 7, dcid: 9 },
-    gauges: { connectionsIn: 1, connectionsOut: 2, activeRecipients: 3, unattempted: 1, attempted: 2, destinations: 4, kilobytesUsed: 5, kilobytesFree: 10_485_755, hostsDown: 0, queuedMessages: 1, messagesInWorkQueue: 0, storageUsedPercent: 0 },
-  });
+  const snap = statusSnapshot(
+    { reset: 1_234, uptime: 12_345, lifetime: 1_234_567 },
+    {
+      ids: { mid: 42, icid: 7, dcid: 9 },
+      gauges: {
+        connectionsIn: 1,
+        connectionsOut: 2,
+        activeRecipients: 3,
+        unattempted: 1,
+        attempted: 2,
+        destinations: 4,
+        kilobytesUsed: 5,
+        kilobytesFree: 10_485_755,
+        hostsDown: 0,
+        queuedMessages: 1,
+        messagesInWorkQueue: 0,
+        storageUsedPercent: 0,
+      },
+    },
+  );
   const plain = formatStatus(snap, false);
   assert.equal(plain[0], 'Status as of:                  Sat Nov 28 14:00:00 2026 UTC');
   assert.equal(plain[1], 'Up since:                      Sat Nov 28 12:00:00 2026 UTC (2h 0m 0s)');

@@ -71,7 +71,13 @@ test('two sessions at once: pending changes are invisible to the other until com
     assert.equal((await a.client.run('commit "a"')).ok, true, a.terminal.text);
     assert.deepEqual(cli.engine.api.config().bounceProfiles.Slow, { max_retries: 5, initial_retry: 300, max_retry_timeout: 600 });
     assert.equal(cli.engine.api.config().bounceProfiles.Default.initial_retry, 90);
-    assert.deepEqual(cli.engine.api.config().commits.slice(-2).map((c) => c.comment), ['b', 'a']);
+    assert.deepEqual(
+      cli.engine.api
+        .config()
+        .commits.slice(-2)
+        .map((c) => c.comment),
+      ['b', 'a'],
+    );
 
     b.terminal.text = '';
     b.terminal.answers = [''];

@@ -95,7 +95,7 @@ const YES_NO_QUESTIONS: Question[] = [
   { name: 'bounceconfig SETUP', command: 'bounceconfig', answers: ['setup'], at: /bounce all enqueued messages bound for a domain/ },
 ];
 
-test('1,0000 is refused at every integer and every choice question, with the question kind\'s reason', async () => {
+test("1,0000 is refused at every integer and every choice question, with the question kind's reason", async () => {
   for (const q of INTEGER_QUESTIONS) {
     assert.deepEqual(await verdictAt(q, '1,0000'), { refused: `Value must be an integer from ${q.range}.` }, q.name);
   }

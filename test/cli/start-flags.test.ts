@@ -96,7 +96,10 @@ test('esa start: a given flag wins and is reported; a restart without flags keep
   await waitFor(() => second.messages.length === 1, 'delivery over the route given by the flag');
   await stop(run.child);
   let stored = (await readStoredConfig(dataDir))!;
-  assert.deepEqual(stored.routes.find((r) => r.domain === 'ALL')!.hosts.map((h) => h.port), [second.port]);
+  assert.deepEqual(
+    stored.routes.find((r) => r.domain === 'ALL')!.hosts.map((h) => h.port),
+    [second.port],
+  );
   assert.equal(stored.bounceProfiles.Default.max_retries, 7, 'a flag never undoes a committed change it does not name');
 
   // And a restart without flags again keeps what the last flag set.
@@ -104,7 +107,10 @@ test('esa start: a given flag wins and is reported; a restart without flags keep
   assert.doesNotMatch(run.out, /overrides/);
   await stop(run.child);
   stored = (await readStoredConfig(dataDir))!;
-  assert.deepEqual(stored.routes.find((r) => r.domain === 'ALL')!.hosts.map((h) => h.port), [second.port]);
+  assert.deepEqual(
+    stored.routes.find((r) => r.domain === 'ALL')!.hosts.map((h) => h.port),
+    [second.port],
+  );
   assert.equal(first.messages.length, 1);
 });
 

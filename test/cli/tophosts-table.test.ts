@@ -35,7 +35,9 @@ test('the layout of the spec example, character for character', () => {
 });
 
 test('long names and huge numbers still leave a blank between columns', () => {
-  const [line] = formatTopHosts(NOW, [host('a-very-long-subdomain.of-some-example-domain.com', { activeRecipients: 1_234_567_890, deliveredRecipients: 9_876_543_210_000 })]).slice(5);
+  const [line] = formatTopHosts(NOW, [
+    host('a-very-long-subdomain.of-some-example-domain.com', { activeRecipients: 1_234_567_890, deliveredRecipients: 9_876_543_210_000 }),
+  ]).slice(5);
   assert.deepEqual(line.trim().split(/\s+/), ['1', 'a-very-long-subdomain.of-some-example-domain.com', '1,234,567,890', '0', '9,876,543,210,000', '0', '0']);
 });
 
@@ -50,7 +52,10 @@ test('top 20 by the chosen column, largest first, ties by active recipients then
   assert.equal(bySoft[0].domain, 'h29.example');
   assert.equal(bySoft[19].domain, 'h10.example');
   const byActive = topHosts(rows, SORT_COLUMNS[0]);
-  assert.deepEqual(byActive.slice(0, 3).map((r) => r.domain), ['h02.example', 'h05.example', 'h08.example']);
+  assert.deepEqual(
+    byActive.slice(0, 3).map((r) => r.domain),
+    ['h02.example', 'h05.example', 'h08.example'],
+  );
 });
 
 test('the sort column by number, menu text or word, any case', () => {

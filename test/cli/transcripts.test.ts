@@ -75,21 +75,25 @@ const SETUP: Record<string, (engine: Engine, backend: BackendServer) => Promise<
 };
 
 function mask(text: string): string {
-  return text
-    .replace(/\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d \d\d:\d\d:\d\d \d{4}\b/g, '<date>')
-    .replace(/^(\s+(?:Message ID \(MID\)|Injection Conn\. ID \(ICID\)|Delivery Conn\. ID \(DCID\))\s+)[\d,]+$/gm, (_m, label: string) => `${label}<id>`)
-    .replace(/^(Version:\s+)\S+$/m, '$1<version>')
-    // Measured from the machine (status's System gauges) and ports chosen by the OS.
-    .replace(/^(\s+(?:RAM Utilization|Overall CPU load average|Disk I\/O Utilization|Logging Disk Usage|Logging Disk Available))\s+\S+$/gm, '$1 <measured>')
-    .replace(/(Route "[^"]*": |Ordered IP addresses: )127\.0\.0\.1:\d{2,5}\b/g, '$1127.0.0.1:<port>')
-    // A listener bound to port 0 shows the port the system chose (ephemeral: five digits).
-    .replace(/(TCP Port )\d{5}\b/g, '$1<port>')
-    .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>')
-    // version: the machine's figures, and a serial number made from the (temporary) data dir.
-    .replace(/^((?:Serial #|CPUs|Memory|Hard Disk):\s+).+$/gm, '$1<machine>');
+  return (
+    text
+      .replace(/\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d \d\d:\d\d:\d\d \d{4}\b/g, '<date>')
+      .replace(/^(\s+(?:Message ID \(MID\)|Injection Conn\. ID \(ICID\)|Delivery Conn\. ID \(DCID\))\s+)[\d,]+$/gm, (_m, label: string) => `${label}<id>`)
+      .replace(/^(Version:\s+)\S+$/m, '$1<version>')
+      // Measured from the machine (status's System gauges) and ports chosen by the OS.
+      .replace(/^(\s+(?:RAM Utilization|Overall CPU load average|Disk I\/O Utilization|Logging Disk Usage|Logging Disk Available))\s+\S+$/gm, '$1 <measured>')
+      .replace(/(Route "[^"]*": |Ordered IP addresses: )127\.0\.0\.1:\d{2,5}\b/g, '$1127.0.0.1:<port>')
+      // A listener bound to port 0 shows the port the system chose (ephemeral: five digits).
+      .replace(/(TCP Port )\d{5}\b/g, '$1<port>')
+      .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>')
+      // version: the machine's figures, and a serial number made from the (temporary) data dir.
+      .replace(/^((?:Serial #|CPUs|Memory|Hard Disk):\s+).+$/gm, '$1<machine>')
+  );
 }
 
-for (const file of readdirSync(DIR).filter((f) => f.endsWith('.in')).sort()) {
+for (const file of readdirSync(DIR)
+  .filter((f) => f.endsWith('.in'))
+  .sort()) {
   const name = file.slice(0, -3);
   test(`transcript ${name}`, async () => {
     const backend = await startBackend();

@@ -57,7 +57,14 @@ test('"New Profile" in listenerconfig and destconfig follows the bounce profile 
   const op = operator(engine);
   const viaDest = await op.run('destconfig', 'new', 'example.org', 'N', 'N', 'Y', '2', 'my.profile');
   assert.match(viaDest.output, /Valid characters are letters, digits, "_" and "-"\./);
-  const viaListener = await op.run('listenerconfig', 'edit', '1', 'bounceconfig', String(2 + Object.keys(engine.api.config().bounceProfiles).length - 1), 'my.profile');
+  const viaListener = await op.run(
+    'listenerconfig',
+    'edit',
+    '1',
+    'bounceconfig',
+    String(2 + Object.keys(engine.api.config().bounceProfiles).length - 1),
+    'my.profile',
+  );
   assert.match(viaListener.output, /Valid characters are letters, digits, "_" and "-"\./);
   assert.equal(op.session.pending.hasChanges, false);
 });

@@ -6,7 +6,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { COMMANDS } from '../../src/appliance/registry.js';
 import { CliSession } from '../../src/appliance/control/session.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { smtpReply } from '../../src/engine/smtp/replies.js';
+import { smtpReply } from '../../src/platform/smtp-replies.js';
 
 export interface Operator {
   /** Runs a command line; `answers` are typed at its questions in order (then end of input). */
@@ -76,7 +76,7 @@ export class CountingBackend {
       onClose: (session) => {
         if (index.has(session)) this.open--;
       },
-      onRcptTo: (address, _session, cb) => (this.rcptReply ? cb(smtpReply(this.rcptReply.code, this.rcptReply.text)) : cb()),
+      onRcptTo: (_address, _session, cb) => (this.rcptReply ? cb(smtpReply(this.rcptReply.code, this.rcptReply.text)) : cb()),
       onData: (stream, session, cb) => {
         stream.resume();
         stream.on('end', () => {

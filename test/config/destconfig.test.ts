@@ -137,7 +137,10 @@ test('invalid answers: the reason, then the same question; an abandoned dialog l
   // End of input after the refused answer: the dialog is abandoned.
   const cut = await op.run('destconfig', 'new', 'example.com', 'y', '0');
   assert.equal(cut.ok, false);
-  assert.match(cut.output, /Enter the max concurrency limit for "example\.com"\.\n\[10\]> 0\n\nValue must be an integer from 1 to 1,000\.\n\nEnter the max concurrency limit for "example\.com"\.\n\[10\]> \n/);
+  assert.match(
+    cut.output,
+    /Enter the max concurrency limit for "example\.com"\.\n\[10\]> 0\n\nValue must be an integer from 1 to 1,000\.\n\nEnter the max concurrency limit for "example\.com"\.\n\[10\]> \n/,
+  );
   assert.equal(op.session.pending.hasChanges, false);
 
   const r = await op.run('destconfig', 'new', 'ALL', 'example.com', 'y', '1001', '3', 'y', 'x', '7', 'y', '9', 'New Profile', '1bad', 'Fresh', '');
@@ -152,12 +155,15 @@ test('invalid answers: the reason, then the same question; an abandoned dialog l
   assert.match(missing.output, /The domain example\.org was not found in the destination control table\./);
   assert.equal(engine.api.config().destinations.length, 1, 'nothing reaches the engine before commit');
   assert.ok((await op.run('commit "example.com"')).ok);
-  assert.deepEqual(engine.api.config().destinations.find((d) => d.domain === 'example.com'), {
-    domain: 'example.com',
-    concurrency: 3,
-    maxMessagesPerConnection: 7,
-    bounceProfile: 'Fresh',
-  });
+  assert.deepEqual(
+    engine.api.config().destinations.find((d) => d.domain === 'example.com'),
+    {
+      domain: 'example.com',
+      concurrency: 3,
+      maxMessagesPerConnection: 7,
+      bounceProfile: 'Fresh',
+    },
+  );
   assert.deepEqual(engine.api.config().bounceProfiles.Fresh, {}, 'the new profile takes every value from Default');
   // A profile a destination uses may not be deleted.
   const del = await op.run('bounceconfig delete Fresh');

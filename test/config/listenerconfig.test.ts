@@ -70,7 +70,7 @@ async function refuses(port: number): Promise<boolean> {
   }
 }
 
-test('the list is in the appliance format and parses with the drivers\' regex', async () => {
+test("the list is in the appliance format and parses with the drivers' regex", async () => {
   await setup();
   const out = await ok('listenerconfig list');
   const port = listenerPort(cli.engine);
@@ -124,7 +124,10 @@ test('a new listener on another port accepts mail after the commit, not before',
   assert.equal(cli.engine.api.listenerViews().length, 1, 'nothing bound without a commit');
   await committed('listenerconfig new Second 127.0.0.1:0 accept=example.org');
   const views = cli.engine.api.listenerViews();
-  assert.deepEqual(views.map((v) => v.name), ['IncomingMail', 'Second']);
+  assert.deepEqual(
+    views.map((v) => v.name),
+    ['IncomingMail', 'Second'],
+  );
   const port = listenerPort(cli.engine, 'Second');
   assert.notEqual(port, listenerPort(cli.engine));
   const r = await sendMail(port, { to: 'carol@example.org' });
@@ -167,8 +170,14 @@ test('binding a port in use fails the commit with one line and changes nothing',
     // One line (the transcript shows it, and batch mode repeats errors on stderr).
     const failure = r.stdout.split('\n').filter((l) => /Commit failed/.test(l));
     assert.equal(failure.length, 1, r.stdout + r.stderr);
-    assert.match(failure[0], new RegExp(`Commit failed, nothing was changed: listener Clash cannot listen on 127\\.0\\.0\\.1:${taken}: the address is already in use`));
-    assert.deepEqual(cli.engine.api.config().listeners.map((l) => l.name), ['IncomingMail']);
+    assert.match(
+      failure[0],
+      new RegExp(`Commit failed, nothing was changed: listener Clash cannot listen on 127\\.0\\.0\\.1:${taken}: the address is already in use`),
+    );
+    assert.deepEqual(
+      cli.engine.api.config().listeners.map((l) => l.name),
+      ['IncomingMail'],
+    );
     assert.equal((await sendMail(port, { to: 'x@example.net' })).ok, false, 'the RAT change of the same commit is not applied');
     assert.match((await sendMail(port, { to: 'x@example.com' })).response, /^250 /);
   } finally {
@@ -287,7 +296,19 @@ test('a config.json written with a RAT of plain domains still loads: its domains
   const { migrateListeners } = await import('../../src/model/listener-migration.js');
   const { defaultConfig } = await import('../../src/model/config.js');
   const old = defaultConfig() as unknown as { listeners: Record<string, unknown>[] };
-  old.listeners = [{ name: 'Old', host: '127.0.0.1', port: 25, rat: ['example.com', '.example.net'], bounceProfile: 'Default', maxMessageSize: 1024, maxRecipients: 5, maxConnections: 3, idleTimeout: 60 }];
+  old.listeners = [
+    {
+      name: 'Old',
+      host: '127.0.0.1',
+      port: 25,
+      rat: ['example.com', '.example.net'],
+      bounceProfile: 'Default',
+      maxMessageSize: 1024,
+      maxRecipients: 5,
+      maxConnections: 3,
+      idleTimeout: 60,
+    },
+  ];
   const migrated = migrateListeners(old as never);
   const lc = migrated.listeners[0];
   assert.deepEqual(lc.rat, [

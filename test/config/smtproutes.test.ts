@@ -96,7 +96,10 @@ test('a 4xx from the first host falls through to the next: at RCPT, and at the g
   assert.equal(first.recipients.length, 0);
   await waitFor(() => engine.api.gauges().queuedMessages === 0, 'the queue to empty');
   const log = await readMailLog(engine);
-  assert.match(log, new RegExp(`Delayed: DCID \\d+ MID \\d+ by 127\\.0\\.0\\.1 port ${first.port} - \\('451', \\['Try again later'\\]\\) - trying the next host of the route`));
+  assert.match(
+    log,
+    new RegExp(`Delayed: DCID \\d+ MID \\d+ by 127\\.0\\.0\\.1 port ${first.port} - \\('451', \\['Try again later'\\]\\) - trying the next host of the route`),
+  );
   assert.doesNotMatch(log, /pending till/, 'no retry was scheduled');
 
   first.rcptReply = undefined;
@@ -132,7 +135,16 @@ test('a /dev/null route drops the mail as delivered and logs it', async () => {
 test('invalid answers: the reason, then the same question; an abandoned dialog leaves nothing pending', async () => {
   const engine = await engineTo(1);
   const op = operator(engine);
-  const r = await op.run('smtproutes', 'new', 'example.org', 'mx1.example.org, mx1.example.org:2525', 'bad host', 'USEDNS, mx.example.org', 'mx1.example.org:2525/pri=2, [10.0.0.1]', '');
+  const r = await op.run(
+    'smtproutes',
+    'new',
+    'example.org',
+    'mx1.example.org, mx1.example.org:2525',
+    'bad host',
+    'USEDNS, mx.example.org',
+    'mx1.example.org:2525/pri=2, [10.0.0.1]',
+    '',
+  );
   assert.ok(r.ok, r.output);
   assert.match(r.output, /The host mx1\.example\.org is already using the standard port\.\n/);
   assert.match(r.output, /Invalid hostname format "bad host"\.\n/);
@@ -180,7 +192,9 @@ test('host syntax: ports, priorities, [address only], and the trial order', () =
   assert.deepEqual(parseDestinations('usedns'), { value: { hosts: [], special: 'USEDNS' } });
   assert.deepEqual(parseDestinations('a.example.com:2525, a.example.com:2526'), { error: 'The host a.example.com already has an alternate port (2525).' });
   assert.deepEqual(parseDestinations('300.1.1.1'), { error: 'Invalid hostname format "300.1.1.1".' });
-  assert.deepEqual(parseDestinations('a.example.com/pri=70000'), { error: 'The priority of "a.example.com/pri=70000": Value must be an integer from 0 to 65,535.' });
+  assert.deepEqual(parseDestinations('a.example.com/pri=70000'), {
+    error: 'The priority of "a.example.com/pri=70000": Value must be an integer from 0 to 65,535.',
+  });
   const many = Array.from({ length: 101 }, (_, i) => `h${i}.example.com`).join(',');
   assert.deepEqual(parseDestinations(many), { error: 'Routes may not contain more than 100 destinations.' });
 });

@@ -40,7 +40,7 @@ test('package.json pins Ink to the range the seam names, and the installed versi
   assert.ok(major === pMajor && minor === pMinor && patch >= pPatch, `installed ${installedVersion('ink')} is in ${INK_PIN}`);
 });
 
-test("the real useStdin() passes the shape check and its emitter delivers whole chunks", async () => {
+test('the real useStdin() passes the shape check and its emitter delivers whole chunks', async () => {
   const terminal = fakeTerminal();
   const chunks: string[] = [];
   let listening!: () => void;

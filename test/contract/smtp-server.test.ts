@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { installedVersion, LibraryShapeError } from '../../src/platform/library-shape.js';
-import { smtpReply } from '../../src/engine/smtp/replies.js';
+import { smtpReply } from '../../src/platform/smtp-replies.js';
 import {
   checkSmtpServerShape,
   hookSessions,
@@ -17,7 +17,7 @@ import {
   setServerLimits,
   SMTP_SERVER_PIN,
   useOwnEnhancedCodes,
-} from '../../src/engine/smtp/smtp-server-seam.js';
+} from '../../src/platform/smtp-server-seam.js';
 import { ROOT } from '../helpers/harness.js';
 import { SmtpTalk } from '../helpers/smtp-talk.js';
 
@@ -45,8 +45,7 @@ function newServer(extra: Partial<SMTPServerOptions> = {}): SMTPServer {
     logger: false,
     // As the listener does: the session is admitted (or refused) in the turn it opens.
     onConnect: (_session, cb) => cb(),
-    onMailFrom: (address, _session, cb) =>
-      cb(address.address === 'full@example.org' ? smtpReply(452, '4.3.1 Insufficient system storage') : null),
+    onMailFrom: (address, _session, cb) => cb(address.address === 'full@example.org' ? smtpReply(452, '4.3.1 Insufficient system storage') : null),
     onRcptTo: (address, _session, cb) => cb(address.address === 'nobody@example.com' ? smtpReply(550, 'No such user here') : null),
     // As the listener does: the stream says whether the message passed options.size.
     onData: (stream, _session, cb) => {
@@ -91,8 +90,26 @@ test('the shape check passes on the installed smtp-server and fails with one lin
   const cases: [string, () => void, RegExp][] = [
     ['no connections set', () => checkSmtpServerShape({ options: {} }), /open sessions \(SMTPServer\.connections\)/],
     ['frozen options', () => checkSmtpServerShape({ connections: new Set(), options: Object.freeze({}) }), /SMTPServer\.options/],
-    ['a send without context', () => checkSmtpServerShape(newServer(), { send(code: number) { return code; } }), /SMTPConnection\.prototype\.send/],
-    ['no init', () => checkSmtpServerShape(newServer(), { send(a: number, b: string, c: unknown) { return [a, b, c]; } }), /SMTPConnection\.prototype\.init\(\)/],
+    [
+      'a send without context',
+      () =>
+        checkSmtpServerShape(newServer(), {
+          send(code: number) {
+            return code;
+          },
+        }),
+      /SMTPConnection\.prototype\.send/,
+    ],
+    [
+      'no init',
+      () =>
+        checkSmtpServerShape(newServer(), {
+          send(a: number, b: string, c: unknown) {
+            return [a, b, c];
+          },
+        }),
+      /SMTPConnection\.prototype\.init\(\)/,
+    ],
   ];
   for (const [what, check, names] of cases) {
     assert.throws(
@@ -129,7 +146,10 @@ test('lowered limits reach the sessions: SIZE in EHLO, 552 for a bigger message,
   try {
     setServerLimits(server, { size: 100, socketTimeout: 60_000 });
     const ehlo = await s.command('EHLO client.example.org');
-    assert.ok(ehlo.split('\r\n').some((line) => line.slice(4) === 'SIZE 100'), ehlo);
+    assert.ok(
+      ehlo.split('\r\n').some((line) => line.slice(4) === 'SIZE 100'),
+      ehlo,
+    );
     assert.match(await s.command('MAIL FROM:<alice@example.org>'), /^250 /);
     assert.match(await s.command('RCPT TO:<bob@example.com>'), /^250 /);
     assert.equal(await s.data(`Subject: big\n\n${'x'.repeat(500)}\n`), '552 5.3.4 Message size exceeds fixed limit');

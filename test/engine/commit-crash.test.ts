@@ -7,7 +7,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { ControlClient, type ShellTerminal } from '../../cli/client.js';
 import type { AskParams, AskResult } from '../../src/appliance/control/protocol.js';
-import { RollbackStore, referencedPoints } from '../../src/engine/state/rollback-store.js';
+import { referencedPoints } from '../../src/model/rollback.js';
+import { RollbackStore } from '../../src/engine/state/rollback-store.js';
 import { readStoredConfig } from '../../src/engine/state/state-file.js';
 import type { ApplianceConfig } from '../../src/model/config.js';
 import { CrashRig, exited } from '../helpers/crash-rig.js';
@@ -38,7 +39,9 @@ const commitLine = (n: number) => `bounceconfig new P${n} max_retries=${n}; boun
 
 /** The configuration is whole: the profiles, Default's setting and the last record tell of the same commit. */
 function assertWhole(config: ApplianceConfig, before: number, comment = config.commits.at(-1)?.comment): number {
-  const made = Object.keys(config.bounceProfiles).filter((n) => /^P\d+$/.test(n)).map((n) => Number(n.slice(1)));
+  const made = Object.keys(config.bounceProfiles)
+    .filter((n) => /^P\d+$/.test(n))
+    .map((n) => Number(n.slice(1)));
   const last = made.length ? Math.max(...made) : 0;
   assert.ok(last >= before, `no commit lost that was confirmed (${last} < ${before})`);
   for (let n = 1; n <= last; n++) assert.ok(config.bounceProfiles[`P${n}`], `P${n} kept`);

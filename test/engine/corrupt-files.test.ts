@@ -38,11 +38,17 @@ test('moved-aside corrupt files: the newest are kept, older ones removed, and th
     const newestOld = old.slice(-(CORRUPT_FILES_KEPT - 1));
     const shards = (await readdir(stateDir)).filter((n) => /^shard-\d+\.json\.corrupt-/.test(n)).sort();
     assert.equal(shards.length, CORRUPT_FILES_KEPT);
-    assert.deepEqual(shards.filter((n) => old.some((at) => n.endsWith(`-${at}`))), newestOld.map((at) => `shard-${at % 3}.json.corrupt-${at}`).sort());
+    assert.deepEqual(
+      shards.filter((n) => old.some((at) => n.endsWith(`-${at}`))),
+      newestOld.map((at) => `shard-${at % 3}.json.corrupt-${at}`).sort(),
+    );
     assert.ok((await readdir(stateDir)).includes('notes.corrupt-1'));
     const configs = (await readdir(dataDir)).filter((n) => n.startsWith('config.json.corrupt-')).sort();
     assert.equal(configs.length, CORRUPT_FILES_KEPT);
-    assert.deepEqual(configs.filter((n) => old.some((at) => n.endsWith(`-${at}`))), newestOld.map((at) => `config.json.corrupt-${at}`).sort());
+    assert.deepEqual(
+      configs.filter((n) => old.some((at) => n.endsWith(`-${at}`))),
+      newestOld.map((at) => `config.json.corrupt-${at}`).sort(),
+    );
   } finally {
     await engine.stop();
     await removeDir(dataDir);

@@ -24,7 +24,15 @@ test('kill -9 while clients send: every message that got a 250 is delivered afte
   const accepted = new Set<number>();
   let stop = false;
   const sender = async (id: number) => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: first.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: first.port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 1,
+      maxMessages: Infinity,
+    });
     let i = 0;
     while (!stop) {
       try {
@@ -59,7 +67,9 @@ test('kill -9 while clients send: every message that got a 250 is delivered afte
   }
   const duplicates = [...counts.values()].filter((n) => n > 1).length;
   const notAccepted = [...counts.keys()].filter((mid) => !accepted.has(mid)).length;
-  console.log(`# crash test: ${acceptedAtKill} accepted before kill -9, all delivered; ${duplicates} delivered twice; ${notAccepted} delivered without a 250 seen by the client`);
+  console.log(
+    `# crash test: ${acceptedAtKill} accepted before kill -9, all delivered; ${duplicates} delivered twice; ${notAccepted} delivered without a 250 seen by the client`,
+  );
   assert.ok(duplicates <= 50, `duplicates limited to messages in flight at the kill (got ${duplicates})`);
   second.child.kill('SIGTERM');
   await new Promise((r) => second.child.once('exit', r));

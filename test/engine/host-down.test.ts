@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
 import { engineParts } from '../../src/engine/test-seam.js';
-import { listenerPort, removeDir, sendMany, startEngine, waitFor } from '../helpers/harness.js';
+import { listenerPort, removeDir, sendMany, startEngine } from '../helpers/harness.js';
 
 /** A dead mail host: accepts TCP and hangs up at once, counting the attempts. */
 let deadHost: Server;

@@ -46,7 +46,9 @@ test('corrupt queue state and config.json: one clear warning each, config restor
     assert.equal(stateWarnings.length, truncated, warnings.join('\n'));
     assert.match(stateWarnings[0], /is not valid JSON .* rebuilding from the spool \(no message is lost/);
     assert.ok(
-      warnings.some((w) => /config\.json is not valid JSON .*moved aside to config\.json\.corrupt-\d+ and restored the configuration from config\.json\.bak/.test(w)),
+      warnings.some((w) =>
+        /config\.json is not valid JSON .*moved aside to config\.json\.corrupt-\d+ and restored the configuration from config\.json\.bak/.test(w),
+      ),
       warnings.join('\n'),
     );
     assert.equal(engine.api.hostname, 'relay.example.net', 'the configuration came back from the backup');
@@ -74,7 +76,10 @@ test('a second engine on the same data dir exits 2 with one clear line', async (
     assert.equal(code, 2);
     const lines = stderr.trim().split('\n');
     assert.equal(lines.length, 1, stderr);
-    assert.match(lines[0], new RegExp(`^esa: another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`));
+    assert.match(
+      lines[0],
+      new RegExp(`^esa: another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`),
+    );
   } finally {
     await engine.stop();
     await removeDir(engine.api.dataDir);

@@ -73,104 +73,112 @@ function midOf(content: Buffer): number {
   return Number(/with ESMTP id (\d+)/.exec(content.subarray(0, 1024).toString('latin1'))?.[1]);
 }
 
-test('power cuts at random points: every message that got a 250 is there after the restart, and the restart is clean', { skip: !linux && 'the model reads files back through /proc' }, async () => {
-  const seed = Number(process.env.POWER_LOSS_SEED ?? Date.now() % 1_000_000);
-  const rand = random(seed);
-  const root = await tempDir('esa-power-');
-  const model = await PowerLossModel.install(root);
-  const backend = await startBackend();
-  // A third of the mail waits for a retry (the clock is frozen), the rest is delivered and removed.
-  backend.policy = (rcpt) => (rcpt.startsWith('later') ? { code: 451, text: '4.3.0 try later' } : undefined);
-  const engine = await startEngine({ dataDir: path.join(root, 'data'), backendPort: backend.port, clockStart: T0 });
-  const parts = engineParts(engine);
-  const acked = new Set<number>();
-  const subjects = new Map<number, string>();
-  const waiting = new Set<number>();
-  const delivered = () => new Set(backend.messages.map((m) => midOf(m.content)));
-  const cuts: { at: number; image: Image; acked: number[]; delivered: Set<number> }[] = [];
-  let nextCut = 20 + Math.floor(rand() * 100);
-  model.onOperation = () => {
-    if (model.operations < nextCut || cuts.length >= 10) return;
-    cuts.push({ at: model.operations, image: model.cut(), acked: [...acked], delivered: delivered() });
-    nextCut = model.operations + 40 + Math.floor(rand() * 200);
-  };
-  try {
-    // Four connections, a message at a time each, while deliveries finish and remove messages.
-    const transport = nodemailer.createTransport({
-      pool: true,
-      host: '127.0.0.1',
-      port: listenerPort(engine),
-      secure: false,
-      ignoreTLS: true,
-      maxConnections: 4,
-      maxMessages: Infinity,
-    });
+test(
+  'power cuts at random points: every message that got a 250 is there after the restart, and the restart is clean',
+  { skip: !linux && 'the model reads files back through /proc' },
+  async () => {
+    const seed = Number(process.env.POWER_LOSS_SEED ?? Date.now() % 1_000_000);
+    const rand = random(seed);
+    const root = await tempDir('esa-power-');
+    const model = await PowerLossModel.install(root);
+    const backend = await startBackend();
+    // A third of the mail waits for a retry (the clock is frozen), the rest is delivered and removed.
+    backend.policy = (rcpt) => (rcpt.startsWith('later') ? { code: 451, text: '4.3.0 try later' } : undefined);
+    const engine = await startEngine({ dataDir: path.join(root, 'data'), backendPort: backend.port, clockStart: T0 });
+    const parts = engineParts(engine);
+    const acked = new Set<number>();
+    const subjects = new Map<number, string>();
+    const waiting = new Set<number>();
+    const delivered = () => new Set(backend.messages.map((m) => midOf(m.content)));
+    const cuts: { at: number; image: Image; acked: number[]; delivered: Set<number> }[] = [];
+    let nextCut = 20 + Math.floor(rand() * 100);
+    model.onOperation = () => {
+      if (model.operations < nextCut || cuts.length >= 10) return;
+      cuts.push({ at: model.operations, image: model.cut(), acked: [...acked], delivered: delivered() });
+      nextCut = model.operations + 40 + Math.floor(rand() * 200);
+    };
     try {
-      await Promise.all(
-        Array.from({ length: 160 }, async (_, i) => {
-          const to = i % 3 === 0 ? `later${i}@example.com` : `bob${i % 7}@example.com`;
-          const info = await transport.sendMail({ from: 'alice@example.org', to, subject: `m${i}`, text: 'x'.repeat(500 + i) });
-          const mid = Number(/Message (\d+) accepted/.exec(info.response)?.[1]);
-          acked.add(mid);
-          subjects.set(mid, `m${i}`);
-          if (i % 3 === 0) waiting.add(mid);
-          // The state's flush timer (500 ms) would fire a few times in a longer run: flush now and then.
-          if (rand() < 0.1) void parts.queue.store.flush();
-        }),
+      // Four connections, a message at a time each, while deliveries finish and remove messages.
+      const transport = nodemailer.createTransport({
+        pool: true,
+        host: '127.0.0.1',
+        port: listenerPort(engine),
+        secure: false,
+        ignoreTLS: true,
+        maxConnections: 4,
+        maxMessages: Infinity,
+      });
+      try {
+        await Promise.all(
+          Array.from({ length: 160 }, async (_, i) => {
+            const to = i % 3 === 0 ? `later${i}@example.com` : `bob${i % 7}@example.com`;
+            const info = await transport.sendMail({ from: 'alice@example.org', to, subject: `m${i}`, text: 'x'.repeat(500 + i) });
+            const mid = Number(/Message (\d+) accepted/.exec(info.response)?.[1]);
+            acked.add(mid);
+            subjects.set(mid, `m${i}`);
+            if (i % 3 === 0) waiting.add(mid);
+            // The state's flush timer (500 ms) would fire a few times in a longer run: flush now and then.
+            if (rand() < 0.1) void parts.queue.store.flush();
+          }),
+        );
+      } finally {
+        transport.close();
+      }
+      await waitFor(
+        () => engine.api.gauges().queuedMessages === waiting.size && [...waiting].every((mid) => parts.queue.messages.get(mid)?.rcpts[0].attempts === 1),
+        'the rest delivered, the waiting ones tried once',
       );
-    } finally {
-      transport.close();
-    }
-    await waitFor(
-      () => engine.api.gauges().queuedMessages === waiting.size && [...waiting].every((mid) => parts.queue.messages.get(mid)?.rcpts[0].attempts === 1),
-      'the rest delivered, the waiting ones tried once',
-    );
-    // Once the state is flushed, nothing delivered comes back and the retry counts stay; once
-    // the log is synced, its lines stay.
-    await parts.queue.store.flush();
-    await parts.log.sync();
-    model.onOperation = null;
-    const final = { at: model.operations, image: model.cut(), acked: [...acked], delivered: delivered() };
-    assert.ok(cuts.length >= 3, `only ${cuts.length} power cuts in ${model.operations} operations`);
+      // Once the state is flushed, nothing delivered comes back and the retry counts stay; once
+      // the log is synced, its lines stay.
+      await parts.queue.store.flush();
+      await parts.log.sync();
+      model.onOperation = null;
+      const final = { at: model.operations, image: model.cut(), acked: [...acked], delivered: delivered() };
+      assert.ok(cuts.length >= 3, `only ${cuts.length} power cuts in ${model.operations} operations`);
 
-    for (const cut of [...cuts, final]) {
-      const what = `power cut after operation ${cut.at} of ${final.at} (POWER_LOSS_SEED=${seed})`;
-      // Deliveries after the restart go nowhere (port 1 refuses): the queue stays as loaded.
-      const after = await restart(cut.image);
+      for (const cut of [...cuts, final]) {
+        const what = `power cut after operation ${cut.at} of ${final.at} (POWER_LOSS_SEED=${seed})`;
+        // Deliveries after the restart go nowhere (port 1 refuses): the queue stays as loaded.
+        const after = await restart(cut.image);
+        try {
+          const { queue } = engineParts(after.engine);
+          assert.deepEqual(after.warnings, [], `${what}: warnings at the restart`);
+          const missing = cut.acked.filter((mid) => !cut.delivered.has(mid) && !queue.messages.has(mid));
+          assert.deepEqual(missing, [], `${what}: acknowledged, never delivered, and not queued after the restart`);
+          // Spool files are reused (src/engine/queue/temp-files.ts): each queued message must still be its own.
+          for (const mid of queue.messages.keys()) {
+            const subject = /^Subject: (.*)\r$/m.exec((await queue.spool.readContent(mid)).toString('utf8'))?.[1];
+            assert.equal(subject, subjects.get(mid), `${what}: message ${mid}'s content`);
+          }
+        } finally {
+          await after.close();
+        }
+      }
+
+      const after = await restart(final.image);
       try {
         const { queue } = engineParts(after.engine);
-        assert.deepEqual(after.warnings, [], `${what}: warnings at the restart`);
-        const missing = cut.acked.filter((mid) => !cut.delivered.has(mid) && !queue.messages.has(mid));
-        assert.deepEqual(missing, [], `${what}: acknowledged, never delivered, and not queued after the restart`);
-        // Spool files are reused (src/engine/queue/temp-files.ts): each queued message must still be its own.
-        for (const mid of queue.messages.keys()) {
-          const subject = /^Subject: (.*)\r$/m.exec((await queue.spool.readContent(mid)).toString('utf8'))?.[1];
-          assert.equal(subject, subjects.get(mid), `${what}: message ${mid}'s content`);
-        }
+        assert.deepEqual(
+          [...queue.messages.keys()].sort(),
+          [...waiting].sort(),
+          'queued after the restart: the waiting mail, nothing delivered before the flush',
+        );
+        assert.deepEqual(new Set([...queue.messages.values()].map((m) => m.rcpts[0].attempts)), new Set([1]), 'retry counts');
       } finally {
         await after.close();
       }
-    }
-
-    const after = await restart(final.image);
-    try {
-      const { queue } = engineParts(after.engine);
-      assert.deepEqual([...queue.messages.keys()].sort(), [...waiting].sort(), 'queued after the restart: the waiting mail, nothing delivered before the flush');
-      assert.deepEqual(new Set([...queue.messages.values()].map((m) => m.rcpts[0].attempts)), new Set([1]), 'retry counts');
+      const log = fileOf(final.image, 'data', 'logs', 'mail_logs')?.toString('utf8') ?? '';
+      const unlogged = [...acked].filter((mid) => !log.includes(`Start MID ${mid} `));
+      assert.deepEqual(unlogged, [], 'every accepted message is in the mail log once it was synced');
     } finally {
-      await after.close();
+      model.onOperation = null;
+      await engine.stop();
+      await backend.stop();
+      model.uninstall();
+      await removeDir(root);
     }
-    const log = fileOf(final.image, 'data', 'logs', 'mail_logs')?.toString('utf8') ?? '';
-    const unlogged = [...acked].filter((mid) => !log.includes(`Start MID ${mid} `));
-    assert.deepEqual(unlogged, [], 'every accepted message is in the mail log once it was synced');
-  } finally {
-    model.onOperation = null;
-    await engine.stop();
-    await backend.stop();
-    model.uninstall();
-    await removeDir(root);
-  }
-});
+  },
+);
 
 test('retry counts, delay-warning counts and owed DSNs survive a power cut', { skip: !linux && 'the model reads files back through /proc' }, async () => {
   const root = await tempDir('esa-power-');
@@ -246,33 +254,37 @@ test('retry counts, delay-warning counts and owed DSNs survive a power cut', { s
   }
 });
 
-test('the configuration backup survives a power cut and restores a damaged configuration', { skip: !linux && 'the model reads files back through /proc' }, async () => {
-  const root = await tempDir('esa-power-');
-  const model = await PowerLossModel.install(root);
-  const dataDir = path.join(root, 'data');
-  try {
-    const first = await startEngine({ dataDir });
-    await first.api.applyConfig({ ...configCopy(first), hostname: 'mx.power.example' });
-    await first.stop();
-    // The backup is taken at start.
-    const second = await startEngine({ dataDir });
-    const image = model.cut();
-    await second.stop();
-
-    const backup = fileOf(image, 'data', 'config.json.bak');
-    assert.ok(backup, `config.json.bak is in the image: ${listImage(image).join(' ')}`);
-    assert.equal(JSON.parse(backup.toString('utf8')).config.hostname, 'mx.power.example');
-    const after = await restart(image, {}, (dir) => writeFile(path.join(dir, 'config.json'), '{"version":1,"conf'));
+test(
+  'the configuration backup survives a power cut and restores a damaged configuration',
+  { skip: !linux && 'the model reads files back through /proc' },
+  async () => {
+    const root = await tempDir('esa-power-');
+    const model = await PowerLossModel.install(root);
+    const dataDir = path.join(root, 'data');
     try {
-      assert.equal(after.engine.api.hostname, 'mx.power.example');
-      assert.equal(after.warnings.length, 1);
-      assert.match(after.warnings[0], /config\.json is not valid JSON .*restored the configuration from config\.json\.bak/);
-      assert.equal(engineParts(after.engine).state.corruptFilesKept(), 1);
+      const first = await startEngine({ dataDir });
+      await first.api.applyConfig({ ...configCopy(first), hostname: 'mx.power.example' });
+      await first.stop();
+      // The backup is taken at start.
+      const second = await startEngine({ dataDir });
+      const image = model.cut();
+      await second.stop();
+
+      const backup = fileOf(image, 'data', 'config.json.bak');
+      assert.ok(backup, `config.json.bak is in the image: ${listImage(image).join(' ')}`);
+      assert.equal(JSON.parse(backup.toString('utf8')).config.hostname, 'mx.power.example');
+      const after = await restart(image, {}, (dir) => writeFile(path.join(dir, 'config.json'), '{"version":1,"conf'));
+      try {
+        assert.equal(after.engine.api.hostname, 'mx.power.example');
+        assert.equal(after.warnings.length, 1);
+        assert.match(after.warnings[0], /config\.json is not valid JSON .*restored the configuration from config\.json\.bak/);
+        assert.equal(engineParts(after.engine).state.corruptFilesKept(), 1);
+      } finally {
+        await after.close();
+      }
     } finally {
-      await after.close();
+      model.uninstall();
+      await removeDir(root);
     }
-  } finally {
-    model.uninstall();
-    await removeDir(root);
-  }
-});
+  },
+);

@@ -29,7 +29,15 @@ async function spoolMessages(dataDir: string, mids: number[]): Promise<void> {
   const spool = new Spool(path.join(dataDir, 'queue'));
   await spool.open();
   for (const mid of mids) {
-    const envelope: Envelope = { mid, from: 'alice@example.org', to: [`bob${mid}@example.com`], arrival: Date.UTC(2026, 10, 28, 11, 0, 0), icid: 1, listener: 'IncomingMail', profile: 'Default' };
+    const envelope: Envelope = {
+      mid,
+      from: 'alice@example.org',
+      to: [`bob${mid}@example.com`],
+      arrival: Date.UTC(2026, 10, 28, 11, 0, 0),
+      icid: 1,
+      listener: 'IncomingMail',
+      profile: 'Default',
+    };
     await spool.write(envelope, [Buffer.from(`Subject: queued ${mid}\r\n\r\nbody of ${mid}\r\n`)]);
   }
   await spool.close();
@@ -115,8 +123,14 @@ test('a load that stops on an error says so in status, keeps taking mail, and th
     const snapshot = engine.api.statusSnapshot(false);
     assert.deepEqual(snapshot.queueLoading, { messages: 1, expectedMessages: 1, ranges: 3, rangesDone: 1, stopped: 'EIO: i/o error, read' });
     const line = formatStatus(snapshot, false).find((l) => l.startsWith('Queue:'));
-    assert.match(line ?? '', /^Queue:\s+loading stopped after the start at 1 of about 1 messages \(33%\), 1 of 3 ranges: EIO: i\/o error, read; the rest stays on disk and loads at the next start$/);
-    assert.ok(warnings.some((w) => w.startsWith('cannot load the rest of the queue: EIO')), warnings.join(' | '));
+    assert.match(
+      line ?? '',
+      /^Queue:\s+loading stopped after the start at 1 of about 1 messages \(33%\), 1 of 3 ranges: EIO: i\/o error, read; the rest stays on disk and loads at the next start$/,
+    );
+    assert.ok(
+      warnings.some((w) => w.startsWith('cannot load the rest of the queue: EIO')),
+      warnings.join(' | '),
+    );
     const sent = await sendMail(listenerPort(engine), { to: 'carol@example.com', subject: 'after the error' });
     assert.ok(sent.ok, sent.response);
     await waitFor(() => backend.messages.length === 2, 'the loaded message and the new one delivered');

@@ -24,7 +24,10 @@ test('banner and EHLO extensions', async () => {
   assert.equal(await s.reply(), '220 mail.example.com ESMTP');
   const ehlo = await s.command('EHLO client.example.org');
   for (const ext of ['SIZE 10485760', 'PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES']) {
-    assert.ok(ehlo.split('\r\n').some((l) => l.slice(4) === ext), `EHLO offers ${ext}: ${ehlo}`);
+    assert.ok(
+      ehlo.split('\r\n').some((l) => l.slice(4) === ext),
+      `EHLO offers ${ext}: ${ehlo}`,
+    );
   }
   assert.ok(!/AUTH/.test(ehlo), 'no AUTH is asked of relaying clients');
   s.close();

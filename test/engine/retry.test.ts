@@ -98,7 +98,10 @@ test('5xx from the backend: hard bounce at once, no retry', async () => {
   // The DSN to the sender (example.org) is refused too: count the original's host alone.
   assert.equal(engine.api.hostStatus('example.com')?.hardBouncedRecipients, 1);
   await waitFor(async () => !(await isQueued(engine, msg.envelope.mid)), 'the message to leave the queue');
-  assert.match(await mailLog(), new RegExp(`Bounced: DCID \\d+ MID ${msg.envelope.mid} to RID \\[0\\] - 5\\.1\\.1 - Mailbox unavailable \\('550', \\['Mailbox unavailable'\\]\\)`));
+  assert.match(
+    await mailLog(),
+    new RegExp(`Bounced: DCID \\d+ MID ${msg.envelope.mid} to RID \\[0\\] - 5\\.1\\.1 - Mailbox unavailable \\('550', \\['Mailbox unavailable'\\]\\)`),
+  );
 });
 
 test('expiry by time: past max_queue_lifetime the recipient is hard-bounced 5.4.7 before the next attempt', async () => {

@@ -53,63 +53,70 @@ function classify(image: Image, what: string): Found {
   return found;
 }
 
-test('messages written into placed files are durable when the write returns, and no power cut leaves a placed file that passes for a message', { skip: !linux && 'the model reads files back through /proc' }, async () => {
-  await withSpoolOnModel('esa-spool-placed-', async (spool, model) => {
-    const ids = { next: 1 };
-    const cuts: { at: number; image: Image; written: number[]; removed: Set<number> }[] = [];
-    const written: number[] = [];
-    const removed = new Set<number>();
-    await spool.open();
-    spool.placeAhead(() => ids.next++);
-    await spool.placementsSettled();
-    assert.ok(spool.placedFiles.ready > 0, 'files are placed ahead once started');
-    model.onOperation = () => cuts.push({ at: model.operations, image: model.cut(), written: [...written], removed: new Set(removed) });
-    // Larger messages first: the spare files placed for the smaller ones below are cut to length.
-    for (let i = 0; i < 20; i++) written.push(await receive(spool, 3_000, ids));
-    // Delivered, then relaying: each delivered file becomes spare, is placed again at a new MID and overwritten.
-    for (const mid of written.slice(0, 20)) {
-      await spool.remove(mid, 3_000);
-      removed.add(mid);
-    }
-    await spool.syncRemovals();
-    for (let i = 0; i < 120; i++) {
-      const mid = await receive(spool, 1_000 + (i % 7) * 50, ids);
-      written.push(mid);
-      if (i % 2 === 0) {
-        const old = written[written.length - 3];
-        if (old !== undefined && !removed.has(old)) {
-          await spool.remove(old, 1_000);
-          removed.add(old);
+test(
+  'messages written into placed files are durable when the write returns, and no power cut leaves a placed file that passes for a message',
+  { skip: !linux && 'the model reads files back through /proc' },
+  async () => {
+    await withSpoolOnModel('esa-spool-placed-', async (spool, model) => {
+      const ids = { next: 1 };
+      const cuts: { at: number; image: Image; written: number[]; removed: Set<number> }[] = [];
+      const written: number[] = [];
+      const removed = new Set<number>();
+      await spool.open();
+      spool.placeAhead(() => ids.next++);
+      await spool.placementsSettled();
+      assert.ok(spool.placedFiles.ready > 0, 'files are placed ahead once started');
+      model.onOperation = () => cuts.push({ at: model.operations, image: model.cut(), written: [...written], removed: new Set(removed) });
+      // Larger messages first: the spare files placed for the smaller ones below are cut to length.
+      for (let i = 0; i < 20; i++) written.push(await receive(spool, 3_000, ids));
+      // Delivered, then relaying: each delivered file becomes spare, is placed again at a new MID and overwritten.
+      for (const mid of written.slice(0, 20)) {
+        await spool.remove(mid, 3_000);
+        removed.add(mid);
+      }
+      await spool.syncRemovals();
+      for (let i = 0; i < 120; i++) {
+        const mid = await receive(spool, 1_000 + (i % 7) * 50, ids);
+        written.push(mid);
+        if (i % 2 === 0) {
+          const old = written[written.length - 3];
+          if (old !== undefined && !removed.has(old)) {
+            await spool.remove(old, 1_000);
+            removed.add(old);
+          }
         }
       }
-    }
-    model.onOperation = null;
-    const { taken } = spool.placedFiles;
-    assert.ok(taken >= 130, `messages written into placed files: ${taken} of ${written.length}`);
-    assert.ok(spool.filesReused >= 20, `delivered messages' files placed again: ${spool.filesReused}`);
+      model.onOperation = null;
+      const { taken } = spool.placedFiles;
+      assert.ok(taken >= 130, `messages written into placed files: ${taken} of ${written.length}`);
+      assert.ok(spool.filesReused >= 20, `delivered messages' files placed again: ${spool.filesReused}`);
 
-    assert.ok(cuts.length > 300, `power cuts: ${cuts.length}`);
-    let leftovers = 0;
-    for (const cut of cuts) {
-      const what = `power cut after operation ${cut.at}`;
-      const found = classify(cut.image, what);
-      leftovers += found.leftovers;
-      // Every write that returned is there, unless removed since (a removal may or may not be durable: delivered at least once).
-      const lost = cut.written.filter((mid) => !cut.removed.has(mid) && !found.messages.has(mid));
-      assert.deepEqual(lost, [], `${what}: written and durable, missing after the cut`);
-    }
-    assert.ok(leftovers > 0, 'cuts leave placed files behind (the case the load at start removes)');
-    await spool.syncRemovals();
-    const end = classify(model.cut(), 'at the end, the removals made durable');
-    const kept = written.filter((mid) => !removed.has(mid));
-    assert.deepEqual([...end.messages].sort((a, b) => a - b), kept.sort((a, b) => a - b));
-    // A reused file holds exactly its new message: the longer one it held before is cut off.
-    for (const mid of kept) {
-      const data = await readFile(spool.file(mid));
-      assert.ok(data.length < 1_000 + 7 * 50 + 500, `message ${mid}'s file is ${data.length} bytes`);
-    }
-  });
-});
+      assert.ok(cuts.length > 300, `power cuts: ${cuts.length}`);
+      let leftovers = 0;
+      for (const cut of cuts) {
+        const what = `power cut after operation ${cut.at}`;
+        const found = classify(cut.image, what);
+        leftovers += found.leftovers;
+        // Every write that returned is there, unless removed since (a removal may or may not be durable: delivered at least once).
+        const lost = cut.written.filter((mid) => !cut.removed.has(mid) && !found.messages.has(mid));
+        assert.deepEqual(lost, [], `${what}: written and durable, missing after the cut`);
+      }
+      assert.ok(leftovers > 0, 'cuts leave placed files behind (the case the load at start removes)');
+      await spool.syncRemovals();
+      const end = classify(model.cut(), 'at the end, the removals made durable');
+      const kept = written.filter((mid) => !removed.has(mid));
+      assert.deepEqual(
+        [...end.messages].sort((a, b) => a - b),
+        kept.sort((a, b) => a - b),
+      );
+      // A reused file holds exactly its new message: the longer one it held before is cut off.
+      for (const mid of kept) {
+        const data = await readFile(spool.file(mid));
+        assert.ok(data.length < 1_000 + 7 * 50 + 500, `message ${mid}'s file is ${data.length} bytes`);
+      }
+    });
+  },
+);
 
 test('placed files a crash left are removed at the next start: not queued, not set aside as damaged, never delivered', async () => {
   const backend = await startBackend();
@@ -137,7 +144,11 @@ test('placed files a crash left are removed at the next start: not queued, not s
       await waitFor(() => engineParts(second).queue.loading === undefined, 'the load at start');
       assert.equal(second.api.gauges().queuedMessages, 0, 'nothing queued from the placed files');
       assert.equal(engineParts(second).queue.spool.damagedFilesKept(), 0, 'nothing set aside as damaged');
-      assert.deepEqual((await readdir(bucket)).filter((n) => n === '40.msg' || n === '41.msg'), [], 'both removed');
+      assert.deepEqual(
+        (await readdir(bucket)).filter((n) => n === '40.msg' || n === '41.msg'),
+        [],
+        'both removed',
+      );
       assert.doesNotMatch(await readMailLog(second), /damaged|unreadable/);
       // Mail flows as before.
       const again = await sendMail(listenerPort(second), { to: 'c@example.com', subject: 'after the restart' });
@@ -215,7 +226,11 @@ test('placed files: a message takes the lowest MID no longer than it needs; plac
   assert.equal(placed.take(() => 1_000)?.mid, 1);
   // None fits: the lowest all the same (the write cuts it first).
   assert.equal(placed.take(() => 50)?.mid, 3);
-  assert.equal(placed.take(() => 50), undefined, 'none ready: the message writes the old way');
+  assert.equal(
+    placed.take(() => 50),
+    undefined,
+    'none ready: the message writes the old way',
+  );
   midsLeft = 2;
   placed.take(() => 50);
   await placed.settled();

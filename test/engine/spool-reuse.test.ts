@@ -33,65 +33,69 @@ function spooled(image: Image, what: string): Map<number, Buffer> {
   return out;
 }
 
-test('a delivered message\'s spool file is overwritten only once its removal is durable: no power cut brings another message back under its name', { skip: !linux && 'the model reads files back through /proc' }, async () => {
-  await withSpoolOnModel('esa-spool-reuse-', async (spool, model) => {
-    const cuts: { at: number; image: Image; written: number[] }[] = [];
-    const written: number[] = [];
-    await spool.open();
-    // Larger messages first: the files reused for the smaller ones below are cut to length.
-    for (let mid = 1; mid <= 20; mid++) {
-      await spool.write(envelope(mid), [content(mid, 3_000)]);
-      written.push(mid);
-    }
-    model.onOperation = () => cuts.push({ at: model.operations, image: model.cut(), written: [...written] });
-    // Delivered: removed, but the removals not yet made durable. New mail (in the next range: its
-    // directory syncs do not make these removals durable) must not take these files.
-    for (let mid = 1; mid <= 20; mid++) await spool.remove(mid, 3_000);
-    for (let mid = 1_001; mid <= 1_020; mid++) {
-      await spool.write(envelope(mid), [content(mid, mid)]);
-      written.push(mid);
-    }
-    assert.equal(spool.filesReused, 0, 'no file is reused before its removal is durable');
-    await spool.syncRemovals();
-    for (let mid = 1_021; mid <= 1_060; mid++) {
-      await spool.write(envelope(mid), [content(mid, mid)]);
-      written.push(mid);
-    }
-    const reusedBefore = spool.filesReused;
-    assert.ok(reusedBefore >= 10, `files reused once spare: ${reusedBefore}`);
-    // Delivered from the bucket being written (relaying): the writers' next directory sync makes
-    // a removal durable, and the file is reused from then on, without waiting for syncRemovals.
-    for (let i = 0; i < 40; i++) {
-      if (i < 20) await spool.remove(1_001 + i, 1_001 + i);
-      const mid = 1_061 + i;
-      await spool.write(envelope(mid), [content(mid, mid)]);
-      written.push(mid);
-    }
-    model.onOperation = null;
-    assert.ok(spool.filesReused - reusedBefore >= 5, `files reused after the writers' syncs: ${spool.filesReused - reusedBefore}`);
+test(
+  "a delivered message's spool file is overwritten only once its removal is durable: no power cut brings another message back under its name",
+  { skip: !linux && 'the model reads files back through /proc' },
+  async () => {
+    await withSpoolOnModel('esa-spool-reuse-', async (spool, model) => {
+      const cuts: { at: number; image: Image; written: number[] }[] = [];
+      const written: number[] = [];
+      await spool.open();
+      // Larger messages first: the files reused for the smaller ones below are cut to length.
+      for (let mid = 1; mid <= 20; mid++) {
+        await spool.write(envelope(mid), [content(mid, 3_000)]);
+        written.push(mid);
+      }
+      model.onOperation = () => cuts.push({ at: model.operations, image: model.cut(), written: [...written] });
+      // Delivered: removed, but the removals not yet made durable. New mail (in the next range: its
+      // directory syncs do not make these removals durable) must not take these files.
+      for (let mid = 1; mid <= 20; mid++) await spool.remove(mid, 3_000);
+      for (let mid = 1_001; mid <= 1_020; mid++) {
+        await spool.write(envelope(mid), [content(mid, mid)]);
+        written.push(mid);
+      }
+      assert.equal(spool.filesReused, 0, 'no file is reused before its removal is durable');
+      await spool.syncRemovals();
+      for (let mid = 1_021; mid <= 1_060; mid++) {
+        await spool.write(envelope(mid), [content(mid, mid)]);
+        written.push(mid);
+      }
+      const reusedBefore = spool.filesReused;
+      assert.ok(reusedBefore >= 10, `files reused once spare: ${reusedBefore}`);
+      // Delivered from the bucket being written (relaying): the writers' next directory sync makes
+      // a removal durable, and the file is reused from then on, without waiting for syncRemovals.
+      for (let i = 0; i < 40; i++) {
+        if (i < 20) await spool.remove(1_001 + i, 1_001 + i);
+        const mid = 1_061 + i;
+        await spool.write(envelope(mid), [content(mid, mid)]);
+        written.push(mid);
+      }
+      model.onOperation = null;
+      assert.ok(spool.filesReused - reusedBefore >= 5, `files reused after the writers' syncs: ${spool.filesReused - reusedBefore}`);
 
-    assert.ok(cuts.length > 100, `power cuts: ${cuts.length}`);
-    for (const cut of cuts) {
-      const what = `power cut after operation ${cut.at}`;
-      const left = spooled(cut.image, what);
-      // Every write that returned is there (a removal may or may not be: delivered at least once).
-      const lost = cut.written.filter((mid) => mid > 1_020 && !left.has(mid));
-      assert.deepEqual(lost, [], `${what}: written and durable, missing after the cut`);
-    }
-    const now = spooled(model.cut(), 'at the end');
-    assert.deepEqual(
-      [...now.keys()].sort((a, b) => a - b),
-      Array.from({ length: 80 }, (_, i) => i + 1_021),
-      'the removed messages are gone, the new ones there',
-    );
-    // A reused file holds exactly its new message: the longer one it held before is cut off.
-    for (let mid = 1_021; mid <= 1_100; mid++) {
-      assert.equal(now.get(mid)!.length, mid, `message ${mid}'s length`);
-      const onDisk = (await stat(spool.file(mid))).size;
-      assert.ok(onDisk < mid + 400, `message ${mid}'s file is ${onDisk} bytes`);
-    }
-  });
-});
+      assert.ok(cuts.length > 100, `power cuts: ${cuts.length}`);
+      for (const cut of cuts) {
+        const what = `power cut after operation ${cut.at}`;
+        const left = spooled(cut.image, what);
+        // Every write that returned is there (a removal may or may not be: delivered at least once).
+        const lost = cut.written.filter((mid) => mid > 1_020 && !left.has(mid));
+        assert.deepEqual(lost, [], `${what}: written and durable, missing after the cut`);
+      }
+      const now = spooled(model.cut(), 'at the end');
+      assert.deepEqual(
+        [...now.keys()].sort((a, b) => a - b),
+        Array.from({ length: 80 }, (_, i) => i + 1_021),
+        'the removed messages are gone, the new ones there',
+      );
+      // A reused file holds exactly its new message: the longer one it held before is cut off.
+      for (let mid = 1_021; mid <= 1_100; mid++) {
+        assert.equal(now.get(mid)!.length, mid, `message ${mid}'s length`);
+        const onDisk = (await stat(spool.file(mid))).size;
+        assert.ok(onDisk < mid + 400, `message ${mid}'s file is ${onDisk} bytes`);
+      }
+    });
+  },
+);
 
 test('spare files are kept in spool/incoming/ for reuse, and those left at a stop are removed at the next start', async () => {
   const root = await tempDir('esa-spool-spare-');

@@ -102,28 +102,47 @@ export class DiskFaults {
       (fsp as Record<string, unknown>)[name] = make(orig);
       this.#restore.push(() => ((fsp as Record<string, unknown>)[name] = orig));
     };
-    wrap('open', (orig) => (async (p: string, flags?: unknown, mode?: number) => {
-      // A full disk still opens files (and creates empty ones); a read-only one refuses.
-      if (self.mode === 'EROFS' && self.#under(p) && opensForWrite(flags)) self.#fail('open', p);
-      const fh = await (orig as (...a: unknown[]) => Promise<FileHandle>)(p, flags, mode);
-      if (self.#under(p)) self.#handles.add(fh);
-      return fh;
-    }) as FsPromises['open']);
+    wrap(
+      'open',
+      (orig) =>
+        (async (p: string, flags?: unknown, mode?: number) => {
+          // A full disk still opens files (and creates empty ones); a read-only one refuses.
+          if (self.mode === 'EROFS' && self.#under(p) && opensForWrite(flags)) self.#fail('open', p);
+          const fh = await (orig as (...a: unknown[]) => Promise<FileHandle>)(p, flags, mode);
+          if (self.#under(p)) self.#handles.add(fh);
+          return fh;
+        }) as FsPromises['open'],
+    );
     for (const name of ['writeFile', 'appendFile', 'copyFile', 'truncate'] as const) {
-      wrap(name, (orig) => (async (p: string, ...rest: unknown[]) => {
-        if (self.mode && self.#under(p)) self.#fail(name, p);
-        return (orig as (...a: unknown[]) => Promise<unknown>)(p, ...rest);
-      }) as never);
+      wrap(
+        name,
+        (orig) =>
+          (async (p: string, ...rest: unknown[]) => {
+            if (self.mode && self.#under(p)) self.#fail(name, p);
+            return (orig as (...a: unknown[]) => Promise<unknown>)(p, ...rest);
+          }) as never,
+      );
     }
     for (const name of ['rename', 'unlink', 'rm', 'mkdir', 'rmdir', 'link', 'symlink', 'chmod'] as const) {
-      wrap(name, (orig) => (async (p: string, ...rest: unknown[]) => {
-        if (self.mode === 'EROFS' && self.#under(p)) {
-          // mkdir -p of what exists changes nothing, even on a read-only file system.
-          if (name === 'mkdir' && (await fsp.stat(p).then(() => true, () => false))) return undefined;
-          self.#fail(name, p);
-        }
-        return (orig as (...a: unknown[]) => Promise<unknown>)(p, ...rest);
-      }) as never);
+      wrap(
+        name,
+        (orig) =>
+          (async (p: string, ...rest: unknown[]) => {
+            if (self.mode === 'EROFS' && self.#under(p)) {
+              // mkdir -p of what exists changes nothing, even on a read-only file system.
+              if (
+                name === 'mkdir' &&
+                (await fsp.stat(p).then(
+                  () => true,
+                  () => false,
+                ))
+              )
+                return undefined;
+              self.#fail(name, p);
+            }
+            return (orig as (...a: unknown[]) => Promise<unknown>)(p, ...rest);
+          }) as never,
+      );
     }
     // FileHandle methods live on its prototype: patch them once, for the handles opened under root.
     const probe = await fsp.open(process.execPath, 'r');

@@ -3,7 +3,7 @@
 // stays up, answers 452 4.3.1, `status` and the mail log say so, nothing rejects unhandled,
 // and acceptance and state saves resume by themselves once the disk works again.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { formatStatus } from '../../src/appliance/commands/monitoring/status-report.js';

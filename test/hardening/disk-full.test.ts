@@ -4,7 +4,7 @@
 // anywhere, is disk-faults.test.ts.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir, statfs, unlink, writeFile } from 'node:fs/promises';
+import { statfs, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';

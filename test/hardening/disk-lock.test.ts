@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { writeFileDurably } from '../../src/engine/state/durable-json-file.js';
 import { startControlServer } from '../../src/appliance/control/server.js';
-import { DataDirBusyError } from '../../src/engine/fs/data-dir-lock.js';
+import { DataDirBusyError } from '../../src/platform/data-dir-lock.js';
 import { engineParts } from '../../src/engine/test-seam.js';
 import { finished, readMailLog, removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 import { raceForDataDir } from '../soak/lock-race.js';
@@ -41,7 +41,10 @@ test('a second engine in the same process is refused at once and touches nothing
     const before = await settled(first.api.dataDir);
     await assert.rejects(startEngine({ dataDir: first.api.dataDir }), (e: Error) => {
       assert.ok(e instanceof DataDirBusyError);
-      assert.match(e.message, new RegExp(`^another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`));
+      assert.match(
+        e.message,
+        new RegExp(`^another engine \\(pid ${process.pid}\\) is running on .*: stop it first, or start this one with another --data-dir$`),
+      );
       return true;
     });
     assert.deepEqual(await snapshot(first.api.dataDir), before);
@@ -107,7 +110,10 @@ test('temp files of a writer that died are removed at the next start', async () 
   await writeFile(path.join(dataDir, '.config.json.tmp'), '{"half');
   const again = await startEngine({ dataDir });
   try {
-    assert.deepEqual((await readdir(dataDir)).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(dataDir)).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
   } finally {
     await again.stop();
     await removeDir(dataDir);

@@ -8,7 +8,7 @@ import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startControlServer } from '../../src/appliance/control/server.js';
-import { checkSocketPath, unsafeReason, UnsafePathError } from '../../src/engine/fs/strict-modes.js';
+import { checkSocketPath, unsafeReason, UnsafePathError } from '../../src/platform/strict-modes.js';
 import { finished, removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 
 const isRoot = process.geteuid?.() === 0;
@@ -33,7 +33,10 @@ test('a world-writable data dir (mkdir -m 777): `esa start` exits 2 with one lin
     const { code, stderr } = await finished(spawnEsa(['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0']));
     assert.equal(code, 2, stderr);
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
-    assert.equal(stderr.trim(), `esa: unsafe data dir: ${dataDir} is writable by other users (mode 0777): another user could replace what is in it; fix with \`chmod go-w ${dataDir}\``);
+    assert.equal(
+      stderr.trim(),
+      `esa: unsafe data dir: ${dataDir} is writable by other users (mode 0777): another user could replace what is in it; fix with \`chmod go-w ${dataDir}\``,
+    );
     assert.deepEqual(await readdir(dataDir), []);
     await chmod(dataDir, 0o700);
     const engine = await startEngine({ dataDir });
@@ -51,7 +54,10 @@ test('a group-writable parent is refused by name; a sticky world-writable parent
     await chmod(open, 0o775);
     await assert.rejects(startEngine({ dataDir: path.join(open, 'data') }), (e: Error) => {
       assert.ok(e instanceof UnsafePathError);
-      assert.equal(e.message, `unsafe data dir: ${open} is writable by its group (mode 0775): another user could replace what is in it; fix with \`chmod go-w ${open}\``);
+      assert.equal(
+        e.message,
+        `unsafe data dir: ${open} is writable by its group (mode 0775): another user could replace what is in it; fix with \`chmod go-w ${open}\``,
+      );
       return true;
     });
     assert.deepEqual(await readdir(open), [], 'the data dir was not even created');
@@ -64,21 +70,25 @@ test('a group-writable parent is refused by name; a sticky world-writable parent
   }
 });
 
-test('a data dir, or a queue/ inside it, that belongs to another user is refused', { skip: isRoot ? false : 'needs root to make a directory of another uid' }, async () => {
-  const top = await tempDir();
-  try {
-    const dataDir = path.join(top, 'data');
-    await mkdir(dataDir, { mode: 0o700 });
-    await chown(dataDir, NOBODY, NOBODY);
-    await assert.rejects(startEngine({ dataDir }), new RegExp(`^Error: unsafe data dir: ${dataDir} belongs to uid ${NOBODY}, not to this user`));
-    await chown(dataDir, 0, 0);
-    await mkdir(path.join(dataDir, 'queue'), { mode: 0o777 });
-    await chmod(path.join(dataDir, 'queue'), 0o777);
-    await assert.rejects(startEngine({ dataDir }), /queue is writable by other users \(mode 0777\)/);
-  } finally {
-    await removeDir(top);
-  }
-});
+test(
+  'a data dir, or a queue/ inside it, that belongs to another user is refused',
+  { skip: isRoot ? false : 'needs root to make a directory of another uid' },
+  async () => {
+    const top = await tempDir();
+    try {
+      const dataDir = path.join(top, 'data');
+      await mkdir(dataDir, { mode: 0o700 });
+      await chown(dataDir, NOBODY, NOBODY);
+      await assert.rejects(startEngine({ dataDir }), new RegExp(`^Error: unsafe data dir: ${dataDir} belongs to uid ${NOBODY}, not to this user`));
+      await chown(dataDir, 0, 0);
+      await mkdir(path.join(dataDir, 'queue'), { mode: 0o777 });
+      await chmod(path.join(dataDir, 'queue'), 0o777);
+      await assert.rejects(startEngine({ dataDir }), /queue is writable by other users \(mode 0777\)/);
+    } finally {
+      await removeDir(top);
+    }
+  },
+);
 
 /** A listener standing where the control socket should be; counts what reaches it. */
 async function impostor(socketPath: string): Promise<{ received: () => number; close: () => Promise<void> }> {
@@ -99,27 +109,31 @@ async function impostor(socketPath: string): Promise<{ received: () => number; c
   };
 }
 
-test('the CLI sends nothing to a socket of another user, or in a directory others can write', { skip: isRoot ? false : 'needs root to make a socket of another uid' }, async () => {
-  const top = await tempDir();
-  try {
-    const sock = path.join(top, 'esa.sock');
-    const fake = await impostor(sock);
+test(
+  'the CLI sends nothing to a socket of another user, or in a directory others can write',
+  { skip: isRoot ? false : 'needs root to make a socket of another uid' },
+  async () => {
+    const top = await tempDir();
     try {
-      await chown(sock, NOBODY, NOBODY);
-      const { code, stderr } = await finished(spawnEsa(['shell', '--socket', sock, '-c', 'commit "secret comment"']));
-      assert.equal(code, 2, stderr);
-      assert.equal(stderr.trim().split('\n').length, 1, stderr);
-      assert.match(stderr, new RegExp(`^esa: refusing to use the control socket: ${sock} belongs to uid ${NOBODY}, not to this user`));
-      assert.equal(fake.received(), 0, 'nothing was sent');
+      const sock = path.join(top, 'esa.sock');
+      const fake = await impostor(sock);
+      try {
+        await chown(sock, NOBODY, NOBODY);
+        const { code, stderr } = await finished(spawnEsa(['shell', '--socket', sock, '-c', 'commit "secret comment"']));
+        assert.equal(code, 2, stderr);
+        assert.equal(stderr.trim().split('\n').length, 1, stderr);
+        assert.match(stderr, new RegExp(`^esa: refusing to use the control socket: ${sock} belongs to uid ${NOBODY}, not to this user`));
+        assert.equal(fake.received(), 0, 'nothing was sent');
+      } finally {
+        await fake.close();
+      }
     } finally {
-      await fake.close();
+      await removeDir(top);
     }
-  } finally {
-    await removeDir(top);
-  }
-});
+  },
+);
 
-test('checkSocketPath: a socket in a world-writable (not sticky) directory is refused; the engine\'s own socket is fine', async () => {
+test("checkSocketPath: a socket in a world-writable (not sticky) directory is refused; the engine's own socket is fine", async () => {
   const top = await tempDir();
   try {
     const open = path.join(top, 'open');
@@ -127,7 +141,10 @@ test('checkSocketPath: a socket in a world-writable (not sticky) directory is re
     await chmod(open, 0o777);
     const fake = await impostor(path.join(open, 'esa.sock'));
     try {
-      assert.match((await checkSocketPath(path.join(open, 'esa.sock'))) ?? '', /writable by other users \(mode 0777\).*\(the control socket's directory: nothing was sent\)$/);
+      assert.match(
+        (await checkSocketPath(path.join(open, 'esa.sock'))) ?? '',
+        /writable by other users \(mode 0777\).*\(the control socket's directory: nothing was sent\)$/,
+      );
       const { code, stderr } = await finished(spawnEsa(['shell', '--socket', path.join(open, 'esa.sock'), '-c', 'status']));
       assert.equal(code, 2, stderr);
       assert.equal(fake.received(), 0);

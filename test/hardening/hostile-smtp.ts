@@ -1,4 +1,4 @@
-// Hostile SMTP clients against a listener on loopback, each returning counts (issue 15): a
+// Hostile SMTP clients against a listener on loopback, each returning counts: a
 // slowloris, broken pipelining, malformed input, oversized mail. The hardening tests run them
 // once; a soak can run `hostileSmtpRound` against a live engine as often as it likes.
 import { connect, type Socket } from 'node:net';
@@ -163,7 +163,10 @@ export async function streamedMail(port: number, blocks: Iterable<Buffer>, reply
 /** One message of `bytes` bytes of content; returns the final reply. */
 export function oversizedMail(port: number, bytes: number): Promise<string> {
   const block = Buffer.from(('x'.repeat(998) + '\r\n').repeat(64));
-  return streamedMail(port, Array.from({ length: Math.ceil(bytes / block.length) }, () => block));
+  return streamedMail(
+    port,
+    Array.from({ length: Math.ceil(bytes / block.length) }, () => block),
+  );
 }
 
 export interface HostileRound {

@@ -73,7 +73,12 @@ after(async () => {
 });
 
 test('a UTF-8 recipient to a host without SMTPUTF8 bounces with 5.6.7 and nothing is sent', async () => {
-  const r = await send(listenerPort(engine), 'MAIL FROM:<alice@example.org> SMTPUTF8', 'RCPT TO:<pelé@example.com>', 'Subject: utf8 address\r\n\r\nplain body\r\n');
+  const r = await send(
+    listenerPort(engine),
+    'MAIL FROM:<alice@example.org> SMTPUTF8',
+    'RCPT TO:<pelé@example.com>',
+    'Subject: utf8 address\r\n\r\nplain body\r\n',
+  );
   const mid = Number(/Message (\d+) accepted/.exec(r)![1]);
   await waitFor(async () => new RegExp(`MID ${mid} to RID \\[0\\] - 5\\.6\\.7 - `).test(await readMailLog(engine)), 'the 5.6.7 bounce');
   await waitFor(async () => new RegExp(`generated for bounce of MID ${mid}\\b`).test(await readMailLog(engine)), 'its DSN');
@@ -83,7 +88,12 @@ test('a UTF-8 recipient to a host without SMTPUTF8 bounces with 5.6.7 and nothin
 });
 
 test('an 8-bit body to a host without 8BITMIME bounces with 5.6.3 and nothing is sent', async () => {
-  const r = await send(listenerPort(engine), 'MAIL FROM:<alice@example.org> BODY=8BITMIME', 'RCPT TO:<bob@example.com>', 'Subject: eight bit\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln\r\n');
+  const r = await send(
+    listenerPort(engine),
+    'MAIL FROM:<alice@example.org> BODY=8BITMIME',
+    'RCPT TO:<bob@example.com>',
+    'Subject: eight bit\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße aus Köln\r\n',
+  );
   const mid = Number(/Message (\d+) accepted/.exec(r)![1]);
   await waitFor(async () => new RegExp(`MID ${mid} to RID \\[0\\] - 5\\.6\\.3 - `).test(await readMailLog(engine)), 'the 5.6.3 bounce');
   await engine.idle();

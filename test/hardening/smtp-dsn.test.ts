@@ -25,7 +25,10 @@ test('a DSN storm against a full queue: the notices wait within the limit, then 
     }
     await engine.api.resumeDelivery(['ALL']);
     // Each message's bad recipient bounces; its slow one keeps the message queued: no room for the DSNs.
-    await waitFor(async () => ((await readMailLog(engine)).match(/The notice for MID \d+ waits: the queue storage limit is reached/g) ?? []).length === 3, 'three waiting notices');
+    await waitFor(
+      async () => ((await readMailLog(engine)).match(/The notice for MID \d+ waits: the queue storage limit is reached/g) ?? []).length === 3,
+      'three waiting notices',
+    );
     assert.equal(engine.api.gauges().queuedMessages, 3, 'the limit holds: no DSN was queued past it');
     assert.equal(backend.dsns().length, 0);
     // Room comes back: the slow recipients are delivered, the originals leave, the notices go out.

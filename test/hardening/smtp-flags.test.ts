@@ -1,5 +1,5 @@
-// Issue 15 item 11: a list flag given more than once combines (`--accept a.com --accept b.com`);
-// any other flag given twice is refused with one line (it used to crash: `v?.split is not a function`).
+// A list flag given more than once combines (`--accept a.com --accept b.com`);
+// any other flag given twice is refused with one line, never a stack trace.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

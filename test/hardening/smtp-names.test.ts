@@ -1,4 +1,4 @@
-// Issue 15 item 5: a profile name cannot reach Object.prototype (`__proto__`, `constructor`):
+// A profile name cannot reach Object.prototype (`__proto__`, `constructor`):
 // refused with one line, or looked up as an own key only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -60,7 +60,10 @@ test('the check itself: length, checksum, a missing end line; version 1 files st
   assert.deepEqual(parseSpoolFile(7, good).content, content);
   const flipped = Buffer.from(good);
   flipped[good.indexOf('body')] = 0x42;
-  assert.throws(() => parseSpoolFile(7, flipped), (e: unknown) => e instanceof SpoolDamagedError && /checksum mismatch/.test(e.message));
+  assert.throws(
+    () => parseSpoolFile(7, flipped),
+    (e: unknown) => e instanceof SpoolDamagedError && /checksum mismatch/.test(e.message),
+  );
   assert.throws(() => parseSpoolFile(7, good.subarray(0, good.length - 10)), /cut short/);
   const v1 = Buffer.concat([Buffer.from(JSON.stringify(envelope) + '\n'), content]);
   assert.deepEqual(parseSpoolFile(7, v1).content, content);
@@ -83,9 +86,7 @@ test('25 concurrent 9.5 MB messages stream to the spool: memory stays far below 
     let peak = 0;
     const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - base)), 5);
     try {
-      const replies = await Promise.all(
-        Array.from({ length: count }, () => streamedMail(port, [body], 120_000)),
-      );
+      const replies = await Promise.all(Array.from({ length: count }, () => streamedMail(port, [body], 120_000)));
       for (const r of replies) assert.match(r, /^250 2\.0\.0 Ok: Message \d+ accepted$/);
     } finally {
       clearInterval(sample);

@@ -8,7 +8,15 @@ import { PowerLossModel, type Image } from './power-loss-fs.js';
 
 /** A one-recipient envelope for MID `mid`. */
 export function testEnvelope(mid: number): Envelope {
-  return { mid, from: 'alice@example.org', to: [`bob${mid}@example.com`], arrival: Date.UTC(2026, 10, 30, 6, 0, 0), icid: 1, listener: 'IncomingMail', profile: 'Default' };
+  return {
+    mid,
+    from: 'alice@example.org',
+    to: [`bob${mid}@example.com`],
+    arrival: Date.UTC(2026, 10, 30, 6, 0, 0),
+    icid: 1,
+    listener: 'IncomingMail',
+    profile: 'Default',
+  };
 }
 
 /** Every `<bucket>/<MID>.msg` a power cut's image holds. */

@@ -41,7 +41,10 @@ test('hoststatus: down with the last error while the backend refuses, up after i
   // Sections in the appliance's order; the routes end at a line with "Ordered".
   const at = (s: string) => report.indexOf(s);
   assert.ok(at('Counters:') < at('Gauges:') && at('Gauges:') < at('Oldest Message') && at('Last Activity') < at('SMTP routes for this host:'));
-  assert.match(report, new RegExp(`SMTP routes for this host:\\n    Route "ALL": 127\\.0\\.0\\.1:${backend.port}\\nOrdered IP addresses: 127\\.0\\.0\\.1:${backend.port}\\n`));
+  assert.match(
+    report,
+    new RegExp(`SMTP routes for this host:\\n    Route "ALL": 127\\.0\\.0\\.1:${backend.port}\\nOrdered IP addresses: 127\\.0\\.0\\.1:${backend.port}\\n`),
+  );
   assert.ok(!report.split('\n').some((l) => l.startsWith('>')));
 
   await backend.setMode('up');

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 const midOf = (reply: string) => Number(/Message (\d+) accepted/.exec(reply)?.[1]);
 
-test('grep finds a MID\'s whole story across a log rotation, oldest line first', async () => {
+test("grep finds a MID's whole story across a log rotation, oldest line first", async () => {
   backend = await startBackend();
   cli = await startCliEngine({ backendPort: backend.port, logRotateBytes: 2_000, logKeep: 50 });
   const port = listenerPort(cli.engine);
@@ -50,10 +50,17 @@ test('grep finds a MID\'s whole story across a log rotation, oldest line first',
   const r = await oneLine(cli.socket, `grep -e "MID ${mid}\\b" mail_logs`);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  const expected = texts.reverse().join('').split('\n').filter((l) => new RegExp(`MID ${mid}\\b`).test(l));
+  const expected = texts
+    .reverse()
+    .join('')
+    .split('\n')
+    .filter((l) => new RegExp(`MID ${mid}\\b`).test(l));
   assert.deepEqual(lines, expected);
   const order = ['Start MID', 'queued for delivery', 'Delayed:', 'Message done', 'Message finished'].map((s) => lines.findIndex((l) => l.includes(s)));
-  assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `story order ${order.join(',')}:\n${r.stdout}`);
+  assert.ok(
+    order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])),
+    `story order ${order.join(',')}:\n${r.stdout}`,
+  );
 
   // The simpler form, -i and -c.
   const counted = await oneLine(cli.socket, `grep -e "start mid ${mid}\\b" -i -c mail_logs`);
@@ -77,7 +84,10 @@ test('tail in batch gives the last N lines; a bad regexp or no match is one line
   // The command line and a blank before; a blank, the prompt at which input ended and the last newline after.
   assert.deepEqual(dflt.stdout.split('\n').slice(2, -3), log.slice(-20), dflt.stdout);
   const asked = await batch(cli.socket, 'tail\nmail_logs\n');
-  assert.match(asked.stdout, /Currently configured logs:\n1\. "mail_logs" Type: "Text Mail Logs" Retrieval: Manual Download\nEnter the number of the log you wish to tail\.\n\[\]> mail_logs\n/);
+  assert.match(
+    asked.stdout,
+    /Currently configured logs:\n1\. "mail_logs" Type: "Text Mail Logs" Retrieval: Manual Download\nEnter the number of the log you wish to tail\.\n\[\]> mail_logs\n/,
+  );
 
   const bad = await batch(cli.socket, 'grep -e "(" mail_logs\n');
   assert.equal(bad.code, 1);

@@ -12,11 +12,27 @@ test('status: System gauges, Resource Conservation levels, Messages In Work Queu
   assert.equal(formatBytesShort(79 * 1024 ** 3 + 5), '79G');
   assert.equal(formatBytesShort(9.56 * 1024 ** 3), '9.5G');
   assert.equal(formatBytesShort(512), '512B');
-  const snap = statusSnapshot({ reset: 0, uptime: 0, lifetime: 0 }, {
-    ids: { mid: 1, icid: 1, dcid: 1 },
-    gauges: { connectionsIn: 0, connectionsOut: 0, activeRecipients: 0, unattempted: 0, attempted: 0, destinations: 0, kilobytesUsed: 0, kilobytesFree: 0, hostsDown: 0, queuedMessages: 0, messagesInWorkQueue: 7, storageUsedPercent: 85 },
-    system: { ramPercent: 14, cpuPercent: 3, diskIoPercent: 0, loggingDiskPercent: 4, loggingDiskAvailable: 171 * 1024 ** 3 },
-  });
+  const snap = statusSnapshot(
+    { reset: 0, uptime: 0, lifetime: 0 },
+    {
+      ids: { mid: 1, icid: 1, dcid: 1 },
+      gauges: {
+        connectionsIn: 0,
+        connectionsOut: 0,
+        activeRecipients: 0,
+        unattempted: 0,
+        attempted: 0,
+        destinations: 0,
+        kilobytesUsed: 0,
+        kilobytesFree: 0,
+        hostsDown: 0,
+        queuedMessages: 0,
+        messagesInWorkQueue: 7,
+        storageUsedPercent: 85,
+      },
+      system: { ramPercent: 14, cpuPercent: 3, diskIoPercent: 0, loggingDiskPercent: 4, loggingDiskAvailable: 171 * 1024 ** 3 },
+    },
+  );
   for (const detail of [false, true]) {
     const lines = formatStatus(snap, detail);
     assert.ok(!lines.join('\n').includes('>'));
@@ -44,12 +60,31 @@ test('hoststatus: up, down or unknown', () => {
 });
 
 test('grep: batch syntax, options anywhere, one-line errors', () => {
-  assert.deepEqual(parseGrepArgs(['-e', 'MID 1\\b', '-i', '-c', 'mail_logs']), { regexp: 'MID 1\\b', ignoreCase: true, count: true, context: 0, files: '*', tail: false, log: 'mail_logs' });
-  assert.deepEqual(parseGrepArgs(['-i', 'Start MID', 'mail_logs']), { regexp: 'Start MID', ignoreCase: true, count: false, context: 0, files: '*', tail: false, log: 'mail_logs' });
+  assert.deepEqual(parseGrepArgs(['-e', 'MID 1\\b', '-i', '-c', 'mail_logs']), {
+    regexp: 'MID 1\\b',
+    ignoreCase: true,
+    count: true,
+    context: 0,
+    files: '*',
+    tail: false,
+    log: 'mail_logs',
+  });
+  assert.deepEqual(parseGrepArgs(['-i', 'Start MID', 'mail_logs']), {
+    regexp: 'Start MID',
+    ignoreCase: true,
+    count: false,
+    context: 0,
+    files: '*',
+    tail: false,
+    log: 'mail_logs',
+  });
   assert.deepEqual(parseGrepArgs(['-C', '2', '-f', 'mail_logs.*', '-p', '-t', '-e', 'x', 'mail_logs']).context, 2);
   assert.throws(() => parseGrepArgs(['-v', 'x', 'mail_logs']), /^Error: Unknown option -v/);
   assert.throws(() => parseGrepArgs(['x']), /Invalid arguments when processing/);
   assert.throws(() => parseGrepArgs(['-e']), /-e needs a value/);
-  assert.throws(() => compileRegexp('[', false), (e: Error) => e.message === 'Invalid regular expression: /[/: Unterminated character class' && !e.message.includes('\n'));
+  assert.throws(
+    () => compileRegexp('[', false),
+    (e: Error) => e.message === 'Invalid regular expression: /[/: Unterminated character class' && !e.message.includes('\n'),
+  );
   assert.equal(compileRegexp('abc', true).test('ABC'), true);
 });

@@ -23,15 +23,34 @@ afterEach(async () => {
   backend = undefined;
 });
 
-const rows = (text: string, re: RegExp) => text.split('\n').map((l) => re.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+const rows = (text: string, re: RegExp) =>
+  text
+    .split('\n')
+    .map((l) => re.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null);
 
 test('rate rows: deltas against the previous row, negative after a counter reset, no separators', () => {
-  const s = (now: number, received: number, completed: number): RateSample => ({ now, connectionsIn: 2, connectionsOut: 1, recipientsReceived: received, recipientsCompleted: completed, kilobytesUsed: 12_345 });
+  const s = (now: number, received: number, completed: number): RateSample => ({
+    now,
+    connectionsIn: 2,
+    connectionsOut: 1,
+    recipientsReceived: received,
+    recipientsCompleted: completed,
+    kilobytesUsed: 12_345,
+  });
   const a = s(Date.UTC(2026, 10, 28, 1, 36, 30), 1_500, 6);
   assert.equal(rateRow(a, undefined), '01:36:30   2     1       1500        0           6         0   12345');
   const m = RATE_ROW.exec(rateRow(s(a.now + 10_000, 1_507, 0), a))!;
   assert.deepEqual(m.slice(1).map(Number), [1, 36, 40, 2, 1, 1507, 7, 0, -6, 12345]);
-  const h = (state: HostRateSample['state'], active: number, delivered: number): HostRateSample => ({ now: Date.UTC(2026, 10, 28, 11, 27, 15), state, connectionsOut: 3, activeRecipients: active, deliveredRecipients: delivered, hardBouncedRecipients: 1, softBouncedEvents: 4 });
+  const h = (state: HostRateSample['state'], active: number, delivered: number): HostRateSample => ({
+    now: Date.UTC(2026, 10, 28, 11, 27, 15),
+    state,
+    connectionsOut: 3,
+    activeRecipients: active,
+    deliveredRecipients: delivered,
+    hardBouncedRecipients: 1,
+    softBouncedEvents: 4,
+  });
   assert.equal(hostRateRow(h('unknown', 0, 0), undefined), '11:27:15   unknown         3         0       0       0         0          0');
   assert.deepEqual(HOSTRATE_ROW.exec(hostRateRow(h('up', 5, 9), h('down', 8, 2)))!.slice(4), ['up', '3', '5', '-3', '7', '0', '0']);
 });
@@ -45,7 +64,11 @@ test('rate and hostrate in batch: title lines, rows as the drivers parse them, o
 
   const r = await oneLine(cli.socket, 'rate 1 2');
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(r.stdout.includes(' Time    Connections Recipients          Recipients            Queue\n          In   Out   Received    Delta   Completed    Delta    K-Used\n'));
+  assert.ok(
+    r.stdout.includes(
+      ' Time    Connections Recipients          Recipients            Queue\n          In   Out   Received    Delta   Completed    Delta    K-Used\n',
+    ),
+  );
   const rateRows = rows(r.stdout, RATE_ROW);
   assert.equal(rateRows.length, 2);
   assert.deepEqual(rateRows[1].slice(4, 10).map(Number), [0, 0, 2, 0, 2, 0]);

@@ -57,10 +57,20 @@ test('showrecipients lists a host\'s queued recipients in full in batch; the hea
       lines.forEach((l, i) => (l.includes('Recipient') ? (header = i) : undefined));
       return lines.slice(header + 1).filter((l) => l.trim() !== '');
     };
-    assert.deepEqual(rows(byHost).map((l) => l.split(/\s+/)[3]).sort(), ['a1@example.net', 'a2@example.net', 'a3@example.net', 'b1@example.net', 'b3@example.net']);
+    assert.deepEqual(
+      rows(byHost)
+        .map((l) => l.split(/\s+/)[3])
+        .sort(),
+      ['a1@example.net', 'a2@example.net', 'a3@example.net', 'b1@example.net', 'b3@example.net'],
+    );
     assert.match(byHost, /^5 recipients queued for example\.net\.$/m);
     assert.deepEqual(rows(caseSensitive), [], 'case-sensitive: BOB matches nobody');
-    assert.deepEqual(rows(bySender).map((l) => l.split(/\s+/)[3]).sort(), ['b1@example.net', 'b3@example.net']);
+    assert.deepEqual(
+      rows(bySender)
+        .map((l) => l.split(/\s+/)[3])
+        .sort(),
+      ['b1@example.net', 'b3@example.net'],
+    );
   });
 });
 
@@ -102,7 +112,7 @@ test('bouncerecipients notes that delivery is currently suspended', async () => 
   });
 });
 
-test('deleterecipients by sender removes only that sender\'s recipients; nothing is ever delivered for them', async () => {
+test("deleterecipients by sender removes only that sender's recipients; nothing is ever delivered for them", async () => {
   await withQueue(async (cli, backend, revive) => {
     const out = await ok(cli, 'deleterecipients\n2\nbob@example.org\nN\ndeleterecipients\n2\nbob@example.org\nY\ndeleterecipients host nowhere.example\n');
     assert.match(out, /\[N\]> N\n\nNo recipients deleted\./);

@@ -89,7 +89,10 @@ const CHECKS: Record<string, (r: Run) => void> = {
     assert.match(r.outputOf('tophosts delivered'), / 1 {3}example\.com +0 +\d+ +100 /);
   },
   'Mail expires': (r) => {
-    const bounced = r.outputOf('grep "5.4.7" mail_logs').split('\n').filter((l) => /Bounced: .* 5\.4\.7 /.test(l));
+    const bounced = r
+      .outputOf('grep "5.4.7" mail_logs')
+      .split('\n')
+      .filter((l) => /Bounced: .* 5\.4\.7 /.test(l));
     assert.equal(bounced.length, 5, r.outputOf('grep "5.4.7" mail_logs'));
     const queued = r.outputOf('showrecipients host sandbox.example.org');
     assert.equal(queued.split('\n').filter((l) => /trainer@sandbox\.example\.org/.test(l)).length, 5, queued);

@@ -102,11 +102,20 @@ test('esa sandbox -c: no welcome line; -c "a; b" labels each command; the backen
     const r = await run('sim backend reject; sim clock show');
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /help sim|"quit" to leave/);
-    assert.match(r.stdout, /^mail\.example\.com> sim backend reject\n\nBackend mail server 127\.0\.0\.1:\d+ is rejecting: answering 550 5\.1\.1 to every recipient\.\n/);
+    assert.match(
+      r.stdout,
+      /^mail\.example\.com> sim backend reject\n\nBackend mail server 127\.0\.0\.1:\d+ is rejecting: answering 550 5\.1\.1 to every recipient\.\n/,
+    );
     assert.match(r.stdout, /\n\nmail\.example\.com> sim clock show\n\nSimulated time: /);
     const none = await run('sim mailbox nobody@example.com');
     assert.equal(none.code, 1);
-    assert.equal(none.stderr.split('\n').filter((l) => l && !l.startsWith('esa sandbox:')).join('\n'), 'No mail for nobody@example.com. "sim mailbox" lists the mailboxes.');
+    assert.equal(
+      none.stderr
+        .split('\n')
+        .filter((l) => l && !l.startsWith('esa sandbox:'))
+        .join('\n'),
+      'No mail for nobody@example.com. "sim mailbox" lists the mailboxes.',
+    );
     // One command alone is not labelled.
     const one = await run('sim clock show');
     assert.match(one.stdout, /^Simulated time: /);
@@ -122,7 +131,9 @@ test('esa sandbox --accept with a bad entry or an empty one is refused with one 
       ['exa mple.com,,', 'esa: --accept: Invalid domain "exa mple.com": use example.com, .example.com, [1.2.3.4] or ALL.'],
       ['example.com,,', 'esa: --accept: an empty entry in "example.com,,": separate the domains with single commas.'],
     ]) {
-      const r = await finished(spawnEsa(['sandbox', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', '127.0.0.1:0', '--accept', value, '-c', 'sim clock show']));
+      const r = await finished(
+        spawnEsa(['sandbox', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', '127.0.0.1:0', '--accept', value, '-c', 'sim clock show']),
+      );
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.ok(r.stderr.startsWith(error), r.stderr);

@@ -44,7 +44,10 @@ test('esa shell in batch mode (stdin a pipe) loads neither Ink nor React', async
   const r = await recorded('batch', [path.join(ROOT, 'cli/main.ts'), 'shell', '--socket', cli.socket], 'version\n');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Current Version/);
-  assert.ok(r.urls.some((u) => u.endsWith('/cli/batch.ts')), 'the hook saw batch mode load');
+  assert.ok(
+    r.urls.some((u) => u.endsWith('/cli/batch.ts')),
+    'the hook saw batch mode load',
+  );
   for (const ui of UI) assert.ok(!r.packages.has(ui), `batch mode loaded ${ui}`);
   assert.ok(!r.urls.some((u) => u.includes('/cli/ink/')), 'batch mode loaded the Ink app');
 });
@@ -59,7 +62,20 @@ test('esa start loads neither Ink nor React', async () => {
   const file = path.join(dir, 'start');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', HOOK, path.join(ROOT, 'cli/main.ts'), 'start', '--data-dir', path.join(dir, 'data'), '--listen', '127.0.0.1:0', '--route', '127.0.0.1:1'],
+    [
+      '--import',
+      'tsx',
+      '--import',
+      HOOK,
+      path.join(ROOT, 'cli/main.ts'),
+      'start',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--listen',
+      '127.0.0.1:0',
+      '--route',
+      '127.0.0.1:1',
+    ],
     { cwd: ROOT, env: { ...process.env, ESA_TEST_LOADS_FILE: file }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const done = finished(child);
@@ -76,7 +92,10 @@ test('esa start loads neither Ink nor React', async () => {
   child.kill('SIGTERM');
   await done;
   const urls = (await readFile(file, 'utf8')).split('\n');
-  assert.ok(urls.some((u) => u.endsWith('/src/engine/engine.ts')), 'the hook saw the engine load');
+  assert.ok(
+    urls.some((u) => u.endsWith('/src/engine/engine.ts')),
+    'the hook saw the engine load',
+  );
   for (const ui of UI) assert.ok(!urls.some((u) => u.includes(`/node_modules/${ui}/`)), `esa start loaded ${ui}`);
 });
 

@@ -84,7 +84,7 @@ test('Ctrl-C in a question abandons the dialog: nothing pending, the prompt come
   s.client.close();
 });
 
-test('Tab asks the engine at the prompt and uses the question\'s choices in a dialog', async () => {
+test("Tab asks the engine at the prompt and uses the question's choices in a dialog", async () => {
   const s = await shell();
   s.controller.input('suspendl\t');
   await s.until('completion', (v) => v.line.text === 'suspendlistener ');
@@ -102,7 +102,7 @@ test('Tab asks the engine at the prompt and uses the question\'s choices in a di
   s.client.close();
 });
 
-test('Ctrl-D on an empty line quits, with the engine\'s warning when changes are pending', async () => {
+test("Ctrl-D on an empty line quits, with the engine's warning when changes are pending", async () => {
   const s = await shell();
   s.controller.input('bounceconfig new Temp\r');
   await s.until('the change', (v) => v.mode === 'idle' && (v.status?.pendingChanges ?? 0) === 1);

@@ -150,7 +150,11 @@ test('the status bar shows the backend down within a second, then the host down 
   try {
     const t = shellIn(sandboxed.socket, { cols: 120 });
     open.push(t);
-    const bar = () => t.screen().filter((l) => l.includes('│')).at(-1) ?? '';
+    const bar = () =>
+      t
+        .screen()
+        .filter((l) => l.includes('│'))
+        .at(-1) ?? '';
     await t.until('the status bar', () => /Backend up/.test(bar()));
     assert.match(bar(), /Listeners receiving|Recv on/);
     const downAt = Date.now();
@@ -175,7 +179,11 @@ test('the status bar shows the backend down within a second, then the host down 
 test('in 80 columns and after a resize to 60, the prompt and a fitting status bar stay', async () => {
   const t = shell({ cols: 80, rows: 24 });
   await atPrompt(t, PROMPT);
-  const bar = () => t.screen().filter((l) => l.includes('│')).at(-1) ?? '';
+  const bar = () =>
+    t
+      .screen()
+      .filter((l) => l.includes('│'))
+      .at(-1) ?? '';
   await t.until('the status bar', () => bar() !== '');
   assert.ok(bar().length <= 80, bar());
   t.proc.resize(60, 24);
@@ -247,7 +255,12 @@ async function bothWays(enter: (t: ShellTerminal) => Promise<void>): Promise<voi
   try {
     const viaBatch = await batch(forBatch.socket, `${SCRIPT.join('\n')}\n`);
     // Batch mode may write the next prompt before it finds the end of its input: not a line of the script.
-    const batchLines = masked(viaBatch.stdout.replace(/\n$/, '').replace(/\nmail\.example\.com> ?$/, '').split('\n'));
+    const batchLines = masked(
+      viaBatch.stdout
+        .replace(/\n$/, '')
+        .replace(/\nmail\.example\.com> ?$/, '')
+        .split('\n'),
+    );
 
     const t = shellIn(forInk.socket, { cols: 200, rows: 50 });
     open.push(t);
@@ -284,7 +297,10 @@ test('the same input typed line by line at each prompt gives the same transcript
 
 test('when Ink cannot load, the readline loop takes over the session', async () => {
   const t = shell({
-    command: { file: process.execPath, args: ['--import', 'tsx', '--import', path.join(ROOT, 'test/shell/fixtures/register-break-ink.mjs'), path.join(ROOT, 'cli/main.ts')] },
+    command: {
+      file: process.execPath,
+      args: ['--import', 'tsx', '--import', path.join(ROOT, 'test/shell/fixtures/register-break-ink.mjs'), path.join(ROOT, 'cli/main.ts')],
+    },
   });
   await t.untilLine(/could not load .*using the plain line shell/);
   await t.untilLine(/^mail\.example\.com>$/, 'the readline prompt');

@@ -21,7 +21,10 @@ test('a pasted chunk is several lines: Enter, Tab and control keys are found ins
   assert.deepEqual(decodeKeys('suspendl\t'), [{ text: 'suspendl' }, { name: 'tab' }]);
   assert.deepEqual(decodeKeys('ab\x7f\x03'), [{ text: 'ab' }, { name: 'backspace' }, { name: 'interrupt' }]);
   assert.deepEqual(decodeKeys('\x04'), [{ name: 'endOfInput' }]);
-  assert.deepEqual(decodeKeys('\x01\x05\x15\x17\x0b'), ['home', 'end', 'killToStart', 'killWordBefore', 'killToEnd'].map((name) => ({ name })));
+  assert.deepEqual(
+    decodeKeys('\x01\x05\x15\x17\x0b'),
+    ['home', 'end', 'killToStart', 'killWordBefore', 'killToEnd'].map((name) => ({ name })),
+  );
 });
 
 test('escape sequences: arrows, Home/End, Delete, word moves; unknown ones are dropped', () => {
@@ -46,7 +49,10 @@ test('transcript: output becomes lines; the newest stay live until something els
     { type: 'output', text: 'sion\n=====\n' },
   ]);
   assert.deepEqual(s.lines.map(plainText), ['mail.example.com> version', '']);
-  assert.deepEqual(s.held.map((l) => l.text), ['Current Version', '=====']);
+  assert.deepEqual(
+    s.held.map((l) => l.text),
+    ['Current Version', '====='],
+  );
   assert.equal(s.partial, '');
   const done = apply([{ type: 'output', text: '\n' }, { type: 'finished' }], s);
   assert.deepEqual(done.held, []);
@@ -54,7 +60,7 @@ test('transcript: output becomes lines; the newest stay live until something els
   assert.ok(done.lines.every((l, i) => i === 0 || l.tone === 'output'));
 });
 
-test('transcript: a refused answer\'s reason and a failed command\'s error turn red', () => {
+test("transcript: a refused answer's reason and a failed command's error turn red", () => {
   const refused = apply([
     { type: 'question', label: 'Please enter the maximum number of retries.', attempt: 1 },
     { type: 'answer', prompt: '[100]> ', default: '100', text: 'ten' },
@@ -82,7 +88,10 @@ test('transcript: a refused answer\'s reason and a failed command\'s error turn 
   ]);
   assert.equal(failed.lines.find((l) => l.text === 'Unknown command: frobnicate')?.tone, 'error');
 
-  const aborted = apply([{ type: 'output', text: '\n-- Changes not recorded.\n' }, { type: 'finished', error: 'bounceconfig: interrupted' }]);
+  const aborted = apply([
+    { type: 'output', text: '\n-- Changes not recorded.\n' },
+    { type: 'finished', error: 'bounceconfig: interrupted' },
+  ]);
   assert.equal(aborted.lines.find((l) => l.text === '-- Changes not recorded.')?.tone, 'notice');
 });
 
@@ -91,43 +100,82 @@ test('transcript: a long report is written through, only its last lines are held
   const s = apply([{ type: 'output', text: report }]);
   assert.equal(s.held.length, MAX_HELD);
   assert.equal(all(s).length, 30);
-  assert.deepEqual(all(s).map((l) => l.text), report.trimEnd().split('\n'));
+  assert.deepEqual(
+    all(s).map((l) => l.text),
+    report.trimEnd().split('\n'),
+  );
 });
 
-test('transcript: a question\'s label follows an unfinished line; the partial line ends with the command', () => {
-  const s = apply([{ type: 'output', text: 'Working...' }, { type: 'question', label: 'Sure?\nReally?', attempt: 1 }]);
-  assert.deepEqual(all(s).map((l) => l.text), ['Working...Sure?', 'Really?']);
+test("transcript: a question's label follows an unfinished line; the partial line ends with the command", () => {
+  const s = apply([
+    { type: 'output', text: 'Working...' },
+    { type: 'question', label: 'Sure?\nReally?', attempt: 1 },
+  ]);
+  assert.deepEqual(
+    all(s).map((l) => l.text),
+    ['Working...Sure?', 'Really?'],
+  );
   const t = apply([{ type: 'output', text: 'no newline' }, { type: 'finished' }]);
-  assert.deepEqual(all(t).map((l) => l.text), ['no newline']);
+  assert.deepEqual(
+    all(t).map((l) => l.text),
+    ['no newline'],
+  );
   assert.equal(t.partial, '');
 });
 
 test('transcript: a carriage return updates the live line in place (live figures, progress)', () => {
   let s = apply([{ type: 'output', text: 'rate: 10/s' }]);
   assert.equal(s.partial, 'rate: 10/s');
-  s = apply([{ type: 'output', text: '\rrate: 12/s' }, { type: 'output', text: '\rrate: 15/s' }], s);
+  s = apply(
+    [
+      { type: 'output', text: '\rrate: 12/s' },
+      { type: 'output', text: '\rrate: 15/s' },
+    ],
+    s,
+  );
   assert.equal(s.partial, 'rate: 15/s');
   s = apply([{ type: 'output', text: '\rrate: 9/s\r\n' }, { type: 'finished' }], s);
-  assert.deepEqual(all(s).map((l) => l.text), ['rate: 9/s']);
+  assert.deepEqual(
+    all(s).map((l) => l.text),
+    ['rate: 9/s'],
+  );
 });
 
 test('transcript: blank lines at the end wait for text before <Static> writes them (Ink drops a blank-only write)', () => {
   const s = apply([{ type: 'command', prompt: '> ', text: 'a' }, { type: 'output', text: 'x\n\n \n' }, { type: 'finished' }]);
   const { write, waiting } = writableLines(s.lines);
-  assert.deepEqual(write.map((l) => l.text), ['a', 'x']);
-  assert.deepEqual(waiting.map((l) => l.text), ['', ' ']);
+  assert.deepEqual(
+    write.map((l) => l.text),
+    ['a', 'x'],
+  );
+  assert.deepEqual(
+    waiting.map((l) => l.text),
+    ['', ' '],
+  );
   assert.deepEqual(writableLines(s.lines.slice(2)).write, []);
 });
 
 test('transcript: lines written by <Static> are let go, and the next batch starts', () => {
-  let s = apply([{ type: 'command', prompt: '> ', text: 'a' }, { type: 'command', prompt: '> ', text: 'b' }]);
+  let s = apply([
+    { type: 'command', prompt: '> ', text: 'a' },
+    { type: 'command', prompt: '> ', text: 'b' },
+  ]);
   assert.equal(s.batch, 0);
   s = transcriptReducer(s, { type: 'written', batch: 0, count: 2 });
   assert.equal(s.lines.length, 0);
   assert.equal(s.batch, 1);
   // A late report for an old batch changes nothing; lines added meanwhile stay.
-  s = apply([{ type: 'command', prompt: '> ', text: 'c' }, { type: 'written', batch: 0, count: 1 }], s);
-  assert.deepEqual(s.lines.map((l) => l.text), ['c']);
+  s = apply(
+    [
+      { type: 'command', prompt: '> ', text: 'c' },
+      { type: 'written', batch: 0, count: 1 },
+    ],
+    s,
+  );
+  assert.deepEqual(
+    s.lines.map((l) => l.text),
+    ['c'],
+  );
   // Ids keep growing across batches (React keys).
   assert.ok(s.lines[0].id > 2);
 });

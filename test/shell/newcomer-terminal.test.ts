@@ -31,7 +31,12 @@ async function sandbox(cols = 80, rows = 24): Promise<ShellTerminal> {
 }
 
 const atPrompt = (t: ShellTerminal, re: RegExp, what = String(re)) => t.until(what, (x) => re.test(x.promptLine()), 20_000);
-const statusBar = (t: ShellTerminal) => t.screen().filter((l) => l.includes(' │ ')).at(-1)?.trimEnd() ?? '';
+const statusBar = (t: ShellTerminal) =>
+  t
+    .screen()
+    .filter((l) => l.includes(' │ '))
+    .at(-1)
+    ?.trimEnd() ?? '';
 
 /** Waits until the screen has not changed for a moment (the redraws of a resize are done). */
 async function steady(t: ShellTerminal): Promise<void> {
@@ -123,7 +128,10 @@ test('80×24: resizing narrower and back leaves no ghost prompt or status lines'
   const lines = t.lines();
   const end = lines.findIndex((l) => l.startsWith('Speed: '));
   // After the output: one blank line, the prompt, the status bar. Nothing else.
-  assert.deepEqual(lines.slice(end + 1).map((l) => (l.includes(' │ ') ? '<status bar>' : l)), ['', 'mail.example.com>', '<status bar>']);
+  assert.deepEqual(
+    lines.slice(end + 1).map((l) => (l.includes(' │ ') ? '<status bar>' : l)),
+    ['', 'mail.example.com>', '<status bar>'],
+  );
   assert.equal(lines.filter((l) => l === 'mail.example.com>').length, 1);
   await quit(t);
 });

@@ -65,8 +65,18 @@ try {
   for (const [name, env] of variants) {
     const runs: Timing[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await once(process.execPath, args, env));
-    console.log(summary(`${name}: prompt shown`, runs.map((r) => r.prompt)));
-    console.log(summary(`${name}: typed key shown`, runs.map((r) => r.echo)));
+    console.log(
+      summary(
+        `${name}: prompt shown`,
+        runs.map((r) => r.prompt),
+      ),
+    );
+    console.log(
+      summary(
+        `${name}: typed key shown`,
+        runs.map((r) => r.echo),
+      ),
+    );
   }
 } finally {
   await cli.stop();

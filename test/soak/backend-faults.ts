@@ -8,12 +8,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { counter, listenerPort, removeDir, sendMany, startBackend, startEngine } from '../helpers/harness.js';
 import { FaultProxy, type ProxyFault } from './fault-proxy.js';
 
-export type FaultMode =
-  | 'backend-down'
-  | 'backend-tempfail'
-  | 'backend-reject'
-  | 'backend-mixed'
-  | Exclude<ProxyFault, 'pass'>;
+export type FaultMode = 'backend-down' | 'backend-tempfail' | 'backend-reject' | 'backend-mixed' | Exclude<ProxyFault, 'pass'>;
 
 export const FAULT_MODES: readonly FaultMode[] = [
   'backend-down',
@@ -76,12 +71,26 @@ async function drain(engine: Engine, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function backendFaults({ perMode = 20, modes = FAULT_MODES, timeoutMs = 60_000 }: { perMode?: number; modes?: readonly FaultMode[]; timeoutMs?: number } = {}): Promise<FaultFigures> {
+export async function backendFaults({
+  perMode = 20,
+  modes = FAULT_MODES,
+  timeoutMs = 60_000,
+}: { perMode?: number; modes?: readonly FaultMode[]; timeoutMs?: number } = {}): Promise<FaultFigures> {
   const backend = await startBackend();
   const proxy = new FaultProxy(backend.port);
   await proxy.start();
   const engine = await startEngine({ backendPort: proxy.port, connectTimeoutMs: 1_000, connectionLingerMs: 50 });
-  const figures: FaultFigures = { modes: 0, messages: 0, faultsInjected: 0, delivered: 0, bouncedWithDsn: 0, lost: 0, duplicates: 0, duplicatesReplyLost: 0, perMode: [] };
+  const figures: FaultFigures = {
+    modes: 0,
+    messages: 0,
+    faultsInjected: 0,
+    delivered: 0,
+    bouncedWithDsn: 0,
+    lost: 0,
+    duplicates: 0,
+    duplicatesReplyLost: 0,
+    perMode: [],
+  };
   try {
     for (const mode of modes) {
       const seenBefore = backend.messages.length;

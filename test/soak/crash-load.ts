@@ -21,7 +21,17 @@ export interface CrashFigures {
 
 const midOf = (content: Buffer) => Number(/with ESMTP id (\d+)/.exec(content.toString('latin1'))?.[1]);
 
-export async function crashUnderLoad({ kills, senders = 4, between = [40, 160] as [number, number], timeoutMs = 60_000 }: { kills: number; senders?: number; between?: [number, number]; timeoutMs?: number }): Promise<CrashFigures> {
+export async function crashUnderLoad({
+  kills,
+  senders = 4,
+  between = [40, 160] as [number, number],
+  timeoutMs = 60_000,
+}: {
+  kills: number;
+  senders?: number;
+  between?: [number, number];
+  timeoutMs?: number;
+}): Promise<CrashFigures> {
   const backend = await startBackend();
   const dataDir = await tempDir('esa-soak-crash-');
   let engine: { child: ChildProcess; port: number } = await startEngineChild(dataDir, backend.port);
@@ -37,7 +47,15 @@ export async function crashUnderLoad({ kills, senders = 4, between = [40, 160] a
     let i = 0;
     while (running) {
       const gen = generation;
-      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: engine.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: engine.port,
+        secure: false,
+        ignoreTLS: true,
+        pool: true,
+        maxConnections: 1,
+        maxMessages: Infinity,
+      });
       while (running && gen === generation) {
         try {
           const info = await transport.sendMail({ from: `sender${id}@example.org`, to: 'bob@example.com', subject: `s${id} m${i++}`, text: 'x'.repeat(2_000) });

@@ -26,7 +26,17 @@ export interface DiskFillFigures {
 }
 
 export async function diskFillCycles({ cycles, timeoutMs = 30_000 }: { cycles: number; timeoutMs?: number }): Promise<DiskFillFigures> {
-  const figures: DiskFillFigures = { cycles: 0, accepted: 0, refused452: 0, otherReplies: [], storageEpisodes: 0, delivered: 0, lost: 0, duplicates: 0, unhandledRejections: 0 };
+  const figures: DiskFillFigures = {
+    cycles: 0,
+    accepted: 0,
+    refused452: 0,
+    otherReplies: [],
+    storageEpisodes: 0,
+    delivered: 0,
+    lost: 0,
+    duplicates: 0,
+    unhandledRejections: 0,
+  };
   const mnt = await tempDir('esa-soak-tmpfs-');
   try {
     await run('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', mnt]);
@@ -42,7 +52,15 @@ export async function diskFillCycles({ cycles, timeoutMs = 30_000 }: { cycles: n
   const accepted = new Set<number>();
   let running = true;
   const sender = async (id: number) => {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: listenerPort(engine), secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: listenerPort(engine),
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 1,
+      maxMessages: Infinity,
+    });
     let i = 0;
     while (running) {
       try {

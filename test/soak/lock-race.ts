@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DataDirBusyError } from '../../src/engine/fs/data-dir-lock.js';
+import { DataDirBusyError } from '../../src/platform/data-dir-lock.js';
 import { removeDir, spawnEsa, startEngine, tempDir } from '../helpers/harness.js';
 
 export interface RaceResult {
@@ -36,7 +36,10 @@ export async function raceForDataDir({ rounds }: { rounds: number }): Promise<Ra
 }
 
 /** Starts `esa start` on dataDir; resolves 'ready' once it serves, or its exit code and stderr. */
-function startChild(dataDir: string, backendPort: number): { child: ChildProcess; outcome: Promise<{ ready: true } | { ready: false; code: number | null; stderr: string }> } {
+function startChild(
+  dataDir: string,
+  backendPort: number,
+): { child: ChildProcess; outcome: Promise<{ ready: true } | { ready: false; code: number | null; stderr: string }> } {
   const child = spawnEsa(['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', `127.0.0.1:${backendPort}`, '--time-scale', '100']);
   let out = '';
   let err = '';

@@ -73,7 +73,18 @@ export interface Login {
 
 /** The ssh command line for a login; `extra` before the destination (e.g. -tt), `command` after it. */
 export function sshArgs(e: SshEngine, login: Login, extra: string[] = [], command?: string): string[] {
-  const common = ['-F', '/dev/null', '-p', String(e.port), '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${path.join(e.dir, 'known_hosts')}`, '-o', 'LogLevel=ERROR'];
+  const common = [
+    '-F',
+    '/dev/null',
+    '-p',
+    String(e.port),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    `UserKnownHostsFile=${path.join(e.dir, 'known_hosts')}`,
+    '-o',
+    'LogLevel=ERROR',
+  ];
   const auth = login.keyFile
     ? ['-i', login.keyFile, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'PreferredAuthentications=publickey']
     : ['-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password', '-o', 'NumberOfPasswordPrompts=1'];
@@ -140,7 +151,9 @@ export class Expect {
     try {
       await waitFor(search, what, timeoutMs);
     } catch (err) {
-      throw new Error(`${(err as Error).message}; output since the last match:\n${this.text.slice(this.#at)}${process.env.SSH_TEST_DEBUG ? `\nall:\n${JSON.stringify(this.text)}` : ""}`);
+      throw new Error(
+        `${(err as Error).message}; output since the last match:\n${this.text.slice(this.#at)}${process.env.SSH_TEST_DEBUG ? `\nall:\n${JSON.stringify(this.text)}` : ''}`,
+      );
     }
     this.before = this.text.slice(this.#at, this.#at + found!.index);
     this.#at += found!.index + found!.length;

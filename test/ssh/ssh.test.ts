@@ -179,7 +179,13 @@ test("a new host key is one ssh2 reads back: a generated key its parseKey reject
   }
   assert.ok(bad, 'ssh2 still makes keys it cannot read (if it no longer does, this check can go)');
   let calls = 0;
-  const first = { utils: { ...ssh2.utils, generateKeyPairSync: (...a: Parameters<typeof ssh2.utils.generateKeyPairSync>) => (calls++ === 0 ? { private: bad!, public: '' } : ssh2.utils.generateKeyPairSync(...a)) } };
+  const first = {
+    utils: {
+      ...ssh2.utils,
+      generateKeyPairSync: (...a: Parameters<typeof ssh2.utils.generateKeyPairSync>) =>
+        calls++ === 0 ? { private: bad!, public: '' } : ssh2.utils.generateKeyPairSync(...a),
+    },
+  };
   const key = newHostKey(first as typeof ssh2);
   assert.equal(calls, 2);
   assert.notEqual(key, bad);

@@ -34,7 +34,17 @@ test('userconfig NEW asks the reference questions in order and the user exists a
     ['userconfig', 'NEW', ADMIN, 'bob', 'Bob Smith', '3', 'N', 'B0b#Passw9rd', 'B0b#Passw9rd', '', 'commit "bob"', ''].join('\n'),
   );
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const order = ['Two-Factor Authentication: Disabled', 'Enter your Passphrase to make changes:', 'Enter the new username.', 'Enter the full name for bob.', 'Assign a role to "bob":', '3. Read-Only Operators', 'Do you want to get a system generated passphrase?', 'New Passphrase:\n[]> ', 'Please enter the new passphrase again:'];
+  const order = [
+    'Two-Factor Authentication: Disabled',
+    'Enter your Passphrase to make changes:',
+    'Enter the new username.',
+    'Enter the full name for bob.',
+    'Assign a role to "bob":',
+    '3. Read-Only Operators',
+    'Do you want to get a system generated passphrase?',
+    'New Passphrase:\n[]> ',
+    'Please enter the new passphrase again:',
+  ];
   let at = 0;
   for (const text of order) {
     const i = r.stdout.indexOf(text, at);
@@ -61,7 +71,10 @@ test('userconfig refuses a wrong own passphrase and deleting admin; batch add an
   assert.match(weak.stdout, new RegExp(PASSPHRASE_RULE.replace(/[.]/g, '\\.')));
   const del = await batch(cli.socket, 'userconfig delete carol\ncommit "no carol"\n');
   assert.equal(del.code, 0, del.stdout);
-  assert.equal(cli.engine.api.config().users.find((u) => u.name === 'carol'), undefined);
+  assert.equal(
+    cli.engine.api.config().users.find((u) => u.name === 'carol'),
+    undefined,
+  );
 });
 
 test('passwd: Old passphrase, system generated?, New Passphrase, again; a wrong old one does not match; passphrases are typed blind', async () => {
@@ -84,7 +97,7 @@ test('passwd: Old passphrase, system generated?, New Passphrase, again; a wrong 
   assert.equal(back.code, 0, back.stdout);
 });
 
-test('the role check is the session\'s, for every front end: a guest session may look but not act or manage users', async () => {
+test("the role check is the session's, for every front end: a guest session may look but not act or manage users", async () => {
   const added = await batch(cli.socket, 'userconfig add guesty Guesty Guests Gu3st#Pw9x\nuserconfig add opy Opy Operators Op3r#Pw9x\ncommit "roles"\n');
   assert.equal(added.code, 0, added.stdout);
   let out = '';
@@ -112,7 +125,10 @@ test('every command with its user goes to logs/cli_logs', async () => {
   await batch(cli.socket, 'tophosts 1\n');
   await cli.control.audit.flushed();
   const log = await readFile(path.join(cli.engine.api.dataDir, 'logs', 'cli_logs'), 'utf8');
-  assert.match(log, /^\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4} Info: PID \d+: User admin \(the local socket\) entered 'tophosts 1'; prompt was '\\nmail\.example\.com> '$/m);
+  assert.match(
+    log,
+    /^\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4} Info: PID \d+: User admin \(the local socket\) entered 'tophosts 1'; prompt was '\\nmail\.example\.com> '$/m,
+  );
 });
 
 test('passphrase rules, hashes and role names', async () => {
@@ -154,21 +170,37 @@ test('the lockout: five failures lock an address for 60 s; a success before that
 
 test('the line discipline: echo, Backspace, Ctrl-U, CR / LF / CRLF, Ctrl-C, Ctrl-D, escape sequences dropped', () => {
   const d = new LineDiscipline();
-  assert.deepEqual(d.feed('ab\x7fc\r'), [{ type: 'echo', text: 'ab\b \bc\r\n' }, { type: 'line', text: 'ac' }]);
+  assert.deepEqual(d.feed('ab\x7fc\r'), [
+    { type: 'echo', text: 'ab\b \bc\r\n' },
+    { type: 'line', text: 'ac' },
+  ]);
   assert.deepEqual(d.feed('x\r\ny\n'), [
     { type: 'echo', text: 'x\r\n' },
     { type: 'line', text: 'x' },
     { type: 'echo', text: 'y\r\n' },
     { type: 'line', text: 'y' },
   ]);
-  assert.deepEqual(d.feed('\n'), [{ type: 'echo', text: '\r\n' }, { type: 'line', text: '' }], 'an LF alone is an Enter');
+  assert.deepEqual(
+    d.feed('\n'),
+    [
+      { type: 'echo', text: '\r\n' },
+      { type: 'line', text: '' },
+    ],
+    'an LF alone is an Enter',
+  );
   assert.deepEqual(d.feed('zz\x15q\x1b[A\x03'), [{ type: 'echo', text: 'zz\b \b\b \bq^C\r\n' }, { type: 'interrupt' }]);
   assert.deepEqual(d.feed('\x04'), [{ type: 'eof' }]);
   // A passphrase: nothing typed is echoed, nor its erasure; Enter still ends the line on the screen.
   d.hidden = true;
-  assert.deepEqual(d.feed('S3cr\x7fet\r'), [{ type: 'echo', text: '\r\n' }, { type: 'line', text: 'S3cet' }]);
+  assert.deepEqual(d.feed('S3cr\x7fet\r'), [
+    { type: 'echo', text: '\r\n' },
+    { type: 'line', text: 'S3cet' },
+  ]);
   d.hidden = false;
-  assert.deepEqual(d.feed('ok\r'), [{ type: 'echo', text: 'ok\r\n' }, { type: 'line', text: 'ok' }]);
+  assert.deepEqual(d.feed('ok\r'), [
+    { type: 'echo', text: 'ok\r\n' },
+    { type: 'line', text: 'ok' },
+  ]);
 });
 
 test('esa start --ssh: the first start creates admin with a generated passphrase, printed once, that logs in', async () => {

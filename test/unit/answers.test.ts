@@ -2,19 +2,18 @@
 // yes/no words, the inherit word, choices by number or word, comma lists.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  isInherit,
-  matchChoice,
-  parseChoice,
-  parseCommaList,
-  parseDecimal,
-  parseInteger,
-  parseYesNo,
-  yesNoText,
-} from '../../src/model/answers.js';
+import { isInherit, matchChoice, parseChoice, parseCommaList, parseDecimal, parseInteger, parseYesNo, yesNoText } from '../../src/model/answers.js';
 
 test('integers: plain digits or correct thousands groups, within the range', () => {
-  for (const [text, n] of [['0', 0], ['42', 42], [' 7 ', 7], ['1,000', 1_000], ['10,000', 10_000], ['1,000,000', 1_000_000], ['0010', 10]] as const) {
+  for (const [text, n] of [
+    ['0', 0],
+    ['42', 42],
+    [' 7 ', 7],
+    ['1,000', 1_000],
+    ['10,000', 10_000],
+    ['1,000,000', 1_000_000],
+    ['0010', 10],
+  ] as const) {
     assert.deepEqual(parseInteger(text, 0, 1_000_000), { value: n }, text);
   }
   const refusal = { error: 'Value must be an integer from 0 to 1,000,000.' };
@@ -55,7 +54,7 @@ test('the inherit word: D or Default, any case', () => {
   for (const w of ['Def', 'defaults', 'n', '']) assert.equal(isInherit(w), false, w);
 });
 
-test('choices: by number when numbered, by any of an item\'s words, any case', () => {
+test("choices: by number when numbered, by any of an item's words, any case", () => {
   const items = ['All', ['Active Recipients', 'active'], 'IncomingMail'];
   assert.equal(matchChoice('1', items), 0);
   assert.equal(matchChoice(' 3 ', items), 2);

@@ -29,10 +29,19 @@ test('judgeAttempt: delivered, hard and soft per recipient; soft ones wait per t
     ]),
   };
   const v = judgeAttempt(msg.rcpts, outcome, PROFILE, 1_000, 'mx.x.com');
-  assert.deepEqual(v.delivered.map((r) => r.address), ['a@x.com']);
+  assert.deepEqual(
+    v.delivered.map((r) => r.address),
+    ['a@x.com'],
+  );
   assert.equal(v.deliveredReply, '250 ok');
-  assert.deepEqual(v.hard.map((h) => [h.rcpt.address, h.status, h.kind, h.remoteMta]), [['b@x.com', '5.1.1', '5xx', 'mx.x.com']]);
-  assert.deepEqual(v.soft?.rcpts.map((r) => r.address), ['c@x.com']);
+  assert.deepEqual(
+    v.hard.map((h) => [h.rcpt.address, h.status, h.kind, h.remoteMta]),
+    [['b@x.com', '5.1.1', '5xx', 'mx.x.com']],
+  );
+  assert.deepEqual(
+    v.soft?.rcpts.map((r) => r.address),
+    ['c@x.com'],
+  );
   // Two attempts made: the second wait of the doubling schedule, 120 s.
   assert.equal(v.soft?.nextAt, 1_000 + 120_000);
   // A recipient the server never answered for is a soft bounce.
@@ -68,7 +77,7 @@ test('QueueRecords: gauges and counters follow every change; finished recipients
   const changed: number[] = [];
   const records = new QueueRecords({ counters, now: () => now, changed: (m) => changed.push(m.envelope.mid) });
   const msg = message(['a@x.com', 'b@x.com', 'c@y.com']);
-  records.enter(msg, msg.rcpts);
+  records.enter(msg.rcpts);
   assert.equal(records.active, 3);
   assert.equal(records.unattempted, 3);
   assert.equal(counters.host('x.com').activeRecipients, 2);
@@ -80,7 +89,10 @@ test('QueueRecords: gauges and counters follow every change; finished recipients
   now = 9_000;
   records.retryAt(msg, msg.rcpts.slice(0, 2), 69_000);
   assert.equal(msg.rcpts[1].nextAt, 69_000);
-  assert.deepEqual(records.finish(msg, [msg.rcpts[0]], { state: 'delivered' }).map((r) => r.address), ['a@x.com']);
+  assert.deepEqual(
+    records.finish(msg, [msg.rcpts[0]], { state: 'delivered' }).map((r) => r.address),
+    ['a@x.com'],
+  );
   records.finish(msg, [msg.rcpts[1]], { state: 'bounced', kind: 'expired', status: '5.4.7' });
   assert.equal(msg.rcpts[1].dsnPending, '5.4.7');
   records.finish(msg, [msg.rcpts[2]], { state: 'deleted' });

@@ -23,7 +23,20 @@ test('parse: the four kinds, written back in one form', () => {
   assert.equal(pattern(' All ').toString(), 'ALL');
   assert.equal(pattern('[10.0.0.1]').kind, 'literal');
   assert.equal(pattern('localhost').kind, 'exact');
-  for (const bad of ['', '.', '..example.com', 'not a domain', 'ex_ample.com', '-example.com', 'example-.com', 'a..b', '[10.0.0.256]', '[10.0.0]', '*.example.com', 'user@example.com']) {
+  for (const bad of [
+    '',
+    '.',
+    '..example.com',
+    'not a domain',
+    'ex_ample.com',
+    '-example.com',
+    'example-.com',
+    'a..b',
+    '[10.0.0.256]',
+    '[10.0.0]',
+    '*.example.com',
+    'user@example.com',
+  ]) {
     assert.deepEqual(DomainPattern.parse(bad), { error: `Invalid domain "${bad.trim()}": use example.com, .example.com, [1.2.3.4] or ALL.` }, bad);
   }
 });
@@ -45,7 +58,10 @@ test('matches: a domain itself, subdomains only for .parent, anything for ALL, a
 
 test('specificity: the domain itself > the nearer parent > the farther parent > ALL', () => {
   const order = ['example.com', '.a.example.com', '.example.com', 'ALL'].map((t) => pattern(t).specificity);
-  assert.deepEqual([...order].sort((a, b) => b - a), order);
+  assert.deepEqual(
+    [...order].sort((a, b) => b - a),
+    order,
+  );
   assert.ok(order[2] > order[3]);
   assert.equal(pattern('[1.2.3.4]').specificity, pattern('example.com').specificity);
 });
@@ -87,7 +103,11 @@ test('SMTP routes: the most specific route wins, whatever the order; the first o
   assert.equal(host('example.com'), 'all', '.example.com is for subdomains only');
   assert.equal(host('example.org'), 'all');
   assert.equal(matchRoute(routes.slice(1), 'example.org'), undefined, 'no ALL route: MX records decide');
-  assert.equal(mostSpecific(['x'], () => undefined, 'x'), undefined, 'items without a pattern never match');
+  assert.equal(
+    mostSpecific(['x'], () => undefined, 'x'),
+    undefined,
+    'items without a pattern never match',
+  );
 });
 
 test('destination settings: the most specific one, else DEFAULT', () => {

@@ -28,7 +28,8 @@ test('with the policy a growing live set keeps the heap near what is live (a rea
     const h = v8.getHeapStatistics();
     console.log(JSON.stringify({ total: h.total_heap_size, live: keep.length }));
   `;
-  const run = (mode: string) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, mode], { encoding: 'utf8' })) as { total: number };
+  const run = (mode: string) =>
+    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, mode], { encoding: 'utf8' })) as { total: number };
   const withPolicy = run('policy');
   const without = run('default');
   assert.ok(withPolicy.total < without.total, `heap with the policy ${(withPolicy.total / 1e6).toFixed(0)} MB, without ${(without.total / 1e6).toFixed(0)} MB`);

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  checkProfile,
-  DEFAULT_BOUNCE_SETTINGS,
-  isExpired,
-  parseSetting,
-  resolveProfile,
-  retryWaitSeconds,
-} from '../../src/model/bounce-profile.js';
+import { checkProfile, DEFAULT_BOUNCE_SETTINGS, isExpired, parseSetting, resolveProfile, retryWaitSeconds } from '../../src/model/bounce-profile.js';
 import { defaultConfig } from '../../src/model/config.js';
 import { nameRefusal } from '../../src/model/tables/bounce-profiles.js';
 
@@ -36,7 +29,10 @@ test('settings parse with the ranges of cli-commands.md', () => {
   assert.deepEqual(parseSetting('send_bounces', 'maybe'), { error: 'Please answer Yes or No.' });
   assert.deepEqual(parseSetting('bounce_address', 'postmaster@example.com'), { value: 'postmaster@example.com' });
   assert.ok('error' in parseSetting('bounce_address', 'not an address'));
-  assert.equal(checkProfile({ ...DEFAULT_BOUNCE_SETTINGS, initial_retry: 600, max_retry_timeout: 300 }), 'The maximum retry wait must be at least the initial retry wait.');
+  assert.equal(
+    checkProfile({ ...DEFAULT_BOUNCE_SETTINGS, initial_retry: 600, max_retry_timeout: 300 }),
+    'The maximum retry wait must be at least the initial retry wait.',
+  );
 });
 
 test('profile names and inheritance from Default', () => {

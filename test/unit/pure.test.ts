@@ -40,7 +40,10 @@ test('min-heap pops in key order', () => {
   keys.forEach((k) => h.push(k, `k${k}`));
   const out: string[] = [];
   while (h.size) out.push(h.pop()!);
-  assert.deepEqual(out, [...keys].sort((a, b) => a - b).map((k) => `k${k}`));
+  assert.deepEqual(
+    out,
+    [...keys].sort((a, b) => a - b).map((k) => `k${k}`),
+  );
 });
 
 test('clock: frozen at scale 0, advance fires due timers in order, scale speeds real time', async () => {
@@ -80,10 +83,15 @@ test('outcomes: partial acceptance per recipient, refused connection is soft, co
   const dataRefused = fromSendError(['a@x.com'], Object.assign(new Error('x'), { code: 'EMESSAGE', response: '554 5.6.0 bad content', responseCode: 554 }));
   assert.equal(dataRefused.recipients.get('a@x.com')?.kind, 'hard');
   assert.equal(dataRefused.connectionLost, false);
-  const tempAll = fromSendError(['a@x.com'], Object.assign(new Error('x'), {
-    code: 'EENVELOPE', responseCode: 451, response: '451 4.3.0 later',
-    rejectedErrors: [Object.assign(new Error('r'), { recipient: 'a@x.com', response: '451 4.3.0 later', responseCode: 451 })],
-  }));
+  const tempAll = fromSendError(
+    ['a@x.com'],
+    Object.assign(new Error('x'), {
+      code: 'EENVELOPE',
+      responseCode: 451,
+      response: '451 4.3.0 later',
+      rejectedErrors: [Object.assign(new Error('r'), { recipient: 'a@x.com', response: '451 4.3.0 later', responseCode: 451 })],
+    }),
+  );
   assert.deepEqual(tempAll.recipients.get('a@x.com'), { kind: 'soft', reply: '451 4.3.0 later', status: '4.3.0' });
   assert.equal(statusOf('550 no such user', 550, 5), '5.0.0');
 });

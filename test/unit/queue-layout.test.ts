@@ -26,7 +26,10 @@ test('a single-recipient message is its own envelope and recipient; progress fie
   assert.equal(msg.envelope.bounceOf, undefined);
   const [r] = msg.rcpts;
   assert.equal(msg.rcpts[0], r, 'the same recipient on every read');
-  assert.deepEqual([r.rid, r.address, r.domain, r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.lastReply, r.warningsSent, r.dsnPending], [0, 'x@Y.com', 'y.com', 'pending', 0, 0, 0, '', 0, '']);
+  assert.deepEqual(
+    [r.rid, r.address, r.domain, r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.lastReply, r.warningsSent, r.dsnPending],
+    [0, 'x@Y.com', 'y.com', 'pending', 0, 0, 0, '', 0, ''],
+  );
   assert.equal(msg.pending, 1);
   r.nextAt = 1_700_000_060_000;
   r.lastReply = '451 later';
@@ -40,7 +43,13 @@ test('a single-recipient message is its own envelope and recipient; progress fie
 
 test('several recipients: each its own record, pending counted; a DSN keeps its bounceOf', () => {
   const msg = message(['a@x.com', 'b@y.com']);
-  assert.deepEqual(msg.rcpts.map((r) => [r.rid, r.domain]), [[0, 'x.com'], [1, 'y.com']]);
+  assert.deepEqual(
+    msg.rcpts.map((r) => [r.rid, r.domain]),
+    [
+      [0, 'x.com'],
+      [1, 'y.com'],
+    ],
+  );
   assert.equal(msg.pending, 2);
   msg.rcpts[1].lastAttemptAt = 5;
   assert.equal(msg.rcpts[1].lastAttemptAt, 5);
@@ -58,7 +67,10 @@ test('queue state round trip keeps every field of both layouts', () => {
   };
   const msg = fromStored(stored, domainOf);
   const [r] = msg.rcpts;
-  assert.deepEqual([r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.warningsSent, r.lastReply, r.dsnPending], ['pending', 2, 1_700_000_100_000, 1_700_000_050_000, 1, '451 later', '']);
+  assert.deepEqual(
+    [r.state, r.attempts, r.nextAt, r.lastAttemptAt, r.warningsSent, r.lastReply, r.dsnPending],
+    ['pending', 2, 1_700_000_100_000, 1_700_000_050_000, 1, '451 later', ''],
+  );
   const two = fromStored({ ...stored, r: [...stored.r, ['z@x.com', 'bounced', 1, 0, 9, 0, '550 no', '5.1.1']] }, domainOf);
   assert.equal(two.pending, 1);
   assert.equal(two.rcpts[1].dsnPending, '5.1.1');
@@ -133,7 +145,13 @@ test('a destination takes parked messages in order, making their job only then',
   dest.park(older);
   dest.park(newer);
   assert.equal(dest.jobOf.size, 0, 'parked: no job yet');
-  assert.deepEqual([...dest.jobs()].map((j) => [j.msg.envelope.mid, j.rcpts.map((r) => r.address)]), [[1, ['a@x.com']], [2, ['b@x.com']]]);
+  assert.deepEqual(
+    [...dest.jobs()].map((j) => [j.msg.envelope.mid, j.rcpts.map((r) => r.address)]),
+    [
+      [1, ['a@x.com']],
+      [2, ['b@x.com']],
+    ],
+  );
   assert.equal(dest.oldestArrival(), ENVELOPE.arrival);
   // An operator's action makes the job where the message waits; it is still taken in its turn.
   const second = dest.jobFor(newer)!;
@@ -157,7 +175,7 @@ test('a destination takes parked messages in order, making their job only then',
 test('delivernow counts every pending recipient and makes thousands of waiting jobs due, a slice per turn', async () => {
   const clock = new SimClock({ start: 1_700_000_000_000, scale: 0 });
   // Suspended: nothing is attempted, what is due stays in the ready queue to be counted.
-  const { scheduler, counters } = offlineScheduler(clock, { operational: { ...defaultOperationalState(), deliverySuspended: true } });
+  const { scheduler } = offlineScheduler(clock, { operational: { ...defaultOperationalState(), deliverySuspended: true } });
   const waiting = 12_345;
   for (let mid = 1; mid <= waiting + 1; mid++) {
     const msg = message([`u${mid}@x.com`], mid);

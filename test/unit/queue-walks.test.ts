@@ -26,12 +26,16 @@ function queueOf(count: number, to: (i: number) => string[], from: (i: number) =
   const messages = new MessageIndex();
   // Every delivery suspended: what is due waits in its ready queue, nothing connects.
   const operational = { ...defaultOperationalState(), deliverySuspended: true };
-  const { scheduler, records, counters, config } = offlineScheduler(clock, {
+  const { scheduler, records } = offlineScheduler(clock, {
     operational,
     queue: { finish: async (msg: { envelope: { mid: number } }) => void messages.delete(msg.envelope.mid) },
   });
   for (let i = 0; i < count; i++) {
-    const msg = newMessage({ mid: i + 1, from: from(i), arrival: clock.now(), icid: 1, listener: 'Incoming', profile: 'Default' }, 100, newRecipients(to(i), domainOf));
+    const msg = newMessage(
+      { mid: i + 1, from: from(i), arrival: clock.now(), icid: 1, listener: 'Incoming', profile: 'Default' },
+      100,
+      newRecipients(to(i), domainOf),
+    );
     messages.admit(msg);
     scheduler.add(msg);
   }
@@ -59,13 +63,18 @@ test('listings: MID order, totals from the gauges, pages that are slices of the 
   assert.equal(all.total, p.records.active);
   assert.equal(all.rows.length, all.total);
   const mids = all.rows.map((r) => Number(r.split('/')[0]));
-  assert.deepEqual(mids, [...mids].sort((a, b) => a - b), 'MID order');
+  assert.deepEqual(
+    mids,
+    [...mids].sort((a, b) => a - b),
+    'MID order',
+  );
   assert.deepEqual(await listing(p, { kind: 'all' }, 1_000, 20), { rows: all.rows.slice(1_000, 1_020), total: all.total });
 
   for (const host of ['big.example', 'small1.example']) {
     const whole = await listing(p, { kind: 'host', host });
     const expected: string[] = [];
-    for (const msg of p.queue.messages.values()) for (const r of msg.rcpts) if (r.domain === host && r.state === 'pending') expected.push(`${msg.envelope.mid}/${r.rid}`);
+    for (const msg of p.queue.messages.values())
+      for (const r of msg.rcpts) if (r.domain === host && r.state === 'pending') expected.push(`${msg.envelope.mid}/${r.rid}`);
     assert.deepEqual(whole.rows, expected, `${host}: every pending recipient, in MID order`);
     assert.equal(whole.total, expected.length);
     assert.deepEqual(await listing(p, { kind: 'host', host: host.toUpperCase() }, 37, 20), { rows: expected.slice(37, 57), total: expected.length });
@@ -78,7 +87,11 @@ test('listings: MID order, totals from the gauges, pages that are slices of the 
 });
 
 test('listings: a walk pauses between slices and names only recipients still pending', async () => {
-  const p = queueOf(10_000, (i) => [`u${i}@h${i % 5}.example`], () => 'x@example.org');
+  const p = queueOf(
+    10_000,
+    (i) => [`u${i}@h${i % 5}.example`],
+    () => 'x@example.org',
+  );
   let pauses = 0;
   const page = await recipientPage(p, { kind: 'sender', sender: 'x@example.org' }, 0, 10, async () => void pauses++);
   assert.equal(page.total, 10_000);
@@ -98,7 +111,11 @@ test('listings: a walk pauses between slices and names only recipients still pen
 });
 
 test('an action stops at the messages queued when it began', () => {
-  const p = queueOf(100, (i) => [`u${i}@h.example`], () => 'x@example.org');
+  const p = queueOf(
+    100,
+    (i) => [`u${i}@h.example`],
+    () => 'x@example.org',
+  );
   const named = [...selectRecipients(p.queue, p.scheduler, { kind: 'all' }, 51)].filter((e) => e !== undefined);
   assert.equal(named.length, 50);
   const host = [...selectRecipients(p.queue, p.scheduler, { kind: 'host', host: 'h.example' }, 51)].filter((e) => e !== undefined);
@@ -108,7 +125,11 @@ test('an action stops at the messages queued when it began', () => {
 test('retry timer: many jobs due at once are handed over in slices, all of them, host probes looked at once', async () => {
   const clock = new SimClock({ scale: 0 });
   const slices: { jobs: number; first: boolean }[] = [];
-  const timer = new RetryTimer(clock, (jobs, _now, first) => slices.push({ jobs: jobs.length, first }), () => Infinity);
+  const timer = new RetryTimer(
+    clock,
+    (jobs, _now, first) => slices.push({ jobs: jobs.length, first }),
+    () => Infinity,
+  );
   const dest = new Destination('h.example', new Counters(() => 0, 0).host('h.example'));
   const at = clock.now() + 1_000;
   for (let i = 0; i < 12_000; i++) {
@@ -150,7 +171,10 @@ test('walks side by side share one budget per event-loop turn: never more steps 
   }
   await walks;
   assert.equal(turn, 249, 'all 500,000 steps, 2,000 a turn');
-  assert.ok(steps.every((n) => n <= 2_000), `at most 2,000 steps a turn (${Math.max(...steps)})`);
+  assert.ok(
+    steps.every((n) => n <= 2_000),
+    `at most 2,000 steps a turn (${Math.max(...steps)})`,
+  );
   // The budget is refilled on the next turn even when no walk waited for it.
   const alone = new TurnBudget(3, () => new Promise<void>((resolve) => setImmediate(resolve)));
   assert.deepEqual([alone.take(), alone.take(), alone.take(), alone.take()], [true, true, true, false]);
@@ -183,12 +207,19 @@ test('forecast: recipients gathered into groups forecast exactly as one by one',
 });
 
 test('a ready queue that an operator emptied is compacted, the mail still queued kept in order', async () => {
-  const p = queueOf(30_000, (i) => [`u${i}@h.example`], () => 'x@example.org');
+  const p = queueOf(
+    30_000,
+    (i) => [`u${i}@h.example`],
+    () => 'x@example.org',
+  );
   const dest = p.scheduler.destinations.get('h.example')!;
   for (const msg of [...p.queue.messages.values()]) if (msg.envelope.mid % 3 !== 0) p.scheduler.deleteNow(msg, msg.rcpts, 'test');
   // The compaction takes 2,000 entries a turn: 15 turns for these 30,000.
   for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
   assert.equal(dest.ready.length, 10_000, 'only the 10,000 messages still queued are left');
   const mids = [...dest.ready].map((e) => ('envelope' in e ? e.envelope.mid : e.msg.envelope.mid));
-  assert.deepEqual(mids, Array.from({ length: 10_000 }, (_, i) => 3 * (i + 1)));
+  assert.deepEqual(
+    mids,
+    Array.from({ length: 10_000 }, (_, i) => 3 * (i + 1)),
+  );
 });

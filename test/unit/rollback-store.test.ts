@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import { defaultConfig } from '../../src/model/config.js';
-import { referencedPoints, restoredConfig, ROLLBACK_KEPT, RollbackStore } from '../../src/engine/state/rollback-store.js';
+import { referencedPoints, restoredConfig, ROLLBACK_KEPT } from '../../src/model/rollback.js';
+import { RollbackStore } from '../../src/engine/state/rollback-store.js';
 import { removeDir, tempDir } from '../helpers/harness.js';
 
 test('the newest 10 named points are kept and listed newest first; unnamed ones are not', async () => {
@@ -22,7 +23,10 @@ test('the newest 10 named points are kept and listed newest first; unnamed ones 
     await store.save({ number: orphan, at: 99_000, comment: 'lost', config: defaultConfig() }, named);
     const listed = await store.list(named);
     assert.equal(listed.length, ROLLBACK_KEPT);
-    assert.deepEqual(listed.map((p) => p.comment), ['c12', 'c11', 'c10', 'c9', 'c8', 'c7', 'c6', 'c5', 'c4', 'c3']);
+    assert.deepEqual(
+      listed.map((p) => p.comment),
+      ['c12', 'c11', 'c10', 'c9', 'c8', 'c7', 'c6', 'c5', 'c4', 'c3'],
+    );
     assert.equal(await store.nextNumber(named), orphan + 1, 'numbers are never reused while a file has them');
     // The next save prunes the orphan and everything beyond the newest 10.
     const next = await store.nextNumber(named);
@@ -32,7 +36,15 @@ test('the newest 10 named points are kept and listed newest first; unnamed ones 
     assert.ok(!files.includes(`${orphan}.json`));
     named.add(next);
     assert.deepEqual((await store.list(named)).map((p) => p.comment).slice(0, 2), ['c14', 'c12']);
-    assert.deepEqual(referencedPoints({ commits: [{ at: 0, comment: '', changes: [], rollback: 4 }, { at: 0, comment: '', changes: [] }] }), new Set([4]));
+    assert.deepEqual(
+      referencedPoints({
+        commits: [
+          { at: 0, comment: '', changes: [], rollback: 4 },
+          { at: 0, comment: '', changes: [] },
+        ],
+      }),
+      new Set([4]),
+    );
   } finally {
     await removeDir(dir);
   }

@@ -52,16 +52,20 @@ export class ControlConnection {
     readonly id: number,
     identity: SessionIdentity = {},
   ) {
-    this.#rpc = new JSONRPCServerAndClient(
-      new JSONRPCServer({ errorListener: ignore }),
-      new JSONRPCClient((payload) => this.#send(payload)),
-      { errorListener: ignore },
+    this.#rpc = new JSONRPCServerAndClient(new JSONRPCServer({ errorListener: ignore }), new JSONRPCClient((payload) => this.#send(payload)), {
+      errorListener: ignore,
+    });
+    this.session = new CliSession(
+      engine,
+      commands,
+      {
+        print: (text) => this.#rpc.notify(ENGINE_METHODS.print, { text }, undefined),
+        ask: (params: AskParams) => this.#rpc.request(ENGINE_METHODS.ask, params, undefined) as Promise<AskResult>,
+        status: (params) => this.#rpc.notify(ENGINE_METHODS.status, params, undefined),
+      },
+      id,
+      identity,
     );
-    this.session = new CliSession(engine, commands, {
-      print: (text) => this.#rpc.notify(ENGINE_METHODS.print, { text }, undefined),
-      ask: (params: AskParams) => this.#rpc.request(ENGINE_METHODS.ask, params, undefined) as Promise<AskResult>,
-      status: (params) => this.#rpc.notify(ENGINE_METHODS.status, params, undefined),
-    }, id, identity);
     this.#addMethods(engine);
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('error', () => this.close());

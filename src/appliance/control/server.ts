@@ -6,7 +6,7 @@ import path from 'node:path';
 import { duplexPair, type Duplex } from 'node:stream';
 import { COMMANDS } from '../registry.js';
 import type { CommandRegistry } from '../kit/command.js';
-import { socketAnswers } from '../../engine/fs/data-dir-lock.js';
+import { socketAnswers } from '../../platform/data-dir-lock.js';
 import type { EngineApi } from '../../api/engine-api.js';
 import { AuditLog } from '../../users/audit-log.js';
 import { Logins } from '../../users/login.js';

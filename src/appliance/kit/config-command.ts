@@ -127,7 +127,9 @@ export function configCommand(spec: ConfigCommandSpec): Command {
     name: spec.name,
     summary: spec.summary,
     ...(spec.access ? { access: spec.access } : {}),
-    help: [`${spec.name} - ${spec.title ?? spec.summary}`, '', spec.about, '', 'Batch:', ...usageLines.map((u) => `  ${u}`), ...(spec.batchNotes ?? [])].join('\n'),
+    help: [`${spec.name} - ${spec.title ?? spec.summary}`, '', spec.about, '', 'Batch:', ...usageLines.map((u) => `  ${u}`), ...(spec.batchNotes ?? [])].join(
+      '\n',
+    ),
     argWords: () => words,
     laterWords: (io, before) => {
       const op = batchOps.find((o) => batchWord(o) === before[0]?.toLowerCase());

@@ -2,14 +2,7 @@
 // question kinds built on it (number in a range, yes/no, text, menu, numbered list, comma
 // list). A bad answer prints why and asks again; it never ends or half-applies a dialog.
 // What an answer means is answers.ts's alone: this file only asks.
-import {
-  parseChoice,
-  parseCommaList,
-  parseInteger,
-  parseYesNo,
-  yesNoText,
-  type Parsed,
-} from '../../model/answers.js';
+import { parseChoice, parseCommaList, parseInteger, parseYesNo, yesNoText, type Parsed } from '../../model/answers.js';
 import type { CommandIO } from './command.js';
 
 interface AskSpec {
@@ -36,9 +29,7 @@ export async function askValid<T>(io: CommandIO, spec: AskSpec, parse: (answer: 
 // ----- numbers -----
 
 export function askInteger(io: CommandIO, label: string, range: { min: number; max: number; default?: number }): Promise<number> {
-  return askValid(io, { label, default: range.default === undefined ? undefined : String(range.default) }, (a) =>
-    parseInteger(a, range.min, range.max),
-  );
+  return askValid(io, { label, default: range.default === undefined ? undefined : String(range.default) }, (a) => parseInteger(a, range.min, range.max));
 }
 
 // ----- yes / no -----
@@ -83,7 +74,11 @@ export function askMenu(io: CommandIO, label: string, options: readonly MenuOpti
   return askValid(io, { label: lines.join('\n'), choices: options.map((o) => o.word) }, (a) => {
     if (a === '') return { value: undefined };
     // The menu is shown without numbers: it is picked by word only.
-    const p = parseChoice(a, options.map((o) => o.word), false);
+    const p = parseChoice(
+      a,
+      options.map((o) => o.word),
+      false,
+    );
     if ('value' in p) return { value: options[p.value].word };
     const word = a.toUpperCase();
     return unmodelled?.words.includes(word) ? { error: unmodelled.why(word) } : p;

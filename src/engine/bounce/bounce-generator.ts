@@ -138,12 +138,18 @@ export class BounceGenerator implements BounceSink {
     const notice = undeliverableNotice(msg);
     if (notice) {
       this.host.log.info(`MID ${msg.envelope.mid} RID ${ridList(bounces.map((b) => b.rcpt))} Double bounce: dropped (${notice})`);
-      this.#settled(msg, bounces.map((b) => b.rcpt));
+      this.#settled(
+        msg,
+        bounces.map((b) => b.rcpt),
+      );
       return;
     }
     const settings = this.#settings(msg, profile);
     if (!settings.send_bounces) {
-      this.#settled(msg, bounces.map((b) => b.rcpt));
+      this.#settled(
+        msg,
+        bounces.map((b) => b.rcpt),
+      );
       return;
     }
     const now = this.host.clock.now();

@@ -109,10 +109,7 @@ export function deliveryStatusFields(input: DsnInput): string {
 export function humanReadableText(input: DsnInput): string {
   const lines = [`This is the mail delivery system at host ${input.hostname}.`, ''];
   if (input.action === 'failed') {
-    lines.push(
-      'Your message could not be delivered to the recipients listed below.',
-      'This is a permanent failure: it will not be tried again.',
-    );
+    lines.push('Your message could not be delivered to the recipients listed below.', 'This is a permanent failure: it will not be tried again.');
   } else {
     lines.push('Your message has not been delivered yet to the recipients listed below.');
     if (input.willRetryUntil !== undefined) {

@@ -138,7 +138,8 @@ export class Destination {
    */
   oldestArrival(): number | undefined {
     let oldest: number | undefined;
-    for (const job of this.jobOf.values()) if (job.state !== 'gone' && (oldest === undefined || job.msg.envelope.arrival < oldest)) oldest = job.msg.envelope.arrival;
+    for (const job of this.jobOf.values())
+      if (job.state !== 'gone' && (oldest === undefined || job.msg.envelope.arrival < oldest)) oldest = job.msg.envelope.arrival;
     for (const entry of this.ready) {
       if (!this.isParked(entry)) continue;
       if (oldest === undefined || entry.envelope.arrival < oldest) oldest = entry.envelope.arrival;

@@ -1,4 +1,4 @@
-// What a destination host must offer for a message (issue 15): SMTPUTF8 for a non-ASCII address
+// What a destination host must offer for a message: SMTPUTF8 for a non-ASCII address
 // (RFC 6531), 8BITMIME for content with bytes above 127 (RFC 6152). Recipients the host cannot
 // take are bounced here with a clear status instead of being sent as they are. Pure.
 import { isAscii } from 'node:buffer';

@@ -30,7 +30,7 @@ export interface SmtpError extends Error {
   syscall?: string;
 }
 
-const addr = (a: string | { address?: string }) => (typeof a === 'string' ? a : a.address ?? '').toLowerCase();
+const addr = (a: string | { address?: string }) => (typeof a === 'string' ? a : (a.address ?? '')).toLowerCase();
 
 /** The enhanced status in a reply (`550 5.1.1 ...` → 5.1.1), else the class default. */
 export function statusOf(reply: string, code: number | undefined, fallbackClass: 4 | 5): string {

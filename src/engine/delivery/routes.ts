@@ -12,7 +12,10 @@ export function matchRoute(routes: readonly SmtpRoute[], domain: string): SmtpRo
 }
 
 export class NoRouteError extends Error {
-  constructor(readonly domain: string, reason: string) {
+  constructor(
+    readonly domain: string,
+    reason: string,
+  ) {
     super(reason);
   }
 }

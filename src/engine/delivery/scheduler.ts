@@ -103,11 +103,18 @@ export class DeliveryScheduler {
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
   /** Destination settings of the running configuration, by recipient domain. */
-  #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string; hostKey: string }> } = { of: null, byDomain: new Map() };
+  #settings: { of: ApplianceConfig | null; byDomain: Map<string, DestinationSettings & { routeKey: string; hostKey: string }> } = {
+    of: null,
+    byDomain: new Map(),
+  };
 
   constructor(readonly ctx: DeliveryContext) {
     this.destinations = ctx.destinations ?? new Map();
-    this.#timer = new RetryTimer(ctx.clock, (jobs, now, first) => this.#due(jobs, now, first), (now) => this.hosts.nextProbe(now));
+    this.#timer = new RetryTimer(
+      ctx.clock,
+      (jobs, now, first) => this.#due(jobs, now, first),
+      (now) => this.hosts.nextProbe(now),
+    );
     this.#pool = new WorkerPool(
       {
         mayWork: (dest) => !this.#stopping && !this.isSuspended(dest.domain),
@@ -221,7 +228,7 @@ export class DeliveryScheduler {
     for (const [domain, rcpts] of groups) {
       // Recipients' domain strings are shared already (message.ts interns them).
       const dest = this.destination(domain);
-      this.ctx.records.enter(msg, rcpts);
+      this.ctx.records.enter(rcpts);
       let nextAt = 0;
       for (const r of rcpts) if (r.nextAt > nextAt) nextAt = r.nextAt;
       if (nextAt <= this.ctx.clock.now()) {
@@ -389,7 +396,11 @@ export class DeliveryScheduler {
     const key = this.#routeKeyOf(dest.domain, redirect);
     let target: RouteTarget;
     try {
-      target = after ? { kind: 'hosts', hosts: after.rest } : redirect ? { kind: 'hosts', hosts: [redirect] } : await resolveDestination(config().routes, dest.domain);
+      target = after
+        ? { kind: 'hosts', hosts: after.rest }
+        : redirect
+          ? { kind: 'hosts', hosts: [redirect] }
+          : await resolveDestination(config().routes, dest.domain);
     } catch (e) {
       const reason = e instanceof NoRouteError ? e.message : (e as Error).message;
       log.info(line.connectionError(dcid, dest.domain, '0.0.0.0', 25, reason, 'DNS failure'));
@@ -451,7 +462,12 @@ export class DeliveryScheduler {
       // A job holds all of its message's recipients for this domain: no other job to tell.
       const pending = job.rcpts.filter((r) => r.state === 'pending');
       job.rcpts = [];
-      if (pending.length) this.#hardBounce(job, pending.map((r) => ({ rcpt: r, status: '5.4.1', reply: '', kind: 'other' as HardBounceKind })), 0);
+      if (pending.length)
+        this.#hardBounce(
+          job,
+          pending.map((r) => ({ rcpt: r, status: '5.4.1', reply: '', kind: 'other' as HardBounceKind })),
+          0,
+        );
       this.#dropJob(job);
       this.#maybeFinish(job.msg);
     };
@@ -521,7 +537,11 @@ export class DeliveryScheduler {
     } catch (e) {
       if (e instanceof SpoolDamagedError) {
         // Set aside in queue/corrupt/ (never delivered half): the sender is told at once.
-        this.#hardBounce(job, job.rcpts.map((r) => ({ rcpt: r, status: '5.3.0', reply: `${e.message}, not delivered`, kind: 'other' as HardBounceKind })), dcid);
+        this.#hardBounce(
+          job,
+          job.rcpts.map((r) => ({ rcpt: r, status: '5.3.0', reply: `${e.message}, not delivered`, kind: 'other' as HardBounceKind })),
+          dcid,
+        );
         this.#dropJob(job);
         this.#maybeFinish(msg);
         return undefined;
@@ -583,7 +603,8 @@ export class DeliveryScheduler {
     const p = this.profile(profileName);
     if (!p.send_warnings || msg.envelope.bounceOf !== undefined || msg.envelope.from === '') return;
     const due = rcpts.filter(
-      (r) => r.state === 'pending' && r.warningsSent < p.send_warnings_count && now - msg.envelope.arrival >= p.send_warnings_interval * 1000 * (r.warningsSent + 1),
+      (r) =>
+        r.state === 'pending' && r.warningsSent < p.send_warnings_count && now - msg.envelope.arrival >= p.send_warnings_interval * 1000 * (r.warningsSent + 1),
     );
     if (due.length === 0) return;
     this.ctx.records.warned(msg, due);

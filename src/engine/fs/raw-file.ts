@@ -2,7 +2,7 @@
 // A FileHandle of node:fs/promises is a native object that only the garbage collector destroys
 // (a weak callback each, run in the full collection's pause): with a million messages queued the
 // full collections come seconds apart, and destroying the FileHandles of the files written
-// meanwhile took 40–56 ms of a 50–84 ms pause (docs/benchmarks.md, session 6). A number in a
+// meanwhile took 40–56 ms of a 50–84 ms pause (docs/benchmarks.md). A number in a
 // plain object costs the collector nothing.
 import fs from 'node:fs';
 

@@ -66,7 +66,10 @@ export class MailLog {
 
   async open(): Promise<void> {
     await makeDurableDir(this.options.dir);
-    this.#size = await stat(this.file).then((s) => s.size, () => 0);
+    this.#size = await stat(this.file).then(
+      (s) => s.size,
+      () => 0,
+    );
     this.#timer = setInterval(() => void this.flush(), this.options.flushMs ?? 200);
     this.#timer.unref();
     this.#syncTimer = setInterval(() => void this.#serial(() => this.#sync()), this.options.syncMs ?? 1_000);

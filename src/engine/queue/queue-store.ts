@@ -73,7 +73,10 @@ export class QueueStore {
   #corruptKept = 0;
   readonly warnings: string[] = [];
 
-  constructor(queueDir: string, readonly options: QueueStoreOptions) {
+  constructor(
+    queueDir: string,
+    readonly options: QueueStoreOptions,
+  ) {
     this.dir = path.join(queueDir, 'state');
     this.flushMs = options.flushMs ?? 500;
   }
@@ -277,7 +280,18 @@ function toStored(msg: QueuedMessage): StoredMessage {
 
 export function fromStored(stored: StoredMessage, domainOf: (a: string) => string): QueuedMessage {
   const rcpts = stored.r.map(([address, state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending], rid) =>
-    restoredRecipient({ rid, address, domain: domainOf(address), state, attempts, nextAt, lastAttemptAt, warningsSent, lastReply, dsnPending: dsnPending ?? '' }),
+    restoredRecipient({
+      rid,
+      address,
+      domain: domainOf(address),
+      state,
+      attempts,
+      nextAt,
+      lastAttemptAt,
+      warningsSent,
+      lastReply,
+      dsnPending: dsnPending ?? '',
+    }),
   );
   return newMessage(stored.e, stored.size, rcpts);
 }

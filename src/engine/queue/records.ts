@@ -33,7 +33,7 @@ export class QueueRecords {
   }
 
   /** A message's pending recipients enter the gauges (once, when it is scheduled). */
-  enter(msg: QueuedMessage, rcpts: readonly Recipient[]): void {
+  enter(rcpts: readonly Recipient[]): void {
     for (const r of rcpts) {
       if (r.state !== 'pending') continue;
       const h = this.#host(r);

@@ -696,7 +696,9 @@ export class Spool {
   async quarantine(mid: number): Promise<string> {
     await makeDurableDir(this.corruptDir);
     const to = path.join(this.corruptDir, `${mid}.msg`);
-    await this.#takeKept(mid)?.fh.close().catch(() => undefined);
+    await this.#takeKept(mid)
+      ?.fh.close()
+      .catch(() => undefined);
     await rename(this.file(mid), to);
     await fsyncDir(this.corruptDir);
     await this.syncBucket(mid);

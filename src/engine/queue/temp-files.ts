@@ -7,7 +7,7 @@
 // Files are reused: a delivered message's file is moved here instead of being unlinked
 // (Spool.remove) and, once its leaving the bucket is durable (`addSpare`), a later message
 // overwrites it. Relaying then frees and allocates no inode per message: the kernel does a
-// tenth of the work of an unlink plus a create (docs/benchmarks.md, session 6), and a file
+// tenth of the work of an unlink plus a create (docs/benchmarks.md), and a file
 // system without a journal, which scans past every inode freed in the last minutes at each
 // create, is not slowed by the mail it has just delivered. Spare files are kept while they are
 // likely to be needed (SPARE_MAX, SPARE_MAX_AGE_MS), then removed in the background.

@@ -19,7 +19,11 @@ const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3}(?: |$)/;
  * smtp-server would have added.
  */
 export function customReply(r: SmtpResponse): Reply {
-  const text = r.text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const text = r.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
   if (ENHANCED.test(text)) return { code: r.code, text };
   return { code: r.code, text: `${Math.floor(r.code / 100)}.0.0${text ? ` ${text}` : ''}` };
 }

@@ -14,7 +14,7 @@ import type { MailQueue } from '../queue/queue.js';
 import * as line from '../../model/log-lines.js';
 import { headerValue } from './headers.js';
 import { connectRefusal, customGreeting, messagesExceeded, rcptRefusal } from './listener-policy.js';
-import { smtpReply } from './replies.js';
+import { smtpReply } from '../../platform/smtp-replies.js';
 import { postmasterAddress } from './postmaster.js';
 import { SessionDeadlines, sessionLimitsOf, type Expiry } from './session-limits.js';
 import {
@@ -26,7 +26,7 @@ import {
   setGreetingDelay,
   setServerLimits,
   useOwnEnhancedCodes,
-} from './smtp-server-seam.js';
+} from '../../platform/smtp-server-seam.js';
 
 export interface ListenerContext {
   clock: Clock;

@@ -1,4 +1,4 @@
-// A session's deadlines (issue 15, slow clients): the next command line must be complete within
+// A session's deadlines against slow clients: the next command line must be complete within
 // the command timeout of the previous one (the greeting counts), however many bytes trickle in;
 // and a whole session ends at the session timeout. Real time, like smtp-server's idle timeout.
 import { DEFAULT_LISTENER_LIMITS, type ListenerConfig } from '../../model/config.js';

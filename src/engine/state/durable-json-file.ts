@@ -7,7 +7,10 @@ import type { Adapter } from 'lowdb';
 import { fsyncDir } from '../fs/durable-dir.js';
 
 export class CorruptFileError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`${file} is not valid JSON (${reason})`);
   }
 }
@@ -62,7 +65,10 @@ export class DurableJSONFile<T> implements Adapter<T> {
   /** Whether the next write is fsynced (the queue state skips it for what the spool rebuilds). */
   syncFile = true;
   /** `syncDir` false: the caller fsyncs the directory after a batch of writes. */
-  constructor(readonly file: string, readonly syncDir = true) {}
+  constructor(
+    readonly file: string,
+    readonly syncDir = true,
+  ) {}
 
   async read(): Promise<T | null> {
     let text: string;

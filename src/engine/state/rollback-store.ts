@@ -9,15 +9,8 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDurableDir } from '../fs/durable-dir.js';
-import { defaultConfig, type ApplianceConfig } from '../../model/config.js';
+import { ROLLBACK_KEPT, type RollbackPoint } from '../../model/rollback.js';
 import { writeFileDurably } from './durable-json-file.js';
-import { migrateListeners } from '../../model/listener-migration.js';
-import type { RollbackPoint } from '../../api/engine-api.js';
-
-/** How many committed configurations `rollbackconfig` offers (AsyncOS keeps 10 too). */
-export const ROLLBACK_KEPT = 10;
-
-export type { RollbackPoint };
 
 const FILE = /^(\d+)\.json$/;
 
@@ -49,7 +42,12 @@ export class RollbackStore {
     await writeFileDurably(path.join(this.dir, `${point.number}.json`), `${JSON.stringify(point)}\n`);
     // The newest ROLLBACK_KEPT named ones stay as well as the new one: until its commit is
     // written the new point is not named, and a commit that fails must not cost an old point.
-    const keep = new Set([...referenced].filter((n) => n !== point.number).sort((a, b) => b - a).slice(0, ROLLBACK_KEPT));
+    const keep = new Set(
+      [...referenced]
+        .filter((n) => n !== point.number)
+        .sort((a, b) => b - a)
+        .slice(0, ROLLBACK_KEPT),
+    );
     keep.add(point.number);
     for (const n of await this.#numbers()) {
       if (!keep.has(n)) await unlink(path.join(this.dir, `${n}.json`)).catch(() => undefined);
@@ -63,7 +61,10 @@ export class RollbackStore {
 
   /** The saved points a commit refers to, newest first, at most ROLLBACK_KEPT; unreadable files are skipped. */
   async list(referenced: ReadonlySet<number>): Promise<RollbackPoint[]> {
-    const numbers = (await this.#numbers()).filter((n) => referenced.has(n)).sort((a, b) => b - a).slice(0, ROLLBACK_KEPT);
+    const numbers = (await this.#numbers())
+      .filter((n) => referenced.has(n))
+      .sort((a, b) => b - a)
+      .slice(0, ROLLBACK_KEPT);
     const points: RollbackPoint[] = [];
     for (const n of numbers) {
       try {
@@ -75,24 +76,4 @@ export class RollbackStore {
     }
     return points;
   }
-}
-
-/** The point numbers the commit history of a configuration refers to. */
-export function referencedPoints(config: Pick<ApplianceConfig, 'commits'>): Set<number> {
-  return new Set(config.commits.flatMap((c) => (c.rollback === undefined ? [] : [c.rollback])));
-}
-
-/**
- * The configuration a rollback commits: the saved one, in today's shape (settings it lacks
- * get their defaults), with the running commit history and users kept (a rollback restores
- * the mail configuration; it neither rewrites history nor brings back an old passphrase).
- */
-export function restoredConfig(saved: ApplianceConfig, running: Readonly<ApplianceConfig>): ApplianceConfig {
-  const restored: ApplianceConfig = {
-    ...defaultConfig(),
-    ...structuredClone(saved),
-    users: structuredClone(running.users) as ApplianceConfig['users'],
-    commits: structuredClone(running.commits) as ApplianceConfig['commits'],
-  };
-  return migrateListeners(restored);
 }

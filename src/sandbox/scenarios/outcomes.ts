@@ -2,7 +2,7 @@
 // mailboxes (delivered), the sender's mailbox (DSNs: bounced, delay warnings), the engine's
 // queue (still waiting) and the mail log (the lines that prove each of these).
 import type { EngineApi } from '../../api/engine-api.js';
-import { eachLine } from '../../engine/log/log-files.js';
+import { eachLine } from '../../platform/log-files.js';
 import type { Mailboxes } from '../mailboxes.js';
 import { SANDBOX_SENDER } from '../sandbox.js';
 import type { SentMessage } from './senders.js';

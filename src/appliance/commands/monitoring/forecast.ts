@@ -12,12 +12,20 @@ export function forecastLines(f: Forecast): string[] {
   if (f.total === 0 && !f.storageFull) return [...out, 'The queue is empty and no mail is arriving: nothing will bounce.'];
   const events: { at: number; text: string }[] = [];
   if (f.storageFull) {
-    events.push({ at: f.storageFull.at, text: `storage full (${f.storageFull.limit}) at the measured ${f.storageFull.rate} messages/hour: senders get 452 4.3.1 and keep their mail` });
+    events.push({
+      at: f.storageFull.at,
+      text: `storage full (${f.storageFull.limit}) at the measured ${f.storageFull.rate} messages/hour: senders get 452 4.3.1 and keep their mail`,
+    });
   }
   for (const p of f.profiles) {
     const mark = p.dsns ? ` (${p.dsns} of them DSNs: dropped, nobody is told)` : '';
-    if (p.firstWarning !== undefined) events.push({ at: p.firstWarning, text: `first delay warning to a sender (profile ${p.profile}; ${p.warnings} recipient(s) will get one)` });
-    if (p.firstBounce === p.lastBounce) events.push({ at: p.firstBounce, text: `${p.recipients} recipient(s) bounce (profile ${p.profile}, queue lifetime ${formatDuration(p.lifetime)})${mark}` });
+    if (p.firstWarning !== undefined)
+      events.push({ at: p.firstWarning, text: `first delay warning to a sender (profile ${p.profile}; ${p.warnings} recipient(s) will get one)` });
+    if (p.firstBounce === p.lastBounce)
+      events.push({
+        at: p.firstBounce,
+        text: `${p.recipients} recipient(s) bounce (profile ${p.profile}, queue lifetime ${formatDuration(p.lifetime)})${mark}`,
+      });
     else {
       events.push({ at: p.firstBounce, text: `first bounce (profile ${p.profile}, queue lifetime ${formatDuration(p.lifetime)})` });
       events.push({ at: p.lastBounce, text: `last bounce of profile ${p.profile}: ${p.recipients} recipient(s) in all${mark}` });
@@ -29,7 +37,9 @@ export function forecastLines(f: Forecast): string[] {
   out.push('');
   if (f.total > 0) {
     const within = Math.max(...f.profiles.map((p) => p.checkedWithin));
-    out.push(`${f.total} recipient(s) queued. A down host's mail expires when it is next tried, so each bounce comes up to ${formatDuration(within)} after the time shown (the profile's host_max_retry_timeout).`);
+    out.push(
+      `${f.total} recipient(s) queued. A down host's mail expires when it is next tried, so each bounce comes up to ${formatDuration(within)} after the time shown (the profile's host_max_retry_timeout).`,
+    );
   }
   if (!f.storageFull) out.push('No mail arrived in the last 15 minutes: storage is not filling.');
   return out;

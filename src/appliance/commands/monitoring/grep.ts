@@ -1,7 +1,7 @@
 // `grep`: the mail log lines that match a regular expression, from the oldest rotated file
 // to the current one; optionally a count, context lines, or following new lines live.
 import path from 'node:path';
-import { eachLine } from '../../../engine/log/log-files.js';
+import { eachLine } from '../../../platform/log-files.js';
 import type { Command, CommandIO } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';
 import { askText, askYesNo } from '../../kit/dialog.js';
@@ -31,7 +31,10 @@ export function compileRegexp(source: string, ignoreCase: boolean): RegExp {
 }
 
 function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -51,7 +54,8 @@ export function parseGrepArgs(args: readonly string[]): GrepRequest & { log: str
     else if (a === '-c') r.count = true;
     else if (a === '-C') r.context = numberArg(value(), 'number of context lines', 0, 1_000);
     else if (a === '-f') r.files = value();
-    else if (a === '-p') continue; // paginate: the output is not paged (yet); accepted for scripts
+    else if (a === '-p')
+      continue; // paginate: the output is not paged (yet); accepted for scripts
     else if (a === '-t') r.tail = true;
     else if (/^-[a-zA-Z]$/.test(a)) throw new CommandError(`Unknown option ${a} (${USAGE})`);
     else words.push(a);

@@ -24,11 +24,7 @@ const text = (label: string, value: string) => `${label.padEnd(LABEL)}${value}`;
 
 export function formatHostStatus(v: HostStatusView): string[] {
   const state = hostUpDown(v);
-  const out = [
-    `${'Host mail status for:'.padEnd(TOP)}'${v.domain}'`,
-    `${'Status as of:'.padEnd(TOP)}${date(v.now)}`,
-    `${'Host up/down:'.padEnd(TOP)}${state}`,
-  ];
+  const out = [`${'Host mail status for:'.padEnd(TOP)}'${v.domain}'`, `${'Status as of:'.padEnd(TOP)}${date(v.now)}`, `${'Host up/down:'.padEnd(TOP)}${state}`];
   if (state === 'down' && v.nextHostRetry !== undefined) {
     const wait = v.nextHostRetry - v.now;
     out.push(`${'Next host retry:'.padEnd(TOP)}${wait <= 0 ? 'now' : `${date(v.nextHostRetry)} (in ${formatDuration(wait)})`}`);
@@ -66,7 +62,11 @@ export function formatHostStatus(v: HostStatusView): string[] {
   );
   if (v.route?.special) {
     out.push(`    Route "${v.route.domain}": ${v.route.special}`);
-    out.push(v.route.special === 'USEDNS' ? 'Ordered IP addresses: from DNS (MX records) at each delivery' : 'Ordered IP addresses: none (mail for this host is discarded)');
+    out.push(
+      v.route.special === 'USEDNS'
+        ? 'Ordered IP addresses: from DNS (MX records) at each delivery'
+        : 'Ordered IP addresses: none (mail for this host is discarded)',
+    );
   } else if (v.route) {
     out.push(`    Route "${v.route.domain}": ${v.route.hosts.map((h) => `${h.host}:${h.port}`).join(', ')}`);
     out.push(`Ordered IP addresses: ${v.route.hosts.map((h) => `${h.host}:${h.port}`).join(' ')}`);

@@ -24,7 +24,12 @@ export function logNamed(name: string, failure: string): LogEntry {
 /** The numbered list, picked by number or name; an empty answer ends the command with `failure`. */
 export async function askLog(io: CommandIO, question: string, failure: string): Promise<LogEntry> {
   const label = ['Currently configured logs:', ...LIST_ITEMS.map((t, i) => `${i + 1}. ${t}`), question].join('\n');
-  const i = await askNumbered(io, label, LOGS.map((l) => l.name), { showList: false });
+  const i = await askNumbered(
+    io,
+    label,
+    LOGS.map((l) => l.name),
+    { showList: false },
+  );
   if (i === undefined) throw new CommandError(`${failure}: no log chosen.`);
   return LOGS[i];
 }

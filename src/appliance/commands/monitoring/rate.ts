@@ -23,7 +23,14 @@ export function rowsOf(io: CommandIO, arg: string | undefined): number | undefin
 }
 
 /** The stream after the dialog: titles, rows, `^C`. */
-export async function streamRows<S>(io: CommandIO, seconds: number, rows: number | undefined, titles: readonly string[], sample: () => S, row: (cur: S, prev: S | undefined) => string): Promise<void> {
+export async function streamRows<S>(
+  io: CommandIO,
+  seconds: number,
+  rows: number | undefined,
+  titles: readonly string[],
+  sample: () => S,
+  row: (cur: S, prev: S | undefined) => string,
+): Promise<void> {
   io.blank();
   if (io.interactive) io.print('Type Ctrl-C to return to the main prompt.', '');
   io.print(...titles);

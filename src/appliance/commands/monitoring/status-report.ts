@@ -106,7 +106,9 @@ export function formatStatus(s: StatusSnapshot, detail: boolean): string[] {
     ...(s.queueLoading ? [`${field('Queue:')}${queueLoadingText(s.queueLoading)}`] : []),
     // Only while the disk refuses writes: new mail gets 452 4.3.1 until a probe succeeds.
     ...(s.storageShort
-      ? [`${field('Storage:')}cannot write ${s.storageShort.what}: ${s.storageShort.reason}, since ${formatDuration(Math.max(0, Date.now() - s.storageShort.since))}; receiving refused (452 4.3.1)`]
+      ? [
+          `${field('Storage:')}cannot write ${s.storageShort.what}: ${s.storageShort.reason}, since ${formatDuration(Math.max(0, Date.now() - s.storageShort.since))}; receiving refused (452 4.3.1)`,
+        ]
       : []),
     '',
     heading('Counters:', 'Reset', 'Uptime', 'Lifetime'),

@@ -2,7 +2,7 @@
 // new line as it is logged, until Ctrl-C.
 import type { Command } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';
-import { lastLines } from '../../../engine/log/log-files.js';
+import { lastLines } from '../../../platform/log-files.js';
 import { endLive, numberArg, untilStopped } from '../../kit/live.js';
 import { askLog, logNamed } from './log-choice.js';
 

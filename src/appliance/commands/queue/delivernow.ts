@@ -15,7 +15,10 @@ function parseTarget(text: string): Parsed<string> {
 
 /** The appliance's menu; each item is also picked by its word. */
 const MENU = ['By recipient domain', 'All messages'];
-const MENU_CHOICES = [[MENU[0], 'domain'], [MENU[1], 'all']];
+const MENU_CHOICES = [
+  [MENU[0], 'domain'],
+  [MENU[1], 'all'],
+];
 
 /** At the menu: an item, or (a shortcut) the domain itself. */
 function parseMenu(text: string): Parsed<string | undefined> {
@@ -46,10 +49,8 @@ Batch: delivernow [domain | ALL]`,
       const picked = await askValid(io, { label, default: '2', choices: ['domain', 'all'] }, parseMenu);
       target =
         picked ??
-        (await askValid(
-          io,
-          { label: 'Please enter the recipient domain to schedule for immediate delivery.', choices: io.engine.knownDomains() },
-          (a) => (a === '' ? { error: 'You must enter a domain.' } : parseTarget(a)),
+        (await askValid(io, { label: 'Please enter the recipient domain to schedule for immediate delivery.', choices: io.engine.knownDomains() }, (a) =>
+          a === '' ? { error: 'You must enter a domain.' } : parseTarget(a),
         ));
     }
     io.blank();

@@ -42,7 +42,9 @@ export async function askSelection(io: CommandIO, d: SelectionDialog): Promise<R
     return { kind: 'host', host: host.trim().toLowerCase() };
   }
   if (index === 1) {
-    const sender = await askText(io, `Please enter the Envelope From address for the messages you wish to ${d.verb}.`, { check: required('an address, or <> for the null sender') });
+    const sender = await askText(io, `Please enter the Envelope From address for the messages you wish to ${d.verb}.`, {
+      check: required('an address, or <> for the null sender'),
+    });
     const caseSensitive = d.askCase ? await askYesNo(io, 'Do you want the search to be case sensitive?', false) : false;
     return { kind: 'sender', sender: senderOf(sender), caseSensitive };
   }

@@ -14,7 +14,8 @@ export const DEFAULT_SMTP_PORT = 25;
 export function parseRedirectTarget(text: string): Parsed<HostPort> {
   const t = text.trim();
   const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(t) ?? /^([^:\s[\]]+)(?::(\d{1,5}))?$/.exec(t);
-  if (!m || (!t.startsWith('[') && !HOSTNAME.test(m[1]))) return { error: `Invalid hostname format "${t}": enter a hostname or IP address, optionally with :port.` };
+  if (!m || (!t.startsWith('[') && !HOSTNAME.test(m[1])))
+    return { error: `Invalid hostname format "${t}": enter a hostname or IP address, optionally with :port.` };
   const port = m[2] === undefined ? DEFAULT_SMTP_PORT : Number(m[2]);
   if (port < 1 || port > 65_535) return { error: 'Value must be an integer from 1 to 65535 (the port).' };
   return { value: { host: m[1].toLowerCase(), port } };
