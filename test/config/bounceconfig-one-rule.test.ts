@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startEngine } from '../helpers/harness.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { operator } from './config-fixtures.js';
+import { operator, refusalAt } from './config-fixtures.js';
 
 let engine: Engine;
 
@@ -17,21 +17,13 @@ after(async () => {
   await engine.stop();
 });
 
-/** The line printed right after `answer` was typed at a question matching `at`. */
-function refusalAfter(output: string, at: RegExp, answer: string): string {
-  const lines = output.split('\n');
-  const i = lines.findIndex((l, n) => at.test(lines[n - 1] ?? '') && l.endsWith(answer));
-  assert.ok(i > 0, `no answer ${answer} at ${at} in:\n${output}`);
-  return lines.slice(i + 1).find((l) => l.trim() !== '')!;
-}
-
 test('a bad profile name: the same refusal in the dialog and in the batch form', async () => {
   const op = operator(engine);
   for (const bad of ['my.profile', '1st', 'Default', '__proto__']) {
     const dialog = await op.run('bounceconfig', 'new', bad);
     const batch = await op.run(`bounceconfig new ${bad}`);
     assert.equal(batch.ok, false);
-    assert.equal(refusalAfter(dialog.output, /Please create a name for the profile:/, bad), batch.error, bad);
+    assert.equal(refusalAt(dialog.output, /Please create a name for the profile:/), batch.error, bad);
   }
   assert.equal(op.session.pending.hasChanges, false);
 });
@@ -49,7 +41,7 @@ test('a bad value: the dialog refuses it with the reason the batch form gives af
     // Defaults up to the question, then the bad value.
     const dialog = await op.run('bounceconfig', 'new', 'P', ...Array<string>(before).fill(''), bad);
     const batch = await op.run(`bounceconfig new P ${key}=${bad}`);
-    assert.equal(batch.error, `${key}: ${refusalAfter(dialog.output, at, bad)}`, key);
+    assert.equal(batch.error, `${key}: ${refusalAt(dialog.output, at)}`, key);
   }
 });
 

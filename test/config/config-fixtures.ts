@@ -1,6 +1,7 @@
 // Fixtures for the configuration-command tests: an operator's CLI session on an in-process
 // engine (answers scripted, transcript kept), and a backend SMTP server that counts its open
 // connections and can hold each message's DATA reply until the test releases it.
+import assert from 'node:assert/strict';
 import type { Server } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { COMMANDS } from '../../src/appliance/registry.js';
@@ -112,4 +113,35 @@ export class CountingBackend {
     for (const c of s.connections) c.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The line printed after the first answer at the question matching `at` (its refusal, when refused). */
+export function refusalAt(output: string, at: RegExp): string {
+  const lines = output.split('\n');
+  const question = lines.findIndex((l) => at.test(l));
+  assert.ok(question >= 0, `no question ${at} in:\n${output}`);
+  const answered = lines.findIndex((l, i) => i > question && /^\[.*\]> /.test(l));
+  return lines.slice(answered + 1).find((l) => l.trim() !== '')!;
+}
+
+/**
+ * What the dialog says after `bad`, the last of `answers`: the refusal, and the same question
+ * asked again (then end of input abandons the dialog, nothing of it recorded).
+ */
+export async function dialogRefusal(op: Operator, command: string, answers: string[]): Promise<string> {
+  const pending = op.session.pending.descriptions.length;
+  const r = await op.run(command, ...answers);
+  const bad = answers.at(-1)!;
+  assert.equal(op.asked.at(-1), op.asked.at(-2), `asked again after ${bad}`);
+  const after = r.output.slice(r.output.lastIndexOf(`> ${bad}\n`) + `> ${bad}\n`.length);
+  const refusal = after.replace(/^\n/, '').split('\n\n')[0];
+  assert.equal(op.session.pending.descriptions.length, pending, 'an abandoned dialog records nothing');
+  return refusal;
+}
+
+/** The one line a batch form is refused with. */
+export async function batchRefusal(op: Operator, line: string): Promise<string> {
+  const r = await op.run(line);
+  assert.equal(r.ok, false, line);
+  return r.error!;
 }

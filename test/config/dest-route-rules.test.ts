@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
 import { removeDir, startEngine } from '../helpers/harness.js';
-import { operator, type Operator } from './config-fixtures.js';
+import { batchRefusal, dialogRefusal, operator, type Operator } from './config-fixtures.js';
 
 let engine: Engine;
 
@@ -23,28 +23,6 @@ async function session(...setup: string[]): Promise<Operator> {
   const op = operator(engine);
   for (const line of setup) assert.ok((await op.run(line)).ok, line);
   return op;
-}
-
-/**
- * What the dialog says after `bad`, the last of `answers`: the refusal, and the same question
- * asked again (then end of input abandons the dialog, nothing of it recorded).
- */
-async function dialogRefusal(op: Operator, command: string, answers: string[]): Promise<string> {
-  const pending = op.session.pending.descriptions.length;
-  const r = await op.run(command, ...answers);
-  const bad = answers.at(-1)!;
-  assert.equal(op.asked.at(-1), op.asked.at(-2), `asked again after ${bad}`);
-  const after = r.output.slice(r.output.lastIndexOf(`> ${bad}\n`) + `> ${bad}\n`.length);
-  const refusal = after.replace(/^\n/, '').split('\n\n')[0];
-  assert.equal(op.session.pending.descriptions.length, pending, 'an abandoned dialog records nothing');
-  return refusal;
-}
-
-/** The one line a batch form is refused with. */
-async function batchRefusal(op: Operator, line: string): Promise<string> {
-  const r = await op.run(line);
-  assert.equal(r.ok, false, line);
-  return r.error!;
 }
 
 test('destconfig: a limit, a domain and an entry are refused alike in the dialog and the batch form', async () => {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { profileNames } from '../../src/model/tables/bounce-profiles.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { startEngine } from '../helpers/harness.js';
-import { operator } from './config-fixtures.js';
+import { operator, refusalAt } from './config-fixtures.js';
 
 let engine: Engine;
 
@@ -17,15 +17,6 @@ before(async () => {
 after(async () => {
   await engine.stop();
 });
-
-/** The line printed after the first answer at the question matching `at` (its refusal, when refused). */
-function refusalAt(output: string, at: RegExp): string {
-  const lines = output.split('\n');
-  const question = lines.findIndex((l) => at.test(l));
-  assert.ok(question >= 0, `no question ${at} in:\n${output}`);
-  const answered = lines.findIndex((l, i) => i > question && /^\[.*\]> /.test(l));
-  return lines.slice(answered + 1).find((l) => l.trim() !== '')!;
-}
 
 const NEW = ['new', '2', 'Second', '1']; // type Public, a name, Loopback: then the port
 const HOSTACCESS = ['edit', '1', 'hostaccess', 'default'];

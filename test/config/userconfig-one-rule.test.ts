@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
 import { ensureFirstAdmin } from '../../src/users/first-admin.js';
 import { startEngine } from '../helpers/harness.js';
-import { operator } from './config-fixtures.js';
+import { operator, refusalAt } from './config-fixtures.js';
 
 const ADMIN = 'Adm1n#Secret';
 let engine: Engine;
@@ -18,15 +18,6 @@ before(async () => {
 after(async () => {
   await engine.stop();
 });
-
-/** The line printed after the first answer at the question matching `at` (its refusal, when refused). */
-function refusalAt(output: string, at: RegExp): string {
-  const lines = output.split('\n');
-  const question = lines.findIndex((l) => at.test(l));
-  assert.ok(question >= 0, `no question ${at} in:\n${output}`);
-  const answered = lines.findIndex((l, i) => i > question && /^\[.*\]> /.test(l));
-  return lines.slice(answered + 1).find((l) => l.trim() !== '')!;
-}
 
 /** [question, dialog answers up to and including the bad value, batch forms with the same value]. */
 const CASES: [RegExp, string[], string[]][] = [
