@@ -64,6 +64,8 @@ export interface EngineOptions {
   logRotateBytes?: number;
   /** Real ms between storage probes while the disk refuses writes (default 1 s). */
   storageProbeMs?: number;
+  /** Real ms between the periodic saves of counters and clock offset and the data dir lock checks (default 5 s). */
+  periodicSaveMs?: number;
   /** How many rotated mail logs are kept (default 5). */
   logKeep?: number;
 }

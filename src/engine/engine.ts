@@ -96,7 +96,7 @@ export class Engine {
     queue.store.start();
     // What a full disk kept from being saved is saved once the probe can write again.
     storage.retryOnRecovery(() => this.#parts.saveState());
-    this.#saveTimer = setInterval(() => void this.#periodicSave(), 5_000);
+    this.#saveTimer = setInterval(() => void this.#periodicSave(), this.#parts.options.periodicSaveMs ?? 5_000);
     this.#saveTimer.unref();
     await this.#parts.saveState().catch((e: unknown) => {
       if (!storage.failed('config.json', e)) throw e;

@@ -55,7 +55,8 @@ test('a second engine in the same process is refused at once and touches nothing
 });
 
 test('the lock file deleted under a running engine: a second `esa start` still exits 2 in one line, loads nothing; the first takes its lock again', async () => {
-  const first = await startEngine();
+  // No periodic save or lock check while the second start runs, however slowly: the test calls the check itself.
+  const first = await startEngine({ periodicSaveMs: 3_600_000 });
   const control = await startControlServer(first.api);
   try {
     await unlink(path.join(first.api.dataDir, 'esa.lock'));
