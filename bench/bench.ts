@@ -17,8 +17,10 @@ import { Sink } from './sink.js';
 import { spread } from './stats.js';
 import { formatTable, meets, type Figure } from './table.js';
 
-export const SCENARIOS = ['relay', 'relay-conn', 'down', 'bigqueue', 'queue-admin'] as const;
+export const SCENARIOS = ['relay', 'relay-conn', 'down', 'bigqueue', 'queue-admin', 'tls'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
+/** What a run without --only runs: `tls` only when asked for (--tls, --only tls). */
+const DEFAULT_SCENARIOS: readonly ScenarioId[] = SCENARIOS.filter((s) => s !== 'tls');
 
 export interface BenchOptions {
   messages: number;
@@ -72,6 +74,7 @@ export interface BenchArgs {
   seed?: boolean;
   bigQueueCompare?: number;
   bigQueuePostfix?: boolean;
+  tls?: boolean;
 }
 
 /** Command-line values with the defaults (full or --quick) filled in. */
@@ -89,9 +92,11 @@ export function benchOptions(a: BenchArgs): BenchOptions {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : scale
-      ? ['bigqueue']
-      : [...SCENARIOS];
+    : a.tls
+      ? ['tls']
+      : scale
+        ? ['bigqueue']
+        : [...DEFAULT_SCENARIOS];
   for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}" (${SCENARIOS.join(', ')})`);
   const o: BenchOptions = {
     messages: pick(a.messages, 5_000, 500),
@@ -102,7 +107,8 @@ export function benchOptions(a: BenchArgs): BenchOptions {
     runs: a.runs ?? (scale ? 1 : pick(undefined, 3, 1)),
     bigQueue: a.bigQueue ?? (scale ? SCALE_MESSAGES : pick(undefined, 100_000, 2_000)),
     warmup: pick(a.warmup, 500, 50),
-    vsPostfix: a.vs === 'postfix',
+    // --tls is a comparison: Postfix runs beside the engine when installed.
+    vsPostfix: a.vs === 'postfix' || (a.tls ?? false),
     json: a.json ?? false,
     sink,
     drain,
@@ -236,6 +242,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   const envFor = (server: MailServer): ScenarioEnv => ({ server, sink, size: o.size, tag: `${server.name}-${process.pid}`, log });
 
   const esaResults: BenchReport['esa'] = {};
+  const tlsFigures: Figure[] = [];
   const pfResults: NonNullable<BenchReport['postfix']> = {};
   const want = (s: ScenarioId) => o.scenarios.includes(s);
 
@@ -338,6 +345,25 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
         await cleanup.dispose(s);
       }
     }
+    // Relay with TLS both ways, and the handshake's cost per connection (tls-scenario.ts).
+    if (want('tls')) {
+      const { tlsBench } = await import('./tls-scenario.js');
+      const r = await tlsBench({
+        messages: o.messages,
+        size: o.size,
+        sessions: o.sessions,
+        connSessions: o.connSessions,
+        runs: o.runs,
+        warmup: o.warmup,
+        withPostfix,
+        log,
+        track: (item) => cleanup.add(item),
+      });
+      esaResults.tls = r.esa;
+      if (r.postfix) pfResults.tls = r.postfix;
+      tlsFigures.push(...r.figures);
+      notes.push(...r.notes);
+    }
     // Queue administration: an in-process engine of its own, no peers needed. Last: its 100,000
     // recipients in this process (and their removal) must not weigh on the relay figures.
     if (want('queue-admin')) {
@@ -354,7 +380,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   }
 
   machine.loadAfter = loadAverage();
-  const figures = buildFigures(o, esaResults, withPostfix ? pfResults : undefined, notes);
+  const figures = [...buildFigures(o, esaResults, withPostfix ? pfResults : undefined, notes), ...tlsFigures];
   const report: BenchReport = {
     machine,
     options: o,

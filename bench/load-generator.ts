@@ -30,6 +30,8 @@ export interface LoadOptions {
    * Without it each session sends its next message as soon as the last one got its 250.
    */
   ratePerSecond?: number;
+  /** Every session starts TLS (STARTTLS required; the server's certificate is not checked). */
+  tls?: boolean;
 }
 
 export interface LoadResult {
@@ -46,6 +48,8 @@ export interface LoadResult {
   softFailures: number;
   /** First few error texts, for the report. */
   errorSamples: string[];
+  /** Per connection opened: ms from connect to ready for MAIL (greeting, EHLO, and STARTTLS with its second EHLO). */
+  setupMs: number[];
 }
 
 export class LoadAborted extends Error {}
@@ -76,13 +80,13 @@ export function recipientFor(index: number): string {
   return `user${index % 1000}@example.com`;
 }
 
-function openSession(port: number, host: string): Promise<Session> {
+function openSession(port: number, host: string, tls: boolean): Promise<Session> {
   return new Promise((resolve, reject) => {
     const conn = new SMTPConnection({
       host,
       port,
       secure: false,
-      ignoreTLS: true,
+      ...(tls ? { requireTLS: true, tls: { rejectUnauthorized: false } } : { ignoreTLS: true }),
       name: 'bench.localdomain',
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
@@ -161,6 +165,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     refusedConnections: 0,
     softFailures: 0,
     errorSamples: [],
+    setupMs: [],
   };
   let next = 0;
   const retry: number[] = [];
@@ -190,7 +195,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           if (session) session.conn.close();
           session = null;
           try {
-            session = await openSession(o.port, host);
+            const opening = performance.now();
+            session = await openSession(o.port, host, o.tls ?? false);
+            result.setupMs.push(performance.now() - opening);
           } catch (e) {
             result.refusedConnections++;
             note(e);

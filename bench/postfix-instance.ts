@@ -30,10 +30,21 @@ export class PostfixInstance implements MailServer {
   readonly name = 'postfix';
   #dir = '';
 
+  /**
+   * `extraMain`: lines added to main.cf (TLS settings, say), `$DIR` standing for its directory;
+   * `files`: written there (mode 0600) before it starts (a certificate and its key).
+   */
   constructor(
     readonly port: number,
     readonly relayPort: number,
+    readonly extraMain: readonly string[] = [],
+    readonly files: Readonly<Record<string, string>> = {},
   ) {}
+
+  /** The directory its files live in (certificates a caller writes for main.cf go here too); set once started. */
+  get dir(): string {
+    return this.#dir;
+  }
 
   get configDir(): string {
     return path.join(this.#dir, 'conf');
@@ -77,6 +88,7 @@ export class PostfixInstance implements MailServer {
       `maillog_file = ${path.join(this.#dir, 'maillog')}`,
       'smtputf8_enable = no',
       'biff = no',
+      ...this.extraMain.map((l) => l.replaceAll('$DIR', this.#dir)),
       '',
     ].join('\n');
     const services = [
@@ -98,10 +110,15 @@ export class PostfixInstance implements MailServer {
       'retry unix - - n - - error',
       'discard unix - - n - - discard',
       'anvil unix - - n - 1 anvil',
+      // TLS's session caches and entropy (its smtp and smtpd refuse TLS without it).
+      'tlsmgr unix - - n 1000? 1 tlsmgr',
+      // Holds TLS connections for reuse (smtp_tls_connection_reuse).
+      'tlsproxy unix - - n - 0 tlsproxy',
       'scache unix - - n - 1 scache',
       'postlog unix-dgram n - n - 1 postlogd',
       '',
     ].join('\n');
+    for (const [name, text] of Object.entries(this.files)) await writeFile(path.join(this.#dir, name), text, { mode: 0o600 });
     await writeFile(path.join(this.configDir, 'main.cf'), main);
     await writeFile(path.join(this.configDir, 'master.cf'), services);
   }
@@ -123,6 +140,11 @@ export class PostfixInstance implements MailServer {
       throw new Error(`postfix -c ${this.configDir} start failed: ${(e as Error).message}\n${await this.logTail()}`);
     }
     await waitForSmtp(this.port, 60_000);
+  }
+
+  /** Its whole mail log. */
+  async maillog(): Promise<string> {
+    return readFile(path.join(this.#dir, 'maillog'), 'utf8').catch(() => '');
   }
 
   async logTail(): Promise<string> {

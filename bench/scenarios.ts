@@ -36,6 +36,8 @@ export interface RelayRun extends LoadFigures {
   rate: number;
   /** The paced run after it (relay only): the same sessions at a fixed offered rate. */
   paced?: { rate: number; p50Ms: number; p99Ms: number };
+  /** Median ms from connect to ready for MAIL, per connection the load generator opened (STARTTLS included with --tls). */
+  setupP50Ms?: number;
 }
 
 export interface DownDrainRun extends LoadFigures {
@@ -105,6 +107,7 @@ export async function relayRun(env: ScenarioEnv, messages: number, sessions: num
     clientCpuMsPerMessage: clientMs / messages,
     stallMaxMs: stall?.maxMs,
     errors: result.errorSamples,
+    ...(result.setupMs.length ? { setupP50Ms: percentile(result.setupMs, 50) } : {}),
   };
 }
 

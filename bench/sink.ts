@@ -5,10 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnEsa } from './esa-command.js';
 import { childAnswersSmtp, stopChild } from './proc.js';
 
-export type SinkKind = 'smtp-sink' | 'esa-backend';
+export type SinkKind = 'smtp-sink' | 'esa-backend' | 'tls-sink';
 
 /** The path of Postfix's smtp-sink (or smtp-source, postfix...), if installed. */
 export function findProgram(name: string): string | undefined {
@@ -26,6 +27,12 @@ export function findProgram(name: string): string | undefined {
   return undefined;
 }
 
+/** tls-sink beside this file: `.js` in the build, `.ts` when the bench runs from the sources (tsx). */
+function tlsSinkScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), `tls-sink${path.extname(here)}`);
+}
+
 export class Sink {
   #child: ChildProcess | null = null;
   #count = 0;
@@ -34,9 +41,11 @@ export class Sink {
   #marks: [number, number][] = [];
   #exited: Promise<void> = Promise.resolve();
 
+  /** `tls`: the certificate and key files the TLS sink (tls-sink.ts) offers STARTTLS with. */
   constructor(
     readonly kind: SinkKind,
     readonly port: number,
+    readonly tls?: { certFile: string; keyFile: string },
   ) {}
 
   static choose(prefer: SinkKind | 'auto', port: number): Sink {
@@ -52,7 +61,7 @@ export class Sink {
 
   /** Messages received since this sink object was made (across restarts); undefined when not countable. */
   get delivered(): number | undefined {
-    return this.kind === 'smtp-sink' ? this.#count : undefined;
+    return this.kind === 'esa-backend' ? undefined : this.#count;
   }
 
   get pid(): number | undefined {
@@ -63,11 +72,16 @@ export class Sink {
     if (this.#child) return;
     const base = this.#count;
     let child: ChildProcess;
-    if (this.kind === 'smtp-sink') {
+    if (this.kind !== 'esa-backend') {
       const root = process.getuid?.() === 0;
-      child = spawn(findProgram('smtp-sink')!, [...(root ? ['-u', 'nobody'] : []), '-c', '-4', '-m', '1024', `127.0.0.1:${this.port}`, '1024'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      child =
+        this.kind === 'smtp-sink'
+          ? spawn(findProgram('smtp-sink')!, [...(root ? ['-u', 'nobody'] : []), '-c', '-4', '-m', '1024', `127.0.0.1:${this.port}`, '1024'], {
+              stdio: ['ignore', 'pipe', 'pipe'],
+            })
+          : spawn(process.execPath, [...process.execArgv, tlsSinkScript(), String(this.port), this.tls!.certFile, this.tls!.keyFile], {
+              stdio: ['ignore', 'pipe', 'pipe'],
+            });
       let tail = '';
       child.stdout!.on('data', (d: Buffer) => {
         tail = (tail + d.toString('latin1')).slice(-200);
@@ -99,7 +113,7 @@ export class Sink {
 
   /** Resolves with performance.now() once `target` messages have arrived (smtp-sink only). */
   waitDelivered(target: number, timeoutMs: number): Promise<number> {
-    if (this.kind !== 'smtp-sink') return Promise.reject(new Error('the built-in backend does not count deliveries'));
+    if (this.kind === 'esa-backend') return Promise.reject(new Error('the built-in backend does not count deliveries'));
     if (this.#count >= target) return Promise.resolve(this.reachedAt(target));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

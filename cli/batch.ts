@@ -2,55 +2,16 @@
 // shell, with answers read from the following input lines (batch) or taken as defaults (-c),
 // and the transcript printed as a session would show it. Every prompt and question is written
 // before its line is read, so a client that waits for the prompt before it types (expect,
-// pexpect) works over a pipe. The SSH line mode (a pty with TERM=dumb) is this front end too,
-// with the echo left to its line discipline. No Ink, no React.
-import { createInterface } from 'node:readline';
+// pexpect) works over a pipe, and one that types everything at once gets the same transcript:
+// lines go, in order, to whatever reads next (line-input.ts). The plain line shell at a terminal
+// (line-shell.ts: locally and over SSH) is this front end on a terminal's lines, which echo
+// themselves. No Ink, no React.
 import type { Readable, Writable } from 'node:stream';
 import type { AskParams, AskResult, StatusParams } from '../src/appliance/control/protocol.js';
 import type { ControlClient } from './client.js';
 import { openSession, type SessionSource, type ShellTerminal } from './front-end.js';
-
-/** What `next()` gives when Ctrl-C was pressed while a line was awaited. */
-export const INTERRUPTED = Symbol('interrupted');
-
-/** Lines of a stream, one at a time, kept in order as they arrive (type-ahead); null at its end. */
-export class LineReader {
-  readonly #lines: string[] = [];
-  #ended = false;
-  #waiting: ((line: string | null | typeof INTERRUPTED) => void) | null = null;
-
-  constructor(input: Readable) {
-    const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
-    rl.on('line', (line) => this.#push(line));
-    rl.on('close', () => {
-      this.#ended = true;
-      this.#wake(null);
-    });
-  }
-
-  next(): Promise<string | null | typeof INTERRUPTED> {
-    if (this.#lines.length > 0) return Promise.resolve(this.#lines.shift() ?? null);
-    if (this.#ended) return Promise.resolve(null);
-    return new Promise((resolve) => (this.#waiting = resolve));
-  }
-
-  /** Ctrl-C: a pending `next()` gives INTERRUPTED; true when one was waiting. */
-  interrupt(): boolean {
-    return this.#wake(INTERRUPTED);
-  }
-
-  #push(line: string): void {
-    if (!this.#wake(line)) this.#lines.push(line);
-  }
-
-  #wake(value: string | null | typeof INTERRUPTED): boolean {
-    const waiting = this.#waiting;
-    if (!waiting) return false;
-    this.#waiting = null;
-    waiting(value);
-    return true;
-  }
-}
+import { ANSWER_COMPLETION, COMMAND_COMPLETION, completeLine, completionRequest, type LineState } from './line-editor.js';
+import { INTERRUPTED, PipeLines, WITHDRAWN, type LineSource } from './line-input.js';
 
 export interface BatchStreams {
   output: Writable;
@@ -58,28 +19,23 @@ export interface BatchStreams {
 }
 
 export interface BatchOptions {
-  /**
-   * Write each line read after its prompt, as a terminal would have shown it (true, the
-   * default: a pipe echoes nothing). False when the input is already echoed (a pty's line
-   * discipline).
-   */
-  echo?: boolean;
   /** The client name for the engine: `batch` (live commands end by themselves) or `line` (a person who can press Ctrl-C). */
   client?: 'batch' | 'line';
-  /** Registers the handler for Ctrl-C (the SSH line mode; a pipe has none). */
-  onInterrupt?: (handler: () => void) => void;
-  /** Turns the echo of typed input off while a passphrase is asked, and on again (the SSH line mode's line discipline). */
-  hideInput?: (hidden: boolean) => void;
+  /** The main prompt is on the screen already (the interactive shell wrote it while it chose its front end). */
+  promptShown?: boolean;
+  /** The command history: ↑/↓ recall it at a terminal, and each command run is added. */
+  history?: { readonly entries: readonly string[]; add(line: string): unknown };
 }
+
+/** The last line of a question as shown (what a terminal shows again after listing completions). */
+const lastLine = (text: string) => text.slice(text.lastIndexOf('\n') + 1);
 
 /** Answers questions from the lines after the command. */
 class BatchTerminal implements ShellTerminal {
   pendingChanges = 0;
   constructor(
-    readonly reader: LineReader,
+    readonly lines: LineSource,
     readonly out: Writable,
-    readonly echo: boolean,
-    readonly hideInput: (hidden: boolean) => void = () => undefined,
   ) {}
 
   print(text: string): void {
@@ -88,14 +44,37 @@ class BatchTerminal implements ShellTerminal {
 
   async ask(q: AskParams): Promise<AskResult> {
     // The question first, then the answer is read: whoever types may wait for the prompt.
-    this.out.write(`${q.label ? `${q.label}\n` : ''}${q.prompt}`);
-    // A passphrase is typed blind: neither echoed here nor by the line discipline.
-    if (q.secret) this.hideInput(true);
-    const line = await this.reader.next();
-    if (q.secret) this.hideInput(false);
+    const shown = `${q.label ? `${q.label}\n` : ''}${q.prompt}`;
+    this.out.write(shown);
+    if (q.pause) return this.#pagerKey(q.prompt);
+    const choices = q.choices ?? [];
+    const line = await this.lines.next({
+      secret: q.secret,
+      prompt: lastLine(shown),
+      complete: (state: LineState) => completeLine(state, choices, ANSWER_COMPLETION),
+    });
     if (line === INTERRUPTED) return { interrupt: true };
-    if (this.echo || line === null) this.out.write(`${q.secret ? '' : (line ?? '')}\n`);
-    return line === null ? { eof: true } : { answer: line };
+    // Taken back by the engine: nothing was read, and the engine no longer waits for this reply.
+    if (line === WITHDRAWN) return { eof: true };
+    if (line === null) {
+      this.out.write('\n');
+      return { eof: true };
+    }
+    // A pipe echoes nothing: the answer is written after its question, as a terminal shows it.
+    if (!this.lines.echoes) this.out.write(`${q.secret ? '' : line}\n`);
+    return { answer: line };
+  }
+
+  withdraw(): void {
+    this.lines.withdraw();
+  }
+
+  /** A pager stop: any key goes on (`q` stops); its line is erased once answered. */
+  async #pagerKey(prompt: string): Promise<AskResult> {
+    const key = await this.lines.nextKey();
+    this.out.write(`\r${' '.repeat(prompt.length)}\r`);
+    if (key === INTERRUPTED) return { interrupt: true };
+    return { answer: typeof key === 'string' ? key : 'q' };
   }
 
   status(s: StatusParams): void {
@@ -142,7 +121,9 @@ class DefaultsTerminal implements ShellTerminal {
   }
 
   async ask(q: AskParams): Promise<AskResult> {
-    this.print(`${q.label}\n${q.prompt}\n`);
+    // A line of a conversation (telnet) has no default: -c ends it as end of input would.
+    if (q.prompt === '' && q.label === '') return { eof: true };
+    this.print(`${q.label ? `${q.label}\n` : ''}${q.prompt}\n`);
     return q.attempt > 1 ? { eof: true } : { answer: '' };
   }
 
@@ -157,37 +138,54 @@ function warnDiscarded(terminal: { pendingChanges: number }, streams: BatchStrea
   }
 }
 
-/** Runs piped input; returns the exit status (0 all succeeded, 1 any command failed). */
-export async function runBatch(source: SessionSource, input: Readable, streams: BatchStreams, options: BatchOptions = {}): Promise<number> {
-  const echo = options.echo ?? true;
-  const reader = new LineReader(input);
-  const terminal = new BatchTerminal(reader, streams.output, echo, options.hideInput);
+/**
+ * Runs a session on lines (a pipe's, or a terminal's); returns the exit status (0 all
+ * succeeded, 1 any command failed; a person's line shell ends with 0 however its commands went).
+ */
+export async function runBatch(source: SessionSource, input: Readable | LineSource, streams: BatchStreams, options: BatchOptions = {}): Promise<number> {
+  const lines: LineSource = 'next' in input ? input : new PipeLines(input);
+  const person = options.client === 'line';
+  const terminal = new BatchTerminal(lines, streams.output);
   let client: ControlClient | undefined;
-  // Ctrl-C: answers an open question or the main prompt with INTERRUPTED, else stops the running command.
-  options.onInterrupt?.(() => {
-    if (!reader.interrupt()) client?.interrupt();
-  });
+  // Ctrl-C while a command runs and asks nothing: it is interrupted (an open read gets INTERRUPTED instead).
+  lines.onInterrupt = () => client?.interrupt();
   const session = await openSession(source, terminal, options.client ?? 'batch');
   client = session.client;
   let prompt = session.prompt;
+  let promptShown = options.promptShown ?? false;
   let failed = false;
+  const completeCommand = async (state: LineState) => completeLine(state, await session.client.complete(completionRequest(state)), COMMAND_COMPLETION);
+  // The engine went away while the prompt waits: the session is over.
+  const lost = session.client.closed.then((reason) => ({ lost: reason ?? 'the engine closed the connection' }));
   try {
     for (;;) {
-      streams.output.write(prompt);
-      const line = await reader.next();
-      if (line === INTERRUPTED) continue;
-      if (line === null) {
+      if (!promptShown) streams.output.write(prompt);
+      promptShown = false;
+      const read = await Promise.race([lines.next({ prompt, complete: completeCommand, history: options.history?.entries ?? [] }), lost]);
+      if (typeof read === 'object' && read !== null) {
+        if (read.lost !== 'the engine closed the connection') streams.errors.write(`esa: ${read.lost}\n`);
+        return 1;
+      }
+      let line = read;
+      // Ctrl-C at the prompt shows a new one; nothing withdraws the main prompt's read.
+      if (line === INTERRUPTED || line === WITHDRAWN) continue;
+      // Ctrl-D at a person's prompt leaves as `quit` does (which asks first when changes are not committed).
+      if (line === null && person && !lines.ended) {
+        line = 'quit';
+        streams.output.write(`${line}\n`);
+      } else if (line === null) {
         streams.output.write('\n');
         break;
-      }
-      if (echo) streams.output.write(`${line}\n`);
+      } else if (!lines.echoes) streams.output.write(`${line}\n`);
       const text = line.trim();
       if (text === '' || text.startsWith('#')) continue;
+      options.history?.add(line);
       const result = await client.run(line);
       prompt = result.prompt;
       if (!result.ok) {
         failed = true;
-        if (result.error) streams.errors.write(`${result.error}\n`);
+        // A person reads the error in the transcript; a script also gets it on stderr.
+        if (result.error && !person) streams.errors.write(`${result.error}\n`);
       }
       if (result.exit) break;
     }
@@ -198,8 +196,8 @@ export async function runBatch(source: SessionSource, input: Readable, streams: 
     client.close();
   }
   warnDiscarded(terminal, streams, 'end of input');
-  // A person's session (the line mode) ends well however its commands went, as the Ink shell's does.
-  return failed && options.client !== 'line' ? 1 : 0;
+  // A person's session (the line shell) ends well however its commands went, as the Ink shell's does.
+  return failed && !person ? 1 : 0;
 }
 
 /** `-c "LINE"`: one line (`;` joins commands), questions take their defaults. */

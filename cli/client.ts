@@ -28,6 +28,8 @@ export interface ShellTerminal {
   ask(params: AskParams): Promise<AskResult>;
   /** Pushed status (after each command, and periodically when asked for in hello). */
   status?(params: StatusParams): void;
+  /** The engine took the open question back (a telnet session the remote host ended): leave what was typed for the next reader. */
+  withdraw?(): void;
 }
 
 export class NoEngineError extends Error {
@@ -62,6 +64,9 @@ export class ControlClient {
     });
     server.addMethod(ENGINE_METHODS.status, (params) => {
       terminal.status?.(params as StatusParams);
+    });
+    server.addMethod(ENGINE_METHODS.withdraw, () => {
+      terminal.withdraw?.();
     });
     this.#rpc = new JSONRPCServerAndClient(
       server,

@@ -72,7 +72,16 @@ await yargs(hideBin(process.argv))
   .command({
     command: 'start',
     describe: 'run the engine in the foreground (logs to stdout)',
-    builder: (y) => y.options(engineOptions),
+    builder: (y) =>
+      y.options({
+        ...engineOptions,
+        ...repeatSafe({
+          cluster: {
+            type: 'string',
+            describe: 'join the cluster whose configuration lives in this NATS JetStream server, nats://HOST:PORT (or create it); see docs/cluster.md',
+          },
+        } as const),
+      }),
     handler: async (argv) => (await import('./start.js')).runStart(argv as unknown as StartArgs),
   })
   .command({
@@ -140,7 +149,7 @@ await yargs(hideBin(process.argv))
           drain: { type: 'string', describe: 'how the drain starts: auto (delivernow if the shell has it), delivernow, host-retry' },
           'time-scale': { type: 'number', describe: "the engine's --time-scale in the down/drain scenario (default 600)" },
           profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
-          only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue' },
+          only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue, queue-admin, tls' },
           quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
           scale: {
             type: 'boolean',
@@ -149,6 +158,10 @@ await yargs(hideBin(process.argv))
           seed: { type: 'boolean', describe: "fill the big queue by writing it into the stopped engine's data dir (its own queue code) instead of SMTP" },
           'big-queue-compare': { type: 'number', describe: 'the small queue whose drain rate the big one is held to (default 5,000; --quick 500; 0 skips)' },
           'big-queue-postfix': { type: 'boolean', describe: "run Postfix's big queue even above 100,000 messages" },
+          tls: {
+            type: 'boolean',
+            describe: 'relay with TLS both ways, the engine against Postfix (with Postfix installed), and the TLS handshake cost per connection',
+          },
         } as const),
       ),
     handler: async (argv) => {

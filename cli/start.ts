@@ -29,6 +29,8 @@ export interface StartArgs {
   /** The web GUI's address, stored in the configuration; null (`--gui off`) removes it. */
   gui?: HostPort | null;
   adminPassword?: string;
+  /** `--cluster nats://host:port`: the cluster to join (or create) at start. */
+  cluster?: string;
 }
 
 /** The mail log's rotation from --log-rotate-mb / --log-keep (the engine's defaults when absent). */
@@ -101,6 +103,7 @@ export async function runStart(args: StartArgs): Promise<void> {
       timeScale: args.timeScale,
       overrides,
       ...logOptionsOf(args),
+      ...(args.cluster !== undefined ? { cluster: args.cluster } : {}),
       echoLog: (line) => process.stdout.write(line),
     });
   } catch (e) {
@@ -158,6 +161,11 @@ export async function runStart(args: StartArgs): Promise<void> {
   });
   for (const line of engine.overrideReport) process.stdout.write(`esa: ${line}\n`);
   for (const l of engine.api.listenerViews()) process.stdout.write(`esa: listener ${l.name} on ${l.host}:${l.port}\n`);
+  const cluster = engine.api.cluster.view();
+  if (cluster) {
+    const state = cluster.connected ? `revision ${cluster.revision}` : 'unreachable: running on the last configuration';
+    process.stdout.write(`esa: cluster ${cluster.name} at ${cluster.url}, machine ${cluster.machine} in group ${cluster.group ?? '?'} (${state})\n`);
+  }
   process.stdout.write(`esa: engine ready (data dir ${dataDir}, ${engine.api.gauges().queuedMessages} queued, control socket ${control.socketPath})\n`);
 }
 

@@ -84,7 +84,7 @@ export function App({ controller }: { controller: ShellController }) {
   // No width of our own: the root has the terminal's, so a frame drawn during a resize is cut, not wrapped.
   return (
     <Box flexDirection="column">
-      <Transcript transcript={transcript} onWritten={controller.written} />
+      <Transcript transcript={transcript} onWritten={controller.written} columns={columns} />
       <LiveOutput lines={liveLinesOf(view)} partial={transcript.partial} columns={columns} />
       {view.mode !== 'closed' && (
         <>

@@ -1,9 +1,12 @@
 // The interactive front end of `esa shell` on a terminal: one control session, the history file
 // in the data dir, and the Ink screen. The prompt is shown and keys are kept from the first
-// moment; Ink and React load meanwhile (and if they cannot, the readline loop takes over).
+// moment; Ink and React load meanwhile (and if they cannot, the plain line shell takes over).
+// A terminal that is not a person's gets the plain line shell instead (terminal-choice.ts).
 import type { Writable } from 'node:stream';
 import { openSession, type OpenSession, type SessionSource } from '../front-end.js';
 import { historyPath, HistoryFile } from '../history.js';
+import type { LineShellOptions } from '../line-shell.js';
+import { chooseShell, CURSOR_POSITION_REQUEST, TerminalProbe, type ProbeVerdict, type TerminalFacts } from '../terminal-choice.js';
 import { ShellController } from './shell-controller.js';
 
 /**
@@ -32,20 +35,45 @@ async function loadScreen(): Promise<typeof import('./screen.js')> {
   }
 }
 
-async function lineShell(source: SessionSource, streams: ShellStreams | undefined): Promise<number> {
+async function lineShell(source: SessionSource, streams: ShellStreams | undefined, options: LineShellOptions = {}): Promise<number> {
   const { runLineShell } = await import('../line-shell.js');
-  return runLineShell(source, streams && { input: streams.stdin, output: streams.stdout, errors: streams.stderr });
+  return runLineShell(source, streams && { input: streams.stdin, output: streams.stdout, errors: streams.stderr }, options);
 }
 
-export async function runInteractiveShell(source: SessionSource, streams?: ShellStreams): Promise<number> {
-  if (process.env.ESA_SHELL === 'readline') return lineShell(source, streams);
+/** Waits for the probe's verdict on what the terminal sends (nothing of it is lost: it is handed on). */
+function probeTerminal(stdin: NodeJS.ReadStream): Promise<ProbeVerdict> {
+  return new Promise((resolve) => {
+    const probe = new TerminalProbe();
+    const done = (verdict: ProbeVerdict) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      stdin.pause();
+      resolve(verdict);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const verdict = probe.feed(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      if (verdict) done(verdict);
+    };
+    const onEnd = () => done(probe.end());
+    stdin.on('data', onData);
+    stdin.once('end', onEnd);
+  });
+}
+
+/**
+ * The shell for a terminal: Ink for a person, the plain line shell for a script or a dumb
+ * terminal. `facts` defaults to this process's terminal (an SSH session passes its pty's).
+ */
+export async function runInteractiveShell(source: SessionSource, streams?: ShellStreams, facts?: Partial<TerminalFacts>): Promise<number> {
+  const stdin = streams?.stdin ?? process.stdin;
+  const stdout = streams?.stdout ?? process.stdout;
+  const choice = chooseShell({ term: process.env.TERM, shell: process.env.ESA_SHELL, columns: stdout.columns, rows: stdout.rows, ...facts });
+  if (choice === 'line') return lineShell(source, streams);
   // Loading Ink and React takes a few hundred milliseconds: start now, open the session meanwhile.
   const screen = loadScreen();
   screen.catch(() => undefined);
   // Raw mode at once: keys typed before the screen is up wait for it instead of being echoed
   // by the terminal (and Ctrl-C never becomes SIGINT). Ink takes raw mode over and restores it.
-  const stdin = streams?.stdin ?? process.stdin;
-  const stdout = streams?.stdout ?? process.stdout;
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);
   const history = await HistoryFile.load(typeof source === 'string' ? historyPath(source) : source.historyFile);
@@ -58,9 +86,21 @@ export async function runInteractiveShell(source: SessionSource, streams?: Shell
     throw e;
   }
   const { client, prompt } = session;
+  if (choice === 'probe') {
+    // The prompt now, after the question to the terminal; what comes back says who is there.
+    stdout.write(`${CURSOR_POSITION_REQUEST}${prompt}`);
+    const verdict = await probeTerminal(stdin);
+    if (verdict.who === 'script') {
+      client.close();
+      if (raw) stdin.setRawMode(false);
+      return lineShell(source, streams, { promptShown: true, pending: verdict.typed });
+    }
+    if (verdict.typed) stdin.unshift(Buffer.from(verdict.typed));
+  } else {
+    // The prompt now; the screen draws over it when it is ready.
+    stdout.write(stdout.hasColors?.() ? `\x1b[1;32m${prompt}\x1b[0m` : prompt);
+  }
   controller.attach(client, prompt, client.closed);
-  // The prompt now; the screen draws over it when it is ready.
-  stdout.write(stdout.hasColors?.() ? `\x1b[1;32m${prompt}\x1b[0m` : prompt);
   let showShell: (c: ShellController, streams?: ShellStreams) => Promise<void>;
   try {
     ({ showShell } = await screen);

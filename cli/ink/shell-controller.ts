@@ -12,7 +12,8 @@ import {
   type EditAction,
   type LineState,
 } from '../line-editor.js';
-import { decodeKeys, editActionOf, type Key } from './keys.js';
+import { decodeKeys, editActionOf, type Key } from '../keys.js';
+import { LineQueue } from '../line-input.js';
 import { EMPTY_TRANSCRIPT, transcriptReducer, type TranscriptEvent, type TranscriptState } from './transcript-lines.js';
 
 /** What the shell needs of the control client (tests pass a fake). */
@@ -60,8 +61,8 @@ export class ShellController implements ShellTerminal {
   #engine: ShellEngine | null = null;
   readonly #listeners = new Set<() => void>();
   #notifyScheduled = false;
-  /** Lines entered while a command ran: they answer its next questions, or run after it (as pasted). */
-  #typedAhead: string[] = [];
+  /** Lines entered while a command ran: they answer its next questions, or run after it (as pasted): the one input model of line-input.ts. */
+  readonly #typedAhead = new LineQueue();
   #answer: ((result: AskResult) => void) | null = null;
   #statusKey = '';
   #screen: ScreenParams | null = null;
@@ -147,7 +148,7 @@ export class ShellController implements ShellTerminal {
       });
     }
     this.#record({ type: 'question', label: q.label, attempt: q.attempt });
-    const ahead = this.#typedAhead.shift();
+    const ahead = this.#typedAhead.take() ?? undefined;
     if (ahead !== undefined) {
       this.#record({ type: 'answer', prompt: q.prompt, default: q.default, text: q.secret ? '' : ahead });
       return Promise.resolve({ answer: ahead });
@@ -156,6 +157,16 @@ export class ShellController implements ShellTerminal {
       this.#answer = resolve;
       this.#set({ mode: 'question', question: q, hint: null });
     });
+  }
+
+  /** The engine took the open question back: the line typed so far stays for what reads next. */
+  withdraw(): void {
+    const { mode, question } = this.#snapshot;
+    if (mode !== 'question' || !question || question.pause) return;
+    const answer = this.#answer;
+    this.#answer = null;
+    this.#set({ mode: 'running', question: null });
+    answer?.({ eof: true });
   }
 
   status(s: StatusParams): void {
@@ -252,14 +263,14 @@ export class ShellController implements ShellTerminal {
   }
 
   #nextTypedAhead(): void {
-    const next = this.#typedAhead.shift();
+    const next = this.#typedAhead.take() ?? undefined;
     if (next !== undefined) this.#runLine(next, true);
   }
 
   /** Ctrl-C: abandons the question or the running command (nothing applied); clears the line at the prompt. */
   #interrupt(): void {
     const { mode, line, question, prompt } = this.#snapshot;
-    this.#typedAhead = [];
+    this.#typedAhead.interrupt();
     this.#set({ line: EMPTY_LINE, hint: null });
     if (mode === 'question' && question) {
       const answer = this.#answer;
@@ -324,7 +335,7 @@ export class ShellController implements ShellTerminal {
   }
 
   #close(exitCode: number): void {
-    this.#typedAhead = [];
+    this.#typedAhead.interrupt();
     this.#set({ mode: 'closed', question: null, exitCode, hint: null });
   }
 }

@@ -20,7 +20,12 @@ interface Field {
   tone: Tone;
   /** Lower goes first when the line is too narrow. */
   priority: number;
+  /** Listeners or delivery simply on: both on fit in one word when the line is narrow. */
+  on?: boolean;
 }
+
+/** Listeners receiving and delivery on, in one word (before either is left out). */
+const ONLINE: Field = { long: 'Online', short: 'Online', tone: 'good', priority: 3 };
 
 export const SEPARATOR = ' │ ';
 
@@ -34,7 +39,30 @@ function clockField(clock: { now: number; scale: number }): Field {
   const day = `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())}`;
   const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
   const speed = clock.scale === 1 ? '' : clock.scale === 0 ? ' (stopped)' : ` ×${count(clock.scale)}`;
-  return { long: `${DAYS[d.getUTCDay()]} ${day} ${time}:${two(d.getUTCSeconds())} UTC${speed}`, short: `${day} ${time}`, tone: 'normal', priority: 8 };
+  const shortSpeed = clock.scale === 0 ? ' stopped' : speed;
+  return {
+    long: `${DAYS[d.getUTCDay()]} ${day} ${time}:${two(d.getUTCSeconds())} UTC${speed}`,
+    short: `${day} ${time}${shortSpeed}`,
+    tone: 'normal',
+    priority: 8,
+  };
+}
+
+/** The newest alert's message (its subject after `(<class>) `) is cut to these lengths. */
+const ALERT_TEXT = { long: 48, short: 24 } as const;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Alerts raised since the session began: the newest one's message (and how many, when more than one). */
+function alertField(n: number, last: NonNullable<StatusView['lastAlert']>): Field {
+  const message = last.subject.replace(/^[^(]*\([^)]*\) /, '');
+  const tone: Tone = last.severity === 'Critical' ? 'bad' : last.severity === 'Warning' ? 'warn' : 'normal';
+  return {
+    long: `${n > 1 ? `${count(n)} alerts, last: ` : 'Alert: '}${cut(message, ALERT_TEXT.long)}`,
+    short: `${n > 1 ? `Alerts ${count(n)}: ` : 'Alert: '}${cut(message, ALERT_TEXT.short)}`,
+    tone,
+    priority: last.severity === 'Information' ? 5 : 9,
+  };
 }
 
 function fields(s: StatusView): Field[] {
@@ -42,10 +70,10 @@ function fields(s: StatusView): Field[] {
   const delivering = s.systemStatus === 'Online' || s.systemStatus === 'Receiving suspended';
   const list: Field[] = [
     receiving
-      ? { long: 'Listeners receiving', short: 'Recv on', tone: 'good', priority: 3 }
+      ? { long: 'Listeners receiving', short: 'Recv on', tone: 'good', priority: 3, on: true }
       : { long: 'Listeners suspended', short: 'Recv SUSP', tone: 'warn', priority: 10 },
     delivering
-      ? { long: 'Delivery on', short: 'Deliv on', tone: 'good', priority: 3 }
+      ? { long: 'Delivery on', short: 'Deliv on', tone: 'good', priority: 3, on: true }
       : { long: 'Delivery suspended', short: 'Deliv SUSP', tone: 'warn', priority: 10 },
     { long: `Active recipients ${count(s.activeRecipients)}`, short: `Active ${count(s.activeRecipients)}`, tone: 'normal', priority: 7 },
     {
@@ -63,6 +91,7 @@ function fields(s: StatusView): Field[] {
     const n = count(s.pendingChanges);
     list.push({ long: `${n} uncommitted`, short: `${n} uncommitted`, tone: 'warn', priority: 5 });
   }
+  if (s.lastAlert && s.alerts) list.push(alertField(s.alerts, s.lastAlert));
   if (s.clock) list.push(clockField(s.clock));
   if (s.warnings) {
     const n = count(s.warnings);
@@ -87,8 +116,9 @@ export function statusSegments(s: StatusView, width: number): StatusSegment[] {
   for (const form of ['long', 'short'] as const) {
     if (widthOf(all.map((f) => f[form])) <= width) return all.map((f) => ({ text: f[form], tone: f.tone }));
   }
+  // Receiving and delivering both on say one thing: one word, so neither is left out alone.
+  const kept = all[0].on && all[1].on ? [ONLINE, ...all.slice(2)] : [...all];
   // Leave out the least important fields until the rest fits.
-  const kept = [...all];
   while (kept.length > 1 && widthOf(kept.map((f) => f.short)) > width) {
     // Of equals, the rightmost goes first.
     const drop = kept.reduce((lowest, f) => (f.priority <= lowest.priority ? f : lowest));

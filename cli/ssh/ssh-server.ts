@@ -1,12 +1,13 @@
 // The appliance's own SSH server (`--ssh H:P`): a front end in the engine process. It
 // authenticates users of the configuration (password: scrypt; public key: the user's keys),
 // locks out an address after five failures, and runs each SSH session as one CLI session of
-// that user, through the same front ends as `esa shell`: the Ink shell on a pty, the line
-// mode on a pty with TERM=dumb, batch on a pipe, `-c` for exec. See docs/ssh.md.
+// that user, through the same front ends as `esa shell`: on a pty the interactive shell (Ink,
+// or the plain line shell for a terminal that is not a person's: terminal-choice.ts), batch on
+// a pipe, `-c` for exec. See docs/ssh.md.
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { PassThrough, type Duplex, type Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type { Connection, ServerChannel, Session, AuthContext, PseudoTtyInfo } from 'ssh2';
 import type { HostPort } from '../../src/model/config.js';
 import type { ControlServer } from '../../src/appliance/control/server.js';
@@ -16,7 +17,6 @@ import type { SessionUser } from '../../src/users/roles.js';
 import type { SessionLink } from '../front-end.js';
 import { channelTty, ttyOutput, type TtyOutput } from './channel-tty.js';
 import { loadHostKey } from './host-key.js';
-import { LineDiscipline } from './line-discipline.js';
 import { loadSsh2, type Ssh2 } from './ssh2-seam.js';
 
 export interface SshServerOptions {
@@ -24,12 +24,9 @@ export interface SshServerOptions {
   listen: HostPort;
 }
 
-type Mode = 'ink' | 'line' | 'batch';
-
-/** Which front end a shell request gets: the Ink shell on a terminal for people, the line mode on a dumb one, batch without a pty. */
-export function shellMode(pty: PseudoTtyInfo | null): Mode {
-  if (!pty) return 'batch';
-  return !pty.term || pty.term === 'dumb' ? 'line' : 'ink';
+/** What a locked-out address is told when it tries again (its client shows it; the refusal follows). */
+export function lockedOutText(ip: string, ms: number): string {
+  return `Too many failed logins from ${ip}: logins from this address are refused for ${Math.max(1, Math.ceil(ms / 1000))} more seconds.`;
 }
 
 function sameBytes(a: Buffer, b: Buffer): boolean {
@@ -93,21 +90,30 @@ export class SshServer {
 
   /** Accepts or rejects ctx; `loggedIn` gets the user just before an acceptance. */
   async #authenticate(ctx: AuthContext, ip: string, loggedIn: (user: SessionUser) => void): Promise<void> {
-    const methods: ('password' | 'publickey')[] = ['publickey', 'password'];
+    const methods: ('password' | 'publickey' | 'keyboard-interactive')[] = ['publickey', 'password'];
     const name = ctx.username;
     // The same accounts, lockout and authentication log as the web GUI's logins.
     const logins = this.control.logins;
+    // A refusal carries no text: a locked-out address is offered keyboard-interactive too, whose
+    // instruction text clients show, to say why ("Permission denied" alone does not).
+    const refuse = () => ctx.reject(logins.lockout.locked(ip) ? [...methods, 'keyboard-interactive'] : methods);
     const accept = (user: SessionUser | undefined) => {
-      if (!user) return ctx.reject(methods);
+      if (!user) return refuse();
       loggedIn(user);
       ctx.accept();
     };
+    if (ctx.method === 'keyboard-interactive') {
+      if (!logins.lockout.locked(ip)) return ctx.reject(methods);
+      logins.refusedLocked(name, ip);
+      ctx.prompt([{ prompt: 'Press Enter. ', echo: false }], 'Login refused', lockedOutText(ip, logins.lockout.lockedForMs(ip)), () => ctx.reject(methods));
+      return;
+    }
     if (ctx.method === 'password') {
       const outcome = await logins.password(name, ctx.password, ip, 'SSH');
-      return outcome.ok ? accept(outcome.user) : ctx.reject(methods);
+      return outcome.ok ? accept(outcome.user) : refuse();
     }
     if (logins.refusedLocked(name, ip)) {
-      ctx.reject(methods);
+      refuse();
       return;
     }
     if (ctx.method === 'publickey') {
@@ -130,10 +136,10 @@ export class SshServer {
       const parsed = key instanceof Error ? undefined : Array.isArray(key) ? key[0] : key;
       if (parsed?.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true) return accept(logins.succeeded(name, ip, 'publickey', 'SSH'));
       logins.failed(name, ip, ctx.method);
-      ctx.reject(methods);
+      refuse();
       return;
     }
-    ctx.reject(methods);
+    refuse();
   }
 
   #link(user: SessionUser, opened: Duplex[]): SessionLink {
@@ -162,20 +168,18 @@ export class SshServer {
     session.on('shell', (accept) => {
       const channel = accept();
       const run = async (opened: Duplex[]): Promise<number> => {
-        const mode = shellMode(pty);
-        if (mode === 'batch') {
+        if (!pty) {
           const { runBatch } = await import('../batch.js');
           return runBatch(this.#link(user, opened), channel, { output: channel, errors: channel.stderr });
         }
-        const tty = channelTty(channel, pty!, pty!.term);
+        const tty = channelTty(channel, pty, pty.term);
         output = tty.output;
-        if (mode === 'line') return this.#lineMode(user, opened, tty.input, tty.output);
         const { runInteractiveShell } = await import('../ink/run.js');
-        return runInteractiveShell(this.#link(user, opened), {
-          stdin: tty.input as unknown as NodeJS.ReadStream,
-          stdout: tty.output as unknown as NodeJS.WriteStream,
-          stderr: tty.output,
-        });
+        return runInteractiveShell(
+          this.#link(user, opened),
+          { stdin: tty.input as unknown as NodeJS.ReadStream, stdout: tty.output as unknown as NodeJS.WriteStream, stderr: tty.output },
+          { term: pty.term || 'dumb', columns: pty.cols, rows: pty.rows },
+        );
       };
       this.#runOn(channel, run);
     });
@@ -187,29 +191,6 @@ export class SshServer {
         return runCommandLine(this.#link(user, opened), info.command, streams);
       });
     });
-  }
-
-  /** The line mode: cooked-mode echo and editing here, the batch front end on its lines. */
-  async #lineMode(user: SessionUser, opened: Duplex[], input: NodeJS.ReadableStream, output: TtyOutput): Promise<number> {
-    const discipline = new LineDiscipline();
-    const lines = new PassThrough();
-    let onInterrupt: () => void = () => undefined;
-    input.on('data', (chunk: Buffer) => {
-      for (const e of discipline.feed(chunk.toString('utf8'))) {
-        if (e.type === 'echo') output.write(e.text.replace(/\r\n/g, '\n'));
-        else if (e.type === 'line') lines.write(`${e.text}\n`);
-        else if (e.type === 'interrupt') onInterrupt();
-        else lines.end();
-      }
-    });
-    input.on('end', () => lines.end());
-    const { runBatch } = await import('../batch.js');
-    return runBatch(
-      this.#link(user, opened),
-      lines,
-      { output, errors: output },
-      { echo: false, client: 'line', onInterrupt: (h) => (onInterrupt = h), hideInput: (hidden) => (discipline.hidden = hidden) },
-    );
   }
 
   /** Runs a front end on a channel, then sends its exit status and closes the channel. */

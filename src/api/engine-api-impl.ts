@@ -6,7 +6,11 @@ import path from 'node:path';
 import { systemStatus } from '../model/system-status.js';
 import type { ApplianceConfig, HostPort, OperationalState } from '../model/config.js';
 import type {
+  AlertView,
   EngineApi,
+  InboundHostRow,
+  RemoteOutcome,
+  WorkQueueView,
   EngineEventName,
   EngineEvents,
   HostRow,
@@ -22,7 +26,9 @@ import type {
 } from './engine-api.js';
 import type { EngineCore } from './engine-core.js';
 import type { ForecastSnapshot } from '../model/forecast.js';
+import type { SelfSignedSpec } from '../model/tables/certificates.js';
 import type { SandboxControls } from '../sandbox/sandbox.js';
+import type { ClusterPort } from './cluster-port.js';
 
 /** How much of a message is searched for the end of its header section. */
 const HEADERS_MAX = 64 * 1024;
@@ -48,6 +54,10 @@ export class EngineApiImpl implements EngineApi {
 
   get sandbox(): SandboxControls | undefined {
     return this.#core.sandbox;
+  }
+
+  get cluster(): ClusterPort {
+    return this.#core.cluster;
   }
 
   now(): number {
@@ -167,6 +177,18 @@ export class EngineApiImpl implements EngineApi {
     return this.#core.queries.forecastSnapshot();
   }
 
+  alerts(): readonly AlertView[] {
+    return this.#core.queries.alerts();
+  }
+
+  workQueue(): WorkQueueView {
+    return this.#core.queries.workQueue();
+  }
+
+  topInbound(): Promise<InboundHostRow[]> {
+    return this.#core.queries.topInbound();
+  }
+
   // ----- actions -----
 
   suspendListeners(names: readonly string[], delaySeconds: number): Promise<string[]> {
@@ -215,6 +237,38 @@ export class EngineApiImpl implements EngineApi {
 
   rollbackPoints(): Promise<RollbackPoint[]> {
     return this.#core.operations.rollbackPoints();
+  }
+
+  storePrivateKey(pem: string): Promise<string> {
+    return this.#core.operations.storePrivateKey(pem);
+  }
+
+  makeSelfSignedCertificate(spec: SelfSignedSpec): Promise<{ certificate: string; keyFile: string }> {
+    return this.#core.operations.makeSelfSignedCertificate(spec);
+  }
+
+  pauseWorkQueue(reason: string): Promise<void> {
+    return this.#core.operations.pauseWorkQueue(reason);
+  }
+
+  resumeWorkQueue(): Promise<number> {
+    return this.#core.operations.resumeWorkQueue();
+  }
+
+  resetQueue(): Promise<{ messages: number; recipients: number }> {
+    return this.#core.operations.resetQueue();
+  }
+
+  archiveMessage(mid: number): Promise<string | undefined> {
+    return this.#core.operations.archiveMessage(mid);
+  }
+
+  rolloverMailLog(): Promise<void> {
+    return this.#core.operations.rolloverMailLog();
+  }
+
+  connectTo(target: HostPort, options?: { localAddress?: string; timeoutMs?: number }): Promise<RemoteOutcome> {
+    return this.#core.operations.connectTo(target, options);
   }
 
   // ----- events -----

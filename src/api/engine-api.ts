@@ -4,9 +4,12 @@
 // that nothing has to poll. Nothing outside src/engine/ reaches the engine's parts.
 import type { ApplianceConfig, HostPort, OperationalState } from '../model/config.js';
 import type { RollbackPoint } from '../model/rollback.js';
+import type { SelfSignedSpec } from '../model/tables/certificates.js';
 import type { Diagnostics } from '../platform/diagnostics.js';
 import type { ForecastSnapshot } from '../model/forecast.js';
+import type { AlertView } from '../model/alerts.js';
 import type { SandboxControls } from '../sandbox/sandbox.js';
+import type { ClusterPort } from './cluster-port.js';
 
 /** The counters of `status`, in the order it shows them (kept by src/engine/counters.ts). */
 export const COUNTER_NAMES = [
@@ -40,6 +43,7 @@ export interface CounterColumns {
 export type HardBounceKind = 'dns' | '5xx' | 'expired' | 'filter' | 'other';
 
 export type { RollbackPoint };
+export type { AlertView };
 
 /** One recipient host (domain) as `tophosts` shows it. */
 export interface HostRow {
@@ -67,8 +71,13 @@ export interface HostStatusView extends HostRow {
   oldestArrival?: number;
   /** The last delivery event for the host (attempt, delivery or bounce). */
   lastActivity?: number;
-  /** Simulated ms of the next probe while down. */
+  /** Simulated ms of the next probe while down (or held after a TLS failure). */
   nextHostRetry?: number;
+  /**
+   * Set while the host answers but delivery to it is held because the TLS its destination
+   * requires failed (it is not down): why, as the last attempt's reply says.
+   */
+  tlsFailure?: string;
   lastError4xx?: string;
   lastError5xx?: string;
   /** The SMTP route that applies to the host: its pattern and ordered destinations, or USEDNS / /dev/null. */
@@ -179,6 +188,44 @@ export interface ListenerView {
   openConnections: number;
 }
 
+/** The work queue (`workqueue`): received messages not yet handed to delivery. */
+export interface WorkQueueView {
+  /** Set while an operator holds the hand-off (`workqueue pause`): why, and since when. */
+  paused?: { reason: string; since: number };
+  /** Messages in it now: being written to the spool, or held while paused. */
+  messages: number;
+  /** Messages that entered it and left it (to delivery, or taken out by an action) since the start: `workqueue rate`. */
+  entered: number;
+  left: number;
+  /** Resource conservation: receiving is suspended while it holds `limit` messages or more, until below half. */
+  conserving: boolean;
+  limit: number;
+}
+
+/** One client address's open inbound sessions on one listener (`topin`). */
+export interface InboundHostRow {
+  remoteIp: string;
+  /** Its reverse DNS name, or `unknown`. */
+  remoteHost: string;
+  listener: string;
+  connections: number;
+}
+
+/** A TCP connection the appliance opened (`telnet`): text both ways until either side closes. */
+export interface RemoteConnection {
+  /** Text from the remote host as it comes. */
+  onData(listener: (text: string) => void): void;
+  send(text: string): void;
+  close(): void;
+  /** Resolves when the connection is gone: closed by the remote host, or here. */
+  readonly closed: Promise<'remote' | 'local'>;
+}
+
+/** How a connection attempt went: connected (to the address the name resolved to), or why not. */
+export type RemoteOutcome =
+  | { connected: RemoteConnection; address: string }
+  | { failed: 'refused' | 'timeout' | 'unresolved' | 'unreachable' | 'other'; address?: string; message: string };
+
 /** What changed, for front ends that show live state. */
 export interface EngineEvents {
   /** Inbound or outbound connections opened or closed. */
@@ -189,6 +236,10 @@ export interface EngineEvents {
   delivery: [];
   /** A line was written to the mail log (without its newline). */
   log: [line: string];
+  /** An alert was raised (and kept for `displayalerts`; its mail is on its way). */
+  alert: [alert: AlertView];
+  /** The cluster link took a change in (a commit applied, the store lost or found again, membership). */
+  cluster: [];
 }
 
 export type EngineEventName = keyof EngineEvents;
@@ -205,6 +256,8 @@ export interface EngineApi {
   operational(): Readonly<OperationalState>;
   /** The sandbox's controls when the engine runs in `esa sandbox`. */
   readonly sandbox?: SandboxControls;
+  /** The cluster this machine is in (`view()` undefined when it stands alone): clusterconfig, clustermode, commits to a level. */
+  readonly cluster: ClusterPort;
   /** Where warnings and bugs go (stderr for `esa start`; the sandbox shows them in the shell); what was said so far. */
   readonly diagnostics: Diagnostics & { readonly warnings: readonly string[]; readonly warningCount: number };
 
@@ -232,6 +285,12 @@ export interface EngineApi {
   systemGauges(): Promise<SystemGauges>;
   /** The queue as `forecast` needs it: the pending recipients (in groups) with their effective bounce profiles, the limits, the arrival rate. */
   forecastSnapshot(): Promise<ForecastSnapshot>;
+  /** The alerts kept (the newest 50), newest first, with how their mail went (`displayalerts`). */
+  alerts(): readonly AlertView[];
+  /** The work queue: paused or not, how many messages, what entered and left it (`workqueue`). */
+  workQueue(): WorkQueueView;
+  /** Open inbound sessions by client address and listener, most first (`topin`). */
+  topInbound(): Promise<InboundHostRow[]>;
 
   // ----- actions -----
   suspendListeners(names: readonly string[], delaySeconds: number): Promise<string[]>;
@@ -257,6 +316,26 @@ export interface EngineApi {
   saveRollbackPoint(config: ApplianceConfig, comment: string): Promise<number>;
   /** The configurations saved for rollback that the commit history names, newest first (at most 10). */
   rollbackPoints(): Promise<RollbackPoint[]>;
+  /**
+   * Stores a private key (PEM, unencrypted) in the data dir's `keys/` (mode 0600) for a
+   * certificate about to be recorded; returns the file's name, which the certificate names.
+   * The key never enters the configuration.
+   */
+  storePrivateKey(pem: string): Promise<string>;
+  /** Makes a key pair (stored as storePrivateKey does) and a self-signed certificate for it. */
+  makeSelfSignedCertificate(spec: SelfSignedSpec): Promise<{ certificate: string; keyFile: string }>;
+  /** Holds received messages in the work queue (`workqueue pause`); delivery of what is queued goes on. */
+  pauseWorkQueue(reason: string): Promise<void>;
+  /** Hands the held messages to delivery; returns how many. */
+  resumeWorkQueue(): Promise<number>;
+  /** Deletes every queued message (work queue and delivery), without DSNs, and resets the counters (`resetqueue`). */
+  resetQueue(): Promise<{ messages: number; recipients: number }>;
+  /** Writes a queued message to an mbox file in the data dir's `configuration/`; its name, or undefined when not queued. */
+  archiveMessage(mid: number): Promise<string | undefined>;
+  /** Rolls the mail log over now (`rollovernow`). */
+  rolloverMailLog(): Promise<void>;
+  /** Opens a TCP connection from the appliance (`telnet`); never rejects. */
+  connectTo(target: HostPort, options?: { localAddress?: string; timeoutMs?: number }): Promise<RemoteOutcome>;
 
   // ----- events -----
   /** Subscribes; returns the function that unsubscribes. */

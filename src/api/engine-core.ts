@@ -3,6 +3,7 @@
 // engine's parts (queue, scheduler, listeners...), and src/api imports nothing of src/engine.
 import type { ApplianceConfig, OperationalState } from '../model/config.js';
 import type { SandboxControls } from '../sandbox/sandbox.js';
+import type { ClusterPort } from './cluster-port.js';
 import type { EngineApi, EngineEventName, EngineEvents, MessageView, StatusSnapshot } from './engine-api.js';
 
 /** Queries the engine answers from its parts (src/engine/queries.ts). */
@@ -19,6 +20,9 @@ export interface EngineQueries
     | 'knownDomains'
     | 'systemGauges'
     | 'forecastSnapshot'
+    | 'alerts'
+    | 'workQueue'
+    | 'topInbound'
   > {
   /** What only the engine knows of `status`: start, counters, next ids, files kept, storage, the load. */
   statusFacts(detail: boolean): Omit<StatusSnapshot, 'now' | 'systemStatus' | 'gauges' | 'system'>;
@@ -47,12 +51,22 @@ export type EngineOperations = Pick<
   | 'applyConfig'
   | 'saveRollbackPoint'
   | 'rollbackPoints'
+  | 'storePrivateKey'
+  | 'makeSelfSignedCertificate'
+  | 'pauseWorkQueue'
+  | 'resumeWorkQueue'
+  | 'resetQueue'
+  | 'archiveMessage'
+  | 'rolloverMailLog'
+  | 'connectTo'
 >;
 
 export interface EngineCore {
   readonly dataDir: string;
   readonly diagnostics: EngineApi['diagnostics'];
   readonly sandbox?: SandboxControls;
+  /** The cluster link (src/engine/cluster/cluster-link.ts). */
+  readonly cluster: ClusterPort;
   /** Simulated now (epoch ms). */
   now(): number;
   /** Runs `fire` once simulated time reaches `at`; returns the cancel function. */

@@ -1,14 +1,19 @@
 // Every CLI command, in one explicit list: the session finds commands here, `help` lists them.
 // The sandbox adds its `sim` command to the same list.
+import { alertconfig } from './commands/config/alertconfig.js';
 import { bounceconfig } from './commands/config/bounceconfig.js';
 import { bouncerecipients } from './commands/queue/bouncerecipients.js';
+import { certconfig } from './commands/config/certconfig.js';
 import { clearchanges } from './commands/config/clearchanges.js';
+import { clusterconfig } from './commands/config/clusterconfig.js';
+import { clustermode } from './commands/config/clustermode.js';
 import { commandRegistry, type CommandRegistry } from './kit/command.js';
 import { commit } from './commands/config/commit.js';
 import { commitdetail } from './commands/config/commitdetail.js';
 import { deleterecipients } from './commands/queue/deleterecipients.js';
 import { delivernow } from './commands/queue/delivernow.js';
 import { destconfig } from './commands/config/destconfig.js';
+import { displayalerts } from './commands/monitoring/displayalerts.js';
 import { forecast } from './commands/monitoring/forecast.js';
 import { grep } from './commands/monitoring/grep.js';
 import { help } from './commands/session/help.js';
@@ -40,22 +45,40 @@ import { tail } from './commands/monitoring/tail.js';
 import { tophosts } from './commands/monitoring/tophosts.js';
 import { userconfig } from './commands/config/userconfig.js';
 import { version } from './commands/monitoring/version.js';
+import { workqueue } from './commands/queue/workqueue.js';
+import { topin } from './commands/monitoring/topin.js';
+import { telnet } from './commands/monitoring/telnet.js';
+import { rollovernow } from './commands/monitoring/rollovernow.js';
+import { resetqueue } from './commands/queue/resetqueue.js';
+import { logconfig } from './commands/config/logconfig.js';
+import { findevent } from './commands/monitoring/findevent.js';
+import { deliveryconfig } from './commands/config/deliveryconfig.js';
+import { archivemessage } from './commands/queue/archivemessage.js';
 
 export const APPLIANCE_COMMANDS = [
+  alertconfig,
+  archivemessage,
   bounceconfig,
   bouncerecipients,
+  certconfig,
   clearchanges,
+  clusterconfig,
+  clustermode,
   commit,
   commitdetail,
   deleterecipients,
   delivernow,
+  deliveryconfig,
   destconfig,
+  displayalerts,
+  findevent,
   forecast,
   grep,
   help,
   hostrate,
   hoststatus,
   listenerconfig,
+  logconfig,
   oldmessage,
   passwd,
   quit,
@@ -63,10 +86,12 @@ export const APPLIANCE_COMMANDS = [
   redirectrecipients,
   removemessage,
   resetcounters,
+  resetqueue,
   resume,
   resumedel,
   resumelistener,
   rollbackconfig,
+  rollovernow,
   setttymode,
   showchanges,
   showmessage,
@@ -77,9 +102,12 @@ export const APPLIANCE_COMMANDS = [
   suspenddel,
   suspendlistener,
   tail,
+  telnet,
   tophosts,
+  topin,
   userconfig,
   version,
+  workqueue,
 ] as const;
 
 export const COMMANDS: CommandRegistry = commandRegistry(APPLIANCE_COMMANDS);

@@ -33,9 +33,18 @@ import type { QueuedMessage } from './queue/message.js';
 import { MailQueue } from './queue/queue.js';
 import { QueueRecords } from './queue/records.js';
 import { RunningListeners } from './smtp/running-listeners.js';
+import { WorkQueue } from './queue/work-queue.js';
 import { removeStaleTemps } from './state/durable-json-file.js';
 import { StateFile } from './state/state-file.js';
+import { RollbackStore } from './state/rollback-store.js';
+import { referencedPoints } from '../model/rollback.js';
 import { SystemMeter } from './system-meter.js';
+import { EngineAlerts } from './alerts/engine-alerts.js';
+import type { ForecastSnapshot } from '../model/forecast.js';
+import { KeyStore } from './tls/key-store.js';
+import { keyFilesOf, makeDemoCertificate } from './tls/certificate-maker.js';
+import { TlsCredentials } from './tls/tls-credentials.js';
+import { ClusterLink } from './cluster/cluster-link.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -68,6 +77,10 @@ export interface EngineOptions {
   periodicSaveMs?: number;
   /** How many rotated mail logs are kept (default 5). */
   logKeep?: number;
+  /** `--cluster nats://host:port`: join the cluster whose store is there (or create one); a member's data dir remembers its cluster. */
+  cluster?: string;
+  /** Tests: awaited just before a cluster commit's write goes to the store (to cut the store then). */
+  beforeClusterWrite?: () => Promise<void>;
 }
 
 /** Every part of a running engine. Only src/engine/ sees them (tests through test-seam.ts). */
@@ -96,6 +109,15 @@ export interface EngineParts {
   readonly scheduler: DeliveryScheduler;
   readonly redirects: Redirects;
   readonly listeners: RunningListeners;
+  /** The private keys (`keys/`) and what TLS uses of the configuration (listeners, delivery). */
+  readonly keys: KeyStore;
+  readonly tls: TlsCredentials;
+  /** The alerts: raised from what the parts tell, kept for displayalerts, mailed on their own path. */
+  readonly alerts: EngineAlerts;
+  /** Received messages between their 250 and delivery (held while `workqueue pause`). */
+  readonly workQueue: WorkQueue;
+  /** The cluster this machine is in, if any: its configuration comes from there. */
+  readonly cluster: ClusterLink;
   readonly operations: EngineOperations;
   readonly queries: EngineQueries;
   readonly api: EngineApi;
@@ -147,6 +169,7 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
     warn,
     storageFailed,
   });
+  let openedCluster: ClusterLink | undefined;
   try {
     // Temp files of a writer that died (we hold the lock: no other writer is alive).
     await removeStaleTemps(dataDir);
@@ -158,10 +181,33 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
     const overrideReport = state.found ? describeOverrides(migrated, options.overrides ?? {}) : [];
     stored.config = applyOverrides(migrated, options.overrides ?? {});
     if (options.clockStart === undefined && stored.clockOffsetMs > 0) clock.advance(stored.clockOffsetMs);
+    // A member reads its cluster's configuration before anything below uses the configuration.
+    const cluster = new ClusterLink({
+      clock,
+      log,
+      warn,
+      state,
+      applyConfig: (next) => operations.applyConfig(next),
+      save: () => state.save(),
+      changed: () => events.emit('cluster'),
+      beforeWrite: options.beforeClusterWrite,
+    });
+    openedCluster = cluster;
+    await cluster.catchUp(options.cluster, options.overrides ?? {});
     const startedAt = clock.now();
     stored.startedAt = startedAt;
     const config = () => state.data.config;
     const operational = () => state.data.operational;
+    // The mail log's rollover as the configuration has it (logconfig), else as the options say.
+    log.setRotation(stored.config.mailLog?.maxFileSize, stored.config.mailLog?.maxFiles);
+    // Certificates: the demo one on a new data dir; keys no configuration names any more (a
+    // certificate pasted in a session that never committed) removed; the keys in use read.
+    const keys = new KeyStore(dataDir);
+    await makeDemoCertificate(stored.config, keys);
+    const rollbackConfigs = (await new RollbackStore(dataDir).list(referencedPoints(stored.config))).map((p) => p.config);
+    await keys.prune(new Set([stored.config, ...rollbackConfigs].flatMap(keyFilesOf)));
+    const tls = new TlsCredentials(keys, config);
+    await tls.prepare(stored.config).catch((e: Error) => warn(`${e.message}: what uses that certificate goes without TLS until it is replaced (certconfig)`));
     const counters = new Counters(() => clock.now(), startedAt, stored.lifetimeCounters);
     await log.open();
     const ids = new IdAllocator(
@@ -173,6 +219,22 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
     );
     // The scheduler's destinations, which the queue reads too.
     const destinations = new Map<string, Destination>();
+    // Alerts: told by the queue (its level), storage health, the scheduler's host states and
+    // the operations; what they read of later parts is read once the engine runs.
+    const alerts: EngineAlerts = new EngineAlerts({
+      dataDir,
+      clock,
+      log,
+      announce: (alert) => events.emit('alert', alert),
+      config,
+      storage,
+      dcid: () => ids.take('dcid'),
+      connectTimeoutMs: options.connectTimeoutMs,
+      warn,
+      snapshots: (domains): Promise<Map<string, ForecastSnapshot>> => queries.domainForecasts(domains),
+      storageNow: (): Omit<ForecastSnapshot, 'recipients' | 'profiles'> => queries.forecastStorage(),
+      isDown: (domain) => destinations.get(domain)?.down === true,
+    });
     const queue = new MailQueue(path.join(dataDir, 'queue'), {
       limits: () => ({ maxMessages: config().queueMaxMessages, maxBytes: config().queueMaxMb * 1024 * 1024 }),
       log,
@@ -181,6 +243,7 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       storageShort: () => storage.short !== null || !ids.canTakeMid(),
       // Content of mail for a host that is down would sit in the cache unused until evicted.
       cacheFor: (envelope) => !envelope.to.some((a) => destinations.get(domainOf(a))?.down),
+      levels: alerts.queueLevels,
     });
     const opened = await queue.open(stored.queueSummary);
     // A full disk does not keep the engine from starting: it starts refusing mail (452).
@@ -233,7 +296,28 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       events: { connections: () => events.emit('connections'), queue: () => events.emit('queue'), delivery: () => events.emit('delivery') },
       connectionLingerMs: options.connectionLingerMs,
       connectTimeoutMs: options.connectTimeoutMs,
+      tlsContext: () => tls.deliveryContext(),
       destinations,
+      hostMarked: (dest, down) =>
+        alerts.marked({
+          domain: dest.domain,
+          down,
+          heldForTls: dest.heldForTls,
+          downUntil: dest.downUntil,
+          lastError: () => dest.counters.lastError4xx || undefined,
+        }),
+    });
+    // Received mail goes to delivery through the work queue (workqueue pause holds it there).
+    const workQueue = new WorkQueue({
+      clock,
+      log,
+      records,
+      config,
+      operational,
+      deliver: (msg) => scheduler.add(msg),
+      saveState: () => saveState(),
+      changed: () => events.emit('queue'),
+      writing: () => queue.writing,
     });
     const listeners = new RunningListeners({
       clock,
@@ -242,8 +326,12 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       queue,
       ids,
       hostname: () => config().hostname,
-      isSuspended: (name) => operational().suspendedListeners.includes(name),
-      accepted: queued,
+      // Suspended by the operator, or by resource conservation (the work queue at its limit).
+      isSuspended: (name) => operational().suspendedListeners.includes(name) || workQueue.conserving,
+      accepted: (msg) => {
+        workQueue.handoff(msg);
+        events.emit('queue');
+      },
       connectionsChanged: () => events.emit('connections'),
     });
     const saveState = async (): Promise<void> => {
@@ -254,9 +342,43 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       if (!queue.loading) s.queueSummary = { messages: queue.count, bytes: queue.bytes };
       await ids.save();
     };
-    const operations = new EngineOperations({ dataDir, clock, log, state, counters, ids, queue, scheduler, bounces, redirects, listeners, events, saveState });
+    const operations = new EngineOperations({
+      dataDir,
+      clock,
+      log,
+      state,
+      counters,
+      ids,
+      queue,
+      scheduler,
+      bounces,
+      redirects,
+      listeners,
+      events,
+      saveState,
+      keys,
+      tls,
+      alerts,
+      workQueue,
+    });
     const system = new SystemMeter(dataDir, path.dirname(log.file));
-    const queries = new EngineQueries({ clock, state, log, storage, counters, ids, queue, records, scheduler, redirects, listeners, system, startedAt });
+    const queries = new EngineQueries({
+      clock,
+      state,
+      log,
+      storage,
+      counters,
+      ids,
+      queue,
+      records,
+      scheduler,
+      redirects,
+      listeners,
+      system,
+      startedAt,
+      alerts,
+      workQueue,
+    });
     const core: EngineCore = {
       dataDir,
       diagnostics,
@@ -270,6 +392,7 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       operational,
       queries,
       operations,
+      cluster,
       on: (event, listener) => events.on(event, listener),
     };
     const api = new EngineApiImpl(core);
@@ -294,6 +417,11 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       scheduler,
       redirects,
       listeners,
+      keys,
+      tls,
+      alerts,
+      workQueue,
+      cluster,
       operations,
       queries,
       api,
@@ -302,6 +430,7 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
       saveState,
     };
   } catch (e) {
+    await openedCluster?.close().catch(() => undefined);
     await log.close().catch(() => undefined);
     storage.stop();
     await lock.release();

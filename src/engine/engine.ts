@@ -35,10 +35,19 @@ export class Engine {
     const p = engine.#parts;
     try {
       await engine.#startParts();
-      options.sandbox?.attach({ api: p.api, clock: p.clock, log: p.log, idle: () => engine.idle() });
+      options.sandbox?.attach({
+        api: p.api,
+        clock: p.clock,
+        log: p.log,
+        idle: () => engine.idle({ lingering: true }),
+        // A jump is time passing: each timer at its own time, what it started done before the next.
+        play: (ms, o) => p.clock.play(ms, () => engine.idle({ lingering: true }), o),
+      });
       return engine;
     } catch (e) {
       await p.listeners.stopAll();
+      await p.cluster.close().catch(() => undefined);
+      await p.alerts.stop().catch(() => undefined);
       await engine.#closeParts().catch(() => undefined);
       p.storage.stop();
       await p.lock.release();
@@ -71,6 +80,8 @@ export class Engine {
     log.subscribe((line) => {
       if (events.listening('log')) events.emit('log', line.endsWith('\n') ? line.slice(0, -1) : line);
     });
+    // The alerts kept before, before anything (the queue's load) may raise one.
+    await this.#parts.alerts.start();
     // A small queue is loaded before the listeners open; a big one goes on loading behind them.
     const foreground = performance.now() + (options.foregroundLoadMs ?? FOREGROUND_LOAD_MS);
     while (performance.now() < foreground && (await this.#loadRange())) {
@@ -88,7 +99,7 @@ export class Engine {
     // ones, so the first message after a start would not take the first MID.
     await queue.spool.placementsSettled();
     for (const lc of this.#parts.config().listeners) {
-      const listener = listeners.create(lc);
+      const listener = listeners.create(lc, this.#parts.tls.forListener(lc, this.#parts.config()));
       await listener.listen();
       listeners.add(listener);
       if (this.#parts.operational().suspendedListeners.includes(lc.name)) log.info(`Receiving suspended for ${lc.name}`);
@@ -101,6 +112,8 @@ export class Engine {
     await this.#parts.saveState().catch((e: unknown) => {
       if (!storage.failed('config.json', e)) throw e;
     });
+    // A member follows its cluster from now on: changes are applied live.
+    this.#parts.cluster.start();
   }
 
   /** Loads the rest of the queue range by range, the event loop free between ranges. */
@@ -134,7 +147,8 @@ export class Engine {
     const range = await queue.loadNext();
     if (!range) return false;
     for (const w of range.warnings) diagnostics.warn(w);
-    for (const msg of range.pending) scheduler.add(msg);
+    // Mail received while the work queue was paused waits there again.
+    for (const msg of range.pending) this.#parts.workQueue.restored(msg);
     // Hard bounces whose DSN was not queued before the last stop: tell the senders now.
     for (const msg of range.unnotified) {
       const owed = msg.rcpts.filter((r) => r.dsnPending !== '');
@@ -172,11 +186,15 @@ export class Engine {
     const { listeners, generated, scheduler, bounces, log, lock } = this.#parts;
     // A DSN waiting for queue room stays owed (sent after the restart).
     generated.stop();
+    // No cluster change is applied while the engine stops.
+    await this.#parts.cluster.close();
     await listeners.stopAll();
     // A background load stops after its current range; what is not loaded stays on disk as it is.
     await this.#loaded;
     await scheduler.stop();
     await bounces.idle?.();
+    // Alert mail not sent yet says so in the mail log, which is still open.
+    await this.#parts.alerts.stop();
     log.info('Shutdown: queue state flushed');
     await this.#closeParts();
     await lock.release();
@@ -199,18 +217,28 @@ export class Engine {
 
   /**
    * Resolves once the engine has nothing left to do until simulated time moves: no delivery
-   * running or due, no DSN being built, the queue state written. Tests wait on this, not on sleeps.
+   * running or due, no walk over the queue going on, no DSN being built, no alert mail being
+   * sent, the queue state written. Tests wait on this, not on sleeps. With `lingering`,
+   * delivery connections that only wait for more mail (their linger before QUIT, in real time)
+   * may stay open: what a clock jump waits for before it moves on.
    */
-  async idle(): Promise<void> {
-    const { bounces, scheduler, queue, events } = this.#parts;
+  async idle(options: { lingering?: boolean } = {}): Promise<void> {
+    const { bounces, scheduler, queue, events, alerts, clock } = this.#parts;
     await this.#loaded;
     for (;;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await bounces.idle?.();
-      if (scheduler.isIdle()) {
+      // Alert mail being sent, a forecast alert's look at the queue.
+      await alerts.idle();
+      if (clock.nextDue() <= clock.now()) {
+        // A clock timer is due (the clock was just moved): it fires on the timers' turn, then look again.
+        await new Promise<void>((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      if (scheduler.isIdle(options.lingering)) {
         await queue.flush();
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (scheduler.isIdle()) return;
+        if (scheduler.isIdle(options.lingering)) return;
         continue;
       }
       await new Promise<void>((resolve) => {

@@ -26,7 +26,16 @@ import type { RunningListeners } from './smtp/running-listeners.js';
 import { referencedPoints } from '../model/rollback.js';
 import { RollbackStore } from './state/rollback-store.js';
 import type { StateFile } from './state/state-file.js';
+import { missingCertificate, type SelfSignedSpec } from '../model/tables/certificates.js';
+import { makeCertificate } from './tls/certificate-maker.js';
+import type { KeyStore } from './tls/key-store.js';
+import type { TlsCredentials } from './tls/tls-credentials.js';
 import { selectRecipients, type Selected } from './views.js';
+import type { RemoteOutcome } from '../api/engine-api.js';
+import { archiveFileName, mboxEntry } from '../model/mbox.js';
+import type { WorkQueue } from './queue/work-queue.js';
+import { connectTo } from './remote-connection.js';
+import { writeArchive } from './state/archive.js';
 
 /**
  * Messages handled per event-loop turn by bulk actions (delete / bounce many). A bounce slice
@@ -53,6 +62,11 @@ export interface OperationsContext {
   events: EventBus;
   /** Persists the configuration and operational state (with counters and ids). */
   saveState: () => Promise<void>;
+  /** Told of listeners suspended and resumed (the alerts). */
+  alerts?: { listenersSuspended(names: readonly string[]): void; listenersResumed(names: readonly string[]): void };
+  keys: KeyStore;
+  tls: TlsCredentials;
+  workQueue: WorkQueue;
 }
 
 export class EngineOperations implements Operations {
@@ -96,6 +110,7 @@ export class EngineOperations implements Operations {
       });
       listeners.dropLater(name, () => timer.cancel());
     }
+    if (changed.length) this.ctx.alerts?.listenersSuspended(changed);
     return changed;
   }
 
@@ -108,6 +123,7 @@ export class EngineOperations implements Operations {
       this.ctx.log.info(`Receiving resumed for ${name}`);
     }
     await this.ctx.saveState();
+    if (resumed.length) this.ctx.alerts?.listenersResumed(resumed);
     return resumed;
   }
 
@@ -203,6 +219,8 @@ export class EngineOperations implements Operations {
         await pause();
         continue;
       }
+      // A message held in the work queue leaves it to be acted on.
+      this.ctx.workQueue.release(target[0]);
       n += act(...target);
       if (++acted % ACTION_SLICE === 0) await yieldTurn();
     }
@@ -222,6 +240,50 @@ export class EngineOperations implements Operations {
     this.ctx.counters.reset();
   }
 
+  // ----- the work queue -----
+
+  pauseWorkQueue(reason: string): Promise<void> {
+    return this.ctx.workQueue.pause(reason);
+  }
+
+  resumeWorkQueue(): Promise<number> {
+    return this.ctx.workQueue.resume();
+  }
+
+  /** `resetqueue`: every queued message deleted (no DSN), the work queue's too. */
+  async resetQueue(): Promise<{ messages: number; recipients: number }> {
+    let messages = 0;
+    const recipients = await this.#inSlices(this.#targets({ kind: 'all' }), (msg, rcpts) => {
+      const n = this.ctx.scheduler.deleteNow(msg, rcpts, 'resetqueue');
+      if (n > 0) messages++;
+      return n;
+    });
+    this.ctx.workQueue.clear();
+    this.ctx.log.info(`Queue reset: ${messages} message(s), ${recipients} recipient(s) deleted by resetqueue`);
+    return { messages, recipients };
+  }
+
+  // ----- messages and logs -----
+
+  /** `archivemessage`: the queued message's stored content, as an mbox file in `configuration/`. */
+  async archiveMessage(mid: number): Promise<string | undefined> {
+    const msg = this.ctx.queue.messages.get(mid);
+    if (!msg || msg.pending === 0) return undefined;
+    const content = await this.ctx.queue.storedContent(mid);
+    const name = archiveFileName(mid);
+    await writeArchive(this.ctx.dataDir, name, mboxEntry(msg.envelope.from, msg.envelope.arrival, content.toString('utf8')));
+    this.ctx.log.info(`MID ${mid} archived to ${name}`);
+    return name;
+  }
+
+  rolloverMailLog(): Promise<void> {
+    return this.ctx.log.rollover();
+  }
+
+  connectTo(target: HostPort, options?: { localAddress?: string; timeoutMs?: number }): Promise<RemoteOutcome> {
+    return connectTo(target, options);
+  }
+
   // ----- configuration -----
 
   /** Applies a whole new configuration atomically (commit) and persists it. */
@@ -229,6 +291,10 @@ export class EngineOperations implements Operations {
     const { listeners, state } = this.ctx;
     // A configuration restored from before RAT entries had actions is brought up to date first.
     const next = migrateListeners(proposed);
+    // Every certificate it names, with its key read: a missing key fails the commit, not a handshake.
+    const missing = missingCertificate(next);
+    if (missing) throw new Error(missing);
+    await this.ctx.tls.prepare(next);
     const previous = state.data.config;
     const previousSuspended = this.#operational.suspendedListeners;
     // Listeners: which keep their socket (a renamed one too), which need a new one, which stop.
@@ -239,7 +305,7 @@ export class EngineOperations implements Operations {
     try {
       for (const name of plan.bind) {
         const lc = next.listeners.find((l) => l.name === name)!;
-        const fresh = listeners.create(lc);
+        const fresh = listeners.create(lc, this.ctx.tls.forListener(lc, next));
         await fresh.listen().catch((e: NodeJS.ErrnoException) => {
           throw new Error(`listener ${lc.name} cannot listen on ${lc.host}:${lc.port}: ${bindFailure(e)}`);
         });
@@ -270,12 +336,26 @@ export class EngineOperations implements Operations {
       const kept = plan.keep.get(lc.name);
       const listener = kept === undefined ? bound.get(lc.name)! : before.get(kept)!;
       if (kept !== undefined) {
-        listener.update(lc);
+        listener.update(lc, this.ctx.tls.forListener(lc, next));
         listeners.renameDrop(kept, lc.name);
       }
       after.set(lc.name, listener);
     }
     listeners.replace(after);
+    // The mail log's rollover (logconfig).
+    if (next.mailLog) this.ctx.log.setRotation(next.mailLog.maxFileSize, next.mailLog.maxFiles);
+  }
+
+  // ----- certificates -----
+
+  /** Stores a private key (0600, in `keys/`) for a certificate about to be recorded; returns its file's name. */
+  storePrivateKey(pem: string): Promise<string> {
+    return this.ctx.keys.store(pem);
+  }
+
+  /** A new key pair (stored) and a self-signed certificate for it. */
+  makeSelfSignedCertificate(spec: SelfSignedSpec): Promise<{ certificate: string; keyFile: string }> {
+    return makeCertificate(spec, this.ctx.keys);
   }
 
   /**

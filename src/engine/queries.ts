@@ -2,9 +2,24 @@
 // views in views.ts): host rows and status, gauges, what only the engine knows of `status`,
 // listings, one message, the forecast's snapshot. Long walks let the event loop go (pacing.ts).
 import type { EngineQueries as Queries } from '../api/engine-core.js';
-import type { HostRow, HostStatusView, MessageView, QueueGauges, RecipientPage, RecipientSelector, StatusSnapshot, SystemGauges } from '../api/engine-api.js';
+import type {
+  HostRow,
+  HostStatusView,
+  InboundHostRow,
+  MessageView,
+  QueueGauges,
+  RecipientPage,
+  RecipientSelector,
+  StatusSnapshot,
+  SystemGauges,
+  WorkQueueView,
+} from '../api/engine-api.js';
+import { reverseNames } from './smtp/reverse-dns.js';
+import type { WorkQueue } from './queue/work-queue.js';
 import type { ApplianceConfig } from '../model/config.js';
 import { RecipientTally, type ForecastSnapshot } from '../model/forecast.js';
+import type { AlertView } from '../model/alerts.js';
+import type { EngineAlerts } from './alerts/engine-alerts.js';
 import type { Clock } from './clock.js';
 import type { Counters } from './counters.js';
 import type { Redirects } from './delivery/redirects.js';
@@ -35,6 +50,8 @@ export interface QueriesContext {
   system: SystemMeter;
   /** Simulated ms the engine started at. */
   startedAt: number;
+  alerts: EngineAlerts;
+  workQueue: WorkQueue;
 }
 
 export class EngineQueries implements Queries {
@@ -56,7 +73,9 @@ export class EngineQueries implements Queries {
 
   gauges(): QueueGauges {
     const { queue, records, scheduler, listeners } = this.ctx;
-    return gauges({ queue, records, scheduler, connectionsIn: listeners.inboundConnections(), config: this.#config });
+    const g = gauges({ queue, records, scheduler, connectionsIn: listeners.inboundConnections(), config: this.#config });
+    // Received and not handed to delivery: being written, or held while the work queue is paused.
+    return { ...g, messagesInWorkQueue: this.ctx.workQueue.view().messages };
   }
 
   statusFacts(detail: boolean): ReturnType<Queries['statusFacts']> {
@@ -143,39 +162,79 @@ export class EngineQueries implements Queries {
     return this.ctx.system.measure();
   }
 
-  async forecastSnapshot(): Promise<ForecastSnapshot> {
-    const { clock, counters, queue, scheduler } = this.ctx;
+  alerts(): readonly AlertView[] {
+    return this.ctx.alerts.views();
+  }
+
+  workQueue(): WorkQueueView {
+    return this.ctx.workQueue.view();
+  }
+
+  async topInbound(): Promise<InboundHostRow[]> {
+    const rows = this.ctx.listeners.inboundByHost();
+    const names = await reverseNames(rows.map((r) => r.remoteIp));
+    return rows
+      .map((r) => ({ ...r, remoteHost: names.get(r.remoteIp) ?? 'unknown' }))
+      .sort((a, b) => b.connections - a.connections || a.remoteIp.localeCompare(b.remoteIp));
+  }
+
+  forecastSnapshot(): Promise<ForecastSnapshot> {
+    return this.#forecastWalk(undefined).then((by) => by.get(ALL_DOMAINS)!);
+  }
+
+  /**
+   * The forecast's snapshot of the mail queued for each of these domains, from one walk of the
+   * queue (the forecast alerts of destinations that went down together share it).
+   */
+  domainForecasts(domains: ReadonlySet<string>): Promise<Map<string, ForecastSnapshot>> {
+    return this.#forecastWalk(domains);
+  }
+
+  /** What the forecast knows of storage without a walk: the queue's size, its limits, the arrival rate. */
+  forecastStorage(): Omit<ForecastSnapshot, 'recipients' | 'profiles'> {
+    const g = this.gauges();
+    return {
+      now: this.ctx.clock.now(),
+      queuedMessages: g.queuedMessages,
+      queueMaxMessages: this.#config.queueMaxMessages,
+      kilobytesUsed: g.kilobytesUsed,
+      kilobytesFree: g.kilobytesFree,
+      arrivalsPerHour: this.ctx.counters.ratePerHour('messagesReceived', 15),
+    };
+  }
+
+  /** A walk of the whole queue in slices, gathered into groups per domain (or all together): a million queued make a few dozen. */
+  async #forecastWalk(domains: ReadonlySet<string> | undefined): Promise<Map<string, ForecastSnapshot>> {
+    const { clock, queue, scheduler } = this.ctx;
     const now = clock.now();
     const profiles: ForecastSnapshot['profiles'] = {};
-    const tally = new RecipientTally(now, profiles);
+    const tallies = new Map<string, RecipientTally>();
     const pause = pacer();
     let walked = 0;
-    // A walk of the whole queue in slices, gathered into groups (a million queued make a few dozen).
     for (const msg of queue.messages.values()) {
       if (++walked % WALK_SLICE === 0) await pause();
       if (msg.pending === 0) continue;
       const { arrival, from } = msg.envelope;
       for (const r of msg.rcpts) {
-        if (r.state !== 'pending') continue;
+        if (r.state !== 'pending' || (domains && !domains.has(r.domain))) continue;
         // The profile delivery would use: the destination's, else the message's (its listener's).
         const profile = scheduler.profileNameFor(msg, r.domain);
         profiles[profile] ??= scheduler.profile(profile);
+        const key = domains ? r.domain : ALL_DOMAINS;
+        let tally = tallies.get(key);
+        if (!tally) tallies.set(key, (tally = new RecipientTally(now, profiles)));
         tally.add(profile, arrival, r.attempts, r.warningsSent, from === '');
       }
     }
-    const g = this.gauges();
-    return {
-      now,
-      queuedMessages: g.queuedMessages,
-      queueMaxMessages: this.#config.queueMaxMessages,
-      kilobytesUsed: g.kilobytesUsed,
-      kilobytesFree: g.kilobytesFree,
-      arrivalsPerHour: counters.ratePerHour('messagesReceived', 15),
-      recipients: tally.groups(),
-      profiles,
-    };
+    const storage = { ...this.forecastStorage(), now };
+    const by = new Map<string, ForecastSnapshot>();
+    for (const key of domains ?? [ALL_DOMAINS]) by.set(key, { ...storage, recipients: tallies.get(key)?.groups() ?? [], profiles });
+    return by;
   }
 }
+
+/** The key of the whole queue's snapshot. */
+const ALL_DOMAINS = '';
 
 function queueLoading(l: QueueLoadProgress | undefined): Pick<StatusSnapshot, 'queueLoading'> {
   if (!l) return {};

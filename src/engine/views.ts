@@ -19,7 +19,7 @@ export function hostRows(scheduler: DeliveryScheduler): HostRow[] {
     const c = dest.counters;
     rows.push({
       domain: dest.domain,
-      down: dest.down,
+      down: dest.down && !dest.heldForTls,
       activeRecipients: c.activeRecipients,
       connectionsOut: c.connectionsOut,
       deliveredRecipients: c.deliveredRecipients,
@@ -58,7 +58,8 @@ export function hostStatus(
   return {
     now,
     domain: dest.domain,
-    down: dest.down,
+    down: dest.down && !dest.heldForTls,
+    ...(dest.down && dest.heldForTls ? { tlsFailure: c.lastError4xx } : {}),
     activeRecipients: c.activeRecipients,
     connectionsOut: c.connectionsOut,
     pendingConnections: c.connectionsPending,

@@ -35,6 +35,7 @@ export async function printedBy(
     more: async () => true,
     user: who.user,
     setPaging: () => undefined,
+    interruptible: (run) => run(io.signal),
   };
   try {
     await report(io);

@@ -11,6 +11,7 @@ import { smtpRoutesPage } from './pages/smtp-routes.js';
 import { systemStatusPage } from './pages/system-status.js';
 import { trainerPage } from './pages/trainer.js';
 import { usersPage } from './pages/users.js';
+import { alertSettingsPage, alertsPage } from './pages/alerts.js';
 import type { GuiPage } from './page.js';
 
 export const GUI_PAGES: readonly GuiPage[] = [
@@ -27,6 +28,8 @@ export const GUI_PAGES: readonly GuiPage[] = [
   destinationControlsPage,
   destinationGlobalSettingsPage,
   usersPage,
+  alertsPage,
+  alertSettingsPage,
   shutdownSuspendPage,
   commitPage,
   trainerPage,

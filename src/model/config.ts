@@ -1,4 +1,5 @@
 // The appliance configuration: what `config.json` holds and what `commit` replaces atomically.
+import type { AlertSettings } from './alerts.js';
 import { DEFAULT_BOUNCE_SETTINGS, DEFAULT_PROFILE_NAME, type StoredProfile } from './bounce-profile.js';
 import { mostSpecific } from './domain-pattern.js';
 
@@ -60,6 +61,56 @@ export interface ListenerConfig {
   commandTimeout?: number;
   /** Seconds a whole session may last (`421 4.4.2`, never while a message is being queued). Absent: the default. */
   sessionTimeout?: number;
+  /** The default HAT policy's TLS: STARTTLS not offered, offered, or required before MAIL. Absent: off. */
+  tls?: ListenerTls;
+  /** The certificate STARTTLS presents (certconfig's name). Absent: the demo certificate. */
+  certificate?: string;
+  /** The default HAT policy's limits beyond the basic ones (HOSTACCESS DEFAULT): rate limiting, DHAP, SenderBase. Absent: none. */
+  hatPolicy?: HatPolicy;
+}
+
+/**
+ * The default HAT policy's rate limiting and harvest prevention (HOSTACCESS DEFAULT, block 2)
+ * and its SenderBase settings (block 3). The listener honours the limits; the SenderBase
+ * settings are stored and shown (there is no SenderBase here).
+ */
+export interface HatPolicy {
+  /** Recipients accepted per hour from one remote host; past it RCPT gets the response (452). */
+  rateLimit?: { recipientsPerHour: number; response?: SmtpResponse };
+  /** Directory Harvest Attack Prevention: recipients the RAT rejects per hour from one host; past it the connection is dropped (421) or gets the response (550). */
+  dhap?: { invalidPerHour: number; action: 'drop' | 'code'; response?: SmtpResponse };
+  /** Recipients per envelope sender per interval; past it RCPT gets the response (452). */
+  senderRateLimit?: { recipients: number; intervalMinutes: number; response?: SmtpResponse };
+  /** Stored and shown. */
+  senderBaseFlowControl?: boolean;
+  /** Stored and shown: the significant bits of an address when hosts are grouped. */
+  groupBits?: number;
+}
+
+/** A listener's TLS (HOSTACCESS "Do you want to allow encrypted TLS connections?"). */
+export type ListenerTls = 'off' | 'preferred' | 'required';
+
+/** Delivery's TLS to a destination (destconfig "use TLS support"). */
+export type DeliveryTls = 'no' | 'preferred' | 'required' | 'preferred_verify' | 'required_verify';
+
+/**
+ * A certificate of the appliance (certconfig): the certificate and the chain it is sent with, as
+ * PEM, and the name of its private key's file in the data dir's `keys/` (mode 0600). The key
+ * itself is never in the configuration, so never in a commit record or a rollback point.
+ */
+export interface CertificateConfig {
+  name: string;
+  certificate: string;
+  /** Intermediate certificates sent after it, in order (PEM). */
+  chain: string[];
+  /** `<sha-256 of the key>.key` in `keys/`. */
+  keyFile: string;
+}
+
+/** A certificate authority delivery trusts besides the system's (certconfig CERTAUTHORITY). */
+export interface CertificateAuthorityConfig {
+  name: string;
+  certificate: string;
 }
 
 /** One destination host of an SMTP route (`host`, `host:port`, `host/pri=N`, `[host]`). */
@@ -88,6 +139,8 @@ export interface DestinationConfig {
   maxMessagesPerConnection?: number;
   /** The bounce profile of this domain's mail; unset: the message's (its listener's). */
   bounceProfile?: string;
+  /** TLS to this domain; unset: DEFAULT's (DEFAULT unset: no TLS). */
+  tls?: DeliveryTls;
 }
 
 /** The appliance's user roles (src/users/roles.ts says what each may do). */
@@ -109,6 +162,8 @@ export interface CommitRecord {
   changes: string[];
   /** The number of the configuration saved for `rollbackconfig` with this commit, if one was. */
   rollback?: number;
+  /** In a cluster: the machine whose session committed (its rollback points are its own). */
+  machine?: string;
 }
 
 export interface ApplianceConfig {
@@ -130,6 +185,49 @@ export interface ApplianceConfig {
   bounceProfileRenames?: Record<string, string>;
   /** Where the web GUI listens (`esa start --gui H:P`); absent: no web GUI. */
   gui?: HostPort;
+  /** The appliance's certificates (certconfig); the demo certificate is made at the first start. Absent: none yet. */
+  certificates?: CertificateConfig[];
+  /** Certificate authorities delivery trusts besides the system's (certconfig CERTAUTHORITY). */
+  certificateAuthorities?: CertificateAuthorityConfig[];
+  /** The certificate delivery presents when a server asks for one (destconfig SETUP). Absent: the demo certificate. */
+  deliveryCertificate?: string;
+  /** destconfig SETUP: send an alert when a required TLS connection fails (stored; alerts are sent by the alert module). */
+  tlsRequiredAlert?: boolean;
+  /** The certificate the web GUI serves HTTPS with (certconfig SETUP). Absent: the GUI speaks plain HTTP. */
+  guiCertificate?: string;
+  /** alertconfig: who receives which alerts, duplicate suppression, the From: address; absent: the defaults, nobody. */
+  alerts?: AlertSettings;
+  /** rollbackconfig SETUP: false stops saving configurations for rollback at commit. Absent: saved (the appliance's default). */
+  rollbackEnabled?: boolean;
+  /** Resource conservation: receiving is suspended while the work queue holds this many messages (until below half). Absent: 10,000. */
+  workQueueLimit?: number;
+  /** logconfig: the mail log subscription (rollover size, files kept, level). Absent: the defaults. */
+  mailLog?: MailLogSettings;
+  /** deliveryconfig SETUP. Absent: the defaults. */
+  delivery?: DeliverySettings;
+}
+
+/** The mail log subscription (logconfig EDIT). */
+export interface MailLogSettings {
+  /** The file is rolled over when it passes this many bytes. */
+  maxFileSize?: number;
+  /** Rolled-over files kept (`mail_logs.1` ...). */
+  maxFiles?: number;
+  /** Stored and shown; every event is logged whatever the level. */
+  level?: 'Critical' | 'Warning' | 'Information' | 'Debug' | 'Trace';
+}
+
+/** The global delivery settings (deliveryconfig SETUP). */
+export interface DeliverySettings {
+  /** Outbound connections open at once over all destinations. */
+  maxConcurrency?: number;
+  /** Stored and shown: the interface delivery connects from (`Auto`: the system's choice). */
+  interface?: string;
+  /** Stored and shown: "Possible Delivery" (a message whose connection dropped after its data was sent counts as delivered). */
+  possibleDelivery?: boolean;
+  /** Stored and shown: the TLS share of the concurrency, and whether to go on without TLS at that limit. */
+  maxTlsConcurrency?: number;
+  connectWithoutTls?: boolean;
 }
 
 /** Operational state that is not configuration (no commit needed) but survives restarts. */
@@ -140,6 +238,8 @@ export interface OperationalState {
   suspendedDomains: string[];
   /** `redirectrecipients`: domains whose queued mail goes to another host, until none is queued. */
   redirects: { domain: string; host: string; port: number }[];
+  /** `workqueue pause`: received messages are held before delivery, since when and why. Absent: operational. */
+  workQueuePause?: { reason: string; since: number };
 }
 
 export const DEFAULT_LISTENER_LIMITS = {
@@ -291,6 +391,7 @@ export interface DestinationSettings {
   concurrency: number;
   maxMessagesPerConnection: number;
   bounceProfile?: string;
+  tls: DeliveryTls;
 }
 
 export function destinationSettings(config: ApplianceConfig, domain: string): DestinationSettings {
@@ -300,5 +401,6 @@ export function destinationSettings(config: ApplianceConfig, domain: string): De
     concurrency: own?.concurrency ?? def?.concurrency ?? DEFAULT_CONCURRENCY,
     maxMessagesPerConnection: own?.maxMessagesPerConnection ?? def?.maxMessagesPerConnection ?? DEFAULT_MESSAGES_PER_CONNECTION,
     bounceProfile: own?.bounceProfile,
+    tls: own?.tls ?? def?.tls ?? 'no',
   };
 }

@@ -26,7 +26,7 @@ export interface ProfileForecast {
   /** The earliest and latest expiry (lifetime, or retries already used up: now). */
   firstBounce: number;
   lastBounce: number;
-  /** Expiry is noticed at the next host retry of a down host: at most this much later (ms). */
+  /** A down host's expiry is acted on by a sweep at its time: at most this much later (ms), for a big queue. */
   checkedWithin: number;
   lifetime: number;
   /** When the first delay warning goes out (undefined: none will). */
@@ -117,7 +117,8 @@ export function forecast(s: ForecastSnapshot): Forecast {
         dsns: 0,
         firstBounce: at,
         lastBounce: lastAt,
-        checkedWithin: p.host_max_retry_timeout * 1000,
+        // The scheduler sweeps a down host when its next mail expires, at most 60 s late (scheduler.ts, #noteOwed).
+        checkedWithin: 60_000,
         lifetime: p.max_queue_lifetime * 1000,
         warnings: 0,
       };

@@ -29,6 +29,12 @@ export const messageId = (mid: number, id: string) => `MID ${mid} Message-ID '${
 export const messageSubject = (mid: number, subject: string) => `MID ${mid} Subject '${subject}'`;
 export const messageReady = (mid: number, size: number, from: string) => `MID ${mid} ready ${size} bytes from <${from}>`;
 export const messageQueued = (mid: number) => `MID ${mid} queued for delivery`;
+/** A STARTTLS handshake completed, inbound (`ICID`) or outbound (`DCID`). */
+export const tlsSuccess = (id: 'ICID' | 'DCID', n: number, protocol: string, cipher: string) => `${id} ${n} TLS success protocol ${protocol} cipher ${cipher}`;
+/** A STARTTLS handshake did not complete (or, outbound, the certificate was refused). */
+export const tlsFailed = (id: 'ICID' | 'DCID', n: number, why: string) => `${id} ${n} TLS failed: ${why}`;
+/** A listener whose policy requires TLS refused MAIL from a client that did not start it. */
+export const tlsNotInitiated = (icid: number) => `ICID ${icid} TLS was required but remote host did not initiate it`;
 
 // ----- delivering -----
 
@@ -47,6 +53,10 @@ export const bounced = (dcid: number, mid: number, rid: number, status: string, 
 /** A route host refused a whole transaction for now: the job goes to the route's next host. */
 export const nextHost = (dcid: number, mid: number, host: string, port: number, reply: string) =>
   `Delayed: DCID ${dcid} MID ${mid} by ${host} port ${port} - ${replyTuple(reply)} - trying the next host of the route`;
+/** Delivery under a Required TLS setting: nothing is sent, the attempt fails. */
+export const tlsRequiredFailed = (dcid: number) => `DCID ${dcid} TLS was required but could not be successfully negotiated`;
+/** Preferred - Verify: the session is encrypted, but the certificate did not verify. */
+export const tlsNotVerified = (dcid: number, why: string) => `DCID ${dcid} TLS certificate not verified: ${why}`;
 export const hostDown = (domain: string, until: number) => `Host ${domain} marked down: next host retry ${formatApplianceDate(until)}`;
 export const messageFinished = (mid: number) => `Message finished MID ${mid} done`;
 
@@ -54,3 +64,17 @@ export const messageFinished = (mid: number) => `Message finished MID ${mid} don
 
 export const recipientsDeleted = (mid: number, rcpts: Rids, by: string) => `MID ${mid} RID ${rids(rcpts)} deleted by ${by}`;
 export const recipientsRedirected = (count: number, host: string, port: number) => `${count} recipient(s) redirected to ${host}:${port}`;
+
+// ----- alerts (src/engine/alerts/) -----
+
+export const alertRaised = (id: number, name: string, subject: string) => `Alert ${id} ${name} raised: ${subject}`;
+export const alertHeldBack = (name: string, until: number, count: number) =>
+  `Alert ${name} held back as a duplicate until ${formatApplianceDate(until)} (${count} held back so far)`;
+export const alertNoRecipient = (id: number, alertClass: string, severity: string) =>
+  `Alert ${id} has no recipient for ${alertClass} alerts of severity ${severity}: kept in displayalerts`;
+export const alertSent = (id: number, dcid: number, address: string, host: string, port: number, reply: string) =>
+  `Alert ${id} DCID ${dcid} sent to <${address}> via ${host} port ${port}: ${replyTuple(reply)}`;
+export const alertRetry = (id: number, address: string, attempt: number, attempts: number, why: string, next: number) =>
+  `Alert ${id} to <${address}> not sent (attempt ${attempt} of ${attempts}): ${why}; next try ${formatApplianceDate(next)}`;
+export const alertFailed = (id: number, address: string, attempts: number, why: string) =>
+  `Alert ${id} could not be sent to <${address}> after ${attempts} attempt(s): ${why}; kept in displayalerts`;

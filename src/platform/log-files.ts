@@ -64,3 +64,19 @@ export async function eachLine(files: readonly string[], onLine: (line: string) 
     }
   }
 }
+
+/** The first line of a file (its oldest), or undefined when it is empty or missing. */
+export async function firstLine(file: string): Promise<string | undefined> {
+  const fh = await open(file, 'r').catch(() => undefined);
+  if (!fh) return undefined;
+  try {
+    const buf = Buffer.alloc(1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const end = text.indexOf('\n');
+    const line = end >= 0 ? text.slice(0, end) : text;
+    return line === '' ? undefined : line;
+  } finally {
+    await fh.close();
+  }
+}

@@ -52,6 +52,17 @@ export function openSessions(server: SMTPServer): ReadonlySet<OpenSession> {
   return server.connections;
 }
 
+/**
+ * Whether a running server offers STARTTLS from now on (EHLO and the command itself read the
+ * disabled commands at each use); sessions already upgraded stay so.
+ */
+export function setStartTls(server: SMTPServer, offered: boolean): void {
+  const disabled = (server.options as { disabledCommands?: unknown }).disabledCommands;
+  if (!Array.isArray(disabled)) throw missing('the list of disabled commands (SMTPServer.options.disabledCommands)');
+  const others = disabled.filter((c) => c !== 'STARTTLS');
+  server.options.disabledCommands = offered ? others : [...others, 'STARTTLS'];
+}
+
 /** New limits for a running server: its sessions read these options at each use. */
 export function setServerLimits(server: SMTPServer, limits: ServerLimits): void {
   server.options.size = limits.size;
@@ -183,8 +194,8 @@ export interface SeamReply {
 }
 
 export interface SessionHooks {
-  /** A command line arrived, before it runs (the listener's command deadline starts again). */
-  command?(session: SMTPServerSession): void;
+  /** A command line arrived, before it runs (the listener's command deadline starts again; STARTTLS is seen). */
+  command?(session: SMTPServerSession, command: Buffer): void;
   /**
    * DATA arrived with more input behind it in the same read: the client sent content before
    * our 354 (RFC 2920 makes DATA the last command of a group). The reply refuses DATA, and the
@@ -304,7 +315,7 @@ export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
   conn._onCommand = function _onCommand(command, callback) {
     const own = hooksOf.get(this._server);
     if (own && this._ready && !this._upgrading && !this._nextHandler && this._parser) {
-      own.command?.(this.session);
+      own.command?.(this.session, command);
       if (own.pipelinedData && isDataCommand(command) && inputBehindData(this._parser)) {
         const reply = own.pipelinedData(this.session);
         this.send(reply.code, reply.text);

@@ -1,7 +1,7 @@
 // The training sandbox: the engine together with its built-in backend mail server and a
 // traffic injector, so an operator can take the backend down, send mail and run time faster.
 import nodemailer from 'nodemailer';
-import type { Clock } from '../model/clock.js';
+import type { Clock, PlayOptions, PlayReport } from '../model/clock.js';
 import type { EngineApi } from '../api/engine-api.js';
 import type { BackendMode, BackendServer } from './backend.js';
 
@@ -26,10 +26,14 @@ export const BACKEND_MODES: Record<BackendMode, string> = {
   reject: 'rejecting: answering 550 5.1.1 to every recipient',
 };
 
-/** How long `settle` waits at most for the engine to finish what a clock jump made due (wall ms). */
-const SETTLE_MS = 10_000;
-/** The pause between two looks at an idle engine (wall ms). */
-const SETTLE_PAUSE_MS = 20;
+/** How long `settle` waits at most for the engine to finish what is due now (wall ms). */
+const SETTLE_MS = 30_000;
+/**
+ * How long a clock jump may take in real time (ms): past it, the rest of the jump passes at
+ * once (and the jump says so). A 72-hour jump over 10,000 messages queued for a down host
+ * takes about a second; one where they all expire, 20 s (docs/sandbox.md, "How a jump plays").
+ */
+export const JUMP_WALL_BUDGET_MS = 120_000;
 
 /** One refusal as the injector reports it: the reply's first line, addresses left out (so equal replies count together). */
 export function refusalOf(e: unknown): string {
@@ -51,12 +55,20 @@ export function firstListenerTarget(api: EngineApi): { host: string; port: numbe
 /** What the `sim` commands and the status bar see of the sandbox. */
 export interface SandboxControls {
   readonly backend: BackendServer;
-  /** The engine's clock: the sandbox may move it and change its speed (the appliance may not). */
-  readonly clock: Pick<Clock, 'now' | 'scale' | 'advance' | 'setScale'>;
+  /** The engine's clock: the sandbox may change its speed (the appliance may not); `jump` moves it. */
+  readonly clock: Pick<Clock, 'now' | 'scale' | 'setScale'>;
   backendMode(): BackendMode;
   setBackendMode(mode: BackendMode): Promise<void>;
-  /** Resolves once the engine has done what is due now (a clock jump's retries and probes), or after a bound. */
+  /** A line of the sandbox's own in the mail log (`Sandbox: ...`). */
+  logLine(text: string): void;
+  /** Resolves once the engine has done what is due now (deliveries of mail just sent, their DSNs), or after a bound. */
   settle(): Promise<void>;
+  /**
+   * Simulated time passes `ms`: the engine's timers (retries, host probes, expiry, delay
+   * warnings, suspend delays) fire in order, each at its own time, and what each started is
+   * done before the clock moves on; bounded in real time (JUMP_WALL_BUDGET_MS).
+   */
+  jump(ms: number, options?: PlayOptions): Promise<PlayReport>;
   /** Sends `count` test messages through the listener; reports progress as it goes. */
   inject(count: number, domain: string, onProgress?: (p: InjectProgress) => void, signal?: AbortSignal): Promise<InjectProgress>;
 }
@@ -67,8 +79,10 @@ export interface SandboxSeat {
   clock: Clock;
   /** The mail log, for the sandbox's own lines. */
   log: { info(line: string): void };
-  /** Resolves when nothing is running or due (Engine.idle). */
+  /** Resolves when nothing is running or due (Engine.idle; lingering connections may stay). */
   idle?: () => Promise<void>;
+  /** Moves the clock as time passes, timer by timer (SimClock.play, settled by Engine.idle). */
+  play?: (ms: number, options?: PlayOptions) => Promise<PlayReport>;
 }
 
 export class Sandbox implements SandboxControls {
@@ -110,26 +124,27 @@ export class Sandbox implements SandboxControls {
 
   async setBackendMode(mode: BackendMode): Promise<void> {
     await this.backend.setMode(mode);
-    this.#engine.log.info(`Sandbox: backend mail server is ${BACKEND_MODES[mode]}`);
+    this.logLine(`backend mail server is ${BACKEND_MODES[mode]}`);
+  }
+
+  logLine(text: string): void {
+    this.#engine.log.info(`Sandbox: ${text}`);
   }
 
   async settle(): Promise<void> {
-    const { idle, api } = this.#engine;
+    const { idle } = this.#engine;
     if (!idle) return;
-    const until = Date.now() + SETTLE_MS;
-    // Idle twice in a row with the queue unchanged: work that one step starts after another
-    // (a bounce, then its DSN, then the DSN's first attempt) has had its turn too.
-    const gauges = () => JSON.stringify(api.gauges());
-    let before = '';
-    while (Date.now() < until) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, until - Date.now())))]);
-      clearTimeout(timer);
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
-      const now = gauges();
-      if (now === before) return;
-      before = now;
-    }
+    // The engine's idle covers what one step starts after another (a bounce, its DSN, the DSN's
+    // first attempt); the bound keeps a connection that never answers from holding the shell.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_MS)))]);
+    clearTimeout(timer);
+  }
+
+  async jump(ms: number, options: PlayOptions = {}): Promise<PlayReport> {
+    const seat = this.#engine;
+    if (!seat.play) throw new Error('this engine cannot play its clock');
+    return seat.play(ms, { wallBudgetMs: JUMP_WALL_BUDGET_MS, ...options });
   }
 
   async inject(count: number, domain: string, onProgress?: (p: InjectProgress) => void, signal?: AbortSignal): Promise<InjectProgress> {

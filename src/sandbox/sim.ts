@@ -3,9 +3,11 @@
 import { formatCount } from '../model/format-count.js';
 import { formatApplianceDate } from '../model/format-date.js';
 import type { BackendMode } from './backend.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { parseDuration } from './duration.js';
 import type { MailboxEntry } from './mailboxes.js';
 import { BACKEND_MODES, type InjectProgress, type SandboxControls } from './sandbox.js';
+import { jumpLines, jumpShown } from './clock-jump.js';
+import { wrapLine, wrapLines } from '../appliance/kit/wrap-text.js';
 import { DomainPattern } from '../model/domain-pattern.js';
 import { parseDecimal, parseInteger } from '../model/answers.js';
 import { CommandError, type Command, type CommandIO } from '../appliance/kit/command.js';
@@ -96,12 +98,8 @@ async function clock(io: CommandIO, args: string[]): Promise<void> {
   } else if (word.startsWith('+')) {
     const ms = parseDuration(word);
     if (ms === undefined) throw new CommandError(`Not a duration: ${args[0]}. Examples: +90s, +30m, +72h, +1h30m, +2d.`);
-    clock.advance(ms);
-    // What the jump made due (retries, host probes, expiries) is done before the next command:
-    // a script's next jump, or `hoststatus`, sees its outcome.
-    io.progress('Running what the jump made due...');
-    await sandbox.settle();
-    io.print(`The clock moved ahead ${formatDuration(ms)}.`);
+    const report = await sandbox.jump(ms, jumpShown(io, clock.now(), clock.now() + ms));
+    io.print(...jumpLines(report, io.columns));
     clockStatus(io);
   } else {
     throw new CommandError('Usage: sim clock [show | +<duration> | scale <x>]');
@@ -177,7 +175,12 @@ async function mailbox(io: CommandIO, args: string[]): Promise<void> {
     }
     io.blank();
     io.print(
-      `Type "sim mailbox <address>" for its messages. The oldest are dropped past ${formatCount(boxes.limits.maxMessages)} messages or ${formatCount(boxes.limits.maxBytes / 1024 / 1024)} MB.`,
+      ...wrapLines(
+        [
+          `Type "sim mailbox <address>" for its messages. The oldest are dropped past ${formatCount(boxes.limits.maxMessages)} messages or ${formatCount(boxes.limits.maxBytes / 1024 / 1024)} MB.`,
+        ],
+        io.columns ?? 80,
+      ),
     );
     return;
   }
@@ -195,12 +198,20 @@ function listMailbox(io: CommandIO, address: string, messages: MailboxEntry[]): 
   io.blank();
   const numberWidth = Math.max(1, String(messages.length).length);
   const fromWidth = Math.max(4, ...messages.map((m) => senderText(m.from).length));
-  io.print(`${'#'.padStart(numberWidth)}  ${'Received'.padEnd(24)}  ${'From'.padEnd(fromWidth)}  ${'Size'.padStart(7)}  Subject`);
-  messages.forEach((m, i) => {
-    io.print(
-      `${String(i + 1).padStart(numberWidth)}  ${formatApplianceDate(m.at)}  ${senderText(m.from).padEnd(fromWidth)}  ${formatCount(m.size).padStart(7)}  ${m.subject}`,
-    );
-  });
+  const sizeWidth = Math.max(4, ...messages.map((m) => formatCount(m.size).length));
+  const row = (n: string, at: string, from: string, size: string) =>
+    `${n.padStart(numberWidth)}  ${at.padEnd(24)}  ${from.padEnd(fromWidth)}  ${size.padStart(sizeWidth)}`;
+  const rows = messages.map((m, i) => row(String(i + 1), formatApplianceDate(m.at), senderText(m.from), formatCount(m.size)));
+  // At a terminal too narrow for a row and its subject, each subject goes on a line of its own.
+  const columns = io.columns;
+  if (columns === undefined || rows.every((r, i) => r.length + 2 + messages[i].subject.length <= columns)) {
+    io.print(`${row('#', 'Received', 'From', 'Size')}  Subject`);
+    io.print(...rows.map((r, i) => `${r}  ${messages[i].subject}`));
+  } else {
+    const under = ' '.repeat(numberWidth + 2);
+    io.print(row('#', 'Received', 'From', 'Size'), `${under}Subject`);
+    io.print(...rows.flatMap((r, i) => [r, ...wrapLine(`${under}${messages[i].subject}`, columns)]));
+  }
   io.blank();
   io.print(`Type "sim mailbox ${address} <#>" to read one.`);
 }
@@ -249,8 +260,8 @@ sim mailbox [address [n]]
 sim clock [show | +<duration> | scale <x>]
     Shows simulated time, jumps ahead (+90s, +30m, +72h, +1h30m, +2d) or changes its
     speed (scale 3600: an hour a second; 0 stops it). Retries, host retries, queue
-    lifetime and delay warnings all follow it; a jump returns once what it made due
-    is done.
+    lifetime and delay warnings all follow it; a jump plays each of them at its own
+    time, in order, and returns once what they started is done.
 sim wait <seconds> | sim wait empty [timeout]
     Waits (real seconds, at most 600), or until the queue is empty: for scripts.
 sim scenario [list | start <name> | status | hint | check | debrief | stop]

@@ -29,6 +29,11 @@ export class LoginLockout {
     return false;
   }
 
+  /** How much longer the address is locked out (0: it is not). */
+  lockedForMs(address: string): number {
+    return this.locked(address) ? this.#entries.get(address)!.lockedUntil - this.now() : 0;
+  }
+
   /** Records a failure; true when this one locks the address out. */
   failed(address: string): boolean {
     const e = this.#entries.get(address) ?? { failures: 0, lockedUntil: 0 };

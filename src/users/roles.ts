@@ -19,8 +19,9 @@ export const ROLES: readonly RoleInfo[] = [
   { id: 'operator', name: 'Operators', description: 'Operators are restricted from creating new user accounts.', may: ['look', 'act'] },
   { id: 'readonly', name: 'Read-Only Operators', description: 'Read-Only operators may only view settings and status information.', may: ['look'] },
   { id: 'guest', name: 'Guests', description: 'Guest users may only view status information.', may: ['look'] },
-  { id: 'technician', name: 'Technicians', description: 'Technicians can only manage upgrades and feature keys.', may: ['look', 'act'] },
-  { id: 'helpdesk', name: 'Help Desk Users', description: 'Help Desk Users are restricted to message tracking and quarantines.', may: ['look'] },
+  // What esa-sim lets them do (it has no upgrades, feature keys or quarantines to restrict them to).
+  { id: 'technician', name: 'Technicians', description: 'Technicians are restricted from creating new user accounts.', may: ['look', 'act'] },
+  { id: 'helpdesk', name: 'Help Desk Users', description: 'Help Desk Users may only view status information and the queue.', may: ['look'] },
 ];
 
 export const ACCESS_REFUSED = 'You are not in the correct access group to use this command.';

@@ -111,3 +111,16 @@ test('wrap: at word boundaries, under the description of a table row; a paragrap
   // Batch mode: unchanged.
   assert.deepEqual(wrapLines(paragraph, undefined), paragraph);
 });
+
+test('pager: a live stream (tail going live) is never stopped, its first lines included, until the next command', async () => {
+  const a = pager([]);
+  a.p.stream();
+  a.p.write(lines(50));
+  assert.equal(a.stops(), 0);
+  assert.equal(a.shown(), lines(50));
+  // The next command pages again.
+  a.p.restart(1);
+  a.p.write(lines(10));
+  assert.equal(await a.p.drained(), true);
+  assert.ok(a.stops() >= 1);
+});

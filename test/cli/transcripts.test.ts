@@ -71,7 +71,11 @@ const SETUP: Record<string, (engine: Engine, backend: BackendServer) => Promise<
   hoststatus: traffic,
   rate: traffic,
   logs: oneDelivered,
+  rollovernow: oneDelivered,
   'bounceconfig-delete': profileInUse,
+  resetqueue: queueAdmin,
+  archivemessage: queueAdmin,
+  findevent: queueAdmin,
 };
 
 function mask(text: string): string {
@@ -83,6 +87,10 @@ function mask(text: string): string {
       // Measured from the machine (status's System gauges) and ports chosen by the OS.
       .replace(/^(\s+(?:RAM Utilization|Overall CPU load average|Disk I\/O Utilization|Logging Disk Usage|Logging Disk Available))\s+\S+$/gm, '$1 <measured>')
       .replace(/(Route "[^"]*": |Ordered IP addresses: )127\.0\.0\.1:\d{2,5}\b/g, '$1127.0.0.1:<port>')
+      // telnet offers the backend's port (chosen by the OS) as the default.
+      .replace(/(Enter the remote port\.\n\[)\d{4,5}(\]> )/g, '$1<port>$2')
+      // A delivery connection's line in the mail log names the backend's port (chosen by the OS).
+      .replace(/(New SMTP DCID \d+ interface [\d.]+ address [\d.]+ port )\d{4,5}\b/g, '$1<port>')
       // A listener bound to port 0 shows the port the system chose (ephemeral: five digits).
       .replace(/(TCP Port )\d{5}\b/g, '$1<port>')
       .replace(/^(Node\.js:\s+)\S+$/m, '$1<node>')
@@ -104,6 +112,7 @@ for (const file of readdirSync(DIR)
       const r = await shellProcess(['--socket', cli.socket], input);
       const actual = `${mask(r.stdout)}=== stderr ===\n${mask(r.stderr)}=== exit status ${r.code} ===\n`;
       const outFile = path.join(DIR, `${name}.out`);
+      if (process.env.TRANSCRIPTS_TO) writeFileSync(path.join(process.env.TRANSCRIPTS_TO, `${name}.out`), actual);
       if (UPDATE) writeFileSync(outFile, actual);
       assert.equal(actual, readFileSync(outFile, 'utf8'));
     } finally {

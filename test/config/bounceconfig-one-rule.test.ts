@@ -47,7 +47,7 @@ test('a bad value: the dialog refuses it with the reason the batch form gives af
 
 test('"New Profile" in listenerconfig and destconfig follows the bounce profile name rule', async () => {
   const op = operator(engine);
-  const viaDest = await op.run('destconfig', 'new', 'example.org', 'N', 'N', 'Y', '2', 'my.profile');
+  const viaDest = await op.run('destconfig', 'new', 'example.org', 'N', 'N', 'N', 'N', 'Y', '2', 'my.profile');
   assert.match(viaDest.output, /Valid characters are letters, digits, "_" and "-"\./);
   const viaListener = await op.run(
     'listenerconfig',

@@ -45,7 +45,8 @@ test('destconfig: a limit, a domain and an entry are refused alike in the dialog
 
 test("destconfig's New Profile: the bounce profile table's one name rule, as bounceconfig new refuses it", async () => {
   const op = await session('bounceconfig new Slow');
-  const toName = ['new', 'example.org', 'n', 'n', 'y', '2'];
+  // Concurrency, messages per connection, TLS and DANE: no; a bounce profile: New Profile.
+  const toName = ['new', 'example.org', 'n', 'n', 'n', 'n', 'y', '2'];
   for (const bad of ['9lives', 'a.b', 'slow', '__proto__']) {
     const said = await dialogRefusal(op, 'destconfig', [...toName, bad]);
     assert.equal(said, await batchRefusal(op, `bounceconfig new ${bad}`), bad);
@@ -56,7 +57,7 @@ test("destconfig's New Profile: the bounce profile table's one name rule, as bou
   const made = await op.run('destconfig', ...toName, 'Quick', '');
   assert.ok(made.ok, made.output);
   assert.deepEqual(op.session.pending.descriptions.slice(-1), [
-    'Created destination "example.org": concurrency Default, messages per connection Default, bounce profile Quick (new).',
+    'Created destination "example.org": concurrency Default, messages per connection Default, bounce profile Quick (new), TLS Default.',
   ]);
   assert.equal(await batchRefusal(op, 'bounceconfig new quick'), 'Profile name already in use');
   assert.deepEqual(op.session.pending.config.bounceProfiles.Quick, {});

@@ -59,6 +59,14 @@ const VALUES: [RegExp, string[], string, string][] = [
     'listenerconfig edit IncomingMail rcptaccess add x@example.com reject 999 Gone',
     'code',
   ],
+  // The rate limiting and harvest prevention asked after the basic parameters (hat-policy.ts).
+  [
+    /recipients per hour from a remote host/,
+    [...HOSTACCESS, '', '', '', '', 'n', 'n', 'n', 'y', '0'],
+    'listenerconfig edit IncomingMail rate_lim=0',
+    'rate_lim',
+  ],
+  [/invalid recipients per hour/, [...HOSTACCESS, '', '', '', '', 'n', 'n', 'n', 'n', 'y', '1,00'], 'listenerconfig edit IncomingMail dhap=1,00', 'dhap'],
 ];
 
 test('a bad value: the dialog refuses it with the reason the batch form gives after its key', async () => {

@@ -12,7 +12,7 @@ import { batch, oneLine, startCliEngine, type CliEngine } from '../cli/cli-harne
 
 let cli: CliEngine;
 let transcript = '';
-const pendingShown = () => transcript.includes('Uncommitted changes:');
+const pendingShown = () => transcript.includes("{'standalone'");
 
 /** A batch session fed by a generator (it can wait between lines); resolves with its output. */
 async function batchFrom(socket: string, lines: AsyncGenerator<string>): Promise<string> {
@@ -218,6 +218,8 @@ test('invalid answers get the appliance-style message and the question again; no
       'Relay1 ready',
       '',
       'n',
+      ...['', '', '', '', ''], // rate limiting, DHAP, sender rate limiting, SenderBase, host grouping: No
+      '', // TLS: No
       '', // leave
       'showchanges',
     ].join('\n') + '\n',
@@ -233,7 +235,9 @@ test('invalid answers get the appliance-style message and the question again; no
   say('Value must be an integer from 1 to 1,000.');
   say('Value must be an integer from 200 to 299.');
   say('Listener Relay1 created.');
-  say('Created listener "Relay1" on 127.0.0.1:0 (Public).');
+  // showchanges: the new listener's settings, one by one.
+  say("'listeners.Relay1.port': 0,");
+  say("'listeners.Relay1.acceptResponse.text': 'Relay1 ready',");
   // Each refusal is followed by the same question again.
   assert.match(out, /Value must be an integer from 0 to 65,535\.\n\nEnter the TCP port for this listener\.\n/);
 });

@@ -93,7 +93,7 @@ test('a stale lock from a crashed engine is cleaned up; SIGTERM stops cleanly wi
   const done = finished(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
-  await waitFor(() => /engine ready/.test(out), 'the engine to start', 15_000);
+  await waitFor(() => /engine ready/.test(out), 'the engine to start');
   child.kill('SIGTERM');
   const { code, stderr } = await done;
   assert.equal(code, 0, stderr);

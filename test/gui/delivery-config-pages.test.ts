@@ -299,7 +299,12 @@ test('Destination Controls: Default first, the Delete box in column 7, concurren
   ]) {
     assert.match(add.text, new RegExp(`id="${id}"`), id);
   }
-  assert.match(add.text, /<select id="table_tls" name="table_tls" disabled="">/, 'not simulated: shown disabled');
+  assert.match(
+    add.text,
+    /<select id="table_tls" name="table_tls"><option value="Use Default" selected="">/,
+    "destconfig's TLS, inherited from Default unless chosen",
+  );
+  assert.match(add.text, /<select id="dane_option" name="dane_option" disabled="">/, 'DANE: shown disabled, with its reason');
   // A value in a hidden field (messages: Use Default) is not read.
   await refusedInPlace(
     w,
@@ -344,13 +349,14 @@ test('Destination Controls: Default first, the Delete box in column 7, concurren
     success('The default destination controls were saved.'),
   );
   const global = await w.get(`${DESTINATIONS}/global`);
-  assert.match(global.text, /<select id="certificate" name="certificate" disabled="">/);
+  // destconfig SETUP: the certificate delivery presents (the demo one until another is chosen).
+  assert.match(global.text, /<select id="certificate" name="certificate"><option value="Demo" selected="">Demo<\/option><\/select>/);
   assert.deepEqual(banner(await submitForm(w, `${DESTINATIONS}/global`, global.text, {})), { title: 'Success', message: 'No changes.' });
 
   await commit(w, 'destination controls from the GUI');
   assert.match(
     await cli('destconfig detail example.com'),
-    /example\.com\n {4}Maximum concurrency: +5\n {4}Messages per connection: +20\n {4}Bounce profile: +Brief\n/,
+    /example\.com\n {4}Maximum concurrency: +5\n {4}Messages per connection: +20\n {4}TLS: +Default \(No\)\n {4}Bounce profile: +Brief\n/,
   );
   assert.match(await cli('destconfig detail default'), /Maximum concurrency: +25\n/);
 

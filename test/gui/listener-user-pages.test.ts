@@ -107,6 +107,7 @@ const listenerForm = (o: Record<string, string>) => ({
   relay_hosts: '10.0.0.0/8, 127.0.0.1',
   accept: '',
   bounce_profile: 'Default',
+  certificate: 'Demo',
   max_concurrency: '7',
   listen_queue_size: '9',
   'action:Submit': 'Submit',
@@ -134,7 +135,8 @@ test('Listeners: add (errors beside the fields), commit, the CLI lists it on its
     'listen_queue_size',
   ])
     assert.match(form.text, new RegExp(`id="${id}"`), id);
-  assert.match(form.text, /<select id="certificate" name="certificate" disabled="">|<select id="certificate" name="certificate" disabled>/);
+  // The certificate STARTTLS presents: certconfig's certificates, the demo one to begin with.
+  assert.match(form.text, /<select id="certificate" name="certificate"><option value="Demo" selected="">Demo<\/option><\/select>/);
 
   const bad = await post(s, LISTENERS, listenerForm({ list_name: 'IncomingMail', list_port: '70000' }));
   assert.equal(bad.status, 200);
@@ -204,6 +206,7 @@ test('Mail Flow Policies: the Default Policy Parameters per listener; the greeti
     reject_banner_code: '554',
     reject_banner_text: '',
     override_hostname: 'mx.example.com',
+    tls: 'No',
     'action:Submit': 'Submit',
   };
   const bad = await post(s, `${MFP}?listener_id=IncomingMail`, fields);

@@ -51,6 +51,9 @@ export async function startEngine(o: TestEngineOptions = {}): Promise<Engine> {
     sandbox: o.sandbox,
     foregroundLoadMs: o.foregroundLoadMs,
     beforeQueueRange: o.beforeQueueRange,
+    periodicSaveMs: o.periodicSaveMs,
+    beforeClusterWrite: o.beforeClusterWrite,
+    cluster: o.cluster,
     overrides: {
       listen: { host: '127.0.0.1', port: 0 },
       route: { host: '127.0.0.1', port: o.backendPort ?? 1 },
@@ -108,7 +111,11 @@ export async function sendMail(
   }
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls `cond` until it holds. The timeout only ends a test that would hang: generous, so a
+ * loaded machine (a full test run beside another) is never mistaken for a failure.
+ */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

@@ -32,7 +32,7 @@ export class SmtpTalk {
   }
 
   /** The next complete reply (all lines of a multi-line reply), or '' when the server closed. */
-  async reply(timeoutMs = 5_000): Promise<string> {
+  async reply(timeoutMs = 30_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const m = /^(?:\d{3}-.*\r\n)*\d{3}(?: .*)?\r\n/.exec(this.#buffer);

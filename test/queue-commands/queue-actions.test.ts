@@ -114,10 +114,13 @@ test('bouncerecipients notes that delivery is currently suspended', async () => 
 
 test("deleterecipients by sender removes only that sender's recipients; nothing is ever delivered for them", async () => {
   await withQueue(async (cli, backend, revive) => {
-    const out = await ok(cli, 'deleterecipients\n2\nbob@example.org\nN\ndeleterecipients\n2\nbob@example.org\nY\ndeleterecipients host nowhere.example\n');
+    const out = await ok(cli, 'deleterecipients\n2\nbob@example.org\nN\ndeleterecipients\n2\nbob@example.org\nY\n');
     assert.match(out, /\[N\]> N\n\nNo recipients deleted\./);
     assert.match(out, /\[N\]> Y\n\n2 recipients deleted\./);
-    assert.match(out, /No record of that host\./);
+    // A host it never had mail for is a failure, as hoststatus's is.
+    const nowhere = await batch(cli.socket, 'deleterecipients host nowhere.example\n');
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stdout, /No record of that host\./);
     assert.match(await ok(cli, 'status'), /^ {6}Deleted Recipients +2 +2 +2$/m);
     const dead = await revive();
     await ok(cli, 'delivernow ALL');

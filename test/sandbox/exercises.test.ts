@@ -15,6 +15,9 @@ interface Exercise {
 
 const PROMPT = 'mail.example.com> ';
 
+/** A mail log line's time (its first 24 characters: `Mon Dec 07 21:38:35 2026`), epoch ms. */
+const stampOf = (line: string) => Date.parse(`${line.slice(4, 24)} UTC`);
+
 /** The exercises: under "## Exercises", each "### title" and its indented block. */
 export function exercisesOf(markdown: string): Exercise[] {
   const section = markdown.slice(markdown.indexOf('\n## Exercises'));
@@ -88,12 +91,39 @@ const CHECKS: Record<string, (r: Run) => void> = {
     assert.match(r.outputOf('sim wait empty 60'), /The queue is empty\./);
     assert.match(r.outputOf('tophosts delivered'), / 1 {3}example\.com +0 +\d+ +100 /);
   },
+  'Two hours pass': (r) => {
+    const marks = r
+      .outputOf('grep "marked down" mail_logs')
+      .split('\n')
+      .filter((l) => /marked down: next host retry/.test(l));
+    assert.equal(marks.length, 7, marks.join('\n'));
+    const stamps = marks.map(stampOf);
+    const named = marks.map((l) => Date.parse(`${/next host retry \w+ (\w+ \d+ [\d:]+ \d+)/.exec(l)![1]} UTC`));
+    const gaps = stamps.slice(1).map((t, i) => (t - stamps[i]) / 60_000);
+    assert.deepEqual(gaps, [1, 2, 4, 8, 16, 32], 'each probe in the log at its own time');
+    assert.deepEqual(stamps.slice(1), named.slice(0, -1), 'each probe at the time the line before named');
+    assert.equal((named[6] - stamps[6]) / 60_000, 60, 'then an hour, the maximum');
+    // One probe connection at each host retry, stamped with it.
+    const errors = r.log.split('\n').filter((l) => l.includes('Connection Error'));
+    const probes = errors.filter((l) => stampOf(l) > stamps[0]).map(stampOf);
+    assert.deepEqual(probes, stamps.slice(1));
+    assert.match(r.outputOf('hoststatus example.com'), /Host up\/down: +down\nNext host retry: +.* \(in (\d+m )?\d+s\)/);
+  },
   'Mail expires': (r) => {
     const bounced = r
       .outputOf('grep "5.4.7" mail_logs')
       .split('\n')
       .filter((l) => /Bounced: .* 5\.4\.7 /.test(l));
     assert.equal(bounced.length, 5, r.outputOf('grep "5.4.7" mail_logs'));
+    // Stamped when each expired (an hour after it was queued, to a few seconds: the log line
+    // of the queueing may come a little after the arrival on a loaded machine), not at the
+    // jump's end, two hours after.
+    for (const b of bounced) {
+      const mid = /MID (\d+)/.exec(b)![1];
+      const queued = r.log.split('\n').find((l) => l.includes(`Info: MID ${mid} queued for delivery`))!;
+      const late = (stampOf(b) - stampOf(queued)) / 1000;
+      assert.ok(late >= 3590 && late <= 3610, `MID ${mid} bounced ${late} s after it was queued`);
+    }
     const queued = r.outputOf('showrecipients host sandbox.example.org');
     assert.equal(queued.split('\n').filter((l) => /trainer@sandbox\.example\.org/.test(l)).length, 5, queued);
     const box = r.outputOf('sim mailbox trainer@sandbox.example.org');

@@ -57,3 +57,6 @@ export async function trainee(lines: string[], route = '127.0.0.1:0'): Promise<T
     await removeDir(dataDir);
   }
 }
+
+/** Output read as one line (what the sandbox wraps at 80 columns, joined again). */
+export const oneLine = (text: string): string => text.replace(/\s+/g, ' ');

@@ -19,14 +19,14 @@ async function run(term: ShellTerminal, command: string): Promise<void> {
   const before = echoes(term);
   await term.type(`${command}\r`);
   // Its echo is new, and the prompt is back below it (empty) when the command is done.
-  await term.until(`"${command}" to finish`, (x) => echoes(x) > before && x.lines().at(-1) !== undefined && PROMPT.test(x.promptLine()) && !x.lines().slice(-3).some((l) => l.endsWith(`> ${command}`)), 30_000);
+  await term.until(`"${command}" to finish`, (x) => echoes(x) > before && x.lines().at(-1) !== undefined && PROMPT.test(x.promptLine()) && !x.lines().slice(-3).some((l) => l.endsWith(`> ${command}`)));
 }
 
 test('scenario 2 at the terminal: start, follow the hints, pass', async () => {
   dataDir = await tempDir('esa-scenario-pty-');
   t = new ShellTerminal(['sandbox', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--route', '127.0.0.1:0'], { cols: 120, rows: 40 });
   const term = t;
-  await term.until('the prompt', (x) => PROMPT.test(x.promptLine()), 20_000);
+  await term.until('the prompt', (x) => PROMPT.test(x.promptLine()));
   await run(term, 'sim scenario start 2');
   await term.untilLine(/^Goal: the appliance's queue stays near empty/);
   const typed: string[] = [];

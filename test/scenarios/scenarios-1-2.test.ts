@@ -3,12 +3,29 @@
 // fails and the debrief says why). Outcomes are counted at the real backend's mailboxes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { trainee } from './scenario-harness.js';
+import { oneLine, trainee } from './scenario-harness.js';
 
 test('scenario 1, solved: the trainee waits for the backend and sends the queue with delivernow', async () => {
-  const r = await trainee(['sim scenario start 1', 'sim clock +30m', 'tophosts active', 'sim clock +1h', 'delivernow ALL', 'sim clock +5m', 'sim scenario check', 'sim scenario debrief', 'sim graph']);
+  const r = await trainee([
+    'sim scenario start 1',
+    'sim clock +30m',
+    'tophosts active',
+    'sim clock +1h',
+    'sim scenario check',
+    'delivernow ALL',
+    'sim clock +5m',
+    'sim scenario check',
+    'sim scenario debrief',
+    'sim graph',
+  ]);
   assert.match(r.outputOf('tophosts active'), / 1\* {2}example\.com +8 /, 'the host is down with the queued mail');
-  assert.match(r.outputOf('sim scenario check'), /^PASSED/m);
+  // Checked 15 minutes before its deadline: not over yet, nothing failed, nothing "NOT PASSED".
+  const early = r.outputOf('sim scenario check');
+  assert.match(oneLine(early), / wait 16 messages not delivered yet: the deadline is \w{3} \w{3} \d\d 10:45:00 \d{4} \(in 15m\) /);
+  assert.doesNotMatch(early, /FAIL|NOT PASSED/);
+  assert.match(early, /^Not over yet: every check must be ok by \+1h 45m \(in 15m\)\.$/m);
+  assert.doesNotMatch(r.stderr, /NOT PASSED/);
+  assert.match(r.outputOf('sim scenario check', 1), /^PASSED/m);
   assert.deepEqual(r.delivered, { 'example.com': 24 });
   assert.equal(r.bounceDsns, 0);
   const debrief = r.outputOf('sim scenario debrief');

@@ -2,7 +2,7 @@
 // transcript model (held lines, errors in red, bounded <Static> batches), the status line.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeKeys, editActionOf } from '../../cli/ink/keys.js';
+import { decodeKeys, editActionOf } from '../../cli/keys.js';
 import { statusLineText, statusSegments } from '../../cli/ink/status-line.js';
 import {
   EMPTY_TRANSCRIPT,
@@ -17,7 +17,8 @@ import type { StatusParams } from '../../src/appliance/control/protocol.js';
 
 test('a pasted chunk is several lines: Enter, Tab and control keys are found inside it', () => {
   assert.deepEqual(decodeKeys('status\rbounceconfig\r'), [{ text: 'status' }, { name: 'return' }, { text: 'bounceconfig' }, { name: 'return' }]);
-  assert.deepEqual(decodeKeys('a\r\nb\nc'), [{ text: 'a' }, { name: 'return' }, { text: 'b' }, { name: 'return' }, { text: 'c' }]);
+  // As a cooked terminal reads: every CR and every LF is an Enter, so CR LF is two.
+  assert.deepEqual(decodeKeys('a\r\nb\nc'), [{ text: 'a' }, { name: 'return' }, { name: 'return' }, { text: 'b' }, { name: 'return' }, { text: 'c' }]);
   assert.deepEqual(decodeKeys('suspendl\t'), [{ text: 'suspendl' }, { name: 'tab' }]);
   assert.deepEqual(decodeKeys('ab\x7f\x03'), [{ text: 'ab' }, { name: 'backspace' }, { name: 'interrupt' }]);
   assert.deepEqual(decodeKeys('\x04'), [{ name: 'endOfInput' }]);

@@ -17,8 +17,12 @@ interface Timing {
   echo: number;
 }
 
-/** One start of the shell; a key is typed at once, and Ctrl-D leaves once it shows. */
-function once(command: string, args: string[], env: Record<string, string>): Promise<Timing> {
+/**
+ * One start of the shell; a key is typed at once, and Ctrl-D leaves once it shows. `answers`:
+ * the terminal answers the shell's cursor position request, as a terminal emulator does (the
+ * shell then chooses Ink); a script's pty does not.
+ */
+function once(command: string, args: string[], env: Record<string, string>, answers = true): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const term = pty.spawn(command, args, { cwd: ROOT, cols: 100, rows: 30, env: { ...process.env, CI: 'false', ...env } as Record<string, string> });
@@ -30,6 +34,7 @@ function once(command: string, args: string[], env: Record<string, string>): Pro
     }, 20_000);
     term.write('x');
     term.onData((d) => {
+      if (answers && d.includes('\x1b[6n')) term.write('\x1b[1;1R');
       seen += d;
       const text = plain(seen);
       if (at.prompt === undefined && text.includes(PROMPT)) at.prompt = performance.now() - started;
@@ -56,15 +61,16 @@ const cli = await startCliEngine();
 try {
   const bin = path.join(ROOT, 'bin/esa.js');
   const args = [bin, 'shell', '--socket', cli.socket];
-  const variants: [string, Record<string, string>][] = [
-    ['esa shell (Ink)', {}],
-    ['esa shell (ESA_SHELL=readline)', { ESA_SHELL: 'readline' }],
+  const variants: [string, Record<string, string>, boolean][] = [
+    ['esa shell (Ink)', { TERM: 'xterm-256color' }, true],
+    ['esa shell (line shell, ESA_SHELL=readline)', { ESA_SHELL: 'readline', TERM: 'xterm-256color' }, true],
+    ['esa shell (line shell, TERM=dumb)', { TERM: 'dumb' }, true],
   ];
   // One unmeasured run each warms the file cache.
-  for (const [, env] of variants) await once(process.execPath, args, env);
-  for (const [name, env] of variants) {
+  for (const [, env, answers] of variants) await once(process.execPath, args, env, answers);
+  for (const [name, env, answers] of variants) {
     const runs: Timing[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await once(process.execPath, args, env));
+    for (let i = 0; i < RUNS; i++) runs.push(await once(process.execPath, args, env, answers));
     console.log(
       summary(
         `${name}: prompt shown`,

@@ -1,6 +1,7 @@
 // A real terminal for end-to-end tests of the shell: `esa shell` in a pseudo-terminal
 // (node-pty) whose output is interpreted by a headless xterm, so tests read the screen and
-// the scrollback as a user would see them, colours included.
+// the scrollback as a user would see them, colours included; the xterm answers the shell's
+// queries as a terminal emulator does.
 import path from 'node:path';
 import pty from 'node-pty';
 import xterm from '@xterm/headless';
@@ -43,6 +44,8 @@ export class ShellTerminal {
       this.#parsing++;
       this.term.write(data, () => this.#parsing--);
     });
+    // What the terminal answers (the shell's cursor position request: a person's terminal answers it).
+    this.term.onData((answer) => this.proc.write(answer));
     this.exited = new Promise((resolve) => this.proc.onExit(({ exitCode }) => resolve(exitCode)));
   }
 
@@ -93,7 +96,7 @@ export class ShellTerminal {
   }
 
   /** Waits until the terminal has interpreted everything received and `cond` holds. */
-  async until(what: string, cond: (t: ShellTerminal) => boolean, timeoutMs = 15_000): Promise<void> {
+  async until(what: string, cond: (t: ShellTerminal) => boolean, timeoutMs = 60_000): Promise<void> {
     try {
       await waitFor(() => this.#parsing === 0 && cond(this), what, timeoutMs);
     } catch (e) {

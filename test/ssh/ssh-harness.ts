@@ -135,7 +135,7 @@ export class Expect {
   }
 
   /** Resolves with the matched text. */
-  async expect(pattern: RegExp | string, what = String(pattern), timeoutMs = 15_000): Promise<string> {
+  async expect(pattern: RegExp | string, what = String(pattern), timeoutMs = 60_000): Promise<string> {
     let found: { index: number; length: number; text: string } | undefined;
     const search = () => {
       const rest = this.text.slice(this.#at);

@@ -9,7 +9,8 @@ import { newHostKey } from '../../cli/ssh/host-key.js';
 import { SshServer } from '../../cli/ssh/ssh-server.js';
 import { loadSsh2 } from '../../cli/ssh/ssh2-seam.js';
 import { ACCESS_REFUSED } from '../../src/users/roles.js';
-import { ADMIN_PASSWORD, addUser, answerDefaults, Expect, makeKey, runSsh, spawnSsh, startSshEngine, type SshEngine } from './ssh-harness.js';
+import { ShellTerminal } from '../shell/terminal.js';
+import { ADMIN_PASSWORD, addUser, answerDefaults, Expect, makeKey, runSsh, spawnSsh, sshArgs, startSshEngine, type SshEngine } from './ssh-harness.js';
 
 const RO_PASSWORD = 'R3ad#Only!x';
 let e: SshEngine;
@@ -138,6 +139,20 @@ test('a wrong password is refused; after five failures the address is locked out
     }
     const sixth = await runSsh(own, { user: 'admin', password: ADMIN_PASSWORD }, { command: 'status' });
     assert.equal(sixth.code, 255, 'locked out');
+    // A person's client (at a terminal, keyboard-interactive before password) is told why.
+    // (OpenSSH shows the text at its default log level, INFO.)
+    const asPeople: Record<string, string> = {
+      'PreferredAuthentications=password': 'PreferredAuthentications=keyboard-interactive,password',
+      'LogLevel=ERROR': 'LogLevel=INFO',
+    };
+    const args = sshArgs(own, { user: 'admin' }).map((a) => asPeople[a] ?? a);
+    const person = new ShellTerminal([...args, 'status'], { command: { file: 'ssh', args: [] }, cols: 100, rows: 24 });
+    try {
+      await person.untilLine(/Too many failed logins from 127\.0\.0\.1: logins from this address are refused for \d+ more seconds\./);
+    } finally {
+      person.kill();
+      await person.exited;
+    }
     await own.cli.control.audit.flushed();
     const log = await readFile(path.join(own.cli.engine.api.dataDir, 'logs', 'authentication'), 'utf8');
     assert.equal(log.match(/An authentication attempt by the user admin from 127\.0\.0\.1 failed/g)?.length, 5);

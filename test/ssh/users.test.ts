@@ -1,11 +1,10 @@
 // Users and roles without SSH: userconfig and passwd dialogs with the reference's questions,
-// role checks per command for any session, the passphrase rules, the lockout, the line
-// discipline; and the first start of `esa start --ssh` with its generated admin passphrase.
+// role checks per command for any session, the passphrase rules, the lockout; and the first
+// start of `esa start --ssh` with its generated admin passphrase.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { LineDiscipline } from '../../cli/ssh/line-discipline.js';
 import { COMMANDS } from '../../src/appliance/registry.js';
 import { CliSession } from '../../src/appliance/control/session.js';
 import { LoginLockout } from '../../src/users/lockout.js';
@@ -168,41 +167,6 @@ test('the lockout: five failures lock an address for 60 s; a success before that
   assert.equal(l.locked('a'), false);
 });
 
-test('the line discipline: echo, Backspace, Ctrl-U, CR / LF / CRLF, Ctrl-C, Ctrl-D, escape sequences dropped', () => {
-  const d = new LineDiscipline();
-  assert.deepEqual(d.feed('ab\x7fc\r'), [
-    { type: 'echo', text: 'ab\b \bc\r\n' },
-    { type: 'line', text: 'ac' },
-  ]);
-  assert.deepEqual(d.feed('x\r\ny\n'), [
-    { type: 'echo', text: 'x\r\n' },
-    { type: 'line', text: 'x' },
-    { type: 'echo', text: 'y\r\n' },
-    { type: 'line', text: 'y' },
-  ]);
-  assert.deepEqual(
-    d.feed('\n'),
-    [
-      { type: 'echo', text: '\r\n' },
-      { type: 'line', text: '' },
-    ],
-    'an LF alone is an Enter',
-  );
-  assert.deepEqual(d.feed('zz\x15q\x1b[A\x03'), [{ type: 'echo', text: 'zz\b \b\b \bq^C\r\n' }, { type: 'interrupt' }]);
-  assert.deepEqual(d.feed('\x04'), [{ type: 'eof' }]);
-  // A passphrase: nothing typed is echoed, nor its erasure; Enter still ends the line on the screen.
-  d.hidden = true;
-  assert.deepEqual(d.feed('S3cr\x7fet\r'), [
-    { type: 'echo', text: '\r\n' },
-    { type: 'line', text: 'S3cet' },
-  ]);
-  d.hidden = false;
-  assert.deepEqual(d.feed('ok\r'), [
-    { type: 'echo', text: 'ok\r\n' },
-    { type: 'line', text: 'ok' },
-  ]);
-});
-
 test('esa start --ssh: the first start creates admin with a generated passphrase, printed once, that logs in', async () => {
   const dataDir = await tempDir();
   const env = { ESA_ADMIN_PASSWORD: '' };
@@ -210,7 +174,7 @@ test('esa start --ssh: the first start creates admin with a generated passphrase
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   try {
-    await waitFor(() => /engine ready/.test(out), 'the engine to start', 30_000);
+    await waitFor(() => /engine ready/.test(out), 'the engine to start');
     const pw = /created the user admin with the passphrase (\S+) \(shown only this once/.exec(out)?.[1];
     const port = Number(/SSH on 127\.0\.0\.1:(\d+) \(host key SHA256:/.exec(out)?.[1]);
     assert.ok(pw && port, out);
@@ -225,6 +189,21 @@ test('esa start --ssh: the first start creates admin with a generated passphrase
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.on('close', r));
+  }
+  // The README's next step on the same data dir: the variable is ignored, and the start says so.
+  const again = spawnEsa(['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { ESA_ADMIN_PASSWORD: 'Chang3#Me' });
+  let second = '';
+  again.stdout!.on('data', (d) => (second += d));
+  try {
+    await waitFor(() => /engine ready/.test(second), 'the engine to start again');
+    assert.match(
+      second,
+      /^esa: ESA_ADMIN_PASSWORD is ignored: the user admin exists in this data dir, with the passphrase of its first start \(change it in the shell with passwd, or userconfig edit admin password=<new> and commit\)$/m,
+    );
+    assert.doesNotMatch(second, /created the user admin/);
+  } finally {
+    again.kill('SIGTERM');
+    await new Promise((r) => again.on('close', r));
     await removeDir(dataDir);
   }
 });

@@ -47,25 +47,33 @@ test('min-heap pops in key order', () => {
 });
 
 test('clock: frozen at scale 0, advance fires due timers in order, scale speeds real time', async () => {
+  // Clock timers are unref'd: this keeps the test's event loop alive while it awaits them.
+  const keepAlive = setInterval(() => undefined, 60_000);
   const clock = new SimClock({ start: 1_000_000, scale: 0 });
   const fired: string[] = [];
-  clock.at(1_060_000, () => fired.push('60s'));
-  clock.at(1_030_000, () => fired.push('30s'));
-  await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(fired, []);
+  const firing = (at: number, name: string) => new Promise<void>((resolve) => clock.at(at, () => resolve(void fired.push(name))));
+  const sixty = firing(1_060_000, '60s');
+  const thirty = firing(1_030_000, '30s');
   assert.equal(clock.now(), 1_000_000);
+  assert.equal(clock.nextDue(), 1_030_000);
   clock.advance(45_000);
-  await new Promise((r) => setTimeout(r, 20));
+  await thirty;
+  // Frozen: the later timer waits for the clock, whatever real time passes.
   assert.deepEqual(fired, ['30s']);
+  assert.equal(clock.now(), 1_045_000);
   clock.advance(15_000);
-  await new Promise((r) => setTimeout(r, 20));
+  await sixty;
   assert.deepEqual(fired, ['30s', '60s']);
-  const fast = new SimClock({ start: 0, scale: 3600 });
-  const t0 = Date.now();
-  const keepAlive = setTimeout(() => undefined, 5_000); // clock timers are unref'd
-  await new Promise<void>((r) => fast.at(3_600_000, r)); // one simulated hour
-  clearTimeout(keepAlive);
-  assert.ok(Date.now() - t0 < 1_500, 'an hour at scale 3600 passes in about a second');
+  // At scale 3600 an hour of simulated time is a second of real time (a real clock the test moves).
+  let wall = 5_000;
+  const fast = new SimClock({ start: 0, scale: 3600, realNow: () => wall });
+  wall += 1_000;
+  assert.equal(fast.now(), 3_600_000);
+  // And its timers run on real time: 36 s simulated is 10 ms real.
+  const real = new SimClock({ start: 0, scale: 3600 });
+  await new Promise<void>((resolve) => real.at(36_000, resolve));
+  clearInterval(keepAlive);
+  assert.ok(real.now() >= 36_000);
 });
 
 test('outcomes: partial acceptance per recipient, refused connection is soft, codes per stage', () => {

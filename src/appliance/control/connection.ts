@@ -62,6 +62,7 @@ export class ControlConnection {
         print: (text) => this.#rpc.notify(ENGINE_METHODS.print, { text }, undefined),
         ask: (params: AskParams) => this.#rpc.request(ENGINE_METHODS.ask, params, undefined) as Promise<AskResult>,
         status: (params) => this.#rpc.notify(ENGINE_METHODS.status, params, undefined),
+        withdraw: () => this.#rpc.notify(ENGINE_METHODS.withdraw, {}, undefined),
       },
       id,
       identity,

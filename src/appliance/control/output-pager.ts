@@ -2,7 +2,9 @@
 // until the reader presses a key; `q` or Ctrl-C drops the rest of the command's output. It
 // counts rows as the terminal shows them (long lines wrap) and knows nothing of sockets:
 // `show` writes, `stop` asks the reader (true: go on). Output that streams (a line of `rate`
-// or `tail` after a pause) is not stopped: the reader watched the earlier lines arrive.
+// or `tail` after a pause) is not stopped: the reader watched the earlier lines arrive; and a
+// command that says its output is a live stream (`tail` going live, `stream()`) is never
+// stopped, its first lines included, until the next command.
 
 /** The part of the terminal a session's output may fill: rows (the front end's own lines left out) and columns. */
 export interface Screen {
@@ -35,6 +37,8 @@ export class OutputPager {
   #dropping = false;
   #stopping: Promise<void> | null = null;
   #lastWrite = 0;
+  /** The command's output is a live stream: shown as it comes (stream()), until restart. */
+  #streaming = false;
 
   constructor(
     readonly show: (text: string) => void,
@@ -48,10 +52,20 @@ export class OutputPager {
     this.#used = rowsShown;
     this.#col = 0;
     this.#dropping = false;
+    this.#streaming = false;
+  }
+
+  /** What follows is a live stream: never held. Output held already is shown after the reader's key, then the stream. */
+  stream(): void {
+    this.#streaming = true;
   }
 
   write(text: string): void {
     if (this.#dropping) return;
+    if (this.#streaming && this.#held === '' && !this.#stopping) {
+      this.show(text);
+      return;
+    }
     const now = this.now();
     if (now - this.#lastWrite >= STREAM_GAP_MS && this.#held === '' && !this.#stopping) this.#used = 0;
     this.#lastWrite = now;

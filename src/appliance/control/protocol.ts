@@ -20,6 +20,8 @@ export const ENGINE_METHODS = {
   ask: 'ask',
   print: 'print',
   status: 'status',
+  /** Notification: the open question is taken back (the command no longer waits for it); what was typed stays for the next reader. */
+  withdraw: 'withdraw',
 } as const;
 
 // ----- client → engine -----
@@ -144,6 +146,9 @@ export interface StatusParams {
   clock?: { now: number; scale: number };
   /** Sandbox only: the built-in backend mail server's mode (`up`, `down`, `tempfail`, `reject`). */
   backend?: string;
+  /** Alerts the appliance raised since the session began (displayalerts), and the newest one. */
+  alerts?: number;
+  lastAlert?: { severity: 'Critical' | 'Warning' | 'Information'; subject: string };
   /** Sandbox only: warnings the engine gave since it started (the last one in `lastWarning`). */
   warnings?: number;
   lastWarning?: string;

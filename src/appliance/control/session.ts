@@ -2,6 +2,7 @@
 // configuration, asks the terminal the dialogs' questions, and keeps the appliance's output
 // style (a blank line before each paragraph and question). Knows nothing about sockets.
 import { CommandError, DialogAborted, type CommandIO, type CommandRegistry, type Question } from '../kit/command.js';
+import { unknownCommandLine } from '../kit/unknown-command.js';
 import { splitCommands, tokenize } from '../kit/command-line.js';
 import { Refusal } from '../../model/change.js';
 import { completeLine } from '../kit/completion.js';
@@ -11,6 +12,7 @@ import type { AuditLog } from '../../users/audit-log.js';
 import { ACCESS_REFUSED, currentRole, LOCAL_OWNER, mayRun, type SessionUser } from '../../users/roles.js';
 import { OutputPager, type Screen } from './output-pager.js';
 import { PendingChanges } from './pending-changes.js';
+import { enterCommandMode, modePrompt } from './cluster-mode.js';
 import type { AskParams, AskResult, RunResult, StatusParams } from './protocol.js';
 
 /** What a session needs from its terminal (the socket connection, or a test). */
@@ -18,6 +20,8 @@ export interface SessionTerminal {
   print(text: string): void;
   ask(params: AskParams): Promise<AskResult>;
   status?(params: StatusParams): void;
+  /** The open question is taken back (`withdraw`): nothing typed is lost. */
+  withdraw?(): void;
 }
 
 /** The appliance's pager stop. */
@@ -67,6 +71,8 @@ export class CliSession {
   #progressAtBlank = false;
   readonly user: SessionUser;
   readonly #audit: AuditLog | undefined;
+  /** Simulated ms the session began: the status bar shows the alerts raised since. */
+  readonly #since: number;
 
   constructor(
     readonly engine: EngineApi,
@@ -78,10 +84,12 @@ export class CliSession {
     this.pending = new PendingChanges(engine);
     this.user = identity.user ?? LOCAL_OWNER;
     this.#audit = identity.audit;
+    this.#since = engine.now();
   }
 
   get prompt(): string {
-    return `${this.engine.hostname}> `;
+    // In a cluster the prompt names the level this session edits: `(Cluster NAME)> `.
+    return modePrompt(this.engine, this.pending) ?? `${this.engine.hostname}> `;
   }
 
   get busy(): boolean {
@@ -124,9 +132,15 @@ export class CliSession {
 
   /** Ctrl-C: aborts the running command's dialog or wait. */
   interrupt(): void {
-    this.#running?.abort(new DialogAborted('interrupt'));
+    // A live stream inside a command (workqueue RATE) ends; the command goes on.
+    const scoped = this.#scoped;
+    if (scoped) scoped.abort(new DialogAborted('interrupt'));
+    else this.#running?.abort(new DialogAborted('interrupt'));
     this.#pagerAbort?.abort(new DialogAborted('interrupt'));
   }
+
+  /** The scope Ctrl-C ends instead of the command (io.interruptible). */
+  #scoped: AbortController | null = null;
 
   /** The front end's output area (rows and columns), or undefined: no pager, no wrapping. */
   setScreen(screen: Screen | undefined): void {
@@ -170,6 +184,7 @@ export class CliSession {
       connectionsOut: g.connectionsOut,
       hostsDown: g.hostsDown,
       storageUsedPercent: g.storageUsedPercent,
+      ...this.#alertStatus(),
       ...(e.sandbox
         ? {
             clock: { now: e.sandbox.clock.now(), scale: e.sandbox.clock.scale },
@@ -178,6 +193,14 @@ export class CliSession {
           }
         : {}),
     };
+  }
+
+  /** The alerts raised since the session began: how many, and the newest. */
+  #alertStatus(): Pick<StatusParams, 'alerts' | 'lastAlert'> {
+    const raised = this.engine.alerts().filter((a) => a.at >= this.#since);
+    if (raised.length === 0) return {};
+    const [last] = raised;
+    return { alerts: raised.length, lastAlert: { severity: last.severity, subject: last.subject } };
   }
 
   pushStatus(): void {
@@ -190,17 +213,23 @@ export class CliSession {
     this.#blankWanted = true;
     this.#printed = false;
     let name = '';
+    // Whether an abandoned dialog could have changed something (a look-only command cannot).
+    let changes = true;
     try {
       const words = tokenize(text);
       name = (words[0] ?? '').toLowerCase();
       const command = this.commands.find(name);
-      if (!command) throw new CommandError(`Unknown command: ${words[0]}`);
+      if (!command) throw new CommandError(unknownCommandLine(words[0], this.commands));
+      changes = command.access !== 'look';
       // The role is read now, not at login: a commit may have changed it meanwhile.
       if (!mayRun(currentRole(this.engine.config().users, this.user), command.access ?? 'act')) throw new CommandError(ACCESS_REFUSED);
-      await command.run(this.#io(controller.signal), words.slice(1));
+      const io = this.#io(controller.signal);
+      // In a cluster, a command bound to another mode offers to switch first.
+      if (!(await enterCommandMode(io, command.name, words.length > 1))) return { ok: true };
+      await command.run(io, words.slice(1));
       return { ok: true };
     } catch (e) {
-      return this.#failed(e, name);
+      return this.#failed(e, name, changes);
     } finally {
       this.#running = null;
       this.#endProgress();
@@ -211,11 +240,11 @@ export class CliSession {
     }
   }
 
-  #failed(e: unknown, name: string): Outcome {
+  #failed(e: unknown, name: string, changes: boolean): Outcome {
     if (e instanceof DialogAborted) {
       if (e.why === 'closed') return { ok: false, error: e.message };
-      this.#say('-- Changes not recorded.');
-      if (e.why === 'eof') return { ok: false, error: `${name}: end of input in the middle of the dialog; nothing was changed` };
+      if (changes) this.#say('-- Changes not recorded.');
+      if (e.why === 'eof') return { ok: false, error: `${name}: end of input in the middle of the dialog${changes ? '; nothing was changed' : ''}` };
       return { ok: false, error: `${name}: interrupted`, interrupted: true };
     }
     if (e instanceof Refusal) {
@@ -295,6 +324,20 @@ export class CliSession {
       setPaging: (on: boolean) => {
         session.paging = on;
       },
+      stream: () => session.#pager.stream(),
+      interruptible: async <T>(run: (scope: AbortSignal) => Promise<T>): Promise<T> => {
+        const scope = new AbortController();
+        // The session going away still ends it.
+        const onCommandAborted = () => scope.abort(signal.reason);
+        signal.addEventListener('abort', onCommandAborted, { once: true });
+        session.#scoped = scope;
+        try {
+          return await run(scope.signal);
+        } finally {
+          session.#scoped = null;
+          signal.removeEventListener('abort', onCommandAborted);
+        }
+      },
     };
   }
 
@@ -303,39 +346,54 @@ export class CliSession {
     this.#endProgress();
     // The question comes after all the output before it (the reader may be paging through it).
     await this.#pager.drained();
-    if (this.#blankWanted && !this.#atBlank) this.#out('\n');
+    // A line of a conversation (prompt ''): no blank lines around it, as the other side writes.
+    const conversation = q.prompt === '';
+    if (this.#blankWanted && !this.#atBlank && !conversation) this.#out('\n');
     this.#blankWanted = false;
     this.#printed = true;
     this.#atBlank = false;
     const params: AskParams = {
       label: q.label,
-      prompt: `[${q.default ?? ''}]> `,
+      prompt: q.prompt ?? `[${q.default ?? ''}]> `,
       attempt: q.attempt ?? 1,
       ...(q.default !== undefined ? { default: q.default } : {}),
       ...(q.choices ? { choices: q.choices } : {}),
       ...(q.secret ? { secret: true } : {}),
     };
-    const r = await this.#askTerminal(params, signal);
+    const r = await this.#askTerminal(params, signal, q.withdrawOn);
     this.#pager.restart(1);
     // What follows an answer starts a new paragraph.
-    this.#blankWanted = true;
+    this.#blankWanted = !conversation;
     if (typeof r.answer === 'string') return r.answer;
     if (r.interrupt === true) throw new DialogAborted('interrupt');
     throw new DialogAborted('eof');
   }
 
-  /** The terminal's reply, or the abort's reason (Ctrl-C, session closed). */
-  async #askTerminal(params: AskParams, signal: AbortSignal): Promise<Partial<Record<string, unknown>>> {
+  /**
+   * The terminal's reply, or the abort's reason (Ctrl-C, session closed); `withdrawOn` takes the
+   * question back from the terminal (what was typed stays for the next reader).
+   */
+  async #askTerminal(params: AskParams, signal: AbortSignal, withdrawOn?: AbortSignal): Promise<Partial<Record<string, unknown>>> {
     const reply = await new Promise<AskResult>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
+      const onWithdraw = () => {
+        this.terminal.withdraw?.();
+        reject(new DialogAborted('withdrawn'));
+      };
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        withdrawOn?.removeEventListener('abort', onWithdraw);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
+      if (withdrawOn?.aborted) return onWithdraw();
+      withdrawOn?.addEventListener('abort', onWithdraw, { once: true });
       this.terminal.ask(params).then(
         (r) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           resolve(r);
         },
         () => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           reject(signal.aborted ? signal.reason : new DialogAborted('closed'));
         },
       );

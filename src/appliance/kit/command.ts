@@ -1,6 +1,7 @@
 // What a CLI command is (one module each, listed in registry.ts) and the `io` it runs with:
 // output, questions answered by the terminal, the engine, and the session's pending changes.
 import type { ApplianceConfig, CommitRecord } from '../../model/config.js';
+import type { ClusterLevel } from '../../model/cluster.js';
 import type { Parsed } from '../../model/answers.js';
 import { Refusal, type ConfigChange } from '../../model/change.js';
 import type { EngineApi } from '../../api/engine-api.js';
@@ -17,6 +18,14 @@ export interface Question {
   attempt?: number;
   /** A passphrase: typed blind (not echoed), and kept out of transcripts and history. */
   secret?: boolean;
+  /**
+   * The prompt line instead of `[default]> `: a question typed right after its own text, as the
+   * appliance asks for the actor's passphrase (`Enter your Passphrase to make changes: `). An
+   * empty prompt (and label) reads a line of a conversation (telnet): no blank lines around it.
+   */
+  prompt?: string;
+  /** Takes the question back from the terminal when this aborts (nothing typed is lost); ask rejects with DialogAborted('withdrawn'). */
+  withdrawOn?: AbortSignal;
 }
 
 /** The session's uncommitted configuration (see control/pending-changes.ts). */
@@ -40,6 +49,14 @@ export interface PendingConfig {
    * `saveForRollback` the configuration is also kept for `rollbackconfig`.
    */
   commit(comment: string, options?: { saveForRollback?: boolean }): Promise<CommitRecord>;
+  /** What the pending copy was taken from (the running configuration, or in a cluster the level's). */
+  readonly base: ApplianceConfig;
+  /** In a cluster: the level this session edits (clustermode); undefined when the machine stands alone. */
+  readonly mode: ClusterLevel | undefined;
+  /** clustermode: the level the next changes are made at; refused while changes are pending. */
+  setMode(level: ClusterLevel): void;
+  /** After a commit: what it said besides its date (in a cluster, that the configuration moved and the changes were re-applied). */
+  readonly lastNotice: string | undefined;
 }
 
 export interface CommandIO {
@@ -74,6 +91,17 @@ export interface CommandIO {
   readonly user: SessionUser;
   /** `setttymode`: turns the pager stops of long listings off (false) or back on. */
   setPaging(on: boolean): void;
+  /**
+   * What the command prints from here on is a live stream (`tail` going live): shown as it
+   * comes, never held at `-Press Any Key For More-`, until the command ends. Absent where
+   * nothing pages (the web GUI).
+   */
+  stream?(): void;
+  /**
+   * Runs a live stream that Ctrl-C ends without ending the command (workqueue RATE returns to its
+   * menu): `run` gets the signal Ctrl-C aborts (the session closing aborts it too).
+   */
+  interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export interface Command {
@@ -108,7 +136,7 @@ export function parsedArg<T>(p: Parsed<T>, prefix?: string): T {
 
 /** A dialog ended by Ctrl-C or end of input: nothing of it is applied. */
 export class DialogAborted extends Error {
-  constructor(readonly why: 'interrupt' | 'eof' | 'closed') {
+  constructor(readonly why: 'interrupt' | 'eof' | 'closed' | 'withdrawn') {
     super(why === 'eof' ? 'end of input' : why === 'interrupt' ? 'interrupted' : 'session closed');
   }
 }

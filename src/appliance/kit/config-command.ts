@@ -20,8 +20,8 @@ export interface Operation {
   word: string;
   /** The menu line's text (`Create a new profile.`). */
   description: string;
-  /** Offered in the menu only when this holds for the session's configuration (EDIT needs an entry). */
-  offered?: (config: ApplianceConfig) => boolean;
+  /** Offered in the menu only when this holds for the session's configuration (EDIT needs an entry), or for the engine's state (`io`). */
+  offered?: (config: ApplianceConfig, io: CommandIO) => boolean;
   /** The interactive form; absent: the operation is batch only. */
   dialog?: (io: CommandIO) => Promise<DialogResult>;
   /** The batch form; absent: the operation is interactive only. */
@@ -73,7 +73,7 @@ export async function runMenu(io: CommandIO, menu: Menu): Promise<void> {
       io.print(...banner);
     }
     const config = io.pending.config;
-    const offered = menu.operations.filter((op) => op.dialog && (op.offered?.(config) ?? true));
+    const offered = menu.operations.filter((op) => op.dialog && (op.offered?.(config, io) ?? true));
     const options: MenuOption[] = offered.map(({ word, description }) => ({ word, description }));
     const word = await askMenu(io, CHOOSE_OPERATION, options, menu.unmodelled);
     if (word === undefined) return;
@@ -136,7 +136,15 @@ export function configCommand(spec: ConfigCommandSpec): Command {
       return op?.batch!.laterWords?.(io, before.slice(1)) ?? [];
     },
     async run(io, args) {
-      if (args.length === 0) return runMenu(io, spec);
+      if (args.length === 0) {
+        // In a cluster: which level the settings in force here come from.
+        const origin = io.engine.cluster.originLine(spec.name);
+        if (origin) {
+          io.blank();
+          io.print(origin);
+        }
+        return runMenu(io, spec);
+      }
       const [typed, ...rest] = args;
       const op = batchOps.find((o) => batchWord(o) === typed.toLowerCase());
       if (!op) throw new CommandError(`Unknown operation "${typed}": use ${wordList(words)}.`);

@@ -12,6 +12,8 @@ interface AskSpec {
   choices?: string[];
   /** A passphrase: typed blind (see Question.secret). */
   secret?: boolean;
+  /** The prompt line instead of `[default]> ` (see Question.prompt). */
+  prompt?: string;
 }
 
 /** Asks until `parse` accepts the answer (the default replaces an empty one). */
@@ -47,9 +49,10 @@ export function askYesNo(io: CommandIO, label: string, defaultValue: boolean): P
 export function askText(
   io: CommandIO,
   label: string,
-  options: { default?: string; check?: (text: string) => string | undefined; secret?: boolean } = {},
+  options: { default?: string; check?: (text: string) => string | undefined; secret?: boolean; prompt?: string } = {},
 ): Promise<string> {
-  return askValid<string>(io, { label, default: options.default, ...(options.secret ? { secret: true } : {}) }, (a) => {
+  const extra = { ...(options.secret ? { secret: true } : {}), ...(options.prompt !== undefined ? { prompt: options.prompt } : {}) };
+  return askValid<string>(io, { label, default: options.default, ...extra }, (a) => {
     const error = options.check?.(a);
     return error ? { error } : { value: a };
   });

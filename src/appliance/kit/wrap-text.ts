@@ -10,10 +10,13 @@ function hangingIndent(line: string, width: number): number {
   return lead < width / 2 ? lead : 0;
 }
 
-/** One line as rows of at most `width` characters (the line itself when it fits). */
-export function wrapLine(line: string, width: number): string[] {
+/**
+ * One line as rows of at most `width` characters (the line itself when it fits); the rows
+ * after the first start at `indent` columns when given, else under the line's text.
+ */
+export function wrapLine(line: string, width: number, indent?: number): string[] {
   if (line.length <= width || width < 10) return [line];
-  const indent = ' '.repeat(hangingIndent(line, width));
+  const indentText = ' '.repeat(indent ?? hangingIndent(line, width));
   const rows: string[] = [];
   let rest = line;
   let prefix = '';
@@ -25,7 +28,7 @@ export function wrapLine(line: string, width: number): string[] {
     if (cut <= lead) cut = room; // one word longer than the row: cut it
     rows.push(prefix + rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
-    prefix = indent;
+    prefix = indentText;
   }
   rows.push(prefix + rest);
   return rows;

@@ -59,10 +59,17 @@ export class Destination {
   /** Workers waiting, connected, for the next job. */
   readonly idle: ((job: Job | null) => void)[] = [];
   down = false;
+  /** Down because TLS failed at a host that answered (views show it up, with the TLS failure). */
+  heldForTls = false;
   /** Simulated ms of the next probe while down. */
   downUntil = 0;
   /** Consecutive failed connection rounds (host-level backoff). */
   hostFailures = 0;
+  /**
+   * While down: simulated ms when its waiting mail is next owed an expiry or a delay warning
+   * (a sweep then, between probes); Infinity for none known.
+   */
+  sweepAt = Infinity;
   /** Messages an operator took out since the ready queue was last compacted (their entries stay until skipped). */
   forgotten = 0;
 

@@ -30,6 +30,11 @@ export class RetryTimer {
     readonly nextWake: (now: number) => number,
   ) {}
 
+  /** Due jobs are still being taken, a slice per turn. */
+  get slicing(): boolean {
+    return this.#slicing;
+  }
+
   /** The job waits until `at`. */
   push(job: Job, at: number): void {
     job.nextAt = at;

@@ -5,6 +5,8 @@
 // probe at the host retry time. Recipient state changes only through QueueRecords.
 // Per destination (destconfig): a concurrency limit, messages per connection, and a bounce
 // profile that replaces the message's own for that domain's recipients.
+import { deliveryValues } from '../../model/tables/delivery-settings.js';
+import type { SecureContext } from 'node:tls';
 import type { BounceSink, HardBounce } from '../bounce/bounce-sink.js';
 import { currentProfileName, isExpired, resolveProfile, type BounceSettings } from '../../model/bounce-profile.js';
 import type { Clock } from '../clock.js';
@@ -15,7 +17,7 @@ import * as line from '../../model/log-lines.js';
 import type { MailLog } from '../log/mail-log.js';
 import type { IdAllocator } from '../queue/ids.js';
 import { SpoolDamagedError } from '../queue/spool.js';
-import { pendingRcptsFor, type QueuedMessage, type Recipient } from '../queue/message.js';
+import { pendingFor, pendingRcptsFor, type QueuedMessage, type Recipient } from '../queue/message.js';
 import type { MailQueue } from '../queue/queue.js';
 import type { QueueRecords } from '../queue/records.js';
 import { domainListMatches } from '../../model/rat.js';
@@ -26,7 +28,7 @@ import { connectionErrorDetail, type SmtpError, type TransactionOutcome } from '
 import { RetryTimer } from './retry-timer.js';
 import { NullConnection } from './null-connection.js';
 import { matchRoute, NoRouteError, resolveDestination, routeKey, type RouteTarget } from './routes.js';
-import { OutboundConnection } from './smtp-client.js';
+import { OutboundConnection, TlsNegotiationError } from './smtp-client.js';
 import { WorkerPool, type DeliverySession } from './workers.js';
 import { TurnBudget } from './turn-budget.js';
 
@@ -62,11 +64,15 @@ export interface DeliveryContext {
   connectionLingerMs?: number;
   /** Outbound timeouts (real ms). */
   connectTimeoutMs?: number;
+  /** Delivery's TLS client context (its certificate, the trusted authorities), for destinations with TLS. */
+  tlsContext?: () => SecureContext;
   /**
    * The destinations by recipient domain, when others read them too (the queue asks whether a
    * new message's hosts are down); the scheduler alone adds to them.
    */
   destinations?: Map<string, Destination>;
+  /** A destination was marked down (each failed round) or is up again (the alerts). */
+  hostMarked?: (dest: Destination, down: boolean) => void;
 }
 
 /**
@@ -89,7 +95,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DeliveryScheduler {
   readonly destinations: Map<string, Destination>;
-  readonly hosts = new HostStates();
+  readonly hosts: HostStates;
   readonly #timer: RetryTimer;
   readonly #pool: WorkerPool;
   #stopping = false;
@@ -99,6 +105,8 @@ export class DeliveryScheduler {
   readonly #compacting = new Set<Destination>();
   /** The walks' steps per turn (a kick: a million may wait for a host that came back). */
   readonly #budget = new TurnBudget(WALK_STEPS_PER_TURN, nextTurn);
+  /** Walks over queued jobs going on now (kicks, sweeps, compactions, bounces of all). */
+  #walks = 0;
 
   /** Resolved bounce profiles of the running configuration (a commit replaces the object). */
   #profiles: { of: ApplianceConfig | null; byName: Map<string | undefined, BounceSettings> } = { of: null, byName: new Map() };
@@ -110,6 +118,7 @@ export class DeliveryScheduler {
 
   constructor(readonly ctx: DeliveryContext) {
     this.destinations = ctx.destinations ?? new Map();
+    this.hosts = new HostStates(ctx.hostMarked);
     this.#timer = new RetryTimer(
       ctx.clock,
       (jobs, now, first) => this.#due(jobs, now, first),
@@ -122,6 +131,7 @@ export class DeliveryScheduler {
         concurrency: (dest) => this.settingsOf(dest.domain).concurrency,
         hostKey: (dest) => this.#hostKey(dest.domain),
         hostLimit: () => MAX_CONNECTIONS_PER_HOST,
+        totalLimit: () => deliveryValues(ctx.config()).maxConcurrency,
         reusable: (dest, session) => this.#reusable(dest, session),
         stillDue: (job) => !this.#expireBeforeAttempt(job),
         connect: (dest, job, after) => this.#connect(dest, job, after),
@@ -135,11 +145,14 @@ export class DeliveryScheduler {
   }
 
   /**
-   * Nothing to do until a timer fires: no worker runs and no due job waits for one (jobs
-   * parked at a down host or under a suspension wait for a timer or an operator).
+   * Nothing to do until a timer fires: no worker runs, no walk over queued jobs goes on and no
+   * due job waits for a worker (jobs parked at a down host or under a suspension wait for a
+   * timer or an operator). With `lingering`, workers whose connection only waits idle for
+   * another job (the linger before QUIT) do not count.
    */
-  isIdle(): boolean {
-    if (this.#pool.running > 0) return false;
+  isIdle(lingering = false): boolean {
+    if (this.#walks > 0 || this.#timer.slicing) return false;
+    if ((lingering ? this.#pool.busy : this.#pool.running) > 0) return false;
     const now = this.ctx.clock.now();
     for (const dest of this.destinations.values()) {
       if (this.isSuspended(dest.domain) || !this.hosts.mayConnect(dest, now)) continue;
@@ -196,7 +209,11 @@ export class DeliveryScheduler {
   /** An open connection takes another job while its route is unchanged and its messages limit not reached. */
   #reusable(dest: Destination, session: DeliverySession): boolean {
     const key = this.#routeKeyOf(dest.domain, this.ctx.redirect(dest.domain));
-    return session.routeKey === key && session.messages < this.settingsOf(dest.domain).maxMessagesPerConnection;
+    const settings = this.settingsOf(dest.domain);
+    // A plain connection never carries mail a commit now requires TLS for (nor the reverse).
+    const tls = session.tls ?? { mode: 'no' };
+    if (tls.mode !== settings.tls || (settings.tls !== 'no' && tls.context !== this.ctx.tlsContext?.())) return false;
+    return session.routeKey === key && session.messages < settings.maxMessagesPerConnection;
   }
 
   /**
@@ -234,6 +251,7 @@ export class DeliveryScheduler {
       if (nextAt <= this.ctx.clock.now()) {
         // Due now: parked as itself until a worker takes it (destination.ts).
         dest.park(msg);
+        if (dest.down) this.#noteOwed(dest, msg);
         this.#pool.pump(dest);
       } else this.#timer.push(dest.newJob(msg, rcpts, nextAt, 'waiting'), nextAt);
     }
@@ -249,20 +267,26 @@ export class DeliveryScheduler {
   }
 
   /**
-   * The retry timer fired (a slice of it): due jobs join their ready queues; on its first slice,
-   * down hosts whose probe is due are swept and probed.
+   * The retry timer fired (a slice of it): due jobs join their ready queues (at a down host,
+   * checked for expiry and delay warnings as they join); on its first slice, down hosts whose
+   * probe is due are swept and probed, and those whose waiting mail is owed an expiry or a
+   * delay warning are swept.
    */
   #due(jobs: Job[], now: number, first: boolean): void {
     const touched = new Set<Destination>();
     for (const job of jobs) {
       job.dest.ready.push(job);
       touched.add(job.dest);
+      if (job.dest.down && !this.hosts.mayConnect(job.dest, now)) this.#checkWaiting(job);
     }
     for (const dest of first ? this.hosts.dueProbes(now) : []) {
       void this.#expireStuck(dest);
       touched.add(dest);
     }
+    for (const dest of first ? this.hosts.dueSweeps(now) : []) void this.#expireStuck(dest);
     for (const dest of touched) this.#pool.pump(dest);
+    // The last slice of a wake-up taken: waits on the schedule (Engine.idle) look again.
+    if (!first && !this.#timer.slicing) this.ctx.events.delivery();
   }
 
   // ----- suspension and operator actions -----
@@ -299,7 +323,11 @@ export class DeliveryScheduler {
    * Moves every waiting job of a destination to its ready queue (parked messages are there
    * already), in slices: the jobs of each slice go to work before the next slice is made due.
    */
-  async #kick(dest: Destination): Promise<void> {
+  #kick(dest: Destination): Promise<void> {
+    return this.#walk(() => this.#kickWalk(dest));
+  }
+
+  async #kickWalk(dest: Destination): Promise<void> {
     // A Map's iterator stays valid while jobs are added and removed between the slices.
     for (const job of dest.jobOf.values()) {
       // The jobs of each slice go to work before the next slice is made due.
@@ -352,6 +380,7 @@ export class DeliveryScheduler {
   async #turnReady(dest: Destination, running: Set<Destination>, visit: (entry: Job | QueuedMessage) => void): Promise<void> {
     if (running.has(dest)) return;
     running.add(dest);
+    this.#walks++;
     try {
       for (let left = dest.ready.length; left > 0; left--) {
         if (!this.#budget.take() && !(await this.#laterTurn())) return;
@@ -361,7 +390,29 @@ export class DeliveryScheduler {
       }
     } finally {
       running.delete(dest);
+      this.#walkEnded();
     }
+  }
+
+  /** Runs a walk over queued jobs, counted while it goes on (isIdle). */
+  async #walk(walk: () => Promise<void>): Promise<void> {
+    this.#walks++;
+    try {
+      await walk();
+    } finally {
+      this.#walkEnded();
+    }
+  }
+
+  /** A walk on the next turn, counted from now (so nothing looks idle in between). */
+  #walkSoon(walk: () => Promise<void>): void {
+    this.#walks++;
+    setImmediate(() => void walk().finally(() => this.#walkEnded()));
+  }
+
+  #walkEnded(): void {
+    // The schedule may have gone idle: waits on it (Engine.idle) look again.
+    if (--this.#walks === 0) this.ctx.events.delivery();
   }
 
   /**
@@ -408,9 +459,14 @@ export class DeliveryScheduler {
       this.#softFail(job, dcid, `DNS: ${reason}`, '4.4.3', false);
       return null;
     }
-    if (target.kind === 'devnull') return { conn: new NullConnection(), dcid, rest: [], messages: 0, virtual: true, routeKey: key };
+    const tlsMode = this.settingsOf(dest.domain).tls;
+    const tls = tlsMode !== 'no' && this.ctx.tlsContext ? { mode: tlsMode, context: this.ctx.tlsContext() } : undefined;
+    if (target.kind === 'devnull') {
+      return { conn: new NullConnection(), dcid, rest: [], messages: 0, virtual: true, routeKey: key, tls: { mode: tlsMode, context: tls?.context } };
+    }
     const targets = target.hosts;
     let lastErr: SmtpError | null = null;
+    let tlsFailure: TlsNegotiationError | null = null;
     for (let i = 0; i < targets.length; i++) {
       const host = targets[i];
       try {
@@ -418,14 +474,27 @@ export class DeliveryScheduler {
           name: config().hostname,
           connectionTimeoutMs: this.ctx.connectTimeoutMs ?? 30_000,
           greetingTimeoutMs: this.ctx.connectTimeoutMs ?? 30_000,
+          tls,
         });
         log.info(line.newDelivery(dcid, host.host, host.port));
+        if (conn.tls) {
+          log.info(line.tlsSuccess('DCID', dcid, conn.tls.protocol, conn.tls.cipher));
+          if (!conn.tls.verified && tlsMode === 'preferred_verify') log.info(line.tlsNotVerified(dcid, conn.tls.verifyError ?? 'not verified'));
+        }
         if (this.hosts.up(dest)) {
           // The jobs made due may use more connections than this one (the kick pumps after each slice).
-          setImmediate(() => void this.#kick(dest));
+          this.#walkSoon(() => this.#kickWalk(dest));
         }
-        return { conn, dcid, rest: targets.slice(i + 1), messages: 0, routeKey: after?.routeKey ?? key };
+        return { conn, dcid, rest: targets.slice(i + 1), messages: 0, routeKey: after?.routeKey ?? key, tls: { mode: tlsMode, context: tls?.context } };
       } catch (e) {
+        if (e instanceof TlsNegotiationError) {
+          // The host answered: it is up, but nothing may be sent to it this way.
+          tlsFailure = e;
+          log.info(line.newDelivery(dcid, host.host, host.port));
+          log.info(line.tlsFailed('DCID', dcid, e.detail));
+          if (tls && (tls.mode === 'required' || tls.mode === 'required_verify')) log.info(line.tlsRequiredFailed(dcid));
+          continue;
+        }
         lastErr = e as SmtpError;
         log.info(line.connectionError(dcid, dest.domain, host.host, host.port, connectionErrorDetail(lastErr), 'network error'));
       }
@@ -435,6 +504,15 @@ export class DeliveryScheduler {
       this.#softFail(job, after.dcid, after.deferred.reply, after.deferred.status, false);
       return null;
     }
+    if (tlsFailure) {
+      // Not a down host: it answered. Its mail waits as a down host's does (one probe per host
+      // retry), and is never sent in the clear.
+      this.#hostDown(dest, 'tls');
+      const why =
+        tls && (tls.mode === 'required' || tls.mode === 'required_verify') ? 'TLS was required but could not be successfully negotiated' : 'TLS failed';
+      this.#softFail(job, dcid, `${why}: ${tlsFailure.detail}`, '4.7.5', false);
+      return null;
+    }
     this.#hostDown(dest);
     // Even a 5xx greeting is no verdict on the recipients: the host is unusable, retry later.
     const reply = lastErr?.responseCode && lastErr.response ? lastErr.response : connectionErrorDetail(lastErr ?? new Error('no host'));
@@ -442,14 +520,15 @@ export class DeliveryScheduler {
     return null;
   }
 
-  #hostDown(dest: Destination): void {
+  /** `tls`: the host answered but TLS failed: held like a down host, not shown as down. */
+  #hostDown(dest: Destination, why: 'unreachable' | 'tls' = 'unreachable'): void {
     const now = this.ctx.clock.now();
-    if (!this.hosts.failed(dest, now, this.profile(undefined))) return;
-    this.ctx.log.info(line.hostDown(dest.domain, dest.downUntil));
+    if (!this.hosts.failed(dest, now, this.profile(undefined), why)) return;
+    if (why === 'unreachable') this.ctx.log.info(line.hostDown(dest.domain, dest.downUntil));
     this.#pool.release(dest);
     this.#timer.arm();
     // bounceconfig SETUP: after the failed job has been rescheduled, everything queued for the domain bounces.
-    if (this.ctx.config().bounceAllWhenHostDown) setImmediate(() => void this.#bounceAllOf(dest));
+    if (this.ctx.config().bounceAllWhenHostDown) this.#walkSoon(() => this.#bounceAllOf(dest));
   }
 
   /**
@@ -485,25 +564,61 @@ export class DeliveryScheduler {
 
   /**
    * While a destination is down its due jobs get no attempts; those past their lifetime still
-   * expire, and delay warnings still go out. Checked at each probe time, in slices, so a queue
-   * of 100,000 never stalls the event loop.
+   * expire, and delay warnings still go out. Checked at each probe time and at the time the
+   * sweep before found the next of them owed (`sweepAt`), in slices, so a queue of 100,000 never
+   * stalls the event loop.
    */
   async #expireStuck(dest: Destination): Promise<void> {
+    // Found again by this walk (and by mail joining meanwhile).
+    dest.sweepAt = Infinity;
     await this.#turnReady(dest, this.#sweeping, (entry) => {
       if (dest.isParked(entry)) {
         this.#sweepParked(dest, entry);
         dest.ready.push(entry);
+        this.#noteOwed(dest, entry);
         return;
       }
       const job = entry instanceof Job ? entry : dest.jobOf.get(entry);
       if (!job || job.state !== 'ready') return;
       dest.ready.push(entry);
-      job.state = 'active';
-      if (this.#expireBeforeAttempt(job)) return;
-      job.state = 'ready';
-      // Only one job probes per round: the others' delay warnings cannot wait for an attempt.
-      this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now(), this.#profileName(job));
+      this.#checkWaiting(job);
     });
+    if (dest.down) this.#timer.arm();
+  }
+
+  /** A job waiting at a down host: expired now, or owed a delay warning (one job probes per round: the others' cannot wait for an attempt). */
+  #checkWaiting(job: Job): void {
+    job.state = 'active';
+    if (this.#expireBeforeAttempt(job)) return;
+    job.state = 'ready';
+    this.#maybeWarn(job.msg, job.rcpts, this.ctx.clock.now(), this.#profileName(job));
+    this.#noteOwed(job.dest, job.msg);
+  }
+
+  /**
+   * A message waits at a down destination: its destination is swept when it is next owed
+   * something (its expiry, or its next delay warning), to the second. Sweeps of one destination
+   * come at least 1 s apart, and up to 60 s for a big queue (a walk costs one step per message
+   * waiting there: 2,000 steps a second of simulated time at most, below 120,000 waiting).
+   */
+  #noteOwed(dest: Destination, msg: QueuedMessage): void {
+    if (!pendingFor(msg, dest.domain)) return;
+    const profile = this.profile(this.profileNameFor(msg, dest.domain));
+    const arrival = msg.envelope.arrival;
+    // isExpired: past the lifetime, not at it.
+    let owed = arrival + profile.max_queue_lifetime * 1000 + 1;
+    if (profile.send_warnings && msg.envelope.bounceOf === undefined && msg.envelope.from !== '') {
+      for (const r of msg.rcpts) {
+        if (r.state !== 'pending' || r.domain !== dest.domain || r.warningsSent >= profile.send_warnings_count) continue;
+        owed = Math.min(owed, arrival + profile.send_warnings_interval * 1000 * (r.warningsSent + 1));
+      }
+    }
+    const gap = Math.min(60_000, Math.max(1_000, dest.ready.length / 2));
+    const at = Math.max(Math.ceil(owed / 1000) * 1000, this.ctx.clock.now() + gap);
+    if (at >= dest.sweepAt) return;
+    dest.sweepAt = at;
+    // Earlier than the timer is armed for (arm() returns at once otherwise).
+    this.#timer.arm();
   }
 
   /** The expiry check and delay warnings of a parked message: its job is made only if some recipient expired. */

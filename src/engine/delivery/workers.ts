@@ -33,6 +33,8 @@ export interface DeliverySession {
   virtual?: boolean;
   /** The route when it was opened (routes.ts routeKey). */
   routeKey: string;
+  /** The TLS setting it was opened under, and delivery's TLS context then: a commit that changes either retires it. */
+  tls?: { mode: string; context?: unknown };
   /** Set by an attempt that falls through: the reply the job keeps if no later host answers. */
   deferred?: { reply: string; status: string };
 }
@@ -49,6 +51,8 @@ export interface WorkerDriver {
   hostKey(dest: Destination): string;
   /** How many workers may connect to one delivery host at once, over all its destinations. */
   hostLimit(): number;
+  /** Workers (connections) at once over all destinations (deliveryconfig's system-wide concurrency). */
+  totalLimit(): number;
   /** Whether an open connection may take another job (its route unchanged, under its messages limit). */
   reusable(dest: Destination, session: DeliverySession): boolean;
   /** A job taken to be attempted: false when it expired instead (nothing to attempt). */
@@ -67,7 +71,11 @@ export class WorkerPool {
   readonly #open = new Set<DeliveryConnection>();
   /** Workers per delivery host, and the destinations waiting for one of its slots (in order). */
   readonly #hosts = new Map<string, { workers: number; waiting: Set<Destination> }>();
+  /** Destinations waiting for a worker while the system-wide limit is reached (in order). */
+  readonly #waitingTotal = new Set<Destination>();
   #stopping = false;
+  /** Workers whose connection waits idle for another job (lingering before QUIT). */
+  #lingering = 0;
   /** Open delivery connections now (all destinations). */
   connectionsOut = 0;
 
@@ -86,6 +94,11 @@ export class WorkerPool {
     return this.#running.size;
   }
 
+  /** Workers running now that are not lingering idle: connecting, or in a transaction. */
+  get busy(): number {
+    return this.#running.size - this.#lingering;
+  }
+
   /** Puts due jobs to work: idle connected workers first, then new workers up to the limit. */
   pump(dest: Destination): void {
     if (this.#stopping || !this.driver.mayWork(dest)) return;
@@ -93,7 +106,8 @@ export class WorkerPool {
       // One probe at the host retry time, nothing before.
       if (!this.driver.mayConnect(dest) || dest.workers > 0 || !dest.hasReady()) return;
       const host = this.#host(dest);
-      if (host.workers >= this.driver.hostLimit()) host.waiting.add(dest);
+      if (this.#running.size >= this.driver.totalLimit()) this.#waitingTotal.add(dest);
+      else if (host.workers >= this.driver.hostLimit()) host.waiting.add(dest);
       else this.#spawn(dest);
       return;
     }
@@ -107,6 +121,11 @@ export class WorkerPool {
     const host = this.#host(dest);
     const hostLimit = this.driver.hostLimit();
     while (dest.workers < limit && dest.hasReady()) {
+      if (this.#running.size >= this.driver.totalLimit()) {
+        // Its turn comes when any worker ends.
+        this.#waitingTotal.add(dest);
+        return;
+      }
       if (host.workers >= hostLimit) {
         // Its turn comes when a worker for the same host ends.
         host.waiting.add(dest);
@@ -136,6 +155,15 @@ export class WorkerPool {
       this.pump(waiting);
     }
     if (host.workers === 0 && host.waiting.size === 0) this.#hosts.delete(key);
+  }
+
+  /** A worker ended: destinations waiting under the system-wide limit get its place, oldest first. */
+  #totalFreed(): void {
+    for (const waiting of this.#waitingTotal) {
+      if (this.#running.size >= this.driver.totalLimit()) break;
+      this.#waitingTotal.delete(waiting);
+      this.pump(waiting);
+    }
   }
 
   /** Idle workers of the destination stop taking jobs (it went down). */
@@ -170,6 +198,7 @@ export class WorkerPool {
         if (!this.#stopping) {
           if (dest.hasReady()) this.pump(dest);
           this.#hostFreed(key);
+          this.#totalFreed();
         }
         this.onWorkerEnded();
       });
@@ -244,16 +273,19 @@ export class WorkerPool {
         return job;
       }
       if (!connected) return null;
-      // Another destination waits for this host: the connection goes rather than linger.
-      if ((this.#hosts.get(this.driver.hostKey(dest))?.waiting.size ?? 0) > 0) return null;
+      // Another destination waits for this host, or for any worker: the connection goes rather than linger.
+      if ((this.#hosts.get(this.driver.hostKey(dest))?.waiting.size ?? 0) > 0 || this.#waitingTotal.size > 0) return null;
+      this.#lingering++;
       const waited = await new Promise<Job | null>((resolve) => {
         const wake = (j: Job | null) => {
           clearTimeout(timer);
+          this.#lingering--;
           resolve(j);
         };
         const timer = setTimeout(() => {
           const i = dest.idle.indexOf(wake);
           if (i >= 0) dest.idle.splice(i, 1);
+          this.#lingering--;
           resolve(null);
         }, this.lingerMs);
         timer.unref();

@@ -4,11 +4,12 @@
 // A write the disk refuses (full, read-only) keeps its text and is tried again with the next
 // flush, up to a bound: a full disk costs log lines only past that bound, and says how many.
 import { stderrDiagnostics } from '../../platform/diagnostics.js';
-import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../clock.js';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
 import { formatApplianceDate } from '../../model/format-date.js';
+import { MAIL_LOG_DEFAULTS } from '../../model/tables/log-subscriptions.js';
 
 export interface MailLogOptions {
   dir: string;
@@ -60,8 +61,29 @@ export class MailLog {
   static readonly UNWRITTEN_MAX = 1024 * 1024;
   readonly #listeners = new Set<(line: string) => void>();
 
-  constructor(readonly options: MailLogOptions) {
+  readonly options: MailLogOptions;
+
+  constructor(options: MailLogOptions) {
+    // A copy: the rollover settings change with the configuration (logconfig).
+    this.options = { ...options };
     this.file = path.join(options.dir, 'mail_logs');
+  }
+
+  /** The rollover settings (logconfig): a file is rolled over past `rotateBytes`; `keep` rolled-over files stay. */
+  setRotation(rotateBytes: number | undefined, keep: number | undefined): void {
+    if (rotateBytes !== undefined) this.options.rotateBytes = rotateBytes;
+    if (keep !== undefined) this.options.keep = keep;
+  }
+
+  /** Rolls the file over now (rollovernow), after writing out every line logged before the call (this one's last line says why it ended). */
+  async rollover(): Promise<void> {
+    this.info('Logfile rolled over by rollovernow');
+    this.#flushEcho();
+    await this.flush();
+    await this.#serial(async () => {
+      if (this.#size > 0) await this.#rotate();
+      await this.#sync();
+    });
   }
 
   async open(): Promise<void> {
@@ -168,7 +190,7 @@ export class MailLog {
       }
       let at = 0;
       try {
-        const rotateBytes = this.options.rotateBytes ?? 10 * 1024 * 1024;
+        const rotateBytes = this.options.rotateBytes ?? MAIL_LOG_DEFAULTS.maxFileSize;
         if (this.#size > 0 && this.#size + data.length > rotateBytes) await this.#rotate();
         if (!this.#fh) {
           this.#fh = await open(this.file, 'a', 0o600);
@@ -229,11 +251,17 @@ export class MailLog {
     // The full file is made durable before it is renamed away and never written again.
     await this.#sync();
     await this.#closeFile();
-    const keep = this.options.keep ?? 5;
+    const keep = this.options.keep ?? MAIL_LOG_DEFAULTS.maxFiles;
     for (let i = keep - 1; i >= 1; i--) {
       await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(() => undefined);
     }
     await rename(this.file, `${this.file}.1`).catch(() => undefined);
+    // Files past the number kept (it may have been lowered) go.
+    const base = path.basename(this.file);
+    for (const name of await readdir(this.options.dir).catch(() => [] as string[])) {
+      const n = Number(name.slice(base.length + 1));
+      if (name.startsWith(`${base}.`) && Number.isInteger(n) && n > keep) await unlink(path.join(this.options.dir, name)).catch(() => undefined);
+    }
     this.#dirUnsynced = true;
     this.#size = 0;
   }

@@ -37,8 +37,8 @@ export class MessageIndex {
   }
 
   *values(): IterableIterator<QueuedMessage> {
-    yield* this.#restored.values();
-    yield* this.#admitted.values();
+    yield* this.#restored.inMidOrder();
+    yield* this.#admitted.inMidOrder();
   }
 
   *keys(): IterableIterator<number> {

@@ -47,6 +47,8 @@ export interface MailQueueOptions {
   storageShort?: () => boolean;
   /** Whether a new message's content is kept in memory for its delivery (default: always). */
   cacheFor?: (envelope: Envelope) => boolean;
+  /** Told the queue's size as messages come and go (the alerts' conservation level: two comparisons, no more). */
+  levels?: { check(count: number, bytes: number): void };
 }
 
 export class MailQueue {
@@ -79,6 +81,7 @@ export class MailQueue {
     this.log = o.log;
     this.cacheFor = o.cacheFor ?? (() => true);
     this.storageShort = o.storageShort ?? (() => false);
+    this.#levels = o.levels;
     this.spool = new Spool(queueDir);
     this.store = new QueueStore(queueDir, {
       lookup: (mid) => this.messages.get(mid),
@@ -95,6 +98,7 @@ export class MailQueue {
   }
 
   readonly #warn?: (line: string) => void;
+  readonly #levels?: { check(count: number, bytes: number): void };
 
   readonly #storageFailed: (what: string, e: unknown) => boolean;
 
@@ -180,6 +184,7 @@ export class MailQueue {
     if (content && this.cacheFor(envelope)) this.#remember(envelope.mid, content, size);
     const msg = newMessage(envelope, size, newRecipients(envelope.to, domainOf));
     this.messages.admit(msg);
+    this.#levels?.check(this.messages.size, this.bytes);
     this.store.changed(msg);
     const bucket = bucketOf(envelope.mid);
     if (bucket > this.#newestBucket) this.#newestBucket = bucket;
@@ -268,6 +273,7 @@ export class MailQueue {
     this.#damaged.delete(mid);
     this.#forget(mid);
     this.bytes -= msg.size;
+    this.#levels?.check(this.messages.size, this.bytes);
     // The state forgets the message only after the removal (see QueueStoreOptions.syncRemovals).
     // A removal a read-only disk refuses leaves the file, and the state its progress: after a
     // restart the message is queued again (delivered at least once, never lost).
@@ -391,6 +397,7 @@ export class MailQueue {
     // The shard is written again when it differs from what is now queued (and goes when the range is empty).
     if (rewrite) this.store.rewrite(bucket);
     l.bucketsDone++;
+    this.#levels?.check(this.messages.size, this.bytes);
     return { pending, unnotified, warnings };
   }
 }

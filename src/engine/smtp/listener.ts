@@ -1,5 +1,6 @@
 // A listener: an smtp-server that applies the appliance's policy (recipient access table,
-// limits, suspension, storage) and acknowledges a message only once it is durably queued.
+// limits, suspension, storage, TLS) and acknowledges a message only once it is durably queued.
+import type { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Clock } from '../clock.js';
 import type { ListenerConfig } from '../../model/config.js';
@@ -17,6 +18,7 @@ import { connectRefusal, customGreeting, messagesExceeded, rcptRefusal } from '.
 import { smtpReply } from '../../platform/smtp-replies.js';
 import { postmasterAddress } from './postmaster.js';
 import { SessionDeadlines, sessionLimitsOf, type Expiry } from './session-limits.js';
+import { HatLimits } from './hat-limits.js';
 import {
   checkSmtpServerShape,
   hookSessions,
@@ -25,8 +27,10 @@ import {
   setGreeting,
   setGreetingDelay,
   setServerLimits,
+  setStartTls,
   useOwnEnhancedCodes,
 } from '../../platform/smtp-server-seam.js';
+import { MIN_TLS_VERSION, type CertificateCredentials } from '../tls/tls-credentials.js';
 
 export interface ListenerContext {
   clock: Clock;
@@ -42,6 +46,9 @@ export interface ListenerContext {
   connectionsChanged?: () => void;
 }
 
+/** `530 5.7.0`: RFC 3207's answer to MAIL before STARTTLS where TLS is required. */
+const MUST_STARTTLS = 'Must issue a STARTTLS command first';
+
 export class Listener {
   readonly #server: SMTPServer;
   readonly #icids = new Map<string, number>();
@@ -49,32 +56,48 @@ export class Listener {
   /** Open sessions per client address, and messages accepted per session (the HAT's limits). */
   readonly #perHost = new Map<string, number>();
   readonly #sent = new Map<string, number>();
+  /** The default HAT policy's rate limits and harvest prevention (hat-limits.ts). */
+  readonly #limits = new HatLimits(() => this.ctx.clock.now());
   /** Each open session's command and session deadlines (slow clients). */
   readonly #deadlines = new Map<string, SessionDeadlines>();
   /** Sessions counted against the connection limits: from onConnect until the server ends them. */
   readonly #counted = new Set<string>();
+  /** Sessions that sent STARTTLS and have not finished the handshake yet. */
+  readonly #handshaking = new Set<string>();
+  /** The certificate STARTTLS presents now (its chain as text), to see when a commit changes it. */
+  #presented: CertificateCredentials | undefined;
   #stopping = false;
   #connections = 0;
   boundPort = 0;
 
+  /**
+   * `credentials`: what STARTTLS presents (its TLS policy's certificate, src/engine/tls); none
+   * (TLS off, or no key) and STARTTLS is not offered.
+   */
   constructor(
     public config: ListenerConfig,
     readonly ctx: ListenerContext,
+    credentials?: CertificateCredentials,
   ) {
     useOwnEnhancedCodes();
+    this.#presented = credentials;
     this.#server = new SMTPServer({
       name: ctx.hostname(),
       banner: '',
       hideENHANCEDSTATUSCODES: false,
       hideDSN: true,
       hideREQUIRETLS: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
+      // Never smtp-server's built-in certificate: without credentials of its own STARTTLS is not offered.
+      disabledCommands: this.#presented ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      ...(this.#presented ? { key: this.#presented.key, cert: this.#presented.cert } : {}),
+      minVersion: MIN_TLS_VERSION,
       size: config.maxMessageSize,
       disableReverseLookup: true,
       socketTimeout: config.idleTimeout * 1000,
       closeTimeout: 1_000,
       logger: false,
       onConnect: (session, cb) => this.#onConnect(session, cb),
+      onSecure: (socket, session, cb) => this.#onSecure(socket as TLSSocket, session, cb),
       onMailFrom: (_address, session, cb) => this.#onMailFrom(session, cb),
       onRcptTo: (address, session, cb) => this.#onRcptTo(address, session, cb),
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
@@ -84,7 +107,10 @@ export class Listener {
       ctx.log.info(`Listener ${config.name} error: ${err.message}`);
     });
     hookSessions(this.#server, {
-      command: (session) => this.#deadlines.get(session.id)?.commandSeen(),
+      command: (session, command) => {
+        this.#deadlines.get(session.id)?.commandSeen();
+        if (command.length >= 8 && /^STARTTLS\s*$/i.test(command.toString('latin1'))) this.#handshaking.add(session.id);
+      },
       pipelinedData: (session) => {
         this.ctx.log.info(`ICID ${this.#icids.get(session.id) ?? 0} improper command pipelining after DATA: closing`);
         return { code: 554, text: '5.5.0 Error: SMTP protocol synchronization' };
@@ -108,6 +134,11 @@ export class Listener {
     return this.#connections;
   }
 
+  /** Open sessions by client address (`topin`). */
+  sessionsByHost(): ReadonlyMap<string, number> {
+    return this.#perHost;
+  }
+
   listen(): Promise<number> {
     checkSmtpServerShape(this.#server);
     return new Promise((resolve, reject) => {
@@ -123,11 +154,24 @@ export class Listener {
     });
   }
 
-  /** Policy changes that need no new socket (RAT, limits, profile). */
-  update(config: ListenerConfig): void {
+  /** Policy changes that need no new socket (RAT, limits, profile, TLS and what it presents). */
+  update(config: ListenerConfig, credentials?: CertificateCredentials): void {
     this.config = config;
     setServerLimits(this.#server, { size: config.maxMessageSize, socketTimeout: config.idleTimeout * 1000 });
     this.#setBanner();
+    if (credentials && (credentials.cert !== this.#presented?.cert || credentials.key !== this.#presented?.key)) {
+      this.#server.updateSecureContext({ key: credentials.key, cert: credentials.cert });
+      this.#presented = credentials;
+    }
+    setStartTls(this.#server, credentials !== undefined);
+  }
+
+  /** STARTTLS completed: the mail log says with what (before any message of the session). */
+  #onSecure(socket: TLSSocket, session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    this.#handshaking.delete(session.id);
+    const icid = this.#icids.get(session.id) ?? 0;
+    this.ctx.log.info(line.tlsSuccess('ICID', icid, socket.getProtocol() ?? 'unknown', socket.getCipher()?.name ?? 'unknown'));
+    cb();
   }
 
   /** The HAT's banner hostname and custom greeting, for sessions opened from now on. */
@@ -176,6 +220,7 @@ export class Listener {
   #onClose(session: SMTPServerSession): void {
     const icid = this.#icids.get(session.id);
     if (icid === undefined) return;
+    if (this.#handshaking.delete(session.id)) this.ctx.log.info(line.tlsFailed('ICID', icid, 'the handshake did not complete'));
     this.#icids.delete(session.id);
     this.#sent.delete(session.id);
     this.#deadlines.get(session.id)?.stop();
@@ -209,6 +254,10 @@ export class Listener {
   }
 
   #onMailFrom(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    if (this.config.tls === 'required' && !session.secure) {
+      this.ctx.log.info(line.tlsNotInitiated(this.#icids.get(session.id) ?? 0));
+      return cb(smtpReply(530, `5.7.0 ${MUST_STARTTLS}`));
+    }
     const over = messagesExceeded(this.config, this.#sent.get(session.id) ?? 0, this.ctx.hostname());
     if (over) return cb(smtpReply(over.code, over.text));
     cb(this.#storageFull(session) ?? null);
@@ -220,15 +269,30 @@ export class Listener {
     if (postmaster) rcpt.address = postmaster;
     const address = rcpt.address;
     const rejected = rcptRefusal(this.config, address);
+    const policy = this.config.hatPolicy;
     if (rejected) {
       this.ctx.counters.inc('rejectedRecipients');
-      this.ctx.log.info(line.ratRejected(this.#icids.get(session.id) ?? 0, session.envelope.rcptTo.length, address));
+      const icid = this.#icids.get(session.id) ?? 0;
+      this.ctx.log.info(line.ratRejected(icid, session.envelope.rcptTo.length, address));
+      // Directory Harvest Attack Prevention: past the host's limit of rejected recipients.
+      const harvest = this.#limits.invalid(policy, session.remoteAddress, this.ctx.hostname());
+      if (harvest) {
+        this.ctx.log.info(
+          `ICID ${icid} DHAP: ${harvest.count} invalid recipients from ${session.remoteAddress} this hour${harvest.drop ? ': connection dropped' : ''}`,
+        );
+        return cb(smtpReply(harvest.code, harvest.text));
+      }
       return cb(smtpReply(rejected.code, rejected.text));
     }
     if (session.envelope.rcptTo.length >= this.config.maxRecipients) {
       return cb(smtpReply(452, `4.5.3 Too many recipients (at most ${this.config.maxRecipients} per message)`));
     }
-    cb(this.#storageFull(session) ?? null);
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const limited = this.#limits.refusal(policy, session.remoteAddress, sender);
+    if (limited) return cb(smtpReply(limited.code, limited.text));
+    const full = this.#storageFull(session);
+    if (!full) this.#limits.accepted(policy, session.remoteAddress, sender);
+    cb(full ?? null);
   }
 
   #onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {

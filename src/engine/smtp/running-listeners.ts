@@ -1,6 +1,7 @@
 // The listeners running now, by name: opened at start, kept, rebound or retired by a commit,
 // their sessions dropped a while after a suspend, stopped at shutdown.
 import type { ListenerConfig } from '../../model/config.js';
+import type { CertificateCredentials } from '../tls/tls-credentials.js';
 import { Listener, type ListenerContext } from './listener.js';
 
 export class RunningListeners {
@@ -13,9 +14,9 @@ export class RunningListeners {
   /** `ctx`: what every listener is built with. */
   constructor(readonly ctx: ListenerContext) {}
 
-  /** A new listener (not yet listening) with the engine's parts. */
-  create(config: ListenerConfig): Listener {
-    return new Listener(config, this.ctx);
+  /** A new listener (not yet listening) with the engine's parts; `credentials`: what its STARTTLS presents. */
+  create(config: ListenerConfig, credentials?: CertificateCredentials): Listener {
+    return new Listener(config, this.ctx, credentials);
   }
 
   get(name: string): Listener | undefined {
@@ -46,6 +47,15 @@ export class RunningListeners {
     let n = 0;
     for (const l of this.#byName.values()) if (!names || names.includes(l.name)) n += l.openConnections;
     return n;
+  }
+
+  /** Open sessions by client address and listener. */
+  inboundByHost(): { remoteIp: string; listener: string; connections: number }[] {
+    const rows: { remoteIp: string; listener: string; connections: number }[] = [];
+    for (const l of this.#byName.values()) {
+      for (const [remote, n] of l.sessionsByHost()) rows.push({ remoteIp: remote.replace(/^::ffff:/, ''), listener: l.name, connections: n });
+    }
+    return rows;
   }
 
   /** Remembers the timer that drops a suspended listener's sessions (one per listener: an earlier one is cancelled). */

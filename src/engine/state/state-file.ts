@@ -8,6 +8,7 @@ import { moveAside, pruneCorrupt } from '../fs/corrupt-files.js';
 import { defaultConfig, defaultOperationalState, type ApplianceConfig, type OperationalState } from '../../model/config.js';
 import { CorruptFileError, DurableJSONFile, writeFileDurably } from './durable-json-file.js';
 import { migrateListeners } from '../../model/listener-migration.js';
+import type { ClusterRecord } from '../cluster/cluster-link.js';
 
 export interface IdReservations {
   mid: number;
@@ -29,6 +30,8 @@ export interface StoredState {
    * hold while the queue still loads in the background.
    */
   queueSummary?: { messages: number; bytes: number };
+  /** The cluster this machine is a member of (its configuration then comes from the cluster's store). */
+  cluster?: ClusterRecord;
 }
 
 export function emptyState(): StoredState {

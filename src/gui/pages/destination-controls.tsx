@@ -1,12 +1,15 @@
 // Mail Policies > Destination Controls: per recipient domain a concurrency limit, messages per
-// connection and a bounce profile, and the Default entry the others inherit from — destconfig's
+// connection, TLS and a bounce profile, and the Default entry the others inherit from, with the
+// global settings (the certificate delivery presents, the required-TLS alert) — destconfig's
 // table and operations (src/model/tables/destinations.ts). The appliance's controls esa-sim does
-// not simulate (IP preference, recipient limits, TLS, DANE, bounce verification, the global TLS
-// settings) are shown disabled, so the drivers find them and skip them.
+// not simulate (IP preference, recipient limits, DANE, bounce verification) are shown disabled,
+// so the drivers find them and skip them.
 /** @jsxImportSource hono/jsx */
 import type { Parsed } from '../../model/answers.js';
 import { resolveProfile } from '../../model/bounce-profile.js';
-import type { ApplianceConfig } from '../../model/config.js';
+import type { ApplianceConfig, DeliveryTls } from '../../model/config.js';
+import { certificateNames, DEMO_CERTIFICATE, parseCertificateName } from '../../model/tables/certificates.js';
+import { DANE_REFUSAL, DELIVERY_TLS_CHOICES, deliveryTlsField } from '../../model/tls-settings.js';
 import type { Field } from '../../model/field.js';
 import { formatCount } from '../../model/format-count.js';
 import { profileNames } from '../../model/tables/bounce-profiles.js';
@@ -24,6 +27,7 @@ import {
   ownSettings,
   parseNewDestination,
   parseProfileName,
+  setDeliverySetup,
   type EntrySettings,
 } from '../../model/tables/destinations.js';
 import type { FormField, FormValues } from '../forms.js';
@@ -42,6 +46,25 @@ const CUSTOM = 'Custom';
 /** No bounce profile of the entry's own: its mail keeps the profile its listener gave it. */
 const LISTENERS = "(the listener's)";
 const NOT_SIMULATED = 'Not simulated in esa-sim.';
+
+/** TLS Support as the select lists it: the appliance's words ("None" for no TLS), "Use Default" on an entry. */
+const TLS_NONE = 'None';
+const tlsOptions = (isDefault: boolean) => [...(isDefault ? [] : [USE_DEFAULT]), TLS_NONE, ...DELIVERY_TLS_CHOICES.slice(1).map((c) => c.label)];
+const tlsSelectField: Field<DeliveryTls | undefined> = {
+  parse: (t): Parsed<DeliveryTls | undefined> => (t === USE_DEFAULT ? { value: undefined } : t === TLS_NONE ? { value: 'no' } : deliveryTlsField.parse(t)),
+  format: (v) => (v === undefined ? USE_DEFAULT : v === 'no' ? TLS_NONE : deliveryTlsField.format(v)),
+};
+
+function tlsSelect(isDefault: boolean): FormField {
+  return {
+    name: 'table_tls',
+    label: 'TLS Support',
+    kind: 'select',
+    options: tlsOptions(isDefault),
+    field: tlsSelectField as Field<unknown>,
+    hint: 'Preferred: STARTTLS when offered; Required: never in plain text (the mail waits or bounces by its profile); Verify: the certificate must check out against the trusted authorities and the host name.',
+  };
+}
 
 const isDefaultKey = (key: string | undefined) => key !== undefined && key.toLowerCase() === DEFAULT_ROW.toLowerCase();
 const inherited = (v: number | undefined, def: number) => (v === undefined ? `Default (${formatCount(def)})` : formatCount(v));
@@ -111,8 +134,8 @@ function unsimulated(isDefault: boolean): FormField[] {
       ...off,
     },
     { name: 'heading_tls', label: 'TLS and Bounce Verification', kind: 'heading' },
-    { name: 'table_tls', label: 'TLS Support', kind: 'select', options: ['None', 'Preferred', 'Required', 'Preferred - Verify', 'Required - Verify'], ...off },
-    { name: 'dane_option', label: 'DANE Support', kind: 'select', options: ['None', 'Opportunistic', 'Mandatory'], ...off },
+    tlsSelect(isDefault),
+    { name: 'dane_option', label: 'DANE Support', kind: 'select', options: ['None', 'Opportunistic', 'Mandatory'], disabled: true, hint: DANE_REFUSAL },
     {
       name: 'bounce_validation',
       label: 'Bounce Verification',
@@ -130,7 +153,6 @@ const UNSIMULATED_VALUES: FormValues = {
   recipient_limit_type: USE_DEFAULT,
   limit_type: 'Entire Domain',
   limit_apply: 'System Wide',
-  table_tls: 'None',
   dane_option: 'None',
   bounce_validation: USE_DEFAULT,
 };
@@ -167,6 +189,7 @@ function defaultForm(config: ApplianceConfig) {
       ip_sort_pref: 'IPv4 Preferred',
       max_host_concurrency: String(def.concurrency),
       max_messages_per_connection: String(def.maxMessagesPerConnection),
+      table_tls: tlsSelectField.format(def.tls),
     },
   };
 }
@@ -240,6 +263,7 @@ function entryForm(config: ApplianceConfig, key: string | undefined) {
     max_host_concurrency: String(own.concurrency ?? def.concurrency),
     messages_per_connection: own.maxMessagesPerConnection === undefined ? USE_DEFAULT : CUSTOM,
     max_messages_per_connection: String(own.maxMessagesPerConnection ?? def.maxMessagesPerConnection),
+    table_tls: tlsSelectField.format(own.tls),
     bounce_profile: profileField.format(own.bounceProfile),
   };
   return { fields, values };
@@ -248,7 +272,11 @@ function entryForm(config: ApplianceConfig, key: string | undefined) {
 function change(values: Record<string, unknown>, config: ApplianceConfig, key: string | undefined): PageChange | undefined {
   if (isDefaultKey(key)) {
     const before = destinationDefaults(config);
-    const after = { concurrency: values.max_host_concurrency as number, maxMessagesPerConnection: values.max_messages_per_connection as number };
+    const after = {
+      concurrency: values.max_host_concurrency as number,
+      maxMessagesPerConnection: values.max_messages_per_connection as number,
+      tls: (values.table_tls as DeliveryTls | undefined) ?? before.tls,
+    };
     const edit = editDefaults(before, after);
     return edit && { ...edit, banner: 'The default destination controls were saved.' };
   }
@@ -256,6 +284,7 @@ function change(values: Record<string, unknown>, config: ApplianceConfig, key: s
     concurrency: values.host_concurrency === CUSTOM ? (values.max_host_concurrency as number) : undefined,
     maxMessagesPerConnection: values.messages_per_connection === CUSTOM ? (values.max_messages_per_connection as number) : undefined,
     bounceProfile: values.bounce_profile as string | undefined,
+    tls: values.table_tls as DeliveryTls | undefined,
   };
   if (key === undefined) {
     const domain = values.new_name as string;
@@ -283,13 +312,17 @@ export const destinationControlsPage = tablePage({
     { header: 'Maximum Retries' },
     { delete: true },
   ],
-  above: () => (
+  above: (config: ApplianceConfig) => (
     <Box caption="Global Settings">
       <table class="pairs">
         <tbody>
           <tr>
-            <th>TLS Certificate and Alerts:</th>
-            <td>{NOT_SIMULATED}</td>
+            <th>Certificate:</th>
+            <td>{config.deliveryCertificate ?? DEMO_CERTIFICATE}</td>
+          </tr>
+          <tr>
+            <th>Send an alert when a required TLS connection fails:</th>
+            <td>{config.tlsRequiredAlert ? 'Yes' : 'No'}</td>
           </tr>
         </tbody>
       </table>
@@ -309,12 +342,22 @@ export const destinationGlobalSettingsPage = settingsPage({
   path: GLOBAL_PATH,
   back: PATH,
   caption: 'Edit Destination Controls Global Settings',
-  form: () => ({
+  form: (config) => ({
     fields: [
-      { name: 'certificate', label: 'Certificate', kind: 'select', options: ['System Default'], disabled: true, hint: NOT_SIMULATED },
-      { name: 'send_tls_req_alert', label: 'Send an alert when a required TLS connection fails', kind: 'checkbox', disabled: true, hint: NOT_SIMULATED },
+      {
+        name: 'certificate',
+        label: 'Certificate',
+        kind: 'select',
+        options: certificateNames(config),
+        field: { parse: (t: string) => parseCertificateName(config, t), format: String } as Field<unknown>,
+        hint: 'Presented when a server asks delivery for a certificate (certconfig makes and takes them).',
+      },
+      { name: 'send_tls_req_alert', label: 'Send an alert when a required TLS connection fails', kind: 'checkbox' },
     ],
-    values: { certificate: 'System Default', send_tls_req_alert: 'No' },
+    values: { certificate: config.deliveryCertificate ?? DEMO_CERTIFICATE, send_tls_req_alert: config.tlsRequiredAlert ? 'Yes' : 'No' },
   }),
-  change: () => undefined,
+  change: (values, config) => {
+    const edit = setDeliverySetup(config, values.certificate as string, values.send_tls_req_alert === 'Yes');
+    return edit && { ...edit, banner: 'The global destination controls were saved.' };
+  },
 });

@@ -2,12 +2,14 @@
 // listener acts on (Private: its relay hosts relay, the rest are rejected; Public: everyone is
 // accepted) and its Default Policy Parameters — maximum message size, connections from one IP,
 // messages per connection, recipients per message, the SMTP banner's hostname and custom
-// acceptance and rejection responses — set with setHostAccess, what `listenerconfig` HOSTACCESS
+// acceptance and rejection responses, TLS — set with setHostAccess, what `listenerconfig` HOSTACCESS
 // DEFAULT records. Sender groups and other policies are not simulated: shown empty, refused.
 /** @jsxImportSource hono/jsx */
 import { refuse } from '../../model/change.js';
 import type { ApplianceConfig, SmtpResponse } from '../../model/config.js';
 import { optionalField } from '../../model/field.js';
+import type { ListenerTls } from '../../model/config.js';
+import { listenerTlsField } from '../../model/tls-settings.js';
 import {
   codeField,
   hatTable,
@@ -172,6 +174,15 @@ export const mailFlowPoliciesPage = tablePage({
           field: optionalField(hostnameField),
           hint: `Empty: the appliance's hostname (${config.hostname}).`,
         },
+        { name: 'tls_heading', label: 'Encryption', kind: 'heading' },
+        {
+          name: 'tls',
+          label: 'TLS',
+          kind: 'select',
+          options: listenerTlsField.choices,
+          field: listenerTlsField,
+          hint: "No: STARTTLS is not offered; Preferred: offered; Required: MAIL before STARTTLS is refused (530 5.7.0). The certificate is the listener's (Network > Listeners).",
+        },
         { name: 'envSenderRateLimitLinkClosed', label: 'Rate Limit for Envelope Senders', kind: 'heading', hint: 'Not simulated.' },
       ],
       values: {
@@ -184,6 +195,7 @@ export const mailFlowPoliciesPage = tablePage({
         reject_banner_code: String(lc.rejectResponse?.code ?? STANDARD_CODE.rejection),
         reject_banner_text: lc.rejectResponse?.text ?? '',
         override_hostname: lc.bannerHostname ?? '',
+        tls: listenerTlsField.format(lc.tls ?? 'off'),
       },
     };
   },
@@ -197,6 +209,9 @@ export const mailFlowPoliciesPage = tablePage({
       bannerHostname: values.override_hostname as string | undefined,
       acceptResponse: typedResponse(values.smtp_banner_code as number, values.smtp_banner_text as string),
       rejectResponse: typedResponse(values.reject_banner_code as number, values.reject_banner_text as string),
+      tls: values.tls as ListenerTls,
+      // Rate limiting, harvest prevention and SenderBase are set in the CLI (HOSTACCESS DEFAULT): kept as they are.
+      hatPolicy: lc.hatPolicy,
     };
     return setHostAccess(lc.name, pickHat(lc), after);
   },

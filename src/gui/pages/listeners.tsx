@@ -1,6 +1,6 @@
-// Network > Listeners: the listeners (name, type, interface, port, bounce profile), Add / Edit /
+// Network > Listeners: the listeners (name, type, interface, port, bounce profile, certificate), Add / Edit /
 // Delete, on the listeners table's model operations (createListener; moveListener, setType,
-// setBounceProfile, setLimits, renameListener; deleteListener) and its fields — what
+// setBounceProfile, setLimits, setListenerCertificate, renameListener; deleteListener) and its fields — what
 // `listenerconfig` records. A new or moved listener is bound when the change is committed.
 /** @jsxImportSource hono/jsx */
 import type { EngineApi } from '../../api/engine-api.js';
@@ -29,10 +29,12 @@ import {
   relayHostsField,
   renameListener,
   setBounceProfile,
+  setListenerCertificate,
   setLimits,
   setType,
 } from '../../model/tables/listeners.js';
 import { parsePatterns } from '../../model/tables/recipient-access.js';
+import { certificateNames, DEMO_CERTIFICATE, parseCertificateName } from '../../model/tables/certificates.js';
 import type { FormField } from '../forms.js';
 import { FieldRefusal, tablePage } from '../table-page.js';
 
@@ -139,7 +141,14 @@ export const listenersPage = tablePage({
       notSimulated('heading_rsrc', 'Disclaimer Above'),
       notSimulated('footer_rsrc', 'Disclaimer Below'),
       notSimulated('smtpauth_profile', 'SMTP Authentication Profile'),
-      notSimulated('certificate', 'Certificate'),
+      {
+        name: 'certificate',
+        label: 'Certificate',
+        kind: 'select',
+        options: certificateNames(config),
+        field: { parse: (t: string) => parseCertificateName(config, t), format: String },
+        hint: 'What STARTTLS presents (System Administration: certconfig makes and takes certificates); TLS itself is set in the Mail Flow Policy.',
+      },
       { name: 'optionsLinkClosed', label: 'Advanced', kind: 'heading' },
       { name: 'max_concurrency', label: 'Maximum Concurrent Connections', field: maxConnectionsField },
       { name: 'listen_queue_size', label: 'TCP Listen Queue Size', field: listenQueueField, hint: 'Kept, not applied.' },
@@ -158,7 +167,7 @@ export const listenersPage = tablePage({
         heading_rsrc: 'None',
         footer_rsrc: 'None',
         smtpauth_profile: 'None',
-        certificate: 'None',
+        certificate: lc.certificate ?? DEMO_CERTIFICATE,
         max_concurrency: String(lc.maxConnections),
         listen_queue_size: String(lc.listenQueue),
       },
@@ -176,6 +185,7 @@ export const listenersPage = tablePage({
     const profile = values.bounce_profile as string;
     const maxConnections = values.max_concurrency as number;
     const listenQueue = values.listen_queue_size as number;
+    const certificate = values.certificate as string;
     if (!before) {
       const accept = (values.accept as string[] | undefined) ?? [];
       return createListener({
@@ -186,6 +196,7 @@ export const listenersPage = tablePage({
         bounceProfile: profile,
         maxConnections,
         listenQueue,
+        ...(certificate === DEMO_CERTIFICATE ? {} : { certificate }),
       });
     }
     // The renaming last: the other changes find the listener by the name it has now.
@@ -194,6 +205,7 @@ export const listenersPage = tablePage({
       setType(before, type, relayHosts),
       setBounceProfile(before, profile),
       setLimits(before, maxConnections, listenQueue),
+      setListenerCertificate(before, certificate),
       renameListener(before, name),
     );
   },

@@ -4,7 +4,9 @@
 // records the same way — `destconfig` (dialog and batch) and the web GUI's Destination Controls. Pure.
 import type { Parsed } from '../answers.js';
 import { refuse, valueOrRefuse, type ConfigChange } from '../change.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MESSAGES_PER_CONNECTION, type ApplianceConfig, type DestinationConfig } from '../config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MESSAGES_PER_CONNECTION, type ApplianceConfig, type DeliveryTls, type DestinationConfig } from '../config.js';
+import { DANE_REFUSAL, deliveryTlsField, deliveryTlsWord } from '../tls-settings.js';
+import { DEMO_CERTIFICATE, findCertificate } from './certificates.js';
 import { DomainPattern } from '../domain-pattern.js';
 import { integerField } from '../field.js';
 import { formatCount } from '../format-count.js';
@@ -23,12 +25,14 @@ export interface EntrySettings {
   bounceProfile?: string;
   /** The bounce profile is created with the entry, every value from Default ("New Profile"). */
   newProfile?: boolean;
+  tls?: DeliveryTls;
 }
 
-/** DEFAULT's values: it sets both limits and has no bounce profile. */
+/** DEFAULT's values: it sets both limits and TLS, and has no bounce profile. */
 export interface DefaultSettings {
   concurrency: number;
   maxMessagesPerConnection: number;
+  tls: DeliveryTls;
 }
 
 // ----- reading the table -----
@@ -52,6 +56,7 @@ export function destinationDefaults(config: ApplianceConfig): DefaultSettings {
   return {
     concurrency: d?.concurrency ?? DEFAULT_CONCURRENCY,
     maxMessagesPerConnection: d?.maxMessagesPerConnection ?? DEFAULT_MESSAGES_PER_CONNECTION,
+    tls: d?.tls ?? 'no',
   };
 }
 
@@ -59,6 +64,7 @@ export const ownSettings = (e: DestinationConfig): EntrySettings => ({
   concurrency: e.concurrency,
   maxMessagesPerConnection: e.maxMessagesPerConnection,
   bounceProfile: e.bounceProfile,
+  tls: e.tls,
 });
 
 export const notFound = (domain: string): string => `The domain ${domain} was not found in the destination control table.`;
@@ -97,8 +103,13 @@ export function parseProfileName(config: ApplianceConfig, text: string): Parsed<
 
 // ----- values given by key -----
 
-export const SETTING_KEYS: readonly string[] = ['concurrency', 'max_messages', 'bounce_profile'];
-export const DEFAULT_KEYS: readonly string[] = ['concurrency', 'max_messages'];
+export const SETTING_KEYS: readonly string[] = ['concurrency', 'max_messages', 'bounce_profile', 'tls', 'dane'];
+export const DEFAULT_KEYS: readonly string[] = ['concurrency', 'max_messages', 'tls', 'dane'];
+
+/** `dane=no` is the only DANE setting available. */
+function daneValue(value: string): void {
+  if (!/^(no|n|1)$/i.test(value.trim())) refuse(`dane: ${DANE_REFUSAL}`);
+}
 
 /**
  * `key=value` settings onto an entry's own values, each checked as its question checks it; an
@@ -116,6 +127,8 @@ export function withSettings(
     const unset = value.trim() === '';
     if (key === 'concurrency') next.concurrency = unset ? undefined : valueOrRefuse(concurrencyField.parse(value), key);
     else if (key === 'max_messages') next.maxMessagesPerConnection = unset ? undefined : valueOrRefuse(messagesPerConnectionField.parse(value), key);
+    else if (key === 'tls') next.tls = unset ? undefined : valueOrRefuse(deliveryTlsField.parse(value), key);
+    else if (key === 'dane') daneValue(value);
     else next.bounceProfile = unset ? undefined : valueOrRefuse(parseProfileName(config, value));
   }
   return next;
@@ -131,6 +144,7 @@ function described(s: EntrySettings): [string, string][] {
     ['concurrency', setting(s.concurrency)],
     ['messages per connection', setting(s.maxMessagesPerConnection)],
     ['bounce profile', s.bounceProfile === undefined ? "the listener's" : `${s.bounceProfile}${s.newProfile ? ' (new)' : ''}`],
+    ['TLS', s.tls === undefined ? 'Default' : deliveryTlsWord(s.tls)],
   ];
 }
 
@@ -140,7 +154,7 @@ function writeEntry(config: ApplianceConfig, entry: DestinationConfig, s: EntryS
     if (s.newProfile) createProfile(s.bounceProfile, {}).apply(config);
     else if (findProfile(config, s.bounceProfile) !== s.bounceProfile) refuse(unknownProfile(s.bounceProfile));
   }
-  for (const key of ['concurrency', 'maxMessagesPerConnection', 'bounceProfile'] as const) {
+  for (const key of ['concurrency', 'maxMessagesPerConnection', 'bounceProfile', 'tls'] as const) {
     if (s[key] === undefined) delete entry[key];
     else (entry as unknown as Record<string, unknown>)[key] = s[key];
   }
@@ -174,11 +188,12 @@ export function editDestination(domain: string, before: EntrySettings, after: En
   };
 }
 
-/** DEFAULT's limits; undefined when unchanged. */
+/** DEFAULT's limits and TLS; undefined when unchanged. */
 export function editDefaults(before: DefaultSettings, after: DefaultSettings): ConfigChange | undefined {
-  if (before.concurrency === after.concurrency && before.maxMessagesPerConnection === after.maxMessagesPerConnection) return undefined;
+  if (before.concurrency === after.concurrency && before.maxMessagesPerConnection === after.maxMessagesPerConnection && before.tls === after.tls)
+    return undefined;
   return {
-    description: `Edited the default destination settings: concurrency ${formatCount(after.concurrency)}, messages per connection ${formatCount(after.maxMessagesPerConnection)}.`,
+    description: `Edited the default destination settings: concurrency ${formatCount(after.concurrency)}, messages per connection ${formatCount(after.maxMessagesPerConnection)}, TLS ${deliveryTlsWord(after.tls)}.`,
     apply(config) {
       let entry = config.destinations.find(isDefault);
       if (!entry) {
@@ -187,6 +202,22 @@ export function editDefaults(before: DefaultSettings, after: DefaultSettings): C
       }
       entry.concurrency = after.concurrency;
       entry.maxMessagesPerConnection = after.maxMessagesPerConnection;
+      if (after.tls === 'no') delete entry.tls;
+      else entry.tls = after.tls;
+    },
+  };
+}
+
+/** SETUP: the certificate delivery presents, and whether a failed required TLS connection sends an alert; undefined when unchanged. */
+export function setDeliverySetup(config: ApplianceConfig, certificate: string, alert: boolean): ConfigChange | undefined {
+  const before = config.deliveryCertificate ?? DEMO_CERTIFICATE;
+  if (certificate === before && alert === (config.tlsRequiredAlert ?? false)) return undefined;
+  return {
+    description: `Delivery presents certificate "${certificate}"; an alert when required TLS fails: ${alert ? 'yes' : 'no'}.`,
+    apply(c) {
+      const cert = findCertificate(c, certificate) ?? refuse(`There is no certificate named "${certificate}".`);
+      c.deliveryCertificate = cert.name;
+      c.tlsRequiredAlert = alert;
     },
   };
 }

@@ -5,12 +5,22 @@ import type { ConfigChange } from '../change.js';
 import type { ListenerConfig, SmtpResponse } from '../config.js';
 import { integerField, type Field } from '../field.js';
 import { formatCount } from '../format-count.js';
+import { listenerTlsField } from '../tls-settings.js';
 import { editListener } from './listeners.js';
+import { hatPolicyLines, hatPolicySummary } from './hat-policy.js';
 
 /** The default policy parameters (a subset of the listener's settings). */
 export type HatParams = Pick<
   ListenerConfig,
-  'maxMessageSize' | 'maxConnectionsPerHost' | 'maxMessagesPerConnection' | 'maxRecipients' | 'bannerHostname' | 'acceptResponse' | 'rejectResponse'
+  | 'maxMessageSize'
+  | 'maxConnectionsPerHost'
+  | 'maxMessagesPerConnection'
+  | 'maxRecipients'
+  | 'bannerHostname'
+  | 'acceptResponse'
+  | 'rejectResponse'
+  | 'tls'
+  | 'hatPolicy'
 >;
 
 const HAT_KEYS: readonly (keyof HatParams)[] = [
@@ -21,6 +31,8 @@ const HAT_KEYS: readonly (keyof HatParams)[] = [
   'bannerHostname',
   'acceptResponse',
   'rejectResponse',
+  'tls',
+  'hatPolicy',
 ];
 
 // ----- the values -----
@@ -94,6 +106,8 @@ export function hatLines(lc: ListenerConfig): string[] {
     `SMTP Banner Hostname: ${lc.bannerHostname ?? 'Use Default'}`,
     `Custom SMTP Acceptance Response: ${responseText(lc.acceptResponse)}`,
     `Custom SMTP Rejection Response: ${responseText(lc.rejectResponse)}`,
+    `TLS: ${listenerTlsField.format(lc.tls ?? 'off')}`,
+    ...hatPolicyLines(lc.hatPolicy),
   ];
 }
 
@@ -115,15 +129,19 @@ export const hatTableLines = (lc: ListenerConfig): string[] => hatTable(lc).map(
 // ----- the operation -----
 
 function shown(k: keyof HatParams, v: HatParams[keyof HatParams]): string {
-  if (v === undefined) return 'none';
+  if (k === 'hatPolicy') return hatPolicySummary(v as HatParams['hatPolicy']);
+  if (v === undefined) return k === 'tls' ? 'No' : 'none';
   if (k === 'maxMessageSize') return sizeField.format(v as number);
+  if (k === 'tls') return listenerTlsField.format(v as NonNullable<HatParams['tls']>);
   if (typeof v === 'number') return formatCount(v);
   if (typeof v === 'string') return v;
-  return responseText(v);
+  return responseText(v as SmtpResponse);
 }
 
 /** DEFAULT: new policy parameters (only the ones that changed are set); undefined when none changed. */
-export function setHostAccess(listener: string, before: HatParams, after: HatParams): ConfigChange | undefined {
+export function setHostAccess(listener: string, before: HatParams, asked: HatParams): ConfigChange | undefined {
+  // TLS off is stored as no setting.
+  const after: HatParams = asked.tls === 'off' ? { ...asked, tls: undefined } : asked;
   const changed = HAT_KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   if (changed.length === 0) return undefined;
   const what = changed.map((k) => `${k} ${shown(k, before[k])} -> ${shown(k, after[k])}`).join(', ');

@@ -2,7 +2,7 @@
 // is read by the field its question uses; a bad one is refused as `Invalid "<key>" value: <why>`. Pure.
 import { parseYesNo, type Parsed } from '../answers.js';
 import { refuse, type ConfigChange } from '../change.js';
-import type { ApplianceConfig, ListenerConfig, SmtpResponse } from '../config.js';
+import type { ApplianceConfig, HatPolicy, ListenerConfig, SmtpResponse } from '../config.js';
 import type { Field } from '../field.js';
 import { findProfile } from './bounce-profiles.js';
 import {
@@ -16,6 +16,9 @@ import {
 } from './host-access.js';
 import { addressField, editListener, listenQueueField, maxConnectionsField, portField, relayHostsField } from './listeners.js';
 import { parsePatterns } from './recipient-access.js';
+import { groupBitsField, invalidPerHourField, recipientsPerHourField, storedPolicy } from './hat-policy.js';
+import { listenerTlsField } from '../tls-settings.js';
+import { parseCertificateName } from './certificates.js';
 
 export interface Setting {
   key: string;
@@ -100,11 +103,31 @@ const SETTINGS: Record<string, Setter> = {
     if (isNo(v)) delete lc.bannerHostname;
     else lc.bannerHostname = settingValue('override', hostnameField.parse(v));
   },
+  tls: (lc, v) => {
+    const tls = settingValue('tls', listenerTlsField.parse(v));
+    if (tls === 'off') delete lc.tls;
+    else lc.tls = tls;
+  },
+  certificate: (lc, v, { config }) => {
+    lc.certificate = settingValue('certificate', parseCertificateName(config, v));
+  },
+  // The rate limiting, harvest prevention and SenderBase settings (hat-policy.ts); "no" switches one off.
+  rate_lim: (lc, v) => setPolicy(lc, { rateLimit: isNo(v) ? undefined : { recipientsPerHour: settingValue('rate_lim', recipientsPerHourField.parse(v)) } }),
+  dhap: (lc, v) => setPolicy(lc, { dhap: isNo(v) ? undefined : { invalidPerHour: settingValue('dhap', invalidPerHourField.parse(v)), action: 'drop' } }),
+  use_sb: (lc, v) => setPolicy(lc, { senderBaseFlowControl: settingValue('use_sb', parseYesNo(v)) || undefined }),
+  sig_bits: (lc, v) => setPolicy(lc, { groupBits: isNo(v) ? undefined : settingValue('sig_bits', groupBitsField.parse(v)) }),
   cust_acc: responseSetting('cust_acc'),
   acc_code: responseSetting('acc_code'),
   cust_rej: responseSetting('cust_rej'),
   rej_code: responseSetting('rej_code'),
 };
+
+/** Changes some of the policy's settings (undefined: off). */
+function setPolicy(lc: ListenerConfig, change: Partial<HatPolicy>): void {
+  const next = storedPolicy({ ...lc.hatPolicy, ...change });
+  if (next) lc.hatPolicy = next;
+  else delete lc.hatPolicy;
+}
 
 const RESPONSES = [
   { field: 'acceptResponse', kind: 'acceptance', text: 'cust_acc', code: 'acc_code' },

@@ -9,6 +9,7 @@ import { DEFAULT_LISTENER_LIMITS, type ApplianceConfig, type ListenerConfig, typ
 import { integerField, type Field } from '../field.js';
 import { formatCount } from '../format-count.js';
 import { parseRelayHost } from '../relay-hosts.js';
+import { DEMO_CERTIFICATE, findCertificate } from './certificates.js';
 
 /** In the order NEW lists them (1. Private, 2. Public). */
 export const LISTENER_TYPES: readonly ListenerType[] = ['Private', 'Public'];
@@ -135,7 +136,8 @@ export function listenerRefusal(config: ApplianceConfig, lc: ListenerConfig, sel
   return (
     nameRefusal(config, lc.name, self) ??
     portRefusal(config, lc.host, lc.port, self) ??
-    (Object.hasOwn(config.bounceProfiles, lc.bounceProfile) ? undefined : `There is no bounce profile named "${lc.bounceProfile}".`)
+    (Object.hasOwn(config.bounceProfiles, lc.bounceProfile) ? undefined : `There is no bounce profile named "${lc.bounceProfile}".`) ??
+    (lc.certificate === undefined || findCertificate(config, lc.certificate) ? undefined : `There is no certificate named "${lc.certificate}".`)
   );
 }
 
@@ -224,6 +226,14 @@ export function setType(lc: ListenerConfig, type: ListenerType, relayHosts: read
     if (type === 'Private' && hosts.length === 0) refuse(RELAY_HOSTS_REQUIRED);
     l.type = type;
     l.relayHosts = [...hosts];
+  });
+}
+
+/** CERTIFICATE: the certificate its STARTTLS presents; undefined when it stays. */
+export function setListenerCertificate(lc: ListenerConfig, certificate: string): ConfigChange | undefined {
+  if (certificate === (lc.certificate ?? DEMO_CERTIFICATE)) return undefined;
+  return editListener(lc.name, `certificate ${lc.certificate ?? DEMO_CERTIFICATE} -> ${certificate}`, (l) => {
+    l.certificate = certificate;
   });
 }
 

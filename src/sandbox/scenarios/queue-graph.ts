@@ -75,13 +75,21 @@ export class QueueSampler {
 const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const MARK_CHAR: Record<MarkKind, string> = { delivered: 'd', bounced: 'B', refused: 'r' };
 
+/** Left of the bars: a 9-character label and ` |`. */
+const LABEL_WIDTH = 11;
+
 /**
- * The chart: `height` rows of bars (each column the largest queue in its slice of time), the
- * backend's state under it (`_` up, `x` down), then one row per kind of mark with its letter
- * where it happened, and the time axis.
+ * The chart, no line wider than `columns`: `height` rows of bars (each column the largest
+ * queue in its slice of time), the backend's state under it (`_` up, `x` down), then one row
+ * per kind of mark with its letter where it happened and its total at the right, and the time
+ * axis.
  */
-export function drawQueueGraph(samples: readonly QueueSample[], marks: readonly QueueMark[], from: number, to: number, width = 60, height = 8): string[] {
+export function drawQueueGraph(samples: readonly QueueSample[], marks: readonly QueueMark[], from: number, to: number, columns = 80, height = 8): string[] {
   if (samples.length === 0) return ['No samples yet.'];
+  const kinds: MarkKind[] = ['delivered', 'bounced', 'refused'];
+  const totals = kinds.map((kind) => marks.reduce((n, m) => (m.kind === kind && m.at >= from && m.at <= to ? n + m.count : n), 0));
+  // The bars take what the labels and the widest total (after two spaces) leave.
+  const width = Math.max(20, columns - LABEL_WIDTH - 2 - Math.max(...totals.map((t) => String(t).length)));
   const span = Math.max(1, to - from);
   const col = (at: number) => Math.min(width - 1, Math.max(0, Math.floor(((at - from) / span) * width)));
   const peak: number[] = new Array(width).fill(-1);
@@ -108,16 +116,11 @@ export function drawQueueGraph(samples: readonly QueueSample[], marks: readonly 
     rows.push(`${r === height - 1 ? label(top) : r === 0 ? label(0) : ' '.repeat(9)} |${line}`);
   }
   rows.push(`${'backend'.padStart(9)} |${down.map((d) => (d ? 'x' : '_')).join('')}`);
-  for (const kind of ['delivered', 'bounced', 'refused'] as MarkKind[]) {
+  kinds.forEach((kind, i) => {
     const line = new Array(width).fill(' ');
-    let total = 0;
-    for (const m of marks) {
-      if (m.kind !== kind || m.at < from || m.at > to) continue;
-      line[col(m.at)] = MARK_CHAR[kind];
-      total += m.count;
-    }
-    rows.push(`${kind.padStart(9)} |${line.join('')}  ${total}`);
-  }
-  rows.push(`${' '.repeat(11)}${formatApplianceDate(from)}${`+${formatDuration(to - from)}: ${formatApplianceDate(to)}`.padStart(Math.max(0, width + 1 - 24))}`);
+    for (const m of marks) if (m.kind === kind && m.at >= from && m.at <= to) line[col(m.at)] = MARK_CHAR[kind];
+    rows.push(`${kind.padStart(9)} |${line.join('')}  ${totals[i]}`);
+  });
+  rows.push(`${' '.repeat(LABEL_WIDTH)}${formatApplianceDate(from)}${`+${formatDuration(to - from)}: ${formatApplianceDate(to)}`.padStart(Math.max(0, width - 24))}`);
   return rows;
 }

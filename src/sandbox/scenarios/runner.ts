@@ -6,7 +6,8 @@ import type { ApplianceConfig, HostPort } from '../../model/config.js';
 import type { EngineApi } from '../../api/engine-api.js';
 import type { BackendMode } from '../backend.js';
 import { formatDuration } from '../duration.js';
-import { BACKEND_MODES, firstListenerTarget, type SandboxControls } from '../sandbox.js';
+import type { PlayOptions, PlayReport } from '../../model/clock.js';
+import { BACKEND_MODES, firstListenerTarget, JUMP_WALL_BUDGET_MS, type SandboxControls } from '../sandbox.js';
 import type { Scenario, TimelineStep } from './format.js';
 import { QueueSampler } from './queue-graph.js';
 import { Senders } from './senders.js';
@@ -55,12 +56,49 @@ export function configFor(scenario: Scenario, running: Readonly<ApplianceConfig>
   return next;
 }
 
+/** What the start found left by earlier exercises and cleared. */
+export interface Cleaned {
+  /** Queued messages deleted. */
+  messages: number;
+  /** Hosts that were marked down. */
+  hostsDown: number;
+  /** Listeners or delivery that were suspended. */
+  suspended: boolean;
+}
+
+/**
+ * Every scenario starts from a clean appliance: nothing an earlier exercise or scenario left
+ * (queued mail, hosts marked down, suspended listeners or delivery, counters) changes its story
+ * or its judging (`queueEmpty`, the queue's peak). Said in the mail log and by `start`.
+ */
+async function cleanAppliance(api: EngineApi, sandbox: SandboxControls): Promise<Cleaned> {
+  const op = api.operational();
+  const cleaned: Cleaned = {
+    messages: api.gauges().queuedMessages,
+    hostsDown: api.gauges().hostsDown,
+    suspended: op.suspendedListeners.length > 0 || op.deliverySuspended || op.suspendedDomains.length > 0,
+  };
+  if (op.suspendedListeners.length > 0) await api.resumeListeners(op.suspendedListeners);
+  if (op.deliverySuspended || op.suspendedDomains.length > 0) await api.resumeDelivery(['ALL']);
+  if (cleaned.messages > 0) await api.deleteRecipients({ kind: 'all' });
+  // With the queue empty this only clears the marks of hosts found down (nothing is left to try).
+  api.deliverNow();
+  await sandbox.settle();
+  api.resetCounters();
+  sandbox.logLine(
+    `the appliance starts clean for a scenario: ${cleaned.messages} queued message(s) deleted, ${cleaned.hostsDown} host(s) no longer marked down${cleaned.suspended ? ', receiving and delivery resumed' : ''}, counters reset`,
+  );
+  return cleaned;
+}
+
 export class ScenarioRun {
   readonly events: RunEvent[] = [];
   readonly senders: Senders;
   readonly startedAt: number;
   /** Hints shown so far. */
   hintsShown = 0;
+  /** What an earlier exercise left and the start cleared. */
+  cleaned: Cleaned = { messages: 0, hostsDown: 0, suspended: false };
   #stepIndex = 0;
   #busy: Promise<void> = Promise.resolve();
   #cancelTimer: (() => void) | undefined;
@@ -84,9 +122,7 @@ export class ScenarioRun {
     const before = { config: structuredClone(api.config()) as ApplianceConfig, backend: sandbox.backendMode(), scale: sandbox.clock.scale };
     const unreachable = await unreachableAddress();
     await api.applyConfig(configFor(scenario, api.config(), backendHostPort(sandbox), unreachable));
-    // A listener suspended by an earlier exercise would change the story.
-    const suspended = api.operational().suspendedListeners;
-    if (suspended.length > 0) await api.resumeListeners(suspended);
+    const cleaned = await cleanAppliance(api, sandbox);
     const { setup } = scenario;
     if (setup.startAt) {
       const [h, m] = setup.startAt.split(':').map(Number);
@@ -94,12 +130,12 @@ export class ScenarioRun {
       const d = new Date(now);
       let at = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), h, m);
       if (at < now) at += 86_400_000;
-      sandbox.clock.advance(at - now);
-      await sandbox.settle();
+      await sandbox.jump(at - now);
     }
     sandbox.clock.setScale(setup.clockScale);
     await sandbox.setBackendMode(setup.backend);
     const run = new ScenarioRun(scenario, api, sandbox, sampler, Date.now().toString(36).slice(-5), unreachable, before);
+    run.cleaned = cleaned;
     run.note(`scenario ${scenario.name} started; the backend mail server is ${BACKEND_MODES[setup.backend]}`);
     await run.catchUp();
     return run;
@@ -178,22 +214,33 @@ export class ScenarioRun {
   }
 
   /**
-   * A clock jump during the scenario: time moves to each due step in turn (the engine does what
-   * that time made due first), so a long jump tells the same story as small ones.
+   * A clock jump during the scenario: time passes up to each due step in turn (the engine's own
+   * timers fire at their times on the way), then the step plays, so a long jump tells the same
+   * story as small ones. The jump's real-time bound is shared by its stretches; past it, the
+   * engine's timers of the stretches left fire at their ends, and the steps still play in order.
    */
-  async jumpTo(target: number): Promise<void> {
+  async jumpTo(target: number, options: PlayOptions = {}): Promise<PlayReport> {
     const step = this.scenario.jumpStep ?? Infinity;
+    const from = this.api.now();
+    const report: PlayReport = { from, target, steps: 0, playedTo: target };
+    const deadline = Date.now() + (options.wallBudgetMs ?? JUMP_WALL_BUDGET_MS);
     for (;;) {
       await this.#busy;
       const now = this.api.now();
       if (this.#stopped || now >= target) break;
       const stop = Math.min(this.nextDue() ?? Infinity, target, now + step);
       if (stop > now) {
-        this.sandbox.clock.advance(stop - now);
-        await this.sandbox.settle();
+        const stretch = await this.sandbox.jump(stop - now, { ...options, wallBudgetMs: Math.max(0, deadline - Date.now()) });
+        report.steps += stretch.steps;
+        if (stretch.stopped && !report.stopped) {
+          report.stopped = stretch.stopped;
+          report.playedTo = stretch.playedTo;
+        }
+        if (stretch.stopped === 'interrupted') break;
       }
       await this.catchUp();
     }
+    return report;
   }
 
   /** Ends the scenario and puts back the configuration, backend and clock speed it found. */

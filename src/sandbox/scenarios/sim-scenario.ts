@@ -4,12 +4,14 @@ import { CommandError, type CommandIO } from '../../appliance/kit/command.js';
 import { formatApplianceDate } from '../../model/format-date.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { SandboxControls } from '../sandbox.js';
+import { jumpLines, jumpShown } from '../clock-jump.js';
 import { ScenarioFormatError } from './format.js';
-import { debriefLines, judge, type JudgeContext } from './judge.js';
+import { debriefLines, judge, markOf, scenarioEnd, type JudgeContext } from './judge.js';
 import { loadAll, loadScenario } from './loader.js';
 import { gatherOutcomes } from './outcomes.js';
 import { drawQueueGraph, QueueSampler } from './queue-graph.js';
 import { ScenarioRun } from './runner.js';
+import { wrapLine, wrapLines } from '../../appliance/kit/wrap-text.js';
 
 /** Per sandbox: the queue sampler (from the first sim command on) and the running scenario. */
 const seats = new WeakMap<SandboxControls, { sampler: QueueSampler; run?: ScenarioRun }>();
@@ -32,6 +34,14 @@ function runningOf(io: CommandIO): ScenarioRun {
 }
 
 const since = (run: ScenarioRun, at: number) => `+${formatDuration(run.elapsed(at))}`;
+
+/** The width prose is wrapped to: the terminal's, else 80 columns (a transcript read as a terminal shows it). */
+const widthOf = (io: CommandIO) => io.columns ?? 80;
+
+/** Lines wrapped one by one at the width (a continuation under its text). */
+function say(io: CommandIO, ...lines: string[]): void {
+  io.print(...lines.flatMap((l) => wrapLine(l, widthOf(io))));
+}
 
 async function list(io: CommandIO): Promise<void> {
   const all = await loadAll();
@@ -56,35 +66,61 @@ async function start(io: CommandIO, args: string[]): Promise<void> {
   io.progress(`Setting up ${scenario.title}...`);
   const run = await ScenarioRun.start(scenario, io.engine, sandbox, seat.sampler);
   seat.run = run;
-  io.print(`Scenario: ${scenario.title}`);
+  say(io, `Scenario: ${scenario.title}`);
   io.blank();
-  io.print(...scenario.briefing.map((l) => l.replaceAll('{backend}', sandbox.backend.address).replaceAll('{old}', `${run.unreachable.host}:${run.unreachable.port}`)));
+  const briefing = scenario.briefing.map((l) => l.replaceAll('{backend}', sandbox.backend.address).replaceAll('{old}', `${run.unreachable.host}:${run.unreachable.port}`));
+  // One paragraph, filled again to the width when a line is too long for it.
+  io.print(...wrapLines(briefing, widthOf(io)));
   io.blank();
-  io.print(`Goal: ${scenario.goal}`);
+  say(io, `Goal: ${scenario.goal}`);
   io.blank();
-  io.print(`Started ${formatApplianceDate(run.startedAt)} UTC (simulated; the clock runs ${sandbox.clock.scale === 0 ? 'only when you move it: sim clock +<duration>' : `${sandbox.clock.scale}x`}).`);
+  say(io, `Started ${formatApplianceDate(run.startedAt)} UTC (simulated; the clock runs ${sandbox.clock.scale === 0 ? 'only when you move it: sim clock +<duration>' : `${sandbox.clock.scale}x`}).`);
+  say(io, cleanedLine(run));
   printEvents(io, run, run.startedAt);
-  io.print('"sim scenario hint" when stuck, "sim scenario check" to be judged, "sim scenario debrief" for the whole story.');
+  say(io, '"sim scenario hint" when stuck, "sim scenario check" to be judged, "sim scenario debrief" for the whole story.');
+}
+
+/** What the start cleared of earlier exercises. */
+function cleanedLine(run: ScenarioRun): string {
+  const { messages, hostsDown, suspended } = run.cleaned;
+  const parts = ['counters reset'];
+  if (messages > 0) parts.push(`${messages} queued message(s) deleted`);
+  if (hostsDown > 0) parts.push(`${hostsDown} host(s) no longer marked down`);
+  if (suspended) parts.push('receiving and delivery resumed');
+  return `The appliance starts clean: ${parts.join(', ')}.`;
 }
 
 function printEvents(io: CommandIO, run: ScenarioRun, from: number, upTo = Infinity): void {
-  for (const e of run.events) if (e.at >= from && e.at <= upTo) io.print(`  ${since(run, e.at).padStart(8)}  ${e.text}`);
+  for (const e of run.events) if (e.at >= from && e.at <= upTo) say(io, `  ${since(run, e.at).padStart(8)}  ${e.text}`);
 }
 
 function status(io: CommandIO): void {
   const run = runningOf(io);
   const now = io.engine.now();
-  io.print(`Scenario: ${run.scenario.title} (${run.scenario.name}), ${since(run, now)} since the start`);
-  io.print(`Goal: ${run.scenario.goal}`);
+  say(io, `Scenario: ${run.scenario.title} (${run.scenario.name}), ${since(run, now)} since the start`);
+  say(io, `Goal: ${run.scenario.goal}`);
   io.blank();
   io.print('So far:');
   printEvents(io, run, run.startedAt);
   const next = run.nextDue();
   io.blank();
-  if (next !== undefined) io.print(`Something happens next at ${since(run, next)} (in ${formatDuration(next - now)}).`);
-  const judgeFrom = run.startedAt + run.scenario.judgeAfter;
-  io.print(now >= judgeFrom ? 'The scenario can be judged now: sim scenario check.' : `It is judged from ${since(run, judgeFrom)} on (in ${formatDuration(judgeFrom - now)}).`);
-  io.print(`Messages sent: ${run.senders.messages.length}, kept by the senders now: ${run.senders.kept().length}, in the appliance's queue: ${io.engine.gauges().queuedMessages}.`);
+  if (next !== undefined) say(io, `Something happens next at ${since(run, next)} (in ${formatDuration(next - now)}).`);
+  say(io, whenJudged(run, now));
+  say(io, `Messages sent: ${run.senders.messages.length}, kept by the senders now: ${run.senders.kept().length}, in the appliance's queue: ${io.engine.gauges().queuedMessages}.`);
+}
+
+/**
+ * When the scenario is judged, in words: it may pass from `judgeAfter` on (every check met),
+ * and is over, passed or not, at its end (`scenarioEnd`: the last deadline of its checks).
+ */
+function whenJudged(run: ScenarioRun, now: number): string {
+  const from = run.startedAt + run.scenario.judgeAfter;
+  const end = run.startedAt + scenarioEnd(run.scenario);
+  const jump = (at: number) => `in ${formatDuration(at - now)} (sim clock +${formatDuration(at - now).replaceAll(' ', '')})`;
+  if (now >= end) return 'The scenario can be judged now: sim scenario check.';
+  if (now >= from) return `It passes as soon as every check is ok, and is over at ${since(run, end)}, its last deadline, ${jump(end)}.`;
+  const over = end > from ? `; it is over at ${since(run, end)}, its last deadline` : '';
+  return `It is judged from ${since(run, from)} on, ${jump(from)}${over}.`;
 }
 
 function hint(io: CommandIO, args: string[]): void {
@@ -93,12 +129,12 @@ function hint(io: CommandIO, args: string[]): void {
   if (hints.length === 0) throw new CommandError('This scenario has no hints.');
   if ((args[0] ?? '').toLowerCase() === 'all') {
     run.hintsShown = hints.length;
-    hints.forEach((h, i) => io.print(`Hint ${i + 1} of ${hints.length}: ${h}`));
+    hints.forEach((h, i) => say(io, `Hint ${i + 1} of ${hints.length}: ${h}`));
     return;
   }
   const i = Math.min(run.hintsShown, hints.length - 1);
   run.hintsShown = i + 1;
-  io.print(`Hint ${i + 1} of ${hints.length}: ${hints[i]}`);
+  say(io, `Hint ${i + 1} of ${hints.length}: ${hints[i]}`);
 }
 
 async function verdictOf(io: CommandIO, run: ScenarioRun) {
@@ -113,16 +149,24 @@ async function verdictOf(io: CommandIO, run: ScenarioRun) {
 async function check(io: CommandIO): Promise<void> {
   const run = runningOf(io);
   const { verdict } = await verdictOf(io, run);
-  io.print(`Checking ${run.scenario.title} against what really happened:`);
-  for (const r of verdict.results) io.print(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.text}`);
+  say(io, `Checking ${run.scenario.title} against what really happened${verdict.over ? '' : ' so far'}:`);
+  // A check's text wraps under itself, right of its mark.
+  for (const r of verdict.results) io.print(...wrapLine(`  ${markOf(r)} ${r.text}`, widthOf(io), 7));
   io.blank();
   if (verdict.passed) {
-    io.print('PASSED. "sim scenario debrief" tells each message\'s story; "sim scenario stop" ends the scenario.');
+    say(io, 'PASSED. "sim scenario debrief" tells each message\'s story; "sim scenario stop" ends the scenario.');
     return;
   }
   if (!verdict.over) {
-    const left = run.startedAt + run.scenario.judgeAfter - io.engine.now();
-    throw new CommandError(`Not over yet: the scenario is judged from ${since(run, run.startedAt + run.scenario.judgeAfter)} on, in ${formatDuration(left)} (sim clock +${formatDuration(left).replaceAll(' ', '')}).`);
+    if (verdict.results.some((r) => !r.ok && !r.open)) say(io, 'A FAIL above cannot turn ok any more.');
+    const now = io.engine.now();
+    const from = run.startedAt + run.scenario.judgeAfter;
+    const end = run.startedAt + scenarioEnd(run.scenario);
+    throw new CommandError(
+      now < from
+        ? `Not over yet: it is judged from ${since(run, from)} on, in ${formatDuration(from - now)} (sim clock +${formatDuration(from - now).replaceAll(' ', '')}).`
+        : `Not over yet: every check must be ok by ${since(run, end)} (in ${formatDuration(end - now)}).`,
+    );
   }
   throw new CommandError('NOT PASSED. "sim scenario debrief" says what happened to each message.');
 }
@@ -130,7 +174,9 @@ async function check(io: CommandIO): Promise<void> {
 async function debrief(io: CommandIO): Promise<void> {
   const run = runningOf(io);
   const { outcomes, ctx, verdict } = await verdictOf(io, run);
-  io.print(...debriefLines(run.scenario, outcomes, verdict, ctx));
+  // At a terminal, wrapped to it; a script gets each line whole (the mail log lines of the proof too).
+  const lines = debriefLines(run.scenario, outcomes, verdict, ctx);
+  io.print(...(io.columns === undefined ? lines : lines.flatMap((l) => wrapLine(l, widthOf(io)))));
 }
 
 async function stop(io: CommandIO): Promise<void> {
@@ -138,7 +184,7 @@ async function stop(io: CommandIO): Promise<void> {
   const run = runningOf(io);
   await run.stop();
   seat.run = undefined;
-  io.print(`Scenario ${run.scenario.name} stopped: the configuration, the backend and the clock speed are as before it.`);
+  say(io, `Scenario ${run.scenario.name} stopped: the configuration, the backend and the clock speed are as before it.`);
 }
 
 /** `sim scenario ...` */
@@ -175,10 +221,10 @@ export async function graph(io: CommandIO, args: string[]): Promise<void> {
     from = now - ms;
   }
   seat.sampler.sample();
-  const width = Math.max(20, Math.min(100, (io.columns ?? 80) - 12));
-  io.print(`Messages in the queue, ${formatApplianceDate(from)} to ${formatApplianceDate(now)} UTC (simulated):`);
-  io.print(...drawQueueGraph(seat.sampler.samples, seat.sampler.marks, from, now, width));
-  io.print('backend: _ up, x down; d delivered, B bounced, r refused (totals at the right).');
+  const columns = Math.min(112, widthOf(io));
+  io.print(`Messages in the queue over ${formatDuration(now - from)} of simulated time (UTC):`);
+  io.print(...drawQueueGraph(seat.sampler.samples, seat.sampler.marks, from, now, columns));
+  io.print(...wrapLines(['backend: _ up, x down; d delivered, B bounced, r refused (totals at the right).'], columns));
 }
 
 /**
@@ -196,14 +242,13 @@ export async function scenarioClock(io: CommandIO, args: string[], plain: (io: C
   }
   const from = io.engine.now();
   const known = run.events.length;
-  io.progress('Running what the jump made due...');
-  await run.jumpTo(from + ms);
+  const report = await run.jumpTo(from + ms, jumpShown(io, from, from + ms));
   seat.sampler.sample();
   const fresh = run.events.slice(known);
   if (fresh.length > 0) {
     io.print(`Scenario ${run.scenario.name}:`);
-    for (const e of fresh) io.print(`  ${since(run, e.at).padStart(8)}  ${e.text}`);
+    for (const e of fresh) say(io, `  ${since(run, e.at).padStart(8)}  ${e.text}`);
   }
-  io.print(`The clock moved ahead ${formatDuration(ms)}.`);
+  io.print(...jumpLines(report, io.columns));
   await plain(io, ['show']);
 }

@@ -72,7 +72,8 @@ async function editDialog(io: CommandIO): Promise<void> {
 async function deleteDialog(io: CommandIO): Promise<void> {
   const name = await pickProfile(io, 'delete', (n) => deleteRefusal(io.pending.config, n));
   if (!name) return;
-  if (await askYesNo(io, `Are you sure you want to delete the profile "${name}"?`, false)) io.pending.record(deleteProfile(name));
+  // The appliance deletes on the default answer (its drivers answer the confirmation with Enter).
+  if (await askYesNo(io, `Are you sure you want to delete the profile "${name}"?`, true)) io.pending.record(deleteProfile(name));
 }
 
 async function setupDialog(io: CommandIO): Promise<void> {

@@ -1,4 +1,4 @@
-// `destconfig`: per-destination delivery settings (concurrency limit, messages per connection,
+// `destconfig`: per-destination delivery settings (concurrency limit, messages per connection, TLS,
 // bounce profile) and the DEFAULT entry (a configuration command: changes go to the session's
 // pending copy until `commit`). Declared on the command kit; the table's rules and operations are
 // src/model/tables/destinations.ts.
@@ -23,9 +23,14 @@ import {
   ownSettings,
   parseExistingDestination,
   parseNewDestination,
+  setDeliverySetup,
   withSettings,
   type EntrySettings,
 } from '../../../model/tables/destinations.js';
+import { certificateNames, DEMO_CERTIFICATE, parseCertificateName } from '../../../model/tables/certificates.js';
+import { parseYesNo } from '../../../model/answers.js';
+import { DANE_CHOICES, DANE_REFUSAL, DELIVERY_TLS_CHOICES, deliveryTlsField } from '../../../model/tls-settings.js';
+import type { DeliveryTls } from '../../../model/config.js';
 import { CommandError, parsedArg, type CommandIO } from '../../kit/command.js';
 import { parseAssignments } from '../../kit/command-line.js';
 import { configCommand, recordIf, UsageError } from '../../kit/config-command.js';
@@ -46,13 +51,20 @@ function countLine(config: ApplianceConfig): string {
 
 function listLines(config: ApplianceConfig): string[] {
   const def = destinationDefaults(config);
-  const row = (domain: string, conc: string, msgs: string, profile: string) => `${domain.padEnd(30)} ${conc.padStart(11)} ${msgs.padStart(13)}  ${profile}`;
+  const row = (domain: string, conc: string, msgs: string, tls: string, profile: string) =>
+    `${domain.padEnd(30)} ${conc.padStart(11)} ${msgs.padStart(13)}  ${tls.padEnd(18)}  ${profile}`;
   return [
-    row('Domain', 'Concurrency', 'Messages per', 'Bounce'),
-    row('', 'Limit', 'Connection', 'Profile'),
-    row('(Default)', formatCount(def.concurrency), formatCount(def.maxMessagesPerConnection), '(listener)'),
+    row('Domain', 'Concurrency', 'Messages per', 'TLS', 'Bounce'),
+    row('', 'Limit', 'Connection', '', 'Profile'),
+    row('(Default)', formatCount(def.concurrency), formatCount(def.maxMessagesPerConnection), deliveryTlsField.format(def.tls), '(listener)'),
     ...destinationEntries(config).map((e) =>
-      row(entryDomain(e.domain), ownValue(e.concurrency), ownValue(e.maxMessagesPerConnection), e.bounceProfile ?? '(listener)'),
+      row(
+        entryDomain(e.domain),
+        ownValue(e.concurrency),
+        ownValue(e.maxMessagesPerConnection),
+        e.tls === undefined ? 'Default' : deliveryTlsField.format(e.tls),
+        e.bounceProfile ?? '(listener)',
+      ),
     ),
   ];
 }
@@ -65,7 +77,9 @@ function detailLines(config: ApplianceConfig, which: DestinationConfig[] | 'defa
       'Default',
       field('Maximum concurrency', formatCount(def.concurrency)),
       field('Messages per connection', formatCount(def.maxMessagesPerConnection)),
+      field('TLS', deliveryTlsField.format(def.tls)),
       field('Bounce profile', "the listener's"),
+      field('Certificate', config.deliveryCertificate ?? DEMO_CERTIFICATE),
     ];
   }
   return which.flatMap((e, i) => [
@@ -73,6 +87,7 @@ function detailLines(config: ApplianceConfig, which: DestinationConfig[] | 'defa
     entryDomain(e.domain),
     field('Maximum concurrency', shown(e.concurrency, def.concurrency)),
     field('Messages per connection', shown(e.maxMessagesPerConnection, def.maxMessagesPerConnection)),
+    field('TLS', e.tls === undefined ? `Default (${deliveryTlsField.format(def.tls)})` : deliveryTlsField.format(e.tls)),
     field('Bounce profile', e.bounceProfile ?? "the listener's"),
   ]);
 }
@@ -87,6 +102,33 @@ function detailSelection(config: ApplianceConfig, text: string): Parsed<Destinat
 }
 
 // ----- interactive -----
+
+const TLS_LABELS = DELIVERY_TLS_CHOICES.map((c) => c.label);
+
+/** `Do you want to use TLS support?` and its list (1. No ... 5. Required - Verify). */
+async function askTls(io: CommandIO, current: DeliveryTls): Promise<DeliveryTls> {
+  const at = DELIVERY_TLS_CHOICES.findIndex((c) => c.value === current);
+  const i = await askNumbered(io, 'Do you want to use TLS support?', TLS_LABELS, { defaultIndex: at });
+  return DELIVERY_TLS_CHOICES[i ?? at].value;
+}
+
+/** A DANE list: only No can be chosen (DANE_REFUSAL says why). */
+async function askDaneOption(io: CommandIO, label: string): Promise<void> {
+  await askNumbered(io, label, DANE_CHOICES, { defaultIndex: 0, refuse: (i) => (i === 0 ? undefined : DANE_REFUSAL) });
+}
+
+/**
+ * With TLS chosen while delivery presents the demo certificate: `You have not entered a
+ * certificate...`; No keeps TLS as it was.
+ */
+async function confirmDemoCertificate(io: CommandIO, tls: DeliveryTls | undefined): Promise<boolean> {
+  if (tls === undefined || tls === 'no' || io.pending.config.deliveryCertificate !== undefined) return true;
+  return askYesNo(
+    io,
+    'You have not entered a certificate: delivery presents the demo certificate, which is not secure (certconfig makes or takes another, destconfig SETUP chooses it). Do you want to use TLS with it?',
+    true,
+  );
+}
 
 /** The questions of NEW and EDIT, the current values as defaults. */
 async function askSettings(io: CommandIO, domain: string, current: EntrySettings, creating: boolean): Promise<EntrySettings> {
@@ -104,6 +146,11 @@ async function askSettings(io: CommandIO, domain: string, current: EntrySettings
       current.maxMessagesPerConnection ?? def.maxMessagesPerConnection,
     );
   }
+  if (await askYesNo(io, 'Do you wish to apply a specific TLS setting for this domain?', current.tls !== undefined)) {
+    next.tls = await askTls(io, current.tls ?? def.tls);
+  }
+  if (await askYesNo(io, 'Do you wish to configure DANE Support?', false)) await askDaneOption(io, 'Please choose a DANE option:');
+  if (!(await confirmDemoCertificate(io, next.tls))) next.tls = current.tls;
   if (await askYesNo(io, 'Do you wish to apply a specific bounce profile to this domain?', current.bounceProfile !== undefined)) {
     const items = [DEFAULT_PROFILE_NAME, NEW_PROFILE, ...profileNames(config).slice(1)];
     const at = current.bounceProfile ? items.indexOf(current.bounceProfile) : 0;
@@ -160,7 +207,20 @@ async function defaultDialog(io: CommandIO): Promise<void> {
     'Enter the maximum number of messages per connection.',
     before.maxMessagesPerConnection,
   );
-  recordIf(io, editDefaults(before, { concurrency, maxMessagesPerConnection }));
+  let tls = await askTls(io, before.tls);
+  await askDaneOption(io, 'Do you want to use DANE Support?');
+  if (!(await confirmDemoCertificate(io, tls))) tls = before.tls;
+  recordIf(io, editDefaults(before, { concurrency, maxMessagesPerConnection, tls }));
+}
+
+/** SETUP: the certificate delivery presents, and the alert when required TLS fails. */
+async function setupDialog(io: CommandIO): Promise<void> {
+  const config = io.pending.config;
+  const names = certificateNames(config);
+  const current = Math.max(0, names.indexOf(config.deliveryCertificate ?? DEMO_CERTIFICATE));
+  const i = await askNumbered(io, 'Please choose the certificate to present when delivering with TLS:', names, { defaultIndex: current });
+  const alert = await askYesNo(io, 'Do you want to send an alert when a required TLS connection fails?', config.tlsRequiredAlert ?? false);
+  recordIf(io, setDeliverySetup(config, names[i ?? current], alert));
 }
 
 async function detailDialog(io: CommandIO): Promise<void> {
@@ -196,10 +256,24 @@ CLEAR (an empty answer leaves). An entry is a recipient domain (example.com, or
     Default; tune it with bounceconfig).
 A setting an entry leaves out comes from DEFAULT (concurrency ${DEFAULT_CONCURRENCY}, ${DEFAULT_MESSAGES_PER_CONNECTION} messages per
 connection unless changed); DEFAULT has no bounce profile of its own. DELETE and CLEAR
-(every entry but DEFAULT) do not ask for confirmation. Recipient rate limits, TLS, DANE,
-bounce verification, IP sort preference, SETUP, IMPORT and EXPORT are not available here.
-Changes take effect with "commit".`,
-  usageOrder: ['new', 'edit', 'default', 'delete', 'clear', 'list', 'detail'],
+(every entry but DEFAULT) do not ask for confirmation.
+TLS per entry and for DEFAULT (unset: no TLS):
+  No                  never STARTTLS;
+  Preferred           STARTTLS when the server offers it, else plain text (a server that
+                      offers it but fails the handshake gets no plain-text retry);
+  Required            STARTTLS or nothing: the attempt fails and the mail waits (or bounces)
+                      by its bounce profile, logged "TLS was required but could not be
+                      successfully negotiated"; the host is held, not marked down;
+  Preferred - Verify  as Preferred, and the certificate is checked against the system's
+                      authorities and certconfig's (CERTAUTHORITY) and the host's name: an
+                      unverified one is logged, the session stays encrypted;
+  Required - Verify   as Required, and an unverified certificate fails the attempt.
+DANE is refused: it needs DNSSEC-signed TLSA records, and no DNS is resolved for them here.
+SETUP chooses the certificate delivery presents when a server asks for one (the demo
+certificate unless another is chosen) and whether a failed required TLS connection sends an
+alert. Recipient rate limits, bounce verification, IP sort preference, IMPORT and EXPORT are
+not available here. Changes take effect with "commit".`,
+  usageOrder: ['new', 'edit', 'default', 'delete', 'clear', 'list', 'detail', 'setup'],
   banner: (io) => [countLine(io.pending.config)],
   operations: [
     {
@@ -207,7 +281,7 @@ Changes take effect with "commit".`,
       description: 'Create a new entry.',
       dialog: newDialog,
       batch: {
-        usage: ['new <domain> [concurrency=N] [max_messages=N] [bounce_profile=NAME]'],
+        usage: ['new <domain> [concurrency=N] [max_messages=N] [bounce_profile=NAME]\n[tls=no|preferred|required|preferred_verify|required_verify]'],
         changes: true,
         run(io, [target, ...settings]) {
           if (!target) throw new UsageError();
@@ -254,7 +328,7 @@ Changes take effect with "commit".`,
       description: 'Change the default.',
       dialog: defaultDialog,
       batch: {
-        usage: ['default [concurrency=N] [max_messages=N]'],
+        usage: ['default [concurrency=N] [max_messages=N] [tls=no|preferred|required|preferred_verify|required_verify]'],
         changes: true,
         run(io, settings) {
           if (settings.length === 0) throw nothingToChange();
@@ -263,6 +337,7 @@ Changes take effect with "commit".`,
           const after = {
             concurrency: s.concurrency ?? before.concurrency,
             maxMessagesPerConnection: s.maxMessagesPerConnection ?? before.maxMessagesPerConnection,
+            tls: s.tls ?? before.tls,
           };
           recordIf(io, editDefaults(before, after));
         },
@@ -312,6 +387,28 @@ Changes take effect with "commit".`,
           if (args.length) throw new UsageError();
           if (destinationEntries(io.pending.config).length === 0) throw new CommandError('There are no destination entries to clear.');
           io.pending.record(clearDestinations());
+        },
+      },
+    },
+    {
+      word: 'SETUP',
+      description: 'Change global settings.',
+      dialog: setupDialog,
+      batch: {
+        usage: ['setup [certificate=NAME] [alert=yes|no]'],
+        changes: true,
+        laterWords: (io) => certificateNames(io.pending.config).map((n) => `certificate=${n}`),
+        run(io, settings) {
+          if (settings.length === 0) throw nothingToChange();
+          const config = io.pending.config;
+          let certificate = config.deliveryCertificate ?? DEMO_CERTIFICATE;
+          let alert = config.tlsRequiredAlert ?? false;
+          for (const { key, value } of parseAssignments(settings)) {
+            if (key === 'certificate') certificate = parsedArg(parseCertificateName(config, value), 'certificate');
+            else if (key === 'alert') alert = parsedArg(parseYesNo(value), 'alert');
+            else throw new CommandError(`Unknown setting "${key}": use certificate or alert.`);
+          }
+          recordIf(io, setDeliverySetup(config, certificate, alert));
         },
       },
     },

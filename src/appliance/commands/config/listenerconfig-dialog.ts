@@ -1,5 +1,5 @@
 // listenerconfig's dialogs: NEW, EDIT with its menu (NAME, INTERFACE, LIMITS, HOSTACCESS,
-// RCPTACCESS, BOUNCECONFIG) and DELETE, and the listener list shown above the top menu.
+// RCPTACCESS, BOUNCECONFIG, CERTIFICATE) and DELETE, and the listener list shown above the top menu.
 import { parseChoice } from '../../../model/answers.js';
 import type { ListenerConfig } from '../../../model/config.js';
 import { formatCount } from '../../../model/format-count.js';
@@ -28,7 +28,10 @@ import {
   renameListener,
   setBounceProfile,
   setLimits,
+  setListenerCertificate,
 } from '../../../model/tables/listeners.js';
+import { certificateNames, DEMO_CERTIFICATE } from '../../../model/tables/certificates.js';
+import { listenerTlsField } from '../../../model/tls-settings.js';
 import { parsePatterns } from '../../../model/tables/recipient-access.js';
 import { withCheck } from '../../../model/field.js';
 import type { CommandIO } from '../../kit/command.js';
@@ -64,6 +67,7 @@ function summaryLines(io: CommandIO, lc: ListenerConfig): string[] {
     ...(lc.type === 'Private' ? [`Relay Hosts: ${lc.relayHosts.join(', ') || 'none'}`] : []),
     `Max Concurrent Connections: ${formatCount(lc.maxConnections)} (TCP Queue: ${formatCount(lc.listenQueue)})`,
     `Bounce Profile: ${lc.bounceProfile}`,
+    `TLS: ${listenerTlsField.format(lc.tls ?? 'off')} (certificate ${lc.certificate ?? DEMO_CERTIFICATE})`,
   ];
 }
 
@@ -188,13 +192,26 @@ export async function editDialog(io: CommandIO): Promise<void> {
       description: 'Choose the bounce profile to use for messages injected on this listener.',
       dialog: on((lc) => editBounceProfile(io, lc)),
     },
+    {
+      word: 'CERTIFICATE',
+      description: 'Choose the certificate STARTTLS presents.',
+      dialog: on(async (lc) => {
+        const names = certificateNames(io.pending.config);
+        const current = Math.max(0, names.indexOf(lc.certificate ?? DEMO_CERTIFICATE));
+        const i = (await askNumbered(io, 'Please choose the certificate for this listener:', names, { defaultIndex: current })) ?? current;
+        if (names[i] === DEMO_CERTIFICATE && (lc.tls ?? 'off') !== 'off') {
+          if (!(await askYesNo(io, 'Do you really wish to use the demo certificate? It is not secure.', true))) return;
+        }
+        recordIf(io, setListenerCertificate(lc, names[i]));
+      }),
+    },
   ];
   await runMenu(io, {
     banner: () => summaryLines(io, current()!),
     while: () => current() !== undefined,
     operations,
     unmodelled: {
-      words: ['SETUP', 'MASQUERADE', 'DOMAINMAP', 'CALLAHEAD', 'SETIPMM', 'LDAPACCEPT', 'LDAPROUTING', 'LDAPGROUP', 'SMTPAUTH', 'CERTIFICATE'],
+      words: ['SETUP', 'MASQUERADE', 'DOMAINMAP', 'CALLAHEAD', 'SETIPMM', 'LDAPACCEPT', 'LDAPROUTING', 'LDAPGROUP', 'SMTPAUTH'],
       why: (w) => `${w} is not simulated: a listener here has ${operations.map((o) => o.word).join(', ')}.`,
     },
   });

@@ -16,10 +16,13 @@ import {
   STANDARD_CODE,
   type HatParams,
 } from '../../../model/tables/host-access.js';
+import { LISTENER_TLS_CHOICES } from '../../../model/tls-settings.js';
+import type { ListenerTls } from '../../../model/config.js';
 import type { CommandIO } from '../../kit/command.js';
 import { recordIf, runMenu } from '../../kit/config-command.js';
-import { askValid, askYesNo } from '../../kit/dialog.js';
+import { askNumbered, askValid, askYesNo } from '../../kit/dialog.js';
 import { askField } from '../../kit/setting.js';
+import { askHatPolicy } from './listenerconfig-hat-policy.js';
 
 /** Lines of free text ending with an empty one; an empty first line keeps a one-line current text. */
 export async function askResponseText(io: CommandIO, current: string | undefined): Promise<string> {
@@ -53,8 +56,30 @@ async function askResponse(io: CommandIO, kind: 'acceptance' | 'rejection', curr
   return askCustomResponse(io, kind, STANDARD_CODE[kind], current);
 }
 
-/** The default policy parameters, asked with the current values as defaults. */
-export async function askHatParams(io: CommandIO, current: HatParams, applianceHostname: string): Promise<HatParams> {
+/**
+ * `Do you want to allow encrypted TLS connections?` (1. No 2. Preferred 3. Required); with TLS
+ * on the demo certificate, the appliance's warning (its wording, sic) must be answered yes.
+ */
+async function askTls(io: CommandIO, current: ListenerTls, usesDemo: boolean): Promise<ListenerTls> {
+  const at = LISTENER_TLS_CHOICES.findIndex((c) => c.value === current);
+  const i = await askNumbered(
+    io,
+    'Do you want to allow encrypted TLS connections?',
+    LISTENER_TLS_CHOICES.map((c) => c.label),
+    { defaultIndex: at },
+  );
+  const tls = LISTENER_TLS_CHOICES[i ?? at].value;
+  if (tls === 'off' || !usesDemo) return tls;
+  const sure = await askYesNo(
+    io,
+    'You may use the demo certificate to test TLS,but this will not be secure. Do you really wish to use the demo certificate? (EDIT > CERTIFICATE chooses another.)',
+    true,
+  );
+  return sure ? tls : 'off';
+}
+
+/** The default policy parameters, asked with the current values as defaults (`usesDemo`: the listener presents the demo certificate). */
+export async function askHatParams(io: CommandIO, current: HatParams, applianceHostname: string, usesDemo = true): Promise<HatParams> {
   const maxMessageSize = await askField(
     io,
     sizeField,
@@ -80,7 +105,10 @@ export async function askHatParams(io: CommandIO, current: HatParams, applianceH
   }
   const acceptResponse = await askResponse(io, 'acceptance', current.acceptResponse);
   const rejectResponse = await askResponse(io, 'rejection', current.rejectResponse);
-  return { maxMessageSize, maxConnectionsPerHost, maxMessagesPerConnection, maxRecipients, bannerHostname, acceptResponse, rejectResponse };
+  // Rate limiting, harvest prevention, SenderBase: the appliance asks them before TLS.
+  const hatPolicy = await askHatPolicy(io, current.hatPolicy);
+  const tls = await askTls(io, current.tls ?? 'off', usesDemo);
+  return { maxMessageSize, maxConnectionsPerHost, maxMessagesPerConnection, maxRecipients, bannerHostname, acceptResponse, rejectResponse, hatPolicy, tls };
 }
 
 /** PRINT: the host access table the listener acts on. */
@@ -98,7 +126,7 @@ export function hostAccessMenu(io: CommandIO, current: () => ListenerConfig | un
         async dialog() {
           const lc = current()!;
           const before = pickHat(lc);
-          recordIf(io, setHostAccess(lc.name, before, await askHatParams(io, before, io.pending.config.hostname)));
+          recordIf(io, setHostAccess(lc.name, before, await askHatParams(io, before, io.pending.config.hostname, lc.certificate === undefined)));
         },
       },
       {

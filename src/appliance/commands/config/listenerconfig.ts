@@ -73,10 +73,13 @@ EDIT picks a listener by number or name, then:
   LIMITS        maximum concurrent connections, TCP listen queue size (kept, not applied)
   HOSTACCESS    DEFAULT: maximum message size, concurrent connections from one IP address,
                 messages per connection, recipients per message, SMTP banner hostname,
-                custom SMTP acceptance (banner) and rejection responses; PRINT
+                custom SMTP acceptance (banner) and rejection responses, TLS (No: STARTTLS
+                not offered; Preferred: offered; Required: offered, and MAIL before it is
+                refused "530 5.7.0 Must issue a STARTTLS command first"); PRINT
   RCPTACCESS    the Recipient Access Table: NEW / EDIT / DELETE / PRINT / CLEAR,
                 ACCEPT or REJECT per address, a custom SMTP response for REJECT
   BOUNCECONFIG  the bounce profile of the mail it accepts (or a New Profile)
+  CERTIFICATE   the certificate STARTTLS presents (certconfig's; the demo one by default)
 DELETE removes a listener without confirmation. Changes take effect with "commit": a new
 or moved listener is bound at once (if the port cannot be bound, the commit fails and
 nothing changes); a deleted listener stops accepting, the mail it accepted stays queued.`,
@@ -85,7 +88,10 @@ nothing changes); a deleted listener stops accepting, the mail it accepted stays
     'max_size (10M, 512k or bytes), max_conn (from one IP address), max_msgs (per connection),',
     'max_rcpt (per message), override (banner hostname, or "no"), cust_acc / acc_code (custom',
     'SMTP banner text and code, 2xx; cust_acc=no removes it), cust_rej / rej_code (rejection',
-    "response, 4xx/5xx; a Private listener's answer to hosts it does not relay for), relay.",
+    "response, 4xx/5xx; a Private listener's answer to hosts it does not relay for), relay,",
+    'tls (off, preferred or required), certificate (a certconfig name),',
+    'rate_lim (recipients per hour from one host, or no), dhap (invalid recipients per hour from',
+    'one host, then the connection is dropped; or no), use_sb (yes/no, stored), sig_bits (0-32 or no, stored).',
     'Example: listenerconfig new Outbound 127.0.0.1:2587 type=private relay=10.0.0.0/8',
   ],
   banner: (io) => listLines(io),

@@ -10,9 +10,12 @@ export { WRONG_PASSPHRASE };
 /** Whether `typed` is the session user's passphrase (src/users/passphrase.ts has the rule). */
 export const isOwnPassphrase = (io: CommandIO, typed: string): Promise<boolean> => matchesOwn(io.engine.config().users, io.user, typed);
 
+/** What the appliance asks before a change of users: typed blind, right after it (no `[]> `: drivers type it without waiting for one). */
+export const OWN_PASSPHRASE_PROMPT = 'Enter your Passphrase to make changes: ';
+
 /** `Enter your Passphrase to make changes:`: the user confirms who they are, else the command ends. */
 export async function confirmOwnPassphrase(io: CommandIO): Promise<void> {
-  const typed = await askText(io, 'Enter your Passphrase to make changes:', { secret: true });
+  const typed = await askText(io, '', { secret: true, prompt: OWN_PASSPHRASE_PROMPT });
   if (!(await isOwnPassphrase(io, typed))) throw new CommandError(WRONG_PASSPHRASE);
 }
 

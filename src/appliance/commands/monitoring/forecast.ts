@@ -38,7 +38,7 @@ export function forecastLines(f: Forecast): string[] {
   if (f.total > 0) {
     const within = Math.max(...f.profiles.map((p) => p.checkedWithin));
     out.push(
-      `${f.total} recipient(s) queued. A down host's mail expires when it is next tried, so each bounce comes up to ${formatDuration(within)} after the time shown (the profile's host_max_retry_timeout).`,
+      `${f.total} recipient(s) queued. A down host's mail bounces when it expires, at most ${formatDuration(within)} after the time shown (for a big queue).`,
     );
   }
   if (!f.storageFull) out.push('No mail arrived in the last 15 minutes: storage is not filling.');

@@ -25,8 +25,9 @@ const text = (label: string, value: string) => `${label.padEnd(LABEL)}${value}`;
 export function formatHostStatus(v: HostStatusView): string[] {
   const state = hostUpDown(v);
   const out = [`${'Host mail status for:'.padEnd(TOP)}'${v.domain}'`, `${'Status as of:'.padEnd(TOP)}${date(v.now)}`, `${'Host up/down:'.padEnd(TOP)}${state}`];
-  if (state === 'down' && v.nextHostRetry !== undefined) {
+  if ((state === 'down' || v.tlsFailure !== undefined) && v.nextHostRetry !== undefined) {
     const wait = v.nextHostRetry - v.now;
+    if (v.tlsFailure !== undefined) out.push(`${'TLS failure:'.padEnd(TOP)}${v.tlsFailure}`);
     out.push(`${'Next host retry:'.padEnd(TOP)}${wait <= 0 ? 'now' : `${date(v.nextHostRetry)} (in ${formatDuration(wait)})`}`);
   }
   const hb = v.hardBounced;

@@ -12,7 +12,9 @@ export interface LogEntry {
 
 export const LOGS: readonly LogEntry[] = [{ name: 'mail_logs', type: 'Text Mail Logs', retrieval: 'Manual Download' }];
 
-const LIST_ITEMS = LOGS.map((l) => `"${l.name}" Type: "${l.type}" Retrieval: ${l.retrieval}`);
+/** The list items: `"mail_logs" Type: "Text Mail Logs" Retrieval: Manual Download`. */
+export const logListItems = (): string[] => LOGS.map((l) => `"${l.name}" Type: "${l.type}" Retrieval: ${l.retrieval}`);
+const LIST_ITEMS = logListItems();
 
 /** A log named on the command line; `failure` is the appliance's error (`Unable to tail`, `Unable to grep`). */
 export function logNamed(name: string, failure: string): LogEntry {
@@ -21,14 +23,14 @@ export function logNamed(name: string, failure: string): LogEntry {
   return log;
 }
 
-/** The numbered list, picked by number or name; an empty answer ends the command with `failure`. */
-export async function askLog(io: CommandIO, question: string, failure: string): Promise<LogEntry> {
+/** The numbered list, picked by number or name; an empty answer ends the command with `failure` (or, `defaultFirst`, picks the first). */
+export async function askLog(io: CommandIO, question: string, failure: string, options: { defaultFirst?: boolean } = {}): Promise<LogEntry> {
   const label = ['Currently configured logs:', ...LIST_ITEMS.map((t, i) => `${i + 1}. ${t}`), question].join('\n');
   const i = await askNumbered(
     io,
     label,
     LOGS.map((l) => l.name),
-    { showList: false },
+    { showList: false, ...(options.defaultFirst ? { defaultIndex: 0 } : {}) },
   );
   if (i === undefined) throw new CommandError(`${failure}: no log chosen.`);
   return LOGS[i];

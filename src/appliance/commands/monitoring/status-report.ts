@@ -1,6 +1,7 @@
 // The `status` / `status detail` report as text, from a snapshot of counters and gauges:
 // pure, so its layout is unit-tested. Labels are the appliance's; numbers have separators.
 import { formatCount } from '../../../model/format-count.js';
+import { resourceConservation } from '../../../model/conservation.js';
 import type { CounterName } from '../../../api/engine-api.js';
 import { formatApplianceDate } from '../../../model/format-date.js';
 import { field, FIELD_WIDTH } from '../../kit/report-field.js';
@@ -31,16 +32,7 @@ const line = (label: string, ...values: number[]) => `${label.padEnd(FIELD_WIDTH
 const textLine = (label: string, value: string) => `${label.padEnd(FIELD_WIDTH)}${value.padStart(WIDTH)}`;
 const heading = (label: string, ...columns: string[]) => `${label.padEnd(FIELD_WIDTH)}${columns.map((c) => c.padStart(WIDTH)).join('')}`;
 
-/**
- * `Resource Conservation`: 0 normally; 1 when the queue's storage (the fuller of its message
- * and byte limits) passes 80 %, 2 past 90 %, 3 when it is full and new mail is refused.
- */
-export function resourceConservation(storageUsedPercent: number): number {
-  if (storageUsedPercent >= 100) return 3;
-  if (storageUsedPercent >= 90) return 2;
-  if (storageUsedPercent >= 80) return 1;
-  return 0;
-}
+export { resourceConservation };
 
 /** `171G`, `9.5G`, `512M`: bytes in the largest unit that keeps a digit before the point. */
 export function formatBytesShort(bytes: number): string {

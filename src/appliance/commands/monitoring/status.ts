@@ -2,6 +2,7 @@
 import type { Command } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';
 import { formatStatus } from './status-report.js';
+import { clusterStatusLines } from '../config/cluster-report.js';
 
 export const status: Command = {
   name: 'status',
@@ -19,6 +20,9 @@ how busy the data dir's disk was since the last status; Resource Conservation: 0
 Available: the logs' file system), connections, active recipients, messages in the work
 queue (received, being written to the spool), destinations, queue kilobytes used and free.
 "status detail" adds the rates: events per hour over the last 1, 5 and 15 minutes.
+In a cluster a last paragraph names the cluster, this machine and its group, and says
+whether the cluster's store answers (unreachable: commits are refused, mail flows on the
+last configuration) and which configuration revision is in force.
 
 Batch: status [detail]`,
   argWords: () => ['detail'],
@@ -27,5 +31,8 @@ Batch: status [detail]`,
     if (args.length > 1 || (args.length === 1 && !detail)) throw new CommandError(`Unknown option "${args.join(' ')}": use "status" or "status detail".`);
     const system = await io.engine.systemGauges();
     io.print(...formatStatus({ ...io.engine.statusSnapshot(detail), system }, detail));
+    // In a cluster: the cluster, whether its store answers, the revision in force.
+    const cluster = io.engine.cluster.view();
+    if (cluster) io.print('', ...clusterStatusLines(cluster));
   },
 };

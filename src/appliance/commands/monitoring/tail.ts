@@ -59,6 +59,8 @@ Batch: tail mail_logs [lines]
       : undefined;
     try {
       const read = await lastLines(await io.engine.mailLogFiles(), count);
+      // Live, the last lines and what follows scroll by as `tail -f` does: no pager stop holds them.
+      if (live) io.stream?.();
       io.blank();
       if (live) io.print('Press Ctrl-C to stop.');
       if (read.length > 0) io.print(...read);

@@ -2,7 +2,7 @@
 // recipients of a host, a sender or the whole queue, after the appliance's confirmation
 // (batch arguments skip it), with its result line.
 import type { RecipientSelector } from '../../../api/engine-api.js';
-import type { CommandIO } from '../../kit/command.js';
+import { CommandError, type CommandIO } from '../../kit/command.js';
 import { askYesNo } from '../../kit/dialog.js';
 import { askSelection, describeSelection, selectionArgs } from './recipient-selection.js';
 
@@ -36,10 +36,8 @@ export async function runRecipientAction(io: CommandIO, args: string[], a: Recip
     }
   }
   io.blank();
-  if (selector.kind === 'host' && !io.engine.hostStatus(selector.host)) {
-    io.print(NO_RECORD_OF_HOST);
-    return;
-  }
+  // A failure, as hoststatus's `No record of host:` is (exit status 1 in batch and -c).
+  if (selector.kind === 'host' && !io.engine.hostStatus(selector.host)) throw new CommandError(NO_RECORD_OF_HOST);
   const n = await a.act(io, selector);
   io.print(n > 0 ? a.done(n) : a.none);
   if (n > 0) for (const line of a.after?.(io, n) ?? []) io.print(line);

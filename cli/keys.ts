@@ -1,7 +1,9 @@
 // Terminal input to keys: a raw chunk (typed, pasted, or several keys at once) becomes the
-// list of keys it holds. Pasted text arrives as one chunk with `\r` inside, so Enter, Tab and
-// control keys are found anywhere in it, not only when they come alone.
-import type { EditAction } from '../line-editor.js';
+// list of keys it holds, for the Ink shell and the plain line shell alike. Pasted text arrives
+// as one chunk with `\r` inside, so Enter, Tab and control keys are found anywhere in it. As a
+// terminal in cooked mode reads (CR mapped to a line end), every CR and every LF is one Enter:
+// CR LF is two.
+import type { EditAction } from './line-editor.js';
 
 export type KeyName =
   | 'return'
@@ -112,12 +114,6 @@ export function decodeKeys(chunk: string): Key[] {
       }
       continue;
     }
-    if (ch === '\r' && chunk[i + 1] === '\n') {
-      // CRLF is one Enter.
-      push('return');
-      i += 2;
-      continue;
-    }
     const control = CONTROL[ch];
     if (control) push(control);
     else if (ch >= ' ') text += ch;
@@ -125,6 +121,25 @@ export function decodeKeys(chunk: string): Key[] {
   }
   flushText();
   return keys;
+}
+
+/**
+ * Keys of a stream of chunks: an escape sequence cut at the end of a chunk (a network may
+ * split one) is kept for the next chunk instead of being taken as ESC and text.
+ */
+export class KeyStream {
+  #carry = '';
+
+  feed(chunk: string): Key[] {
+    let text = this.#carry + chunk;
+    this.#carry = '';
+    const cut = /\x1b(?:\[[0-?]*[ -/]*|O)?$/.exec(text);
+    if (cut) {
+      this.#carry = cut[0];
+      text = text.slice(0, cut.index);
+    }
+    return decodeKeys(text);
+  }
 }
 
 /** The line-editing action of a key; null for keys the shell handles itself (Enter, Tab, ↑/↓, Ctrl-C/D). */
