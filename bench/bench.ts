@@ -14,10 +14,11 @@ import { bigQueue, LARGEST_MODEL_MESSAGES, queueLimitsFor, type BigQueueResult }
 import { BIG_DOMAIN, BIG_QUEUE_ACCEPT, SMALL_HOSTS } from './big-queue-mail.js';
 import { downDrainRun, relayRun, warmUp, type DownDrainRun, type RelayRun, type ScenarioEnv } from './scenarios.js';
 import { Sink } from './sink.js';
+import { standardBench, standardToolsMissing, type StandardMeasure, type StandardRun } from './standard.js';
 import { spread } from './stats.js';
 import { formatTable, meets, type Figure } from './table.js';
 
-export const SCENARIOS = ['relay', 'relay-conn', 'down', 'bigqueue', 'queue-admin', 'tls'] as const;
+export const SCENARIOS = ['standard', 'relay', 'relay-conn', 'down', 'bigqueue', 'queue-admin', 'tls'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 /** What a run without --only runs: `tls` only when asked for (--tls, --only tls). */
 const DEFAULT_SCENARIOS: readonly ScenarioId[] = SCENARIOS.filter((s) => s !== 'tls');
@@ -46,7 +47,12 @@ export interface BenchOptions {
   bigQueueCompare: number;
   /** Postfix's big queue above POSTFIX_BIG_QUEUE_MAX too. */
   bigQueuePostfix: boolean;
+  /** Messages per run of the standard figures (smtp-source / smtp-sink). */
+  standardMessages: number;
 }
+
+/** The standard figures' run: 3,000 × 2 KB after a 500-message warm-up. */
+export const STANDARD_MESSAGES = 3_000;
 
 /** Above this, Postfix's big queue is skipped unless --big-queue-postfix. */
 export const POSTFIX_BIG_QUEUE_MAX = 100_000;
@@ -119,6 +125,7 @@ export function benchOptions(a: BenchArgs): BenchOptions {
     seed: a.seed ?? false,
     bigQueueCompare: pick(a.bigQueueCompare, 5_000, 500),
     bigQueuePostfix: a.bigQueuePostfix ?? false,
+    standardMessages: pick(a.messages, STANDARD_MESSAGES, 500),
   };
   for (const [k, v] of Object.entries({ messages: o.messages, runs: o.runs, sessions: o.sessions, 'conn-sessions': o.connSessions })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number >= 1`);
@@ -226,7 +233,7 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   }
   if (o.profileDir) await mkdir(o.profileDir, { recursive: true });
 
-  const makeEngine = async (group: string, timeScale: number, startArgs?: string[]): Promise<EngineProcess> =>
+  const makeEngine = async (group: string, timeScale: number, startArgs?: string[], limits?: 'shipped'): Promise<EngineProcess> =>
     cleanup.add(
       new EngineProcess({
         port: await freePort(),
@@ -236,12 +243,14 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
         cpuProfDir: o.profileDir,
         profileName: group,
         startArgs,
+        limits,
       }),
     );
   const makePostfix = async (): Promise<PostfixInstance> => cleanup.add(new PostfixInstance(await freePort(), sinkPort));
   const envFor = (server: MailServer): ScenarioEnv => ({ server, sink, size: o.size, tag: `${server.name}-${process.pid}`, log });
 
   const esaResults: BenchReport['esa'] = {};
+  const standard: { esa?: StandardRun[]; postfix?: StandardRun[] } = {};
   const tlsFigures: Figure[] = [];
   const pfResults: NonNullable<BenchReport['postfix']> = {};
   const want = (s: ScenarioId) => o.scenarios.includes(s);
@@ -249,6 +258,38 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   try {
     await sink.start();
     log(`esa bench: sink ${sink.kind} on 127.0.0.1:${sinkPort}; ${machine.cpus} CPUs, load ${machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+
+    // S: the headline, Postfix's own smtp-source and smtp-sink, both servers at shipped defaults.
+    if (want('standard')) {
+      const missing = sink.kind === 'smtp-sink' ? standardToolsMissing() : 'the sink is not smtp-sink';
+      const noPostfix = await postfixUnavailable();
+      if (missing) {
+        notes.push(`standard figures skipped: ${missing}; the bench's own client's figures follow`);
+        log(`esa bench: standard figures skipped: ${missing}`);
+      } else {
+        if (noPostfix) {
+          notes.push(`standard figures: ${noPostfix}; the engine alone`);
+          log(`esa bench: standard figures: ${noPostfix}; the engine alone`);
+        }
+        const servers: MailServer[] = [await makeEngine('standard', 1, undefined, 'shipped')];
+        if (!noPostfix) servers.push(await makePostfix());
+        for (const s of servers) await s.start();
+        const r = await standardBench(servers.map(envFor), {
+          messages: o.standardMessages,
+          size: o.size,
+          sessions: o.sessions,
+          warmup: o.warmup,
+          runs: o.runs,
+          log,
+        });
+        for (const s of servers) {
+          standard[s.name === 'esa' ? 'esa' : 'postfix'] = r.get(s);
+          await cleanup.dispose(s);
+        }
+        esaResults.standard = standard.esa;
+        if (standard.postfix) pfResults.standard = standard.postfix;
+      }
+    }
 
     // 1 and 1b: relay with the backend up.
     if (want('relay') || want('relay-conn')) {
@@ -380,14 +421,14 @@ export async function runBench(o: BenchOptions, log: Log): Promise<BenchReport> 
   }
 
   machine.loadAfter = loadAverage();
-  const figures = [...buildFigures(o, esaResults, withPostfix ? pfResults : undefined, notes), ...tlsFigures];
+  const figures = [...standardFigures(o, standard), ...buildFigures(o, esaResults, withPostfix ? pfResults : undefined, notes), ...tlsFigures];
   const report: BenchReport = {
     machine,
     options: o,
     sink: sink.kind,
     figures,
     esa: esaResults,
-    postfix: withPostfix ? pfResults : undefined,
+    postfix: withPostfix || standard.postfix ? pfResults : undefined,
     notes,
     seconds: (performance.now() - started) / 1000,
   };
@@ -409,6 +450,40 @@ function figure(
 ): Figure | undefined {
   if (!esa && !postfix) return undefined;
   return { id, label, unit, esa: esa ? spread(esa) : undefined, postfix: postfix ? spread(postfix) : undefined, target };
+}
+
+/** The headline rows: each standard figure's rate (target 2× Postfix's) and both servers' CPU per message. */
+function standardFigures(o: BenchOptions, r: { esa?: StandardRun[]; postfix?: StandardRun[] }): Figure[] {
+  if (!r.esa) return [];
+  const n = `${o.standardMessages.toLocaleString('en-US')} × ${(o.size / 1024).toFixed(o.size % 1024 ? 1 : 0)} KB`;
+  const of = (runs: StandardRun[] | undefined, key: keyof StandardRun, f: (m: StandardMeasure) => number) => runs?.map((x) => (x[key] ? f(x[key]) : NaN));
+  const rows: [keyof StandardRun, string][] = [
+    ['relay', `S1 relay ${n}, ${o.sessions} reused sessions (smtp-source -d -s ${o.sessions}), shipped defaults`],
+    ['conn', `S2 one connection per message (smtp-source -s ${o.sessions})`],
+    ['accept', `S3 accept while the backend is down (smtp-source -d -s ${o.sessions})`],
+    ['drain', 'S4 drain after it returns (delivernow ALL / postqueue -f)'],
+  ];
+  const out: (Figure | undefined)[] = [];
+  for (const [key, label] of rows) {
+    out.push(
+      figure(
+        `standard.${key}`,
+        label,
+        'msg/s',
+        of(r.esa, key, (m) => m.rate),
+        of(r.postfix, key, (m) => m.rate),
+        r.postfix ? { kind: 'ratio', op: '>=', value: 2 } : undefined,
+      ),
+      figure(
+        `standard.${key}.cpu`,
+        '   server CPU per message (all its processes)',
+        'ms',
+        of(r.esa, key, (m) => m.cpuMsPerMessage),
+        of(r.postfix, key, (m) => m.cpuMsPerMessage),
+      ),
+    );
+  }
+  return out.filter((f): f is Figure => f !== undefined);
 }
 
 function buildFigures(o: BenchOptions, esa: BenchReport['esa'], pf: BenchReport['postfix'] | undefined, notes: string[]): Figure[] {

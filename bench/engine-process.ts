@@ -42,6 +42,8 @@ export interface EngineProcessOptions {
   flush: 'delivernow' | 'host-retry' | 'auto';
   /** More `esa start` flags (the big queue: --accept, --queue-max-messages, --queue-max-mb). */
   startArgs?: string[];
+  /** `shipped`: the product's own listener and delivery limits; else Postfix's concurrency (the default). */
+  limits?: 'postfix' | 'shipped';
 }
 
 /** Whether `esa shell` exists in this build, and whether it runs a given command. */
@@ -121,7 +123,7 @@ export class EngineProcess implements MailServer {
     this.#phase = 0;
     await childAnswersSmtp(this.#exited, this.port, 300_000, (code) => `the engine exited at start (status ${code}): ${this.#stderr.trim()}`);
     // Once per data dir: the setting is committed and kept across restarts.
-    if (!this.limitsNote) await this.#matchPostfixConcurrency();
+    if (!this.limitsNote && this.options.limits !== 'shipped') await this.#matchPostfixConcurrency();
   }
 
   /** Raises the listener's session limits to Postfix's, as an admin would (listenerconfig, commit). */

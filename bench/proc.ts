@@ -48,6 +48,13 @@ export async function cpuSeconds(pid: number, withChildren = false): Promise<num
   }
 }
 
+/** CPU seconds of this process's children that have ended and been reaped (cutime + cstime). */
+export async function reapedChildrenCpuSeconds(): Promise<number> {
+  const text = await readFile('/proc/self/stat', 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / TICKS;
+}
+
 /** Pids whose parent is `ppid`. */
 export async function childPids(ppid: number): Promise<number[]> {
   const out: number[] = [];

@@ -4,6 +4,7 @@
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { JSONRPCClient, JSONRPCServer, JSONRPCServerAndClient } from 'json-rpc-2.0';
+import { lostDuringCommit } from '../src/appliance/control/commit-outcome.js';
 import { frame, LineSplitter } from '../src/appliance/control/ndjson.js';
 import { checkSocketPath } from '../src/platform/strict-modes.js';
 import {
@@ -113,7 +114,11 @@ export class ControlClient {
   }
 
   run(line: string): Promise<RunResult> {
-    return this.#request(CLIENT_METHODS.run, { line });
+    return this.#request<RunResult>(CLIENT_METHODS.run, { line }).catch((e: Error) => {
+      // The connection ended while a commit ran: whether it took effect is unknown, and the line says how to check.
+      const unknown = this.#closedReason !== undefined ? lostDuringCommit(line, this.#closedReason) : undefined;
+      throw unknown ? new Error(unknown) : e;
+    });
   }
 
   /** Ctrl-C: the running command's dialog or wait is abandoned. */

@@ -2,6 +2,7 @@
 // imported when it runs, so `esa shell -c status` does not load the engine.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { makeStdioBestEffort } from '../src/platform/best-effort-stdio.js';
 import { parseHostPort } from '../src/model/config.js';
 import { parsePatternList } from '../src/model/domain-pattern.js';
 import { repeatSafe } from './repeated-flags.js';
@@ -38,6 +39,9 @@ function atLeastOne(what: string) {
     return v;
   };
 }
+
+// A closed pipe, a full disk or a closed terminal behind stdout or stderr costs output, never the process.
+makeStdioBestEffort();
 
 const engineOptions = repeatSafe(
   {
@@ -98,17 +102,23 @@ await yargs(hideBin(process.argv))
     command: 'shell',
     describe: 'the CLI on a running engine (batch when stdin is not a terminal)',
     builder: (y) =>
-      y.options(
-        repeatSafe({
-          'data-dir': {
-            type: 'string',
-            default: process.env.ESA_DATA_DIR ?? './esa-data',
-            describe: "the engine's data dir (its socket is <data-dir>/esa.sock)",
-          },
-          socket: { type: 'string', describe: 'the control socket (overrides --data-dir)' },
-          c: { type: 'string', describe: 'run one line (";" joins commands), questions take their defaults, then exit' },
-        } as const),
-      ),
+      y
+        .options(
+          repeatSafe({
+            'data-dir': {
+              type: 'string',
+              default: process.env.ESA_DATA_DIR ?? './esa-data',
+              describe: "the engine's data dir (its socket is <data-dir>/esa.sock)",
+            },
+            socket: { type: 'string', describe: 'the control socket (overrides --data-dir)' },
+            c: { type: 'string', describe: 'run one line (";" joins commands), questions take their defaults, then exit' },
+          } as const),
+        )
+        .epilog(
+          'At a terminal: the Ink shell for a person; the plain line shell (plain text: the transcript only) with ESA_SHELL=readline, ' +
+            'with TERM=dumb, on a terminal never given a size, or when a script drives the terminal (it never answers the cursor position ' +
+            'request sent with the first prompt). ESA_SHELL=ink forces Ink. docs/shell.md, "Which shell a terminal gets".',
+        ),
     handler: async (argv) => {
       const { runShell } = await import('./shell.js');
       await runShell(argv as never);
@@ -132,7 +142,7 @@ await yargs(hideBin(process.argv))
     builder: (y) =>
       y.options(
         repeatSafe({
-          messages: { type: 'number', describe: 'messages per run (default 5,000; --quick 500)' },
+          messages: { type: 'number', describe: 'messages per run (default 5,000, the standard figures 3,000; --quick 500)' },
           size: { type: 'number', describe: 'message size in bytes (default 2048)' },
           sessions: { type: 'number', describe: 'SMTP sessions reusing their connection (default 20)' },
           'conn-sessions': { type: 'number', describe: 'sessions for one connection per message (default 100)' },
@@ -149,7 +159,7 @@ await yargs(hideBin(process.argv))
           drain: { type: 'string', describe: 'how the drain starts: auto (delivernow if the shell has it), delivernow, host-retry' },
           'time-scale': { type: 'number', describe: "the engine's --time-scale in the down/drain scenario (default 600)" },
           profile: { type: 'string', describe: 'write CPU profiles of the engine (node --cpu-prof) to this folder and summarise them' },
-          only: { type: 'string', describe: 'comma list of scenarios: relay, relay-conn, down, bigqueue, queue-admin, tls' },
+          only: { type: 'string', describe: 'comma list of scenarios: standard, relay, relay-conn, down, bigqueue, queue-admin, tls' },
           quick: { type: 'boolean', describe: 'small counts, one run (under a minute)' },
           scale: {
             type: 'boolean',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type HostPort, type StartOverrides } from '../src/model/config.js';
 import { socketAnswers, StartRefusedError } from '../src/platform/data-dir-lock.js';
 import { LibraryShapeError } from '../src/platform/library-shape.js';
+import { pathErrorLine } from '../src/platform/data-dir-layout.js';
 import { Engine } from '../src/engine/engine.js';
 import { ControlServer, ControlSocketError, defaultSocketPath, startControlServer } from '../src/appliance/control/server.js';
 import { BackendServer } from '../src/sandbox/backend.js';
@@ -50,6 +51,8 @@ export function startupError(e: unknown): string {
   if (err.code === 'EACCES' || err.code === 'EPERM') return `permission denied: ${err.message}`;
   if (err.code === 'ENOSPC') return `no space left on the device of the data dir: ${err.message}`;
   if (err.code === 'EROFS') return `the data dir is on a read-only file system: ${err.message}`;
+  const inTheWay = pathErrorLine(e); // EISDIR, EEXIST, ENOTDIR: named by their path
+  if (inTheWay) return inTheWay;
   return '';
 }
 

@@ -9,6 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 import { KeyStream, type Key } from './keys.js';
 import { EMPTY_LINE, editLine, type EditAction, type LineState } from './line-editor.js';
 import { INTERRUPTED, LineQueue, type LineSource, type ReadOptions, type ReadResult } from './line-input.js';
+import { PAGER_STOP_ANSWER, pagerKeyAction } from './pager-key.js';
 
 export interface TerminalLinesOptions {
   /** The terminal's input, in raw mode (the caller sets it). */
@@ -116,8 +117,12 @@ export class TerminalLines implements LineSource {
   #pagerKey(key: Key): void {
     const answer = this.#key!;
     this.#key = null;
-    if ('name' in key && key.name === 'interrupt') answer(INTERRUPTED);
-    else answer('text' in key ? key.text : '');
+    if ('name' in key && key.name === 'interrupt') return answer(INTERRUPTED);
+    const action = pagerKeyAction(key);
+    if (action.kind === 'more') return answer('');
+    answer(PAGER_STOP_ANSWER);
+    // Typed text starts the next line (shown after the next prompt, as a line typed ahead is).
+    if (action.kind === 'typed') this.#edit({ type: 'insert', text: action.text });
   }
 
   /** Edits the line; what is shown of it follows (the changed end erased and written again). */

@@ -14,6 +14,7 @@ import {
 } from '../line-editor.js';
 import { decodeKeys, editActionOf, type Key } from '../keys.js';
 import { LineQueue } from '../line-input.js';
+import { PAGER_STOP_ANSWER, pagerKeyAction } from '../pager-key.js';
 import { EMPTY_TRANSCRIPT, transcriptReducer, type TranscriptEvent, type TranscriptState } from './transcript-lines.js';
 
 /** What the shell needs of the control client (tests pass a fake). */
@@ -187,9 +188,13 @@ export class ShellController implements ShellTerminal {
   key(key: Key): void {
     const s = this.#snapshot;
     if (s.mode === 'closed') return;
-    // A pager stop (-Press Any Key For More-): any key but Ctrl-C / Ctrl-D goes on; `q` stops.
+    // A pager stop (-Press Any Key For More-): Space, Enter or a cursor key goes on, `q` stops,
+    // other text stops too and starts the next line (cli/pager-key.ts); Ctrl-C / Ctrl-D below.
     if (s.mode === 'question' && s.question?.pause && !('name' in key && (key.name === 'interrupt' || key.name === 'endOfInput'))) {
-      return this.#answerWith('text' in key ? key.text : '');
+      const action = pagerKeyAction(key);
+      this.#answerWith(action.kind === 'more' ? '' : PAGER_STOP_ANSWER);
+      if (action.kind === 'typed') this.#edit({ type: 'insert', text: action.text });
+      return;
     }
     if ('name' in key) {
       switch (key.name) {

@@ -13,6 +13,7 @@ import type { HostPort } from '../../src/model/config.js';
 import type { ControlServer } from '../../src/appliance/control/server.js';
 import { findUser } from '../../src/users/accounts.js';
 import { parsePublicKey } from '../../src/users/public-key.js';
+import { lockNotice } from '../../src/users/login.js';
 import type { SessionUser } from '../../src/users/roles.js';
 import type { SessionLink } from '../front-end.js';
 import { channelTty, ttyOutput, type TtyOutput } from './channel-tty.js';
@@ -26,7 +27,7 @@ export interface SshServerOptions {
 
 /** What a locked-out address is told when it tries again (its client shows it; the refusal follows). */
 export function lockedOutText(ip: string, ms: number): string {
-  return `Too many failed logins from ${ip}: logins from this address are refused for ${Math.max(1, Math.ceil(ms / 1000))} more seconds.`;
+  return lockNotice({ kind: 'address', key: ip, ms });
 }
 
 function sameBytes(a: Buffer, b: Buffer): boolean {
@@ -94,18 +95,20 @@ export class SshServer {
     const name = ctx.username;
     // The same accounts, lockout and authentication log as the web GUI's logins.
     const logins = this.control.logins;
-    // A refusal carries no text: a locked-out address is offered keyboard-interactive too, whose
-    // instruction text clients show, to say why ("Permission denied" alone does not).
-    const refuse = () => ctx.reject(logins.lockout.locked(ip) ? [...methods, 'keyboard-interactive'] : methods);
+    // A refusal carries no text: a locked-out address or account is offered keyboard-interactive
+    // too, whose instruction text clients show, to say why ("Permission denied" alone does not).
+    const refuse = () => ctx.reject(logins.lockFor(name, ip) ? [...methods, 'keyboard-interactive'] : methods);
     const accept = (user: SessionUser | undefined) => {
       if (!user) return refuse();
       loggedIn(user);
       ctx.accept();
     };
     if (ctx.method === 'keyboard-interactive') {
-      if (!logins.lockout.locked(ip)) return ctx.reject(methods);
-      logins.refusedLocked(name, ip);
-      ctx.prompt([{ prompt: 'Press Enter. ', echo: false }], 'Login refused', lockedOutText(ip, logins.lockout.lockedForMs(ip)), () => ctx.reject(methods));
+      const lock = logins.lockFor(name, ip);
+      if (!lock) return ctx.reject(methods);
+      if (lock.kind === 'address') logins.refusedLocked(name, ip);
+      else logins.audit.refusedAccountLocked(name, ip);
+      ctx.prompt([{ prompt: 'Press Enter. ', echo: false }], 'Login refused', lockNotice(lock), () => ctx.reject(methods));
       return;
     }
     if (ctx.method === 'password') {

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { EngineApiImpl } from '../api/engine-api-impl.js';
 import type { EngineApi } from '../api/engine-api.js';
 import type { EngineCore } from '../api/engine-core.js';
-import { applyOverrides, describeOverrides, type ApplianceConfig, type OperationalState, type StartOverrides } from '../model/config.js';
+import {
+  applyOverrides,
+  DEFAULT_GLOBAL_MAX_CONNECTIONS,
+  describeOverrides,
+  type ApplianceConfig,
+  type OperationalState,
+  type StartOverrides,
+} from '../model/config.js';
 import { migrateListeners } from '../model/listener-migration.js';
 import { domainOf } from '../model/rat.js';
 import { CollectedDiagnostics, stderrDiagnostics, type Diagnostics } from '../platform/diagnostics.js';
@@ -23,6 +30,7 @@ import { DataDirLock } from '../platform/data-dir-lock.js';
 import { makeDurableDir } from './fs/durable-dir.js';
 import { StorageHealth } from './fs/storage-health.js';
 import { assertSafeDataDir } from '../platform/strict-modes.js';
+import { assertDataDirLayout } from '../platform/data-dir-layout.js';
 import { idsAfterLogs } from './log/highest-ids.js';
 import { MailLog } from './log/mail-log.js';
 import { EngineOperations } from './operations.js';
@@ -143,6 +151,8 @@ function diagnosticsOf(options: EngineOptions): Diagnostics {
  */
 export async function assembleParts(options: EngineOptions): Promise<EngineParts> {
   const dataDir = path.resolve(options.dataDir);
+  // A directory where a file belongs (or the reverse) is named in one line, before the lock.
+  await assertDataDirLayout(dataDir);
   await assertSafeDataDir(dataDir);
   await makeDurableDir(dataDir);
   const lock = new DataDirLock(dataDir);
@@ -333,6 +343,7 @@ export async function assembleParts(options: EngineOptions): Promise<EngineParts
         events.emit('queue');
       },
       connectionsChanged: () => events.emit('connections'),
+      globalMaxConnections: () => config().globalMaxConnections ?? DEFAULT_GLOBAL_MAX_CONNECTIONS,
     });
     const saveState = async (): Promise<void> => {
       const s = state.data;

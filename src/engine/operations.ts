@@ -9,6 +9,7 @@ import { DomainPattern } from '../model/domain-pattern.js';
 import type { ApplianceConfig, HostPort, OperationalState } from '../model/config.js';
 import * as line from '../model/log-lines.js';
 import { migrateListeners } from '../model/listener-migration.js';
+import { SaveOutcomeUnknown } from '../model/change.js';
 import type { BounceSink } from './bounce/bounce-sink.js';
 import type { Clock } from './clock.js';
 import type { Counters } from './counters.js';
@@ -110,6 +111,7 @@ export class EngineOperations implements Operations {
       });
       listeners.dropLater(name, () => timer.cancel());
     }
+    await this.#logged();
     if (changed.length) this.ctx.alerts?.listenersSuspended(changed);
     return changed;
   }
@@ -123,6 +125,7 @@ export class EngineOperations implements Operations {
       this.ctx.log.info(`Receiving resumed for ${name}`);
     }
     await this.ctx.saveState();
+    await this.#logged();
     if (resumed.length) this.ctx.alerts?.listenersResumed(resumed);
     return resumed;
   }
@@ -140,6 +143,7 @@ export class EngineOperations implements Operations {
       this.ctx.log.info(`Delivery suspended for ${domains.join(', ')}`);
     }
     await this.ctx.saveState();
+    await this.#logged();
   }
 
   /** Returns whether anything was suspended. */
@@ -157,6 +161,7 @@ export class EngineOperations implements Operations {
     const resumed = (all && wasAll) || op.suspendedDomains.length < domainsBefore;
     await this.ctx.saveState();
     if (resumed) this.ctx.log.info('Delivery resumed');
+    await this.#logged();
     this.ctx.scheduler.resumed();
     return resumed;
   }
@@ -188,6 +193,7 @@ export class EngineOperations implements Operations {
     for (const domain of domains) n += scheduler.destinations.get(domain)?.counters.activeRecipients ?? 0;
     this.ctx.log.info(line.recipientsRedirected(n, target.host, target.port));
     for (const domain of domains) scheduler.deliverNow(domain);
+    await this.#logged();
     return n;
   }
 
@@ -229,9 +235,18 @@ export class EngineOperations implements Operations {
       // a crash after the answer neither brings a recipient back nor bounces it twice.
       await this.ctx.bounces.idle?.();
       await this.ctx.queue.flush();
+      await this.#logged();
       this.ctx.events.emit('queue');
     }
     return n;
+  }
+
+  /**
+   * An operator action's mail log lines are on disk (written and fsynced) before it answers, as
+   * its state already is: a kill -9 or a power cut right after the answer keeps the record of it.
+   */
+  #logged(): Promise<void> {
+    return this.ctx.log.sync();
   }
 
   // ----- counters -----
@@ -260,6 +275,7 @@ export class EngineOperations implements Operations {
     });
     this.ctx.workQueue.clear();
     this.ctx.log.info(`Queue reset: ${messages} message(s), ${recipients} recipient(s) deleted by resetqueue`);
+    await this.#logged();
     return { messages, recipients };
   }
 
@@ -273,6 +289,7 @@ export class EngineOperations implements Operations {
     const name = archiveFileName(mid);
     await writeArchive(this.ctx.dataDir, name, mboxEntry(msg.envelope.from, msg.envelope.arrival, content.toString('utf8')));
     this.ctx.log.info(`MID ${mid} archived to ${name}`);
+    await this.#logged();
     return name;
   }
 
@@ -323,7 +340,8 @@ export class EngineOperations implements Operations {
       state.data.config = previous;
       this.#operational.suspendedListeners = previousSuspended;
       await Promise.allSettled([...bound.values()].map((l) => l.stop()));
-      throw e;
+      // The durable write may have renamed the new file in before it failed.
+      throw new SaveOutcomeUnknown(e);
     }
     const before = new Map([...listeners.values()].map((l) => [l.name, l] as const));
     for (const name of plan.stop) {

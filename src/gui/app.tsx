@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Child } from 'hono/jsx';
 import type { EngineApi, EngineEventName } from '../api/engine-api.js';
 import type { AuditLog, LoginVia } from '../users/audit-log.js';
-import type { Logins } from '../users/login.js';
+import { lockNotice, type Logins } from '../users/login.js';
 import { currentRole, mayRun } from '../users/roles.js';
 import { DELETE_ICON, LOGO, SCRIPT, STYLE } from './assets.js';
 import {
@@ -197,7 +197,8 @@ export function guiApp(o: GuiAppOptions): Hono {
     if (!expected || !sameToken(form.get('CSRFKey'), expected)) return loginPage(c, NOTICE_LOGIN_FORM, 403);
     const username = (form.get('username') ?? '').trim();
     const outcome = await o.logins.password(username, form.get('password') ?? '', clientOf(c), o.via);
-    if (!outcome.ok) return loginPage(c, outcome.locked ? NOTICE_LOCKED : NOTICE_FAILED, 401, username);
+    if (!outcome.ok)
+      return loginPage(c, outcome.lock?.kind === 'account' ? lockNotice(outcome.lock) : outcome.locked ? NOTICE_LOCKED : NOTICE_FAILED, 401, username);
     const session = sessions.create(outcome.user);
     deleteCookie(c, LOGIN_COOKIE, { path: '/' });
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', secure });

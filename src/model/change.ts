@@ -8,6 +8,17 @@ import type { ApplianceConfig } from './config.js';
 /** A refusal the user can understand and fix: shown as one line, nothing of the change is applied. */
 export class Refusal extends Error {}
 
+/**
+ * A save of the configuration that failed part-way: the new configuration may have reached the
+ * disk (and be in force after a restart) or not. Its message is the save's error.
+ */
+export class SaveOutcomeUnknown extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+    this.name = 'SaveOutcomeUnknown';
+  }
+}
+
 export function refuse(why: string): never {
   throw new Refusal(why);
 }

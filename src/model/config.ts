@@ -175,9 +175,16 @@ export interface ApplianceConfig {
   queueMaxMessages: number;
   queueMaxMb: number;
   users: UserConfig[];
+  /**
+   * userconfig POLICY: consecutive failed logins that lock an account (1 to 60; 0: accounts are
+   * never locked). Absent: the appliance's default, 5 (src/users/lockout.ts).
+   */
+  accountLockFailures?: number;
   commits: CommitRecord[];
   /** bounceconfig SETUP: a host found down hard-bounces all mail queued for its domain at once. */
   bounceAllWhenHostDown: boolean;
+  /** listenerconfig SETUP's global limit for concurrent connections across all listeners. Absent: DEFAULT_GLOBAL_MAX_CONNECTIONS. */
+  globalMaxConnections?: number;
   /**
    * Names bounce profiles had before a rename, to the name now: mail queued under the old name
    * (a message keeps its listener's profile name) keeps its profile. Absent: no rename yet.
@@ -257,6 +264,9 @@ export const DEFAULT_LISTENER_LIMITS = {
   commandTimeout: 300,
   sessionTimeout: 900,
 } as const;
+
+/** The appliance's global limit for concurrent inbound connections over all listeners (listenerconfig SETUP). */
+export const DEFAULT_GLOBAL_MAX_CONNECTIONS = 300;
 
 export const DEFAULT_CONCURRENCY = 10;
 /** AsyncOS's default messages per connection. */

@@ -1,11 +1,13 @@
 // The AsyncOS mail log lines, one function per kind of line, so the wording lives in one
 // place (scripts and `grep` look for it) and callers pass values, not text.
 import { formatApplianceDate } from './format-date.js';
+import { printable } from './printable.js';
 
 type Rids = readonly { rid: number }[];
 
 const rids = (rcpts: Rids) => `[${rcpts.map((r) => r.rid).join(', ')}]`;
-const quoted = (text: string) => text.replace(/'/g, '"');
+// What a client or a remote server sent, escaped (src/model/printable.ts): it cannot forge a line.
+const quoted = (text: string) => printable(text).replace(/'/g, '"');
 
 /** `('451', ['try later'])`, the reply tuple of AsyncOS log lines. */
 export function replyTuple(reply: string): string {
@@ -20,14 +22,14 @@ export function replyTuple(reply: string): string {
 export const newInjection = (icid: number, listener: string, host: string, remote: string) =>
   `New SMTP ICID ${icid} interface ${listener} (${host}) address ${remote} reverse dns host unknown verified no`;
 export const injectionClosed = (icid: number) => `ICID ${icid} close`;
-export const receivingFailed = (icid: number, why: string) => `ICID ${icid} Receiving Failed: ${why}`;
-export const ratRejected = (icid: number, rid: number, address: string) => `ICID ${icid} RID ${rid} Rejected by RAT: <${address}>`;
+export const receivingFailed = (icid: number, why: string) => `ICID ${icid} Receiving Failed: ${printable(why)}`;
+export const ratRejected = (icid: number, rid: number, address: string) => `ICID ${icid} RID ${rid} Rejected by RAT: <${printable(address)}>`;
 export const messageStart = (mid: number, icid: number) => `Start MID ${mid} ICID ${icid}`;
-export const messageFrom = (mid: number, icid: number, from: string) => `MID ${mid} ICID ${icid} From: <${from}>`;
-export const messageTo = (mid: number, icid: number, rid: number, to: string) => `MID ${mid} ICID ${icid} RID ${rid} To: <${to}>`;
-export const messageId = (mid: number, id: string) => `MID ${mid} Message-ID '${id}'`;
-export const messageSubject = (mid: number, subject: string) => `MID ${mid} Subject '${subject}'`;
-export const messageReady = (mid: number, size: number, from: string) => `MID ${mid} ready ${size} bytes from <${from}>`;
+export const messageFrom = (mid: number, icid: number, from: string) => `MID ${mid} ICID ${icid} From: <${printable(from)}>`;
+export const messageTo = (mid: number, icid: number, rid: number, to: string) => `MID ${mid} ICID ${icid} RID ${rid} To: <${printable(to)}>`;
+export const messageId = (mid: number, id: string) => `MID ${mid} Message-ID '${printable(id)}'`;
+export const messageSubject = (mid: number, subject: string) => `MID ${mid} Subject '${printable(subject)}'`;
+export const messageReady = (mid: number, size: number, from: string) => `MID ${mid} ready ${size} bytes from <${printable(from)}>`;
 export const messageQueued = (mid: number) => `MID ${mid} queued for delivery`;
 /** A STARTTLS handshake completed, inbound (`ICID`) or outbound (`DCID`). */
 export const tlsSuccess = (id: 'ICID' | 'DCID', n: number, protocol: string, cipher: string) => `${id} ${n} TLS success protocol ${protocol} cipher ${cipher}`;

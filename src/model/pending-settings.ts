@@ -5,6 +5,7 @@
 // list that have a name (listeners, users), a domain (routes, destinations) or a pattern (a
 // recipient access table) are keyed by it.
 // A setting that is gone has the value None; passphrase hashes are never shown. Pure.
+import { printable } from './printable.js';
 import type { ApplianceConfig } from './config.js';
 
 /** Parts of the configuration that are not settings: the commit history. */
@@ -93,7 +94,7 @@ export function pythonLiteral(v: Json): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'None';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+  if (typeof v === 'string') return `'${printable(v.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
   if (Array.isArray(v)) return `[${v.map(pythonLiteral).join(', ')}]`;
   return `{${Object.entries(v)
     .map(([k, x]) => `${pythonLiteral(k)}: ${pythonLiteral(x)}`)

@@ -21,6 +21,7 @@ export interface RouteDestinations {
 const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9])?';
 const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`, 'i');
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const NUMERIC = /^[\d.]+$/;
 // name, optional :port, optional /pri=N; the name may be bracketed.
 const ENTRY = /^(\[[^\]]*\]|[^:/[\]]+)(?::([^/]*))?(?:\/pri=(.*))?$/i;
 
@@ -44,6 +45,8 @@ export function parseRouteHost(text: string): Parsed<RouteHost> {
   const bracketed = m[1].startsWith('[');
   const name = bracketed ? m[1].slice(1, -1).trim() : m[1].trim();
   if (!name || (!isIpv4(name) && (!HOSTNAME.test(name) || IPV4.test(name)))) return { error: `Invalid hostname format "${t}".` };
+  // Digits and dots only is an IP address, not a name (a top-level domain is never numeric).
+  if (NUMERIC.test(name) && !isIpv4(name)) return { error: `Invalid hostname format "${t}": an IP address is 4 numbers from 0 to 255 (a.b.c.d).` };
   const host: RouteHost = { host: name.toLowerCase(), port: STANDARD_PORT };
   if (m[2] !== undefined) {
     const port = /^\d{1,5}$/.test(m[2]) ? Number(m[2]) : NaN;

@@ -229,7 +229,18 @@ const READ_BEFORE = Symbol('esa-read-before');
 const READ_CHUNK = Symbol('esa-read-chunk');
 /** The session a hooked server's parser reads for (its socket is corked while a read's commands run). */
 const SESSION = Symbol('esa-session');
-type ParserWithRead = SMTPStream & { [READ_BEFORE]?: string; [READ_CHUNK]?: Buffer; [SESSION]?: HookedConnection };
+/** The socket the parser corked for the read it is running, if any. */
+const CORKED = Symbol('esa-corked');
+type ParserWithRead = SMTPStream & { [READ_BEFORE]?: string; [READ_CHUNK]?: Buffer; [SESSION]?: HookedConnection; [CORKED]?: Socket };
+
+/**
+ * Reply bytes a session may have waiting for a client that does not read them before it stops
+ * reading that client's commands. smtp-server stops at the socket's high-water mark (16 KB):
+ * a client that writes a long pipelined group before it reads (RFC 2920 allows the group; many
+ * clients read only once the write is done) would then wait for the server while the server
+ * waits for it. 1 MiB is over 40,000 replies; past it the session waits for the client to read.
+ */
+export const REPLY_BACKLOG_BYTES = 1024 * 1024;
 /** A `DATA` line (at a line start) with at least one byte after it. */
 const DATA_WITH_INPUT_BEHIND = /(?:^|\n)DATA[ \t]*\r?\n[\s\S]/i;
 const DATA_COMMAND = /^DATA[ \t]*$/i;
@@ -246,9 +257,10 @@ function inputBehindData(parser: ParserWithRead): boolean {
 let hooksPatched = false;
 
 function checkHookShape(): void {
-  const conn = SMTPConnection.prototype as unknown as { _onCommand?: unknown; close?: unknown; _createParser?: unknown };
+  const conn = SMTPConnection.prototype as unknown as { _onCommand?: unknown; close?: unknown; _createParser?: unknown; _whenWritable?: unknown };
   const stream = SMTPStream.prototype as unknown as { _write?: unknown };
   if (typeof conn._onCommand !== 'function') throw missing('SMTPConnection.prototype._onCommand(command, callback)');
+  if (typeof conn._whenWritable !== 'function') throw missing('SMTPConnection.prototype._whenWritable(next)');
   if (typeof conn._createParser !== 'function') throw missing('SMTPConnection.prototype._createParser()');
   if (typeof conn.close !== 'function') throw missing('SMTPConnection.prototype.close()');
   if (typeof stream._write !== 'function') throw missing('SMTPStream.prototype._write(chunk, encoding, next)');
@@ -285,8 +297,10 @@ export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
       const socket = this[SESSION]?._socket;
       if (socket && !socket.destroyed) {
         socket.cork();
+        this[CORKED] = socket;
         // `next` runs once, when every line of this read has run (or the parser stopped).
         return write.call(this, chunk, encoding, (err) => {
+          this[CORKED] = undefined;
           socket.uncork();
           next(err);
         });
@@ -298,6 +312,22 @@ export function hookSessions(server: SMTPServer, hooks: SessionHooks): void {
     _onCommand(this: HookedConnection, command: Buffer, callback?: () => void): void;
     close(this: HookedConnection): void;
     _createParser(this: HookedConnection): ParserWithRead;
+    _whenWritable(this: HookedConnection, next: () => void): void;
+  };
+  const whenWritable = conn._whenWritable;
+  // Called after each command, with what resumes the parser: the session reads on while fewer
+  // than REPLY_BACKLOG_BYTES of replies wait, else it waits for them to drain. Corked replies
+  // are sent first: a corked socket never drains (the burst that deadlocked at 16 KB).
+  conn._whenWritable = function _whenWritable(this: HookedConnection, next: () => void) {
+    if (!hooksOf.has(this._server)) return whenWritable.call(this, next);
+    const socket = this._socket;
+    if (!socket || socket.destroyed || socket.writableLength <= REPLY_BACKLOG_BYTES) return next();
+    const corked = this._parser ? this._parser[CORKED] : undefined;
+    if (corked) {
+      corked.uncork();
+      corked.cork();
+    }
+    socket.once('drain', next);
   };
   const createParser = conn._createParser;
   conn._createParser = function _createParser(this: HookedConnection) {

@@ -4,6 +4,7 @@
 // Pure: passphrase hashes are made by the callers before a change is built.
 import { refuse, type ConfigChange } from '../model/change.js';
 import type { ApplianceConfig, UserConfig, UserRole } from '../model/config.js';
+import { printable } from '../model/printable.js';
 import { roleInfo } from './roles.js';
 
 /** The built-in administrator: always present, never deleted, always an Administrator. */
@@ -14,6 +15,20 @@ export const FULL_NAME_REQUIRED = 'You must enter a full name.';
 export const ADMIN_STAYS = `The user ${BUILT_IN_ADMIN} must remain in Administrators.`;
 
 type Users = Pick<ApplianceConfig, 'users'>;
+
+/** The appliance's default: an account is locked after five consecutive failed logins. */
+export const DEFAULT_ACCOUNT_LOCK_FAILURES = 5;
+export const MAX_ACCOUNT_LOCK_FAILURES = 60;
+
+/** Consecutive failed logins that lock an account; 0: never. */
+export const accountLockFailures = (config: Pick<ApplianceConfig, 'accountLockFailures'>): number =>
+  config.accountLockFailures ?? DEFAULT_ACCOUNT_LOCK_FAILURES;
+
+/** The policy line of userconfig's listing. */
+export function accountLockLine(config: Pick<ApplianceConfig, 'accountLockFailures'>): string {
+  const n = accountLockFailures(config);
+  return n === 0 ? 'Account lock: never' : `Account lock: after ${n} consecutive failed login${n === 1 ? '' : 's'}`;
+}
 
 // ----- reading the table -----
 
@@ -29,7 +44,7 @@ export const usernames = (config: Users): string[] => config.users.map((u) => u.
 export function userListing(users: readonly UserConfig[]): string[] {
   return [
     'Users:',
-    ...users.map((u, i) => `${i + 1}. ${u.name} - ${u.fullName} (${roleInfo(u.role).name})${u.keys?.length ? `, ${u.keys.length} SSH key(s)` : ''}`),
+    ...users.map((u, i) => `${i + 1}. ${u.name} - ${printable(u.fullName)} (${roleInfo(u.role).name})${u.keys?.length ? `, ${u.keys.length} SSH key(s)` : ''}`),
     '',
     'Two-Factor Authentication: Disabled',
   ];
@@ -88,7 +103,7 @@ export interface UserEdit {
 
 function describeEdit(e: UserEdit): string {
   return [
-    e.fullName !== undefined ? `full name "${e.fullName}"` : '',
+    e.fullName !== undefined ? `full name "${printable(e.fullName)}"` : '',
     e.role ? `role ${roleInfo(e.role).name}` : '',
     e.passwordHash ? 'new passphrase' : '',
     e.clearKeys ? 'SSH keys removed' : '',
@@ -125,6 +140,19 @@ export function deleteUser(name: string, actor: string): ConfigChange {
       refuseIf(deleteRefusal(name, actor));
       existing(config, name);
       config.users = config.users.filter((u) => u.name !== name);
+    },
+  };
+}
+
+/** POLICY: how many consecutive failed logins lock an account (1 to 60), or 0 for never; undefined when unchanged. */
+export function setAccountLockFailures(config: Pick<ApplianceConfig, 'accountLockFailures'>, failures: number): ConfigChange | undefined {
+  if (failures === accountLockFailures(config)) return undefined;
+  return {
+    description: failures === 0 ? 'Accounts are no longer locked after failed logins.' : `Accounts are locked after ${failures} consecutive failed logins.`,
+    apply(draft) {
+      if (!Number.isInteger(failures) || failures < 0 || failures > MAX_ACCOUNT_LOCK_FAILURES)
+        refuse(`The value must be from 1 to ${MAX_ACCOUNT_LOCK_FAILURES} (0: never).`);
+      draft.accountLockFailures = failures;
     },
   };
 }

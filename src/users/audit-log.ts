@@ -5,6 +5,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { formatApplianceDate } from '../model/format-date.js';
+import { printable } from '../model/printable.js';
 import type { SessionUser } from './roles.js';
 
 export interface AuditLogOptions {
@@ -70,6 +71,14 @@ export class AuditLog {
     this.#auth('Warning', `An authentication attempt by the user ${name} from ${from} was refused: the address is locked out.`);
   }
 
+  accountLocked(name: string, minutes: number, failures: number): void {
+    this.#auth('Warning', `The account ${name} is locked for ${minutes} minutes after ${failures} consecutive failed logins.`);
+  }
+
+  refusedAccountLocked(name: string, from: string): void {
+    this.#auth('Warning', `An authentication attempt by the user ${name} from ${from} was refused: the account is locked.`);
+  }
+
   loggedOut(user: SessionUser): void {
     this.#auth('Info', `The user ${user.name} logged out from ${user.from}.`);
   }
@@ -100,7 +109,8 @@ export class AuditLog {
   }
 
   #write(file: string, level: string, text: string): void {
-    const line = `${formatApplianceDate(this.options.now())} ${level}: ${text.replace(/[\r\n]+/g, ' ')}\n`;
+    // What was typed or sent is escaped: a CR/LF cannot start a forged line, an ESC cannot reach a reader's terminal.
+    const line = `${formatApplianceDate(this.options.now())} ${level}: ${printable(text)}\n`;
     this.#chain = this.#chain
       .then(async () => {
         await mkdir(this.options.dir, { recursive: true });

@@ -45,7 +45,7 @@ test('an alert raised during a dialog shows in the status bar; the question stay
 
   await backend.setMode('down');
   await sendMail(listenerPort(cli.engine), { to: 'someone@example.com' });
-  await t.until('the alert in the status bar', () => /Alert: The backend of exam/.test(bar()), 10_000);
+  await t.until('the alert in the status bar', () => /Alert: The backend of exam/.test(bar()));
   assert.equal(t.promptLine(), '[]>', 'the question is still the last line above the bar');
   assert.doesNotMatch(t.lines().join('\n'), /went down at .*\n.*\[\]>/, 'nothing was printed into the dialog');
   await sink.setMode('up');

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { benchOptions, formatReport, runBench } from '../../bench/bench.js';
 import { summarizeProfile } from '../../bench/profile-summary.js';
 import { percentile, spread } from '../../bench/stats.js';
+import { standardToolsMissing } from '../../bench/standard.js';
+import { postfixUnavailable } from '../../bench/postfix-instance.js';
 import { formatTable, meets, type Figure } from '../../bench/table.js';
 
 test('percentiles and run spreads', () => {
@@ -39,6 +41,11 @@ test('options: --quick sets small counts, bad values are refused', () => {
   assert.equal(benchOptions({ scale: true, bigQueue: 20_000 }).bigQueue, 20_000);
   assert.throws(() => benchOptions({ bigQueueCompare: -1 }), /--big-queue-compare/);
   assert.equal(benchOptions({}).pacedRate, 500);
+  // The headline: 3,000 messages through smtp-source, run by default (500 with --quick or as --messages says).
+  assert.equal(benchOptions({}).standardMessages, 3_000);
+  assert.equal(quick.standardMessages, 500);
+  assert.equal(benchOptions({ messages: 40 }).standardMessages, 40);
+  assert.equal(benchOptions({}).scenarios[0], 'standard');
   assert.throws(() => benchOptions({ pacedRate: -5 }), /--paced-rate/);
 });
 
@@ -61,9 +68,11 @@ test('a CPU profile is summarised by self time, naming who called a native funct
   assert.equal(summary.engineInclusive[0].ms, 3);
 });
 
-test('esa bench runs every scenario against a real engine at a tiny scale', { timeout: 120_000 }, async () => {
+test('esa bench runs every scenario against a real engine at a tiny scale', { timeout: 600_000 }, async () => {
   const lines: string[] = [];
-  const options = benchOptions({ messages: 40, runs: 1, bigQueue: 150, bigQueueCompare: 100, warmup: 5, connSessions: 10, sessions: 5 });
+  // Every scenario of a default run but the standard figures (their own test below).
+  const only = 'relay,relay-conn,down,bigqueue,queue-admin';
+  const options = benchOptions({ only, messages: 40, runs: 1, bigQueue: 150, bigQueueCompare: 100, warmup: 5, connSessions: 10, sessions: 5 });
   const report = await runBench(options, (l) => lines.push(l));
   const byId = new Map(report.figures.map((f) => [f.id, f]));
   const big = ['big.rss', 'big.restart', 'big.status', 'big.tophosts', 'big.showrecipients', 'big.drain', 'big.drainSmall', 'big.drainRatio'];
@@ -76,4 +85,23 @@ test('esa bench runs every scenario against a real engine at a tiny scale', { ti
   assert.ok(paced.rate <= (500 * 40) / 39, `paced at 500 msg/s offered, measured ${paced.rate.toFixed(0)}`);
   assert.equal(report.postfix, undefined);
   assert.match(formatReport(report), /1 {2}relay 40 × 2 KB/);
+});
+
+test('esa bench measures the standard figures with smtp-source and smtp-sink, Postfix beside the engine', { timeout: 300_000 }, async () => {
+  const lines: string[] = [];
+  const options = benchOptions({ only: 'standard', messages: 40, runs: 1, warmup: 5, sessions: 5 });
+  const report = await runBench(options, (l) => lines.push(l));
+  const byId = new Map(report.figures.map((f) => [f.id, f]));
+  // The standard figures: smtp-source and smtp-sink, against Postfix too where it can run.
+  if (!standardToolsMissing()) {
+    const withPostfix = !(await postfixUnavailable());
+    for (const id of ['standard.relay', 'standard.conn', 'standard.accept', 'standard.drain']) {
+      const f = byId.get(id);
+      assert.ok(f?.esa && f.esa.median > 0, `${id} measured (${lines.join(' / ')})`);
+      if (withPostfix) assert.ok(f.postfix && f.postfix.median > 0, `${id} measured for Postfix`);
+    }
+    assert.match(formatReport(report), /S1 relay 40 × 2 KB, 5 reused sessions \(smtp-source -d -s 5\), shipped defaults/);
+  } else {
+    assert.match(report.notes.join('\n'), /standard figures skipped/);
+  }
 });

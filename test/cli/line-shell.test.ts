@@ -29,7 +29,7 @@ test('readline shell: completion, Ctrl-C in a dialog, Ctrl-D to leave', async ()
   term.onData((d) => (screen += d.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '')));
   const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
   const seen = async (re: RegExp, what: string) => {
-    await waitFor(() => re.test(screen), what, 15_000).catch((e: Error) => {
+    await waitFor(() => re.test(screen), what).catch((e: Error) => {
       throw new Error(`${e.message}; the screen ends with ${JSON.stringify(screen.slice(-300))}`);
     });
   };

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import type { Engine } from '../../src/engine/engine.js';
 import { engineParts } from '../../src/engine/test-seam.js';
 import type { BackendServer } from '../../src/sandbox/backend.js';
+import { ensureFirstAdmin } from '../../src/users/first-admin.js';
 import { configCopy, listenerPort, ROOT, sendMail, startBackend, waitFor } from '../helpers/harness.js';
 import { shellProcess, startCliEngine } from './cli-harness.js';
 
@@ -64,6 +65,11 @@ async function queueAdmin(engine: Engine): Promise<void> {
   await engine.idle();
 }
 
+/** The admin has a passphrase (userconfig asks for it before each change). */
+async function adminPassphrase(engine: Engine): Promise<void> {
+  await ensureFirstAdmin(engine.api, 'Adm1n#Secret');
+}
+
 const SETUP: Record<string, (engine: Engine, backend: BackendServer) => Promise<void>> = {
   'queue-admin': queueAdmin,
   tophosts: traffic,
@@ -76,6 +82,7 @@ const SETUP: Record<string, (engine: Engine, backend: BackendServer) => Promise<
   resetqueue: queueAdmin,
   archivemessage: queueAdmin,
   findevent: queueAdmin,
+  userconfig: adminPassphrase,
 };
 
 function mask(text: string): string {

@@ -86,6 +86,7 @@ test('data dir on a 5 MB tmpfs: full, a restart while full, read-only — 452s, 
     await engine.stop();
     await writeFile(path.join(mnt, 'filler2'), Buffer.alloc(Math.max(0, (await freeBytes(mnt)) - 8192))).catch(() => undefined);
     engine = await startEngine({ dataDir, storageProbeMs: 20 });
+    await engine.queueLoaded;
     assert.equal(engine.api.gauges().queuedMessages, queued, 'every spooled message queued again');
     const refused = await sendMail(listenerPort(engine), { to: 'bob@example.com' });
     assert.match(refused.response, /^452 4\.3\.1 /);

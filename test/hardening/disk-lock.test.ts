@@ -35,8 +35,10 @@ async function settled(dir: string): Promise<string[]> {
 }
 
 test('a second engine in the same process is refused at once and touches nothing', async () => {
-  const first = await startEngine();
+  // No periodic save or lock check between the two snapshots, however slow the machine.
+  const first = await startEngine({ periodicSaveMs: 3_600_000 });
   try {
+    await first.queueLoaded;
     await engineParts(first).log.sync();
     const before = await settled(first.api.dataDir);
     await assert.rejects(startEngine({ dataDir: first.api.dataDir }), (e: Error) => {

@@ -58,9 +58,9 @@ export async function slowloris(port: number, count: number, localAddress = '127
   };
 }
 
-/** One message from a well-behaved client; returns the final reply (or the refusal). */
-export async function realSender(port: number, to = 'bob@example.com'): Promise<string> {
-  const t = await SmtpTalk.open(port);
+/** One message from a well-behaved client (from `localAddress`, if given); returns the final reply (or the refusal). */
+export async function realSender(port: number, to = 'bob@example.com', localAddress?: string): Promise<string> {
+  const t = await SmtpTalk.open(port, '127.0.0.1', localAddress);
   try {
     const greeting = await t.reply();
     if (!greeting.startsWith('220')) return greeting;

@@ -32,8 +32,8 @@ export interface ClusterRig {
   close(): Promise<void>;
 }
 
-/** Resolves once `holds()` is true, checking at each `cluster` event of the engines. */
-export function untilCluster(engines: readonly Engine[], holds: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Resolves once `holds()` is true, checking at each `cluster` event of the engines (the timeout only ends a hung test: generous, as in waitFor). */
+export function untilCluster(engines: readonly Engine[], holds: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   if (holds()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const offs = engines.map((e) => e.api.on('cluster', check));

@@ -20,9 +20,10 @@ export class SmtpTalk {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<SmtpTalk> {
+  /** `localAddress`: the client's own address (another loopback address, say 127.0.0.2). */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpTalk> {
     return new Promise((resolve, reject) => {
-      const s = connect(port, host, () => resolve(new SmtpTalk(s)));
+      const s = connect({ port, host, localAddress }, () => resolve(new SmtpTalk(s)));
       s.once('error', reject);
     });
   }

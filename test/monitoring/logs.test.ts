@@ -91,7 +91,7 @@ test('tail in batch gives the last N lines; a bad regexp or no match is one line
 
   const bad = await batch(cli.socket, 'grep -e "(" mail_logs\n');
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr, 'Invalid regular expression: /(/: Unterminated group\n');
+  assert.equal(bad.stderr, 'Invalid regular expression: /(/: missing closing ): (\n');
   assert.equal(bad.stdout.split('\n').filter((l) => l.includes('Invalid regular expression')).length, 1);
   const none = await oneLine(cli.socket, 'grep nothing-like-this mail_logs');
   assert.equal(none.code, 1);

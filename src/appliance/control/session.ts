@@ -1,7 +1,8 @@
 // One CLI session: runs command lines against the engine with the session's own pending
 // configuration, asks the terminal the dialogs' questions, and keeps the appliance's output
 // style (a blank line before each paragraph and question). Knows nothing about sockets.
-import { CommandError, DialogAborted, type CommandIO, type CommandRegistry, type Question } from '../kit/command.js';
+import { printable, printableLines } from '../../model/printable.js';
+import { CommandError, DialogAborted, extraArgsRefusal, type CommandIO, type CommandRegistry, type Question } from '../kit/command.js';
 import { unknownCommandLine } from '../kit/unknown-command.js';
 import { splitCommands, tokenize } from '../kit/command-line.js';
 import { Refusal } from '../../model/change.js';
@@ -117,7 +118,7 @@ export class CliSession {
     this.#pager.restart(1);
     try {
       for (const piece of pieces) {
-        if (this.echoCommands && pieces.length > 1) this.#say(`${this.prompt}${piece.trim()}`);
+        if (this.echoCommands && pieces.length > 1) this.#say(`${this.prompt}${printable(piece.trim())}`);
         const outcome = await this.#runOne(piece);
         if (!outcome.ok && outcome.error) failures.push(outcome.error);
         if (outcome.interrupted || this.#ended || this.#closed) break;
@@ -223,6 +224,8 @@ export class CliSession {
       changes = command.access !== 'look';
       // The role is read now, not at login: a commit may have changed it meanwhile.
       if (!mayRun(currentRole(this.engine.config().users, this.user), command.access ?? 'act')) throw new CommandError(ACCESS_REFUSED);
+      const extra = extraArgsRefusal(command, words.length - 1);
+      if (extra) throw new CommandError(extra);
       const io = this.#io(controller.signal);
       // In a cluster, a command bound to another mode offers to switch first.
       if (!(await enterCommandMode(io, command.name, words.length > 1))) return { ok: true };
@@ -248,13 +251,15 @@ export class CliSession {
       return { ok: false, error: `${name}: interrupted`, interrupted: true };
     }
     if (e instanceof Refusal) {
-      this.#say(e.message);
-      return { ok: false, error: e.message };
+      // A refusal may repeat what was typed (`Unknown command: ...`): its control characters are shown escaped.
+      const line = printableLines(e.message);
+      this.#say(line);
+      return { ok: false, error: line };
     }
     // A bug, not a user error: one line for the user, the stack for whoever runs the engine.
     const err = e as Error;
     this.engine.diagnostics.bug(`command "${name}"`, e);
-    const line = `Internal error in ${name}: ${err?.message ?? String(e)}`;
+    const line = printableLines(`Internal error in ${printable(name)}: ${err?.message ?? String(e)}`);
     this.#say(line);
     return { ok: false, error: line };
   }

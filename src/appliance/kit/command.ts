@@ -117,6 +117,8 @@ export interface Command {
   laterWords?: (io: Pick<CommandIO, 'engine' | 'pending' | 'commands'>, before: readonly string[]) => readonly string[];
   /** What the user's role must allow (src/users/roles.ts): `look`, `act` or `users`; absent means `act`. */
   access?: Access;
+  /** The most words the command takes after its name; more are refused before it runs (absent: the command checks its own). */
+  maxArgs?: number;
   run(io: CommandIO, args: string[]): Promise<void>;
 }
 
@@ -127,6 +129,14 @@ export interface CommandRegistry {
 
 /** A failure the user caused or can fix: printed as one line, the command counts as failed. */
 export class CommandError extends Refusal {}
+
+/** The refusal of words a command does not take (`version <anything>`): one short line, the words not repeated. */
+export function extraArgsRefusal(command: Pick<Command, 'name' | 'maxArgs'>, given: number): string | undefined {
+  const max = command.maxArgs;
+  if (max === undefined || given <= max) return undefined;
+  const takes = max === 0 ? 'takes no arguments' : `takes at most ${max} argument${max === 1 ? '' : 's'}`;
+  return `Invalid arguments when processing: ${command.name}: it ${takes} (${given} given).`;
+}
 
 /** A parsed batch argument's value; its refusal ends the command as one line (`<prefix>: <why>` with a prefix). */
 export function parsedArg<T>(p: Parsed<T>, prefix?: string): T {

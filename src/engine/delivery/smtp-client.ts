@@ -2,6 +2,7 @@
 // composition) with a promise API. It is reused for several messages while it stays healthy.
 // STARTTLS per the destination's TLS setting: never offered-and-refused into plain text where
 // TLS is required; what was negotiated (or why not) is told to the caller.
+import type { Socket } from 'node:net';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { DeliveryTls, HostPort } from '../../model/config.js';
@@ -121,6 +122,7 @@ export class OutboundConnection {
         }
         settled = true;
         conn.removeListener('error', onError);
+        corkDataPhase(conn);
         resolve(new OutboundConnection(target, conn, tls));
       });
     });
@@ -183,6 +185,39 @@ export class OutboundConnection {
     if (this.#alive) this.conn.quit();
     else this.conn.close();
   }
+}
+
+/**
+ * nodemailer writes a message's content and the final `.` that follows it as two socket writes
+ * (its data stream pushes them apart): two system calls and two segments the server wakes up
+ * for. The session's socket is corked while the data stream is written and uncorked when the
+ * stream has ended, so they leave in one `writev`. Also uncorked after the turn's I/O at the
+ * latest (`setImmediate`): content past the socket's high-water mark waits for a `drain`,
+ * which a corked socket would never give.
+ */
+function corkDataPhase(conn: SMTPConnection): void {
+  const internal = conn as unknown as { _createSendStream?: (cb: unknown) => NodeJS.ReadableStream; _socket?: { cork?: unknown } };
+  const create = internal._createSendStream;
+  if (typeof create !== 'function' || typeof internal._socket?.cork !== 'function') {
+    throw new LibraryShapeError('nodemailer', "SMTPConnection's data stream and socket (_createSendStream, _socket)", '^10.6.1');
+  }
+  internal._createSendStream = function (this: unknown, callback: unknown) {
+    const stream = create.call(this, callback);
+    const socket = internal._socket as Socket | undefined;
+    if (!socket || socket.destroyed) return stream;
+    socket.cork();
+    let corked = true;
+    const uncork = () => {
+      if (!corked) return;
+      corked = false;
+      clearImmediate(latest);
+      socket.uncork();
+    };
+    const latest = setImmediate(uncork);
+    stream.once('end', uncork);
+    stream.once('error', uncork);
+    return stream;
+  };
 }
 
 /** The TLS socket of an open session (nodemailer keeps it unexported: checked, not assumed); undefined when plain. */

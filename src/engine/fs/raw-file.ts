@@ -37,6 +37,32 @@ export class RawFile {
     return new Promise((resolve, reject) => fs.fdatasync(this.fd, (e) => (e ? reject(e) : resolve())));
   }
 
+  /** Reads into `buffer` from `offset` at most `length` bytes at `position`; resolves with the bytes read (0 at the end). */
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+    if (this.#closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => fs.read(this.fd, buffer, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))));
+  }
+
+  /** The whole file: open, read, close. fs.promises' readFile asks for its size first, one thread-pool round trip more. */
+  static async readWhole(file: string, expected = 16 * 1024): Promise<Buffer> {
+    const fh = await RawFile.open(file, fs.constants.O_RDONLY);
+    try {
+      let buf = Buffer.allocUnsafeSlow(Math.max(expected, 1024));
+      let length = 0;
+      for (;;) {
+        const n = await fh.read(buf, length, buf.length - length, length);
+        length += n;
+        // A read of a regular file that returns less than asked for has reached its end.
+        if (n === 0 || length < buf.length) return buf.subarray(0, length);
+        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
   /** The file's length now. */
   size(): Promise<number> {
     if (this.#closed) return Promise.reject(closedError());

@@ -16,7 +16,7 @@ import { mkdir, open, readdir, readFile, rename, rmdir, unlink, type FileHandle 
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir, makeDurableDir } from '../fs/durable-dir.js';
-import type { RawFile } from '../fs/raw-file.js';
+import { RawFile } from '../fs/raw-file.js';
 import { bucketOf } from './buckets.js';
 import { PlacedFiles, type PlacedFile } from './placed-files.js';
 import { SPARE_MAX, SPARE_MAX_BYTES, TempFiles, type SpareFile } from './temp-files.js';
@@ -678,7 +678,7 @@ export class Spool {
 
   /** The message content as delivered (without the envelope line); SpoolDamagedError if it fails its check. */
   async readContent(mid: number): Promise<Buffer> {
-    return parseSpoolFile(mid, await readFile(this.file(mid))).content;
+    return parseSpoolFile(mid, await RawFile.readWhole(this.file(mid))).content;
   }
 
   /** The envelope and content size of a spooled message; undefined for a placed file no message took (then removed). */

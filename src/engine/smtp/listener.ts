@@ -17,8 +17,10 @@ import { headerValue } from './headers.js';
 import { connectRefusal, customGreeting, messagesExceeded, rcptRefusal } from './listener-policy.js';
 import { smtpReply } from '../../platform/smtp-replies.js';
 import { postmasterAddress } from './postmaster.js';
-import { SessionDeadlines, sessionLimitsOf, type Expiry } from './session-limits.js';
+import { SessionDeadlines, sessionLimitsOf, STRESS_COMMAND_TIMEOUT_MS, type Expiry } from './session-limits.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { HatLimits } from './hat-limits.js';
+import { HOP_LIMIT, HopCounter, TOO_MANY_HOPS } from './hop-count.js';
 import {
   checkSmtpServerShape,
   hookSessions,
@@ -44,7 +46,13 @@ export interface ListenerContext {
   accepted: (msg: QueuedMessage) => void;
   /** A session opened or closed. */
   connectionsChanged?: () => void;
+  /** The inbound connection slots of all listeners (connection-slots.ts); absent: this listener's own, no global limit. */
+  slots?: ConnectionSlots;
+  /** The limit of inbound connections over all listeners (RunningListeners makes `slots` with it); absent: the default. */
+  globalMaxConnections?: () => number;
 }
+
+let listenerSerial = 0;
 
 /** `530 5.7.0`: RFC 3207's answer to MAIL before STARTTLS where TLS is required. */
 const MUST_STARTTLS = 'Must issue a STARTTLS command first';
@@ -68,6 +76,12 @@ export class Listener {
   #presented: CertificateCredentials | undefined;
   #stopping = false;
   #connections = 0;
+  /** The connection slots this listener's sessions hold, under a key of its own (a rename keeps it). */
+  readonly #slots: ConnectionSlots;
+  readonly #slotKey = `listener-${++listenerSerial}`;
+  readonly #unwatchSlots: () => void;
+  /** Under stress (its slots ran out): sessions get the short command timeout. */
+  #stressed = false;
   boundPort = 0;
 
   /**
@@ -80,6 +94,8 @@ export class Listener {
     credentials?: CertificateCredentials,
   ) {
     useOwnEnhancedCodes();
+    this.#slots = ctx.slots ?? new ConnectionSlots(() => Infinity);
+    this.#unwatchSlots = this.#slots.watch(() => this.#stressChanged());
     this.#presented = credentials;
     this.#server = new SMTPServer({
       name: ctx.hostname(),
@@ -194,25 +210,44 @@ export class Listener {
     await Promise.allSettled([...this.#inflight]);
     this.dropSessions(this.unavailableText());
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#unwatchSlots();
   }
 
   #onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     if (this.#stopping || this.ctx.isSuspended(this.config.name)) {
       return cb(smtpReply(421, this.unavailableText()));
     }
-    if (this.#connections >= this.config.maxConnections) {
-      return cb(smtpReply(421, `4.7.0 ${this.ctx.hostname()} Too many connections, try again later`));
-    }
     const remote = session.remoteAddress;
     const refused = connectRefusal(this.config, remote, this.#perHost.get(remote) ?? 0, this.ctx.hostname());
     if (refused) return cb(smtpReply(refused.code, refused.text));
+    // At the listener's or the global limit, the idlest session of the address holding the most
+    // slots makes room for an address holding fewer; only then is the newcomer refused.
+    const admission = this.#slots.admit(this.#slotKey, this.config.maxConnections, remote);
+    if (!admission.admit) {
+      return cb(smtpReply(421, `4.7.0 ${this.ctx.hostname()} Too many connections, try again later`));
+    }
+    admission.evicted?.evict();
     this.#perHost.set(remote, (this.#perHost.get(remote) ?? 0) + 1);
     this.#connections++;
     this.#counted.add(session.id);
+    const deadlines = new SessionDeadlines({ ...sessionLimitsOf(this.config), commandTimeoutMs: this.#commandTimeoutMs() }, (why) =>
+      this.#expire(session, why),
+    );
+    this.#deadlines.set(session.id, deadlines);
+    this.#slots.add(session.id, {
+      listener: this.#slotKey,
+      remote,
+      get lastCommandAt() {
+        return deadlines.lastCommandAt;
+      },
+      get busy() {
+        return deadlines.busy;
+      },
+      evict: () => this.#evict(session),
+    });
     this.ctx.connectionsChanged?.();
     const icid = this.ctx.ids.take('icid');
     this.#icids.set(session.id, icid);
-    this.#deadlines.set(session.id, new SessionDeadlines(sessionLimitsOf(this.config), (why) => this.#expire(session, why)));
     this.ctx.log.info(line.newInjection(icid, this.config.name, this.config.host, session.remoteAddress));
     cb();
   }
@@ -236,7 +271,37 @@ export class Listener {
     if (fromHost > 0) this.#perHost.set(session.remoteAddress, fromHost);
     else this.#perHost.delete(session.remoteAddress);
     this.#connections--;
+    this.#slots.remove(session.id, this.config.maxConnections);
     this.ctx.connectionsChanged?.();
+  }
+
+  /** The command timeout of sessions now: the listener's, or Postfix's 10 s under stress. */
+  #commandTimeoutMs(): number {
+    const normal = sessionLimitsOf(this.config).commandTimeoutMs;
+    return this.#stressed ? Math.min(normal, STRESS_COMMAND_TIMEOUT_MS) : normal;
+  }
+
+  /** The slots changed: stress begins (every session's command deadline shortens) or ends. */
+  #stressChanged(): void {
+    const stressed = this.#slots.stressed(this.#slotKey);
+    if (stressed === this.#stressed) return;
+    this.#stressed = stressed;
+    const timeout = this.#commandTimeoutMs();
+    this.ctx.log.info(
+      stressed
+        ? `Listener ${this.config.name} under stress: connection limit reached (${this.config.maxConnections} on this listener, ${this.#slots.globalMax()} on all); command timeout ${timeout / 1000} s`
+        : `Listener ${this.config.name} no longer under stress: ${this.#connections} of ${this.config.maxConnections} connections; command timeout ${timeout / 1000} s`,
+    );
+    for (const d of this.#deadlines.values()) d.setCommandTimeout(timeout);
+  }
+
+  /** This session makes room for another address's: `421 4.7.0` and the session closes. */
+  #evict(session: SMTPServerSession): void {
+    const icid = this.#icids.get(session.id) ?? 0;
+    this.ctx.log.info(
+      `ICID ${icid} evicted: ${session.remoteAddress} holds the most connections and this one was the idlest; its slot goes to another address`,
+    );
+    sessionOf(this.#server, session)?.send(421, `4.7.0 ${this.ctx.hostname()} Too many connections from your host, closing transmission channel`);
   }
 
   /** A deadline passed: `421 4.4.2` and the session closes (a message being queued got its reply first). */
@@ -306,10 +371,13 @@ export class Listener {
     let started: SpoolStart | undefined;
     const incoming = this.ctx.queue.receive((head, mid) => (started = this.#spoolStart(session, head, mid)));
     let size = 0;
+    // Received: headers, counted while the header section streams in (the hop limit).
+    const hops = new HopCounter();
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      // Past the limit the rest is read and dropped: the reply is 552 anyway.
-      if (size > this.config.maxMessageSize) return;
+      if (!hops.done && !hops.exceeded()) hops.feed(chunk);
+      // Past a limit the rest is read and dropped: the reply is 552 or 554 anyway.
+      if (size > this.config.maxMessageSize || hops.exceeded()) return;
       const written = incoming.add(chunk);
       if (written) {
         stream.pause();
@@ -324,6 +392,11 @@ export class Listener {
       if (stream.sizeExceeded || size > this.config.maxMessageSize) {
         void incoming.discard();
         return reply(smtpReply(552, `5.3.4 Message size exceeds fixed limit of ${this.config.maxMessageSize} bytes`));
+      }
+      if (hops.exceeded()) {
+        void incoming.discard();
+        this.ctx.log.info(line.receivingFailed(this.#icids.get(session.id) ?? 0, `too many hops (${HOP_LIMIT} or more Received: headers with ours)`));
+        return reply(smtpReply(TOO_MANY_HOPS.code, TOO_MANY_HOPS.text));
       }
       if (this.ctx.queue.wouldOverflow(size)) {
         void incoming.discard();

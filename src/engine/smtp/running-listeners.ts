@@ -1,6 +1,7 @@
 // The listeners running now, by name: opened at start, kept, rebound or retired by a commit,
 // their sessions dropped a while after a suspend, stopped at shutdown.
-import type { ListenerConfig } from '../../model/config.js';
+import { DEFAULT_GLOBAL_MAX_CONNECTIONS, type ListenerConfig } from '../../model/config.js';
+import { ConnectionSlots } from './connection-slots.js';
 import type { CertificateCredentials } from '../tls/tls-credentials.js';
 import { Listener, type ListenerContext } from './listener.js';
 
@@ -11,8 +12,13 @@ export class RunningListeners {
   /** Listeners a commit deleted, while they finish what they were writing. */
   readonly #retiring = new Set<Promise<void>>();
 
-  /** `ctx`: what every listener is built with. */
-  constructor(readonly ctx: ListenerContext) {}
+  /** What every listener is built with, their connection slots (one global limit) among it. */
+  readonly ctx: ListenerContext;
+
+  constructor(ctx: ListenerContext) {
+    const globalMax = ctx.globalMaxConnections ?? (() => DEFAULT_GLOBAL_MAX_CONNECTIONS);
+    this.ctx = { ...ctx, slots: ctx.slots ?? new ConnectionSlots(globalMax) };
+  }
 
   /** A new listener (not yet listening) with the engine's parts; `credentials`: what its STARTTLS presents. */
   create(config: ListenerConfig, credentials?: CertificateCredentials): Listener {

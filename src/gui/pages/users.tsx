@@ -4,6 +4,7 @@
 // acting user's own passphrase, as `userconfig` does, and a new passphrase follows the
 // appliance's rules (typed twice, or generated) and is stored as a scrypt hash.
 /** @jsxImportSource hono/jsx */
+import { printable } from '../../model/printable.js';
 import { refuse } from '../../model/change.js';
 import type { UserRole } from '../../model/config.js';
 import { choiceField, textField, withCheck } from '../../model/field.js';
@@ -125,7 +126,7 @@ export const usersPage = tablePage({
     config.users.map((u) => ({
       key: u.name,
       removable: deleteRefusal(u.name, at.user.name) === undefined,
-      cells: { 'Full Name': u.fullName, 'User Role': singularName(roleInfo(u.role)), 'Account Status': 'Active', 'Passphrase Expires': 'n/a' },
+      cells: { 'Full Name': printable(u.fullName), 'User Role': singularName(roleInfo(u.role)), 'Account Status': 'Active', 'Passphrase Expires': 'n/a' },
     })),
   form(config, key) {
     const user = key === undefined ? undefined : findUser(config, key);

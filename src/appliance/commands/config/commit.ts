@@ -5,7 +5,8 @@ import { formatApplianceDate } from '../../../model/format-date.js';
 import { rollbackEnabled } from '../../../model/tables/rollback-settings.js';
 import type { Command } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';
-import { Refusal } from '../../../model/change.js';
+import { Refusal, SaveOutcomeUnknown } from '../../../model/change.js';
+import { commitOutcomeUnknown } from '../../control/commit-outcome.js';
 import { askText, askYesNo } from '../../kit/dialog.js';
 
 export const ROLLBACK_QUESTION = 'Do you want to save the current configuration for rollback?';
@@ -39,6 +40,8 @@ Batch: commit "comment"      (saved for rollback)`,
     } catch (e) {
       // A refusal says it all in one line (in a cluster: the cluster is unreachable).
       if (e instanceof Refusal) throw e;
+      // The save failed part-way: the new configuration may be on disk.
+      if (e instanceof SaveOutcomeUnknown) throw new CommandError(commitOutcomeUnknown('Commit', e.message));
       throw new CommandError(`Commit failed, nothing was changed: ${(e as Error).message}`);
     }
     io.blank();

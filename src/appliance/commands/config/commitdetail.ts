@@ -1,5 +1,6 @@
 // `commitdetail`: when the last commit was made, with its comment and changes.
 import { formatApplianceDate } from '../../../model/format-date.js';
+import { printable } from '../../../model/printable.js';
 import type { Command } from '../../kit/command.js';
 import { field } from '../../kit/report-field.js';
 
@@ -10,6 +11,7 @@ export const commitdetail: Command = {
   help: `commitdetail - Display details about the last commit.
 
 Batch: commitdetail`,
+  maxArgs: 0,
   async run(io) {
     const last = io.engine.config().commits.at(-1);
     if (!last) {
@@ -18,9 +20,9 @@ Batch: commitdetail`,
     }
     io.print(
       `${field('Last commit:')}${formatApplianceDate(last.at)} UTC`,
-      `${field('Comment:')}${last.comment || '(none)'}`,
+      `${field('Comment:')}${printable(last.comment) || '(none)'}`,
       'Changes:',
-      ...last.changes.map((c, i) => `${i + 1}. ${c}`),
+      ...last.changes.map((c, i) => `${i + 1}. ${printable(c)}`),
     );
   },
 };

@@ -5,6 +5,9 @@ import { restoredConfig, ROLLBACK_KEPT, type RollbackPoint } from '../../../mode
 import { formatApplianceDate } from '../../../model/format-date.js';
 import { parseInteger } from '../../../model/answers.js';
 import { rollbackEnabled, rollbackSetupQuestion, setRollbackEnabled } from '../../../model/tables/rollback-settings.js';
+import { SaveOutcomeUnknown } from '../../../model/change.js';
+import { printable } from '../../../model/printable.js';
+import { commitOutcomeUnknown } from '../../control/commit-outcome.js';
 import { CommandError, parsedArg, type Command, type CommandIO } from '../../kit/command.js';
 import { recordIf, runMenu, type Menu } from '../../kit/config-command.js';
 import { askNumbered, askYesNo, numberedLines } from '../../kit/dialog.js';
@@ -13,7 +16,8 @@ export const PENDING_REFUSAL = 'You have uncommitted changes: "commit" or "clear
 export const NO_POINTS = 'There are no saved configurations to roll back to.';
 
 const dateOf = (p: RollbackPoint) => `${formatApplianceDate(p.at)} UTC`;
-const commentOf = (p: RollbackPoint) => p.comment || '(no comment)';
+// The comment as typed, its control characters escaped: a CR/LF in it cannot make a second entry.
+const commentOf = (p: RollbackPoint) => printable(p.comment) || '(no comment)';
 
 /** Records the rollback as one pending change: the whole saved configuration replaces the running one. */
 function restore(io: CommandIO, point: RollbackPoint): void {
@@ -32,6 +36,7 @@ async function commitRollback(io: CommandIO, point: RollbackPoint): Promise<void
   } catch (e) {
     io.pending.clear();
     if (e instanceof CommandError) throw e;
+    if (e instanceof SaveOutcomeUnknown) throw new CommandError(commitOutcomeUnknown('Rollback', e.message));
     throw new CommandError(`Rollback failed, nothing was changed: ${(e as Error).message}`);
   }
   io.blank();

@@ -22,6 +22,7 @@ Nothing pending: {}. What each change did in words is in the commit record
 ("commitdetail") and in the batch forms' answers.
 
 Batch: showchanges`,
+  maxArgs: 0,
   async run(io) {
     const mode = io.pending.mode;
     const section = mode ? { mode: mode.kind, name: mode.kind === 'cluster' ? '' : mode.name } : undefined;

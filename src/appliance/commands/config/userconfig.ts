@@ -3,13 +3,17 @@
 // Administrators only. Declared on the command kit; the table's rules and operations are src/users/accounts.ts.
 import type { UserRole } from '../../../model/config.js';
 import {
+  accountLockFailures,
+  accountLockLine,
   createUser,
   deleteRefusal,
   deleteUser,
   editUser,
   findUser,
   fullNameRefusal,
+  MAX_ACCOUNT_LOCK_FAILURES,
   roleRefusal,
+  setAccountLockFailures,
   userListing,
   usernameRefusal,
   usernames,
@@ -17,13 +21,30 @@ import {
 import { generatePassphrase, hashPassphrase, passphraseRefusal } from '../../../users/passphrase.js';
 import { formatPublicKey, parsePublicKey } from '../../../users/public-key.js';
 import { parseRole, ROLES } from '../../../users/roles.js';
-import { CommandError, type CommandIO } from '../../kit/command.js';
+import { CommandError, parsedArg, type CommandIO } from '../../kit/command.js';
 import { parseAssignments } from '../../kit/command-line.js';
 import { configCommand, recordIf, runMenu, UsageError } from '../../kit/config-command.js';
-import { askNumbered, askText, askYesNo } from '../../kit/dialog.js';
+import { askInteger, askNumbered, askText, askYesNo } from '../../kit/dialog.js';
+import { parseInteger } from '../../../model/answers.js';
 import { askNewPassphrase, confirmOwnPassphrase } from './passphrase-dialog.js';
 
 // ----- interactive -----
+
+/** POLICY: whether, and after how many consecutive failed logins, an account is locked. */
+async function policyDialog(io: CommandIO): Promise<void> {
+  const current = accountLockFailures(io.pending.config);
+  io.blank();
+  io.print(accountLockLine(io.pending.config));
+  const lock = await askYesNo(io, 'Do you want to lock a user account after consecutive failed login attempts?', current > 0);
+  const failures = lock
+    ? await askInteger(io, `Enter the number of failed login attempts that lock an account (1-${MAX_ACCOUNT_LOCK_FAILURES}).`, {
+        min: 1,
+        max: MAX_ACCOUNT_LOCK_FAILURES,
+        default: current || 5,
+      })
+    : 0;
+  recordIf(io, setAccountLockFailures(io.pending.config, failures));
+}
 
 async function askRole(io: CommandIO, name: string, current?: UserRole): Promise<UserRole> {
   const items = ROLES.map((r) => `${r.name} - ${r.description}`);
@@ -232,5 +253,21 @@ no three repeated or sequential characters, not a user name.`,
       },
     },
     { word: 'PASSPHRASE', description: 'Change the passphrase for a user.', dialog: passphraseDialog },
+    {
+      word: 'POLICY',
+      description: 'Lock accounts after consecutive failed logins (the default: after 5).',
+      dialog: policyDialog,
+      batch: {
+        usage: [`policy accountlock=<1-${MAX_ACCOUNT_LOCK_FAILURES}|never>`],
+        changes: true,
+        run(io, args) {
+          const m = args.length === 1 ? /^accountlock=(.+)$/i.exec(args[0]) : null;
+          if (!m) throw new UsageError();
+          const value = m[1].toLowerCase();
+          const failures = value === 'never' ? 0 : parsedArg(parseInteger(value, 1, MAX_ACCOUNT_LOCK_FAILURES), 'accountlock');
+          recordIf(io, setAccountLockFailures(io.pending.config, failures));
+        },
+      },
+    },
   ],
 });

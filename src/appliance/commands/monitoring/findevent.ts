@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { Finder, foundLine, parseFileSelection, Story, type Found, type Search, type SearchKind } from '../../../model/message-tracking.js';
 import { parseInteger } from '../../../model/answers.js';
+import { printable } from '../../../model/printable.js';
 import { eachLine, firstLine } from '../../../platform/log-files.js';
 import { CommandError, parsedArg, type Command, type CommandIO } from '../../kit/command.js';
 import { askNumbered, askValid } from '../../kit/dialog.js';
-import { compileRegexp } from './grep.js';
+import { compileRegexp, regexpRefusal } from './grep.js';
 import { askLog } from './log-choice.js';
 
 const FAILURE = 'Unable to track messages';
@@ -58,11 +59,8 @@ async function askSearch(io: CommandIO): Promise<Search> {
   const what = kind === 'from' ? 'the envelope sender' : kind === 'to' ? 'an envelope recipient' : 'the subject';
   const pattern = await askValid(io, { label: `Enter the regular expression to search for (it is matched against ${what}).` }, (a) => {
     if (a === '') return { error: 'You must enter a regular expression.' };
-    try {
-      return { value: new RegExp(a, 'i') };
-    } catch (e) {
-      return { error: (e as Error).message.split('\n')[0] };
-    }
+    const refusal = regexpRefusal(a);
+    return refusal === undefined ? { value: compileRegexp(a, true) } : { error: refusal };
   });
   return { kind, pattern };
 }
@@ -81,7 +79,7 @@ async function tell(io: CommandIO, mids: readonly number[], files: readonly stri
   const lines: string[] = [];
   await eachLine(files, (line) => (story.keep(line) ? lines.push(line) : undefined), io.signal);
   io.blank();
-  io.print(...lines);
+  io.print(...lines.map(printable));
 }
 
 const USAGE = 'use: findevent mid <MID> | from <regexp> | to <regexp> | subject <regexp> [all | current]';

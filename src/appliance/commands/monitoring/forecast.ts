@@ -58,6 +58,7 @@ go out, and when the first and the last queued recipients bounce, per bounce pro
 each recipient's arrival, attempts and profile: the destination's, else its listener's).
 
 Batch: forecast`,
+  maxArgs: 0,
   async run(io) {
     io.print(...forecastLines(compute(await io.engine.forecastSnapshot())));
   },

@@ -2,6 +2,8 @@
 // to the current one; optionally a count, context lines, or following new lines live.
 import path from 'node:path';
 import { eachLine } from '../../../platform/log-files.js';
+import { printable } from '../../../model/printable.js';
+import { compileLinePattern, PatternError, type LinePattern } from '../../../platform/linear-regex.js';
 import type { Command, CommandIO } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';
 import { askText, askYesNo } from '../../kit/dialog.js';
@@ -21,12 +23,27 @@ export interface GrepRequest {
   tail: boolean;
 }
 
-/** The regexp compiled, or the one-line error JavaScript gives for it. */
-export function compileRegexp(source: string, ignoreCase: boolean): RegExp {
+/**
+ * The regexp compiled by the linear-time engine (a pattern cannot stall the engine), or the
+ * one-line reason it is refused.
+ */
+export function compileRegexp(source: string, ignoreCase: boolean): LinePattern {
   try {
-    return new RegExp(source, ignoreCase ? 'i' : '');
+    return compileLinePattern(source, ignoreCase);
   } catch (e) {
-    throw new CommandError((e as Error).message.split('\n')[0]);
+    if (e instanceof PatternError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+/** The dialog's check of a typed regexp: undefined when it compiles, else its one-line reason. */
+export function regexpRefusal(source: string): string | undefined {
+  try {
+    compileLinePattern(source, false);
+    return undefined;
+  } catch (e) {
+    if (e instanceof PatternError) return e.message;
+    throw e;
   }
 }
 
@@ -78,7 +95,8 @@ async function search(io: CommandIO, req: GrepRequest): Promise<void> {
   let n = 0;
   const out: string[] = [];
   const flush = () => {
-    if (out.length > 0 && !req.count) io.print(...out.splice(0));
+    // Lines written before their fields were escaped are shown escaped too.
+    if (out.length > 0 && !req.count) io.print(...out.splice(0).map(printable));
   };
   io.blank();
   await eachLine(
@@ -116,7 +134,7 @@ async function search(io: CommandIO, req: GrepRequest): Promise<void> {
   else if (matches === 0 && !(req.tail && io.interactive)) throw new CommandError('No results were found');
   if (req.tail && io.interactive) {
     const stop = io.engine.on('log', (line) => {
-      if (re.test(line)) io.print(line);
+      if (re.test(line)) io.print(printable(line));
     });
     try {
       await untilStopped(io.signal);
@@ -133,12 +151,13 @@ export const grep: Command = {
   summary: 'Search for text in a log file.',
   help: `grep - Search for text in a log file.
 
-Asks which log (here only mail_logs), the regular expression (JavaScript syntax), whether
-the search ignores case (default Yes), whether to follow the log afterwards (new matching
-lines until Ctrl-C, default No), whether to paginate (default No; the output is not paged
-in this version) and which files (a pattern on the names: mail_logs is the current file,
-mail_logs.1 the newest rotated one...; default * for all). The matching lines are printed
-oldest first, across the rotated files. "No results were found" when none match; a bad
+Asks which log (here only mail_logs), the regular expression, whether the search ignores
+case (default Yes), whether to follow the log afterwards (new matching lines until Ctrl-C,
+default No), whether to paginate (default No; the output is not paged in this version) and
+which files (a pattern on the names: mail_logs is the current file, mail_logs.1 the newest
+rotated one...; default * for all). The matching lines are printed oldest first, across the
+rotated files. "No results were found" when none match. Regular expressions are RE2's
+(JavaScript's less backreferences and lookaround), matched in time linear in the line; a bad
 regular expression is one line, "Invalid regular expression: ...".
 
 Batch: grep -e "<regexp>" [-c] [-C <n>] [-f <pattern>] [-i] [-p] [-t] mail_logs
@@ -158,12 +177,7 @@ Batch: grep -e "<regexp>" [-c] [-C <n>] [-f <pattern>] [-i] [-p] [-t] mail_logs
     const regexp = await askText(io, 'Enter the regular expression to grep.', {
       check: (t) => {
         if (t === '') return 'You must enter a regular expression.';
-        try {
-          new RegExp(t);
-          return undefined;
-        } catch (e) {
-          return (e as Error).message.split('\n')[0];
-        }
+        return regexpRefusal(t);
       },
     });
     const ignoreCase = await askYesNo(io, 'Do you want this search to be case insensitive?', true);

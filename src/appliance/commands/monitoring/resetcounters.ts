@@ -11,6 +11,7 @@ Zeroes the Reset column of "status" and the per-host counters of "tophosts" (del
 soft and hard bounced). Uptime and Lifetime counters and the gauges are kept.
 
 Batch: resetcounters`,
+  maxArgs: 0,
   async run(io) {
     io.engine.resetCounters();
     io.print(`Counters reset: ${formatApplianceDate(io.engine.now())} UTC`);

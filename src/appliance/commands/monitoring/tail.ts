@@ -3,6 +3,7 @@
 import type { Command } from '../../kit/command.js';
 import { CommandError } from '../../kit/command.js';
 import { lastLines } from '../../../platform/log-files.js';
+import { printable } from '../../../model/printable.js';
 import { endLive, numberArg, untilStopped } from '../../kit/live.js';
 import { askLog, logNamed } from './log-choice.js';
 
@@ -49,7 +50,7 @@ Batch: tail mail_logs [lines]
     const flushBatch = () => {
       const lines = batch;
       batch = [];
-      if (lines.length > 0 && !done) io.print(...lines);
+      if (lines.length > 0 && !done) io.print(...lines.map(printable));
     };
     const stop = live
       ? io.engine.on('log', (line) => {
@@ -63,9 +64,10 @@ Batch: tail mail_logs [lines]
       if (live) io.stream?.();
       io.blank();
       if (live) io.print('Press Ctrl-C to stop.');
-      if (read.length > 0) io.print(...read);
+      // Lines written before their fields were escaped are shown escaped too.
+      if (read.length > 0) io.print(...read.map(printable));
       const fresh = held.slice(overlap(read, held));
-      if (fresh.length > 0) io.print(...fresh);
+      if (fresh.length > 0) io.print(...fresh.map(printable));
       following = true;
       if (!live) return;
       await untilStopped(io.signal);

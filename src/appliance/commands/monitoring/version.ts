@@ -43,6 +43,7 @@ Product, model, version, build and install dates, serial number and the machine'
 CPUs, memory and disk (the RAID and BMC lines of a hardware appliance read NA).
 
 Batch: version`,
+  maxArgs: 0,
   async run(io) {
     const dataDir = io.engine.dataDir;
     const [built, installed, disk] = await Promise.all([buildDate(), installDate(dataDir), diskSize(dataDir)]);

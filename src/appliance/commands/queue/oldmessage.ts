@@ -13,6 +13,7 @@ No questions: shows the oldest message that still has recipients to deliver (its
 envelope, recipients and headers, as showmessage does).
 
 Batch: oldmessage`,
+  maxArgs: 0,
   async run(io) {
     io.blank();
     const oldest = io.engine.oldestMessage();

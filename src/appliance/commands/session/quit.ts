@@ -16,6 +16,7 @@ With uncommitted changes, warns and asks "Are you sure you wish to exit?" (defau
 no): leaving discards them.
 
 Batch: quit`,
+  maxArgs: 0,
   async run(io) {
     if (io.pending.hasChanges) {
       io.blank();

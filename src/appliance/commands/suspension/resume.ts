@@ -11,6 +11,7 @@ Resumes every suspended listener and all suspended delivery (including domains s
 with suspenddel), at once and without questions.
 
 Batch: resume`,
+  maxArgs: 0,
   async run(io) {
     await resumeReceiving(io, listenerNames(io));
     await resumeDelivering(io, ['ALL']);
