@@ -56,10 +56,17 @@ export function startupError(e: unknown): string {
   return '';
 }
 
-export function onSignals(stop: () => Promise<void>): void {
+/**
+ * Installs the SIGTERM/SIGINT handlers at once and returns where to give them the stop to run.
+ * A signal that comes before (while the engine is still starting) is kept and acted on as soon
+ * as the stop is given, so a stop asked for during the start is still a clean one.
+ */
+export function signalStop(): (stop: () => Promise<void>) => void {
+  let stop: (() => Promise<void>) | undefined;
+  let asked = false;
   let stopping = false;
-  const handler = () => {
-    if (stopping) return;
+  const run = () => {
+    if (stopping || !stop) return;
     stopping = true;
     stop().then(
       () => process.exit(0),
@@ -69,8 +76,20 @@ export function onSignals(stop: () => Promise<void>): void {
       },
     );
   };
+  const handler = () => {
+    asked = true;
+    run();
+  };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  return (given) => {
+    stop = given;
+    if (asked) run();
+  };
+}
+
+export function onSignals(stop: () => Promise<void>): void {
+  signalStop()(stop);
 }
 
 /**
@@ -90,6 +109,7 @@ export function overridesOf(args: StartArgs): StartOverrides {
 }
 
 export async function runStart(args: StartArgs): Promise<void> {
+  const whenStarted = signalStop();
   startStallReport();
   const dataDir = path.resolve(args.dataDir);
   // A socket of its own (--socket) may be taken by an engine on another data dir: refuse
@@ -155,7 +175,7 @@ export async function runStart(args: StartArgs): Promise<void> {
       process.exit(2);
     }
   }
-  onSignals(async () => {
+  whenStarted(async () => {
     // Sessions end first (a dialog in progress applies nothing), then the engine.
     await gui?.close();
     await ssh?.close();

@@ -527,19 +527,23 @@ export class ClusterLink {
 
   /** The cluster at a URL, for the join dialog: its membership, or undefined when there is none. */
   async probe(url: string): Promise<ClusterMembership | undefined> {
-    const parsed = parseNatsUrl(url);
-    if ('error' in parsed) refuse(parsed.error);
-    let store: ClusterStore;
-    try {
-      store = await this.#open(parsed.url);
-    } catch (e) {
-      return refuse(`Could not connect to cluster: ${(e as Error).message}`);
-    }
+    const store = await this.#connect(url);
     try {
       const entry = await store.get(MEMBERS);
       return entry && members.isMembership(entry.value) ? entry.value : undefined;
     } finally {
       await store.close();
+    }
+  }
+
+  /** The store at a URL the operator typed; an unparsable URL or an unreachable server is refused in one line. */
+  async #connect(url: string): Promise<ClusterStore> {
+    const parsed = parseNatsUrl(url);
+    if ('error' in parsed) refuse(parsed.error);
+    try {
+      return await this.#open(parsed.url);
+    } catch (e) {
+      return refuse(`Could not connect to cluster: ${(e as Error).message}`);
     }
   }
 
@@ -553,14 +557,7 @@ export class ClusterLink {
 
   async #standalone(url: string, run: (store: ClusterStore) => Promise<void>): Promise<void> {
     if (this.#record) refuse('This machine is already in a cluster.');
-    const parsed = parseNatsUrl(url);
-    if ('error' in parsed) refuse(parsed.error);
-    let store: ClusterStore;
-    try {
-      store = await this.#open(parsed.url);
-    } catch (e) {
-      return refuse(`Could not connect to cluster: ${(e as Error).message}`);
-    }
+    const store = await this.#connect(url);
     try {
       await run(store);
     } catch (e) {
