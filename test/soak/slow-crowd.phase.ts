@@ -3,14 +3,13 @@
 // sender from 127.0.0.2 that must get its 250 within 5 s, then a pipelined burst of 5,000 RCPT TO
 // in one write that must be answered whole; a steady sender relays meanwhile and every message
 // that got a 250 must reach the backend.
-import nodemailer from 'nodemailer';
 import { realSender } from '../hardening/hostile-smtp.js';
 import { pipelinedBurst } from '../hardening/pipelined-burst.js';
 import { slowCrowd } from '../hardening/slow-crowd.js';
 import { listenerPort, removeDir, startBackend, startEngine, waitFor } from '../helpers/harness.js';
 import type { PhaseResult, SoakPhase } from './phase.js';
+import { acceptedMid, steadySender } from './steady-sender.js';
 
-const midOf = (content: Buffer) => Number(/with ESMTP id (\d+)/.exec(content.toString('latin1'))?.[1]);
 const REAL_SENDER_BOUND_MS = 5_000;
 const BURST = 5_000;
 
@@ -23,28 +22,15 @@ export const soakPhase: SoakPhase = {
     const engine = await startEngine({ backendPort: backend.port, scale: 1 });
     const port = listenerPort(engine);
     const max = engine.api.config().listeners[0].maxConnections;
-    const accepted = new Set<number>();
     const failures: string[] = [];
     const realSenderMs: number[] = [];
     const burstMs: number[] = [];
     let crowdConnections = 0;
     let evicted = 0;
     let unanswered = 0;
-    let steadyRunning = true;
-    const steady = (async () => {
-      const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, maxMessages: Infinity });
-      let i = 0;
-      while (steadyRunning) {
-        try {
-          const info = await t.sendMail({ from: 'steady@example.org', to: 'bob@example.com', subject: `steady ${i++}`, text: 'z'.repeat(1_000) });
-          accepted.add(Number(/Message (\d+) accepted/.exec(info.response)![1]));
-        } catch {
-          // Its session may be evicted or cut while the crowd holds the listener: it reconnects.
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      t.close();
-    })();
+    // Its session may be evicted or cut while the crowd holds the listener: it reconnects.
+    const steady = steadySender(port, () => {});
+    const accepted = steady.accepted;
     try {
       for (let r = 0; r < rounds; r++) {
         // The real sender comes once the arriving crowd holds every slot.
@@ -55,8 +41,8 @@ export const soakPhase: SoakPhase = {
           const reply = await realSender(port, 'bob@example.com', '127.0.0.2');
           const ms = Date.now() - started;
           realSenderMs.push(ms);
-          const mid = /Message (\d+) accepted/.exec(reply);
-          if (mid) accepted.add(Number(mid[1]));
+          const mid = acceptedMid(reply);
+          if (mid !== undefined) accepted.add(mid);
           else failures.push(`round ${r + 1}: a real sender during the crowd got ${reply}`);
           if (ms > REAL_SENDER_BOUND_MS) failures.push(`round ${r + 1}: the real sender needed ${ms} ms (bound ${REAL_SENDER_BOUND_MS})`);
         } finally {
@@ -70,16 +56,11 @@ export const soakPhase: SoakPhase = {
         const burst = await pipelinedBurst(port, BURST);
         burstMs.push(burst.ms);
         if (burst.answered !== BURST + 2) failures.push(`round ${r + 1}: the burst got ${burst.answered} of ${BURST + 2} replies`);
-        const mid = /Message (\d+) accepted/.exec(burst.afterwards);
-        if (mid) accepted.add(Number(mid[1]));
+        const mid = acceptedMid(burst.afterwards);
+        if (mid !== undefined) accepted.add(mid);
         else failures.push(`round ${r + 1}: the message after the burst got ${burst.afterwards}`);
       }
-      steadyRunning = false;
-      await steady;
-      const delivered = () => new Set(backend.messages.map((m) => midOf(m.content)));
-      await waitFor(() => [...accepted].every((mid) => delivered().has(mid)), 'every accepted message delivered', 60_000).catch(() => undefined);
-      const got = delivered();
-      const lost = [...accepted].filter((mid) => !got.has(mid)).length;
+      const lost = await steady.lost(backend);
       if (lost) failures.push(`${lost} accepted message(s) lost`);
       return {
         figures: {
@@ -96,8 +77,7 @@ export const soakPhase: SoakPhase = {
         failures,
       };
     } finally {
-      steadyRunning = false;
-      await steady.catch(() => undefined);
+      await steady.stop();
       await engine.stop();
       await removeDir(engine.api.dataDir);
       await backend.stop();
